@@ -1,0 +1,8 @@
+import { builder } from './builder.js';
+import './scalars.js';
+import './users.js';
+import './api-keys.js';
+import './providers.js';
+
+/** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,24 @@
+import type { ObjectRef } from '@pothos/core';
+import { DEFAULT_LIMIT, MAX_LIMIT, type Page } from '../src/lib/pagination.js';
+import { builder } from './builder.js';
+
+/** The arguments every list field takes, both pagination styles. */
+export const pageArgs = builder.args((t) => ({
+  limit: t.int({ description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}).` }),
+  offset: t.int({ description: 'Offset pagination: rows to skip (the page then carries total).' }),
+  cursor: t.string({ description: 'Cursor pagination: the nextCursor of the previous page.' }),
+}));
+
+/** The page type of a list: `data` plus offset fields (`total`, `offset`) or the keyset `nextCursor`. */
+export function pageType<T>(name: string, item: ObjectRef<any, T> | string, description: string) {
+  return builder.objectRef<Page<T>>(name).implement({
+    description,
+    fields: (t) => ({
+      data: t.field({ type: [item as ObjectRef<any, T>], resolve: (page) => page.data }),
+      limit: t.exposeInt('limit'),
+      total: t.exposeInt('total', { nullable: true, description: 'Rows in the whole list (offset pages only).' }),
+      offset: t.exposeInt('offset', { nullable: true, description: 'Offset of this page (offset pages only).' }),
+      nextCursor: t.exposeString('nextCursor', { nullable: true, description: 'Cursor of the next page; null on the last page.' }),
+    }),
+  });
+}

@@ -1,0 +1,113 @@
+import type { ServiceContext } from '../context.js';
+import type { ApiKey } from '../generated/prisma/client.js';
+import { Conflict, Invalid, NotFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { displayPrefix, generateKeySecret, hashKey } from './key-secret.js';
+import { scopeToDb, type Scope } from './scopes.js';
+
+export interface NewApiKeyInput {
+  name: string;
+  scope: Scope;
+  expiresAt?: Date | null;
+}
+
+/** A freshly made key: the row plus the secret, which is never readable again. */
+export type ApiKeyWithSecret = ApiKey & { key: string };
+
+/** Rotation may keep the old key working for a while so deployments can switch over; at most a week. */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+
+function activeWhere(ctx: ServiceContext) {
+  const now = ctx.clock.now();
+  return { workspaceId: ctx.workspaceId, OR: [{ revokedAt: null }, { revokedAt: { gt: now } }] };
+}
+
+function validateInput(ctx: ServiceContext, input: NewApiKeyInput): void {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 100) throw new Invalid('name must be 1 to 100 characters');
+  if (input.expiresAt && input.expiresAt.getTime() <= ctx.clock.now().getTime()) {
+    throw new Invalid('expiresAt must be in the future');
+  }
+}
+
+export async function createApiKey(ctx: ServiceContext, input: NewApiKeyInput, key = generateKeySecret()): Promise<ApiKeyWithSecret> {
+  validateInput(ctx, input);
+  const row = await ctx.db.apiKey.create({
+    data: {
+      id: newId(),
+      workspaceId: ctx.workspaceId,
+      name: input.name.trim(),
+      prefix: displayPrefix(key),
+      secretHash: hashKey(key),
+      scope: scopeToDb(input.scope),
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
+  return { ...row, key };
+}
+
+export function listApiKeys(ctx: ServiceContext, args: PageArgs): Promise<Page<ApiKey>> {
+  const where = activeWhere(ctx);
+  return paginate(args, {
+    list: `api-keys:${ctx.workspaceId}`,
+    count: () => ctx.db.apiKey.count({ where }),
+    fetch: ({ take, skip, after }) =>
+      ctx.db.apiKey.findMany({
+        where: after ? { AND: [where, { id: { gt: String(after[0]) } }] } : where,
+        orderBy: { id: 'asc' },
+        take,
+        skip: after ? 0 : skip,
+      }),
+    keyOf: (row) => [row.id],
+  });
+}
+
+async function findActiveKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
+  const row = await ctx.db.apiKey.findFirst({ where: { AND: [activeWhere(ctx), { id }] } });
+  if (!row) throw new NotFound(`API key ${id} not found`);
+  return row;
+}
+
+/** Refuses to remove the workspace's last admin key: nobody could manage the workspace after that. */
+async function assertNotLastAdmin(ctx: ServiceContext, key: ApiKey): Promise<void> {
+  if (key.scope !== 'ADMIN') return;
+  const admins = await ctx.db.apiKey.count({ where: { AND: [activeWhere(ctx), { scope: 'ADMIN', id: { not: key.id } }] } });
+  if (admins === 0) throw new Conflict('this is the last admin key of the workspace; create another admin key first');
+}
+
+export async function deleteApiKey(ctx: ServiceContext, id: string): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const txCtx = { ...ctx, db: tx as typeof ctx.db };
+    const key = await findActiveKey(txCtx, id);
+    await assertNotLastAdmin(txCtx, key);
+    await tx.apiKey.delete({ where: { id: key.id } });
+  });
+}
+
+/** Issues a new secret with the same name, scope and expiry, and revokes the old one (after the grace period). */
+export async function rotateApiKey(ctx: ServiceContext, id: string, graceSeconds = 0): Promise<ApiKeyWithSecret> {
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
+    throw new Invalid(`gracePeriodSeconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
+  }
+  const key = generateKeySecret();
+  return ctx.db.$transaction(async (tx) => {
+    const txCtx = { ...ctx, db: tx as typeof ctx.db };
+    const old = await findActiveKey(txCtx, id);
+    const revokedAt = new Date(ctx.clock.now().getTime() + graceSeconds * 1000);
+    await tx.apiKey.update({ where: { id: old.id }, data: { revokedAt } });
+    const row = await tx.apiKey.create({
+      data: {
+        id: newId(),
+        workspaceId: ctx.workspaceId,
+        name: old.name,
+        prefix: displayPrefix(key),
+        secretHash: hashKey(key),
+        scope: old.scope,
+        expiresAt: old.expiresAt,
+        rotatedFromId: old.id,
+      },
+    });
+    return { ...row, key };
+  });
+}

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+
+/** Every setting VitaSync reads from the environment, validated once at start-up. README lists them. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the embedded PGlite database (used when databaseUrl is unset). */
+  dataDir: string;
+  /** postgres://… to run on PostgreSQL instead of the embedded database. */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  /** Admin key to install on first start instead of a generated one (automation). */
+  adminKey: string | null;
+  /** Signs pagination cursors; instances sharing a database must share it. Generated and stored when unset. */
+  secret: string | null;
+  production: boolean;
+  rateLimit: { max: number; windowSeconds: number };
+  maxBodyBytes: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name];
+  return value === undefined || value === '' ? null : value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const adminKey = optional(env, 'VITASYNC_ADMIN_KEY');
+  if (adminKey && !/^vs_live_[A-Za-z0-9_-]{32,}$/.test(adminKey)) {
+    throw new Error('VITASYNC_ADMIN_KEY must look like vs_live_<at least 32 URL-safe characters>');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.VITASYNC_DATA_DIR || '.vitasync'),
+    databaseUrl,
+    redisUrl: optional(env, 'REDIS_URL'),
+    adminKey,
+    secret: optional(env, 'VITASYNC_SECRET'),
+    production: env.NODE_ENV === 'production',
+    rateLimit: {
+      max: integer(env, 'RATE_LIMIT_MAX', 600, 1),
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1),
+    },
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+  };
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Db = PrismaClient;
+
+/**
+ * The database a process talks to: Prisma for the services, plus raw SQL for the migration runner
+ * (multi-statement scripts, which Prisma's prepared statements cannot run).
+ */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: Db;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  execScript(sql: string): Promise<void>;
+  /** Runs fn on one connection holding a database-wide lock (migrations from several instances at once). */
+  exclusive<T>(lockId: number, fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqlSession {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  execScript(sql: string): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — PostgreSQL; when null, the embedded PGlite. */
+  databaseUrl: string | null;
+  /** PGlite data folder; 'memory://' keeps it in memory (tests). */
+  dataDir: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    execScript: async (sql) => {
+      await pool.query(sql);
+    },
+    exclusive: async (lockId, fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [lockId]);
+        return await fn({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          execScript: async (sql) => {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
+        client.release();
+      }
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const lite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  const database: Database = {
+    kind: 'pglite',
+    prisma,
+    query: async (sql, params) => (await lite.query(sql, params)).rows as never[],
+    execScript: async (sql) => {
+      await lite.exec(sql);
+    },
+    // One process owns a PGlite folder, so there is nobody to lock out.
+    exclusive: (_lockId, fn) => fn(database),
+    close: async () => {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+  return database;
+}

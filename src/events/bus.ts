@@ -1,0 +1,34 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub } from 'graphql-yoga';
+import { Redis } from 'ioredis';
+import type { UserChange } from '../users/user-change.js';
+
+/**
+ * Live updates: services publish, GraphQL subscriptions listen. Topics are per workspace so a subscriber only
+ * ever hears its own tenant. In-process by default; through Redis when REDIS_URL is set, so several instances
+ * deliver to each other's subscribers.
+ */
+export type Topics = {
+  'user.changed': [workspaceId: string, change: UserChange];
+};
+
+export type EventBus = ReturnType<typeof createPubSub<Topics>>;
+
+export interface EventBusHandle {
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+export function createEventBus(redisUrl: string | null): EventBusHandle {
+  if (!redisUrl) return { bus: createPubSub<Topics>(), close: async () => undefined };
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    bus: createPubSub<Topics>({ eventTarget }),
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
+}

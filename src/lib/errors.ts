@@ -1,0 +1,96 @@
+/**
+ * The one error hierarchy. Services throw these; src/server/errors.ts maps them to GraphQL errors
+ * (extensions.code) and to REST bodies ({ statusCode, error, message }). Nothing else formats errors.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  /** Stable SCREAMING_SNAKE code carried in GraphQL extensions.code. */
+  abstract readonly code: string;
+  /** Extra response headers, e.g. Retry-After on 429. */
+  headers: Record<string, string> = {};
+}
+
+export class BadRequest extends AppError {
+  readonly status = 400;
+  readonly code = 'BAD_REQUEST';
+}
+
+export class Unauthorized extends AppError {
+  readonly status = 401;
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class Forbidden extends AppError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'NOT_FOUND';
+}
+
+export class MethodNotAllowed extends AppError {
+  readonly status = 405;
+  readonly code = 'METHOD_NOT_ALLOWED';
+  constructor(message: string, allowed: string[]) {
+    super(message);
+    this.headers = { Allow: allowed.join(', ') };
+  }
+}
+
+export class Conflict extends AppError {
+  readonly status = 409;
+  readonly code = 'CONFLICT';
+}
+
+export class PayloadTooLarge extends AppError {
+  readonly status = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class UnsupportedMediaType extends AppError {
+  readonly status = 415;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+/** Well-formed but semantically wrong input (bad enum value, unknown time zone): 422. */
+export class Invalid extends AppError {
+  readonly status = 422;
+  readonly code = 'UNPROCESSABLE_ENTITY';
+}
+
+export class RateLimited extends AppError {
+  readonly status = 429;
+  readonly code = 'RATE_LIMITED';
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
+
+/** HTTP reason phrases for the statuses we answer with. */
+export const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** The code a GraphQL client sees for a status that has no AppError of its own (e.g. 500). */
+export function codeForStatus(status: number): string {
+  const text = STATUS_TEXT[status] ?? 'Internal Server Error';
+  return text.toUpperCase().replace(/ /g, '_');
+}

@@ -1,0 +1,110 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BadRequest } from './errors.js';
+
+/**
+ * The one pagination helper. Every list answers either an offset page (limit + offset → total) or a
+ * keyset page (limit + cursor → nextCursor). Cursors are opaque, signed and bound to the list they came from,
+ * so a forged or foreign cursor is a 400, never a surprise page or a 500.
+ */
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+export interface PageArgs {
+  limit?: number | null;
+  offset?: number | null;
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  data: T[];
+  limit: number;
+  /** Offset pages only: rows in the whole list. */
+  total: number | null;
+  /** Offset pages only. */
+  offset: number | null;
+  /** Opaque cursor of the next keyset page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export type Key = (string | number)[];
+
+export interface PageSource<T> {
+  /** Names the list, so a cursor of one list is refused by another. */
+  list: string;
+  count(): Promise<number>;
+  /** Rows in key order, skipping `skip` rows or starting strictly after `after`. */
+  fetch(window: { take: number; skip: number; after: Key | null }): Promise<T[]>;
+  keyOf(row: T): Key;
+}
+
+let cursorSecret: Buffer = randomBytes(32);
+
+/** Instances that share a database must share this secret (src/workspaces/bootstrap.ts loads it). */
+export function setCursorSecret(secret: string): void {
+  cursorSecret = Buffer.from(secret, 'utf8');
+}
+
+function sign(payload: string): Buffer {
+  return createHmac('sha256', cursorSecret).update(payload).digest().subarray(0, 16);
+}
+
+export function encodeCursor(list: string, key: Key): string {
+  const payload = Buffer.from(JSON.stringify([list, key])).toString('base64url');
+  return `${payload}.${sign(payload).toString('base64url')}`;
+}
+
+export function decodeCursor(list: string, cursor: string): Key {
+  const invalid = new BadRequest('cursor is not valid: pass the nextCursor of a previous page of this list unchanged');
+  const [payload, mac, extra] = cursor.split('.');
+  if (!payload || !mac || extra !== undefined) throw invalid;
+  const given = Buffer.from(mac, 'base64url');
+  const expected = sign(payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== list || !Array.isArray(decoded[1])) throw invalid;
+  return decoded[1] as Key;
+}
+
+export function validatePageArgs(args: PageArgs): { limit: number; offset: number | null; cursor: string | null } {
+  const limit = args.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new BadRequest(`limit must be an integer from 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT})`);
+  }
+  if (args.offset != null && args.cursor != null) throw new BadRequest('pass either offset or cursor, not both');
+  if (args.offset != null && (!Number.isInteger(args.offset) || args.offset < 0)) {
+    throw new BadRequest('offset must be an integer ≥ 0');
+  }
+  return { limit, offset: args.cursor != null ? null : (args.offset ?? 0), cursor: args.cursor ?? null };
+}
+
+export async function paginate<T>(args: PageArgs, source: PageSource<T>): Promise<Page<T>> {
+  const { limit, offset, cursor } = validatePageArgs(args);
+  const after = cursor === null ? null : decodeCursor(source.list, cursor);
+  // One row more than asked tells whether a next page exists without a second query.
+  const [rows, total] = await Promise.all([
+    source.fetch({ take: limit + 1, skip: offset ?? 0, after }),
+    offset === null ? Promise.resolve(null) : source.count(),
+  ]);
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  const nextCursor = rows.length > limit && last !== undefined ? encodeCursor(source.list, source.keyOf(last)) : null;
+  return { data, limit, total, offset, nextCursor };
+}
+
+/** A page over a list already in memory (small registries such as providers). */
+export function paginateArray<T>(args: PageArgs, list: string, items: T[], keyOf: (item: T) => string): Promise<Page<T>> {
+  return paginate(args, {
+    list,
+    count: async () => items.length,
+    keyOf: (item) => [keyOf(item)],
+    fetch: async ({ take, skip, after }) => {
+      const start = after ? items.findIndex((item) => keyOf(item) > String(after[0])) : skip;
+      return start < 0 ? [] : items.slice(start, start + take);
+    },
+  });
+}

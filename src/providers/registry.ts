@@ -1,0 +1,26 @@
+import type { Config } from '../config.js';
+import { demoProvider } from './demo/index.js';
+import type { AuthKind, Provider } from './provider.js';
+
+/** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
+export const PROVIDERS: readonly Provider[] = [demoProvider].sort((a, b) => a.id.localeCompare(b.id));
+
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  description: string;
+  authKind: AuthKind;
+  dataTypes: string[];
+  configured: boolean;
+}
+
+export function listProviders(config: Config): ProviderInfo[] {
+  return PROVIDERS.map((provider) => ({
+    id: provider.id,
+    name: provider.name,
+    description: provider.description,
+    authKind: provider.authKind,
+    dataTypes: [...provider.dataTypes],
+    configured: provider.isConfigured(config),
+  }));
+}

@@ -1,0 +1,114 @@
+import type { GraphQLSchema } from 'graphql';
+import { authenticate, type Principal } from '../auth/authenticate.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { EventBus } from '../events/bus.js';
+import { NotFound, RateLimited } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { log, requestScope } from '../lib/logger.js';
+import type { Clock } from '../lib/time.js';
+import { serveDocs } from './docs.js';
+import { graphqlErrorResponse, restErrorResponse, toPublicError } from './errors.js';
+import { createGraphQLHandler } from './graphql.js';
+import { healthResponse } from './health.js';
+import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+import type { RequestContext } from './request-context.js';
+import { createRestHandler } from './rest/handler.js';
+import { buildOpenApiDocument } from './rest/openapi.js';
+
+export interface AppDeps {
+  schema: GraphQLSchema;
+  database: Database;
+  config: Config;
+  clock: Clock;
+  events: EventBus;
+  rateLimiter: RateLimiter;
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** One fetch handler for everything served over HTTP: /health, /docs, /v1 (REST), /graphql. */
+export function createApp(deps: AppDeps) {
+  const yoga = createGraphQLHandler(deps.schema, { production: deps.config.production });
+  const rest = createRestHandler(deps.schema);
+  const openApi = JSON.stringify(buildOpenApiDocument(rest.openAPIDocument, deps.schema));
+
+  function contextFor(principal: Principal | null, requestId: string): RequestContext {
+    const { database, clock, events, config } = deps;
+    return { db: database.prisma, clock, events, config, principal, requestId, response: {} };
+  }
+
+  /** Authenticates, counts the request against its caller's rate limit, then runs the API. */
+  async function serveApi(request: Request, requestId: string, clientAddress: string, isGraphQL: boolean): Promise<Response> {
+    let limitHeaders: Record<string, string> = {};
+    try {
+      const principal = await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
+      const outcome = await deps.rateLimiter.hit(principal ? `key:${principal.keyId}` : `ip:${clientAddress}`);
+      limitHeaders = rateLimitHeaders(outcome);
+      if (!outcome.allowed) {
+        throw new RateLimited(`rate limit of ${outcome.limit} requests per ${deps.config.rateLimit.windowSeconds} s exceeded; retry after ${outcome.resetSeconds} s`, outcome.resetSeconds);
+      }
+      const ctx = contextFor(principal, requestId);
+      const response = isGraphQL ? await yoga.fetch(request, ctx) : await rest.handle(request, ctx);
+      for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
+      return response;
+    } catch (error) {
+      const pub = toPublicError(error);
+      return isGraphQL ? graphqlErrorResponse(pub, limitHeaders) : restErrorResponse(pub, limitHeaders);
+    }
+  }
+
+  async function route(request: Request, requestId: string, clientAddress: string): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/health') return healthResponse(deps.database);
+    if (pathname === '/v1/openapi.json' && request.method === 'GET') {
+      return new Response(openApi, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    }
+    if (pathname === '/docs' || pathname.startsWith('/docs/')) {
+      const page = await serveDocs(pathname);
+      if (page) return page;
+    }
+    if (pathname === '/graphql') return serveApi(request, requestId, clientAddress, true);
+    if (pathname === '/v1' || pathname.startsWith('/v1/')) return serveApi(request, requestId, clientAddress, false);
+    return restErrorResponse(toPublicError(new NotFound(`no route ${request.method} ${pathname}; the API lives under /v1 and /graphql`)));
+  }
+
+  async function fetch(request: Request, clientAddress = 'unknown'): Promise<Response> {
+    const given = request.headers.get('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : newId();
+    return requestScope.run({ requestId }, async () => {
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await route(request, requestId, clientAddress);
+      } catch (error) {
+        response = restErrorResponse(toPublicError(error));
+      }
+      // Some responses (e.g. fetch-created Response.json) have immutable headers; copy when needed.
+      try {
+        response.headers.set('X-Request-Id', requestId);
+      } catch {
+        response = new Response(response.body, response);
+        response.headers.set('X-Request-Id', requestId);
+      }
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+      log.info('request', {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: response.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      });
+      return response;
+    });
+  }
+
+  return { fetch, yoga, contextFor };
+}
+
+export type App = ReturnType<typeof createApp>;

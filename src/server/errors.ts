@@ -1,0 +1,68 @@
+import { GraphQLError } from 'graphql';
+import { AppError, codeForStatus, STATUS_TEXT } from '../lib/errors.js';
+import { log } from '../lib/logger.js';
+
+/** An error as the client sees it, on REST and GraphQL alike. Internal errors never show their message. */
+export interface PublicError {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+// graphql-js reports a bad enum value as a type error; the API contract calls it semantic (422).
+const ENUM_VALUE_ERROR = /Value ".*" does not exist in ".*" enum/;
+
+export function toPublicError(error: unknown): PublicError {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (original instanceof AppError) {
+    return { status: original.status, code: original.code, message: original.message, headers: original.headers };
+  }
+  if (original instanceof GraphQLError) {
+    const http = original.extensions?.http as { status?: number } | undefined;
+    if (http?.status && http.status < 500) return plain(http.status, original.message);
+    if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, original.message);
+    // Parse, validation and variable coercion errors: the request itself was malformed.
+    if (!original.originalError) return plain(400, original.message);
+  }
+  log.error('unexpected error', { error: describe(original) });
+  return plain(500, 'An unexpected error occurred; the request id in X-Request-Id identifies it in the server log.');
+}
+
+function plain(status: number, message: string): PublicError {
+  return { status, code: codeForStatus(status), message, headers: {} };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { value: String(error) };
+}
+
+/** The REST error body of API.md: { statusCode, error, message }. */
+export function restErrorBody(error: PublicError): { statusCode: number; error: string; message: string } {
+  return { statusCode: error.status, error: STATUS_TEXT[error.status] ?? 'Error', message: error.message };
+}
+
+export function restErrorResponse(error: PublicError, headers: Record<string, string> = {}): Response {
+  return Response.json(restErrorBody(error), { status: error.status, headers: { ...error.headers, ...headers } });
+}
+
+/** The GraphQL form: the message for humans and a stable extensions.code for programs. */
+export function toGraphQLError(error: GraphQLError): GraphQLError {
+  const pub = toPublicError(error);
+  // Yoga's own request errors (unparsable query, GET mutation) keep their HTTP status.
+  const http = error.originalError ? undefined : error.extensions?.http;
+  return new GraphQLError(pub.message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: pub.code, ...(http ? { http } : {}) },
+  });
+}
+
+/** A request refused before GraphQL ran (bad key, rate limit), in the GraphQL response shape. */
+export function graphqlErrorResponse(error: PublicError, headers: Record<string, string> = {}): Response {
+  return Response.json(
+    { errors: [{ message: error.message, extensions: { code: error.code } }] },
+    { status: error.status, headers: { ...error.headers, ...headers } },
+  );
+}

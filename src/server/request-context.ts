@@ -1,0 +1,26 @@
+import type { Principal } from '../auth/authenticate.js';
+import type { Config } from '../config.js';
+import type { ServiceContext } from '../context.js';
+import type { Db } from '../db/client.js';
+import type { EventBus } from '../events/bus.js';
+import { Unauthorized } from '../lib/errors.js';
+import type { Clock } from '../lib/time.js';
+
+/** What every GraphQL resolver sees, over HTTP, REST (SOFA) and WebSocket alike. */
+export interface RequestContext {
+  db: Db;
+  clock: Clock;
+  events: EventBus;
+  config: Config;
+  /** The API key's identity; null when the request carried none. */
+  principal: Principal | null;
+  requestId: string;
+  /** Resolvers set `status` when the REST status depends on the outcome (create-or-find answers 200 or 201). */
+  response: { status?: number };
+}
+
+/** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
+export function serviceContext(ctx: RequestContext): ServiceContext {
+  if (!ctx.principal) throw new Unauthorized('an API key is required');
+  return { db: ctx.db, workspaceId: ctx.principal.workspaceId, clock: ctx.clock, events: ctx.events };
+}

@@ -1,0 +1,48 @@
+import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lib/errors.js';
+
+/**
+ * Reads a JSON request body within the size limit and checks it is a JSON object, so SOFA only ever sees
+ * well-formed input. Returns the raw text ('' when there is no body).
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const text = await readCapped(request, maxBytes);
+  if (text.trim() === '') return '';
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new UnsupportedMediaType(`Content-Type must be application/json, got "${type || 'none'}"`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequest(`request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new BadRequest('request body must be a JSON object');
+  }
+  return text;
+}
+
+function tooLarge(maxBytes: number): PayloadTooLarge {
+  return new PayloadTooLarge(`request body exceeds the limit of ${maxBytes} bytes`);
+}
+
+async function readCapped(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,32 @@
+import type { GraphQLSchema } from 'graphql';
+import { MethodNotAllowed, NotFound } from '../../lib/errors.js';
+import type { RequestContext } from '../request-context.js';
+import { readJsonBody } from './body.js';
+import { REST_BASE, matchRoute } from './routes.js';
+import { createSofaRouter } from './sofa-router.js';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Serves /v1: matches the route table (404/405), checks the body, lets SOFA run the field, settles the status. */
+export function createRestHandler(schema: GraphQLSchema) {
+  const router = createSofaRouter(schema);
+  const handle = async (request: Request, ctx: RequestContext): Promise<Response> => {
+    const url = new URL(request.url);
+    const match = matchRoute(request.method, url.pathname.slice(REST_BASE.length) || '/');
+    if (!match) throw new NotFound(`no route ${request.method} ${url.pathname}; the routes are listed in /v1/openapi.json`);
+    if ('allowed' in match) {
+      throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
+    }
+    const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : '';
+    const headers = new Headers(request.headers);
+    headers.set('content-type', 'application/json');
+    const forwarded = new Request(url, { method: request.method, headers, body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined) });
+    const response = await router.fetch(forwarded, { vitasync: ctx });
+    if (response.status >= 400) return response;
+    const status = ctx.response.status ?? match.route.status;
+    if (status === 204) return new Response(null, { status: 204 });
+    if (status !== response.status) return new Response(response.body, { status, headers: response.headers });
+    return response;
+  };
+  return { handle, openAPIDocument: router.openAPIDocument as Record<string, any> };
+}

@@ -1,0 +1,131 @@
+import { isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
+import { STATUS_TEXT } from '../../lib/errors.js';
+import { REST_BASE, REST_ROUTES, type RestRoute } from './routes.js';
+
+type Json = Record<string, any>;
+
+const DESCRIPTION = `The REST face of VitaSync: every route is a field of the GraphQL API (POST /graphql), served through SOFA.
+
+**Authentication.** Send \`Authorization: Bearer vs_live_…\`. Keys carry one scope: \`read\`, \`write\` or \`admin\`
+(admin ⊃ write ⊃ read); each operation names the scope it needs in \`x-required-scope\`. A key sees only its workspace:
+another workspace's resources answer 404.
+
+**Pagination.** Lists take \`limit\` (1–${MAX_LIMIT}, default ${DEFAULT_LIMIT}) with either \`offset\` (the page carries
+\`total\`, \`limit\`, \`offset\`) or \`cursor\` (keyset pages, fast at any depth: follow \`nextCursor\` until it is null).
+Offset pages carry \`nextCursor\` too. A cursor is opaque: a changed one is a 400.
+
+**Errors.** Every error is JSON \`{ statusCode, error, message }\`: 400 malformed or mistyped input, 401 missing/invalid/
+expired key, 403 insufficient scope, 404 unknown resource or route, 405 wrong method, 409 conflict, 413 body over
+the size limit, 415 body that is not JSON, 422 well-formed but semantically invalid input, 429 rate limit exceeded.
+
+**Rate limits.** Per API key (per address without one). Every response carries \`RateLimit-Limit\`,
+\`RateLimit-Remaining\` and \`RateLimit-Reset\`; a 429 also carries \`Retry-After\` (seconds).
+
+**Formats.** IDs are ULIDs; timestamps are ISO 8601 UTC with milliseconds (\`2025-06-15T09:00:00.000Z\`).
+Every response carries \`X-Request-Id\`.`;
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  properties: {
+    statusCode: { type: 'integer', example: 404 },
+    error: { type: 'string', example: 'Not Found' },
+    message: { type: 'string', example: 'user 01JZ0000000000000000000000 not found' },
+  },
+};
+
+const ERROR_EXAMPLES: Record<number, string> = {
+  400: 'limit must be an integer from 1 to 500 (default 50)',
+  401: 'an API key is required: send "Authorization: Bearer vs_live_…"',
+  403: 'this API key\'s scope "read" does not allow this operation',
+  404: 'user 01JZ0000000000000000000000 not found',
+  409: 'this is the last admin key of the workspace; create another admin key first',
+  413: 'request body exceeds the limit of 1048576 bytes',
+  415: 'Content-Type must be application/json, got "text/plain"',
+  422: 'timezone "Mars/Base" is not an IANA time zone (e.g. "Europe/Berlin", "UTC")',
+  429: 'rate limit of 600 requests per 60 s exceeded; retry after 12 s',
+  500: 'An unexpected error occurred; the request id in X-Request-Id identifies it in the server log.',
+};
+
+const RATE_HEADERS = {
+  'RateLimit-Limit': { schema: { type: 'integer' }, description: 'Requests allowed in the window.' },
+  'RateLimit-Remaining': { schema: { type: 'integer' }, description: 'Requests left in the window.' },
+  'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the window resets.' },
+};
+
+function errorResponse(status: number): Json {
+  return {
+    description: STATUS_TEXT[status],
+    headers: status === 429 ? { ...RATE_HEADERS, 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } : undefined,
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        example: { statusCode: status, error: STATUS_TEXT[status], message: ERROR_EXAMPLES[status] },
+      },
+    },
+  };
+}
+
+function errorStatuses(route: RestRoute): number[] {
+  const statuses = [400];
+  if (route.scope !== 'none') statuses.push(401, 403);
+  if (route.path.includes(':')) statuses.push(404);
+  if (route.field === 'Mutation.deleteApiKey') statuses.push(409);
+  if (['POST', 'PUT', 'PATCH'].includes(route.method)) statuses.push(413, 415);
+  statuses.push(422, 429, 500);
+  return statuses;
+}
+
+/** GraphQL nullability is lost in SOFA's schemas; OpenAPI 3.0 says it with `nullable`. */
+function markNullable(doc: Json, schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    const component = doc.components.schemas[type.name];
+    if (!isObjectType(type) || !component?.properties) continue;
+    for (const [name, field] of Object.entries(type.getFields())) {
+      const property = component.properties[name];
+      if (!property || isNonNullType(field.type)) continue;
+      component.properties[name] = property.$ref ? { allOf: [{ $ref: property.$ref }], nullable: true } : { ...property, nullable: true };
+    }
+  }
+}
+
+function decorateOperation(route: RestRoute, operation: Json): void {
+  const [kind, field] = route.field.split('.') as [string, string];
+  const success = operation.responses[String(route.status === 204 ? 200 : route.status)];
+  operation.operationId = field;
+  operation.summary = route.summary;
+  operation.description = [operation.description !== route.summary ? operation.description : '', `GraphQL: \`${kind.toLowerCase()} { ${field} }\`.`, route.scope === 'none' ? 'No API key needed.' : `Requires scope \`${route.scope}\`.`]
+    .filter(Boolean)
+    .join('\n\n');
+  operation.security = route.scope === 'none' ? [] : [{ bearerAuth: [] }];
+  operation['x-required-scope'] = route.scope;
+  // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
+  if (operation.requestBody) operation.parameters = (operation.parameters ?? []).filter((p: Json) => p.in === 'path');
+  const responses: Json = {};
+  if (route.status === 204) responses['204'] = { description: 'No Content' };
+  else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };
+  if (route.field === 'Mutation.createUser') responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
+  for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status);
+  operation.responses = responses;
+}
+
+/** The OpenAPI document of /v1: SOFA's, plus auth, scopes, every error response and examples. */
+export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Json {
+  const doc: Json = structuredClone(generated);
+  doc.info = { title: 'VitaSync API', version: '1.0.0', description: DESCRIPTION };
+  doc.servers = [{ url: REST_BASE }];
+  for (const name of ['Query', 'Mutation', 'Subscription']) delete doc.components.schemas[name];
+  doc.components.schemas.Error = ERROR_SCHEMA;
+  doc.components.securitySchemes = {
+    bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'vs_live_<secret>', description: 'An API key of the workspace.' },
+  };
+  markNullable(doc, schema);
+  for (const route of REST_ROUTES) {
+    const operation = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+    if (!operation) throw new Error(`route ${route.method} ${route.path} is missing from the SOFA document`);
+    decorateOperation(route, operation);
+  }
+  doc.tags = [...new Set(REST_ROUTES.map((route) => route.tag))].map((name) => ({ name }));
+  return doc;
+}

@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServerAdapter } from '@whatwg-node/server';
+import { schema } from '../../schema/index.js';
+import type { Config } from '../config.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { createEventBus } from '../events/bus.js';
+import { log } from '../lib/logger.js';
+import { systemClock, type Clock } from '../lib/time.js';
+import { bootstrap } from '../workspaces/bootstrap.js';
+import { createApp, type App } from './app.js';
+import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
+import { attachWebSocket } from './websocket.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: Database;
+  app: App;
+  /** The admin key this start created, if it created one (first start without VITASYNC_ADMIN_KEY). */
+  generatedAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies migrations, makes the first workspace, and serves HTTP + WebSocket on one port. */
+export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  const events = createEventBus(config.redisUrl);
+  const { generatedAdminKey } = await bootstrap(
+    { db: database.prisma, clock, events: events.bus },
+    { adminKey: config.adminKey, secret: config.secret },
+  );
+  const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
+  const deps = { schema, database, config, clock, events: events.bus, rateLimiter };
+  const app = createApp(deps);
+  const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
+    app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
+  );
+  const server: Server = createServer(adapter);
+  const closeWebSocket = attachWebSocket(server, app, deps);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info('vitasync listening', { port, database: database.kind, redis: !!config.redisUrl });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    database,
+    app,
+    generatedAdminKey,
+    close: async () => {
+      await closeWebSocket();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rateLimiter.close();
+      await events.close();
+      await database.close();
+    },
+  };
+}

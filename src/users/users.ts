@@ -1,0 +1,97 @@
+import type { ServiceContext } from '../context.js';
+import type { Prisma, User } from '../generated/prisma/client.js';
+import { Invalid, NotFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { assertTimeZone } from '../lib/time.js';
+import type { UserChangeAction } from './user-change.js';
+
+export interface UserInput {
+  email?: string | null;
+  timezone?: string | null;
+  metadata?: unknown;
+}
+
+const MAX_METADATA_BYTES = 16 * 1024;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validate(input: UserInput): Prisma.UserUpdateInput {
+  const data: Prisma.UserUpdateInput = {};
+  if (input.email !== undefined) {
+    if (input.email !== null && (input.email.length > 254 || !EMAIL.test(input.email))) {
+      throw new Invalid(`email "${input.email}" is not an email address`);
+    }
+    data.email = input.email;
+  }
+  if (input.timezone != null) data.timezone = assertTimeZone(input.timezone);
+  if (input.metadata != null) {
+    if (typeof input.metadata !== 'object' || Array.isArray(input.metadata)) throw new Invalid('metadata must be a JSON object');
+    if (JSON.stringify(input.metadata).length > MAX_METADATA_BYTES) throw new Invalid(`metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
+    data.metadata = input.metadata as Prisma.InputJsonObject;
+  }
+  return data;
+}
+
+function announce(ctx: ServiceContext, action: UserChangeAction, user: User): void {
+  ctx.events.publish('user.changed', ctx.workspaceId, { action, userId: user.id, externalId: user.externalId, at: ctx.clock.now() });
+}
+
+/** Creates the user for `externalId`, or returns the one that exists (then `created` is false and nothing changes). */
+export async function createOrFindUser(ctx: ServiceContext, externalId: string, input: UserInput): Promise<{ user: User; created: boolean }> {
+  const id = externalId.trim();
+  if (id.length < 1 || id.length > 255) throw new Invalid('externalId must be 1 to 255 characters');
+  const data = validate(input);
+  const where = { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: id } };
+  const existing = await ctx.db.user.findUnique({ where });
+  if (existing) return { user: existing, created: false };
+  // ON CONFLICT DO NOTHING makes two racing creates agree on one row instead of one of them failing.
+  const inserted = await ctx.db.user.createMany({
+    data: [{ ...(data as Prisma.UserCreateManyInput), id: newId(), workspaceId: ctx.workspaceId, externalId: id }],
+    skipDuplicates: true,
+  });
+  const user = await ctx.db.user.findUniqueOrThrow({ where });
+  if (inserted.count === 1) announce(ctx, 'created', user);
+  return { user, created: inserted.count === 1 };
+}
+
+export async function getUser(ctx: ServiceContext, userId: string): Promise<User> {
+  const user = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } });
+  if (!user) throw new NotFound(`user ${userId} not found`);
+  return user;
+}
+
+export function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<User>> {
+  const where = { workspaceId: ctx.workspaceId };
+  return paginate(args, {
+    list: `users:${ctx.workspaceId}`,
+    count: () => ctx.db.user.count({ where }),
+    fetch: ({ take, skip, after }) =>
+      ctx.db.user.findMany({
+        where: after ? { ...where, id: { gt: String(after[0]) } } : where,
+        orderBy: { id: 'asc' },
+        take,
+        skip: after ? 0 : skip,
+      }),
+    keyOf: (user) => [user.id],
+  });
+}
+
+/** Changes only the fields given; metadata is replaced as a whole. */
+export async function updateUser(ctx: ServiceContext, userId: string, input: UserInput): Promise<User> {
+  const data = validate(input);
+  const existing = await getUser(ctx, userId);
+  const user = await ctx.db.user.update({ where: { id: existing.id }, data });
+  announce(ctx, 'updated', user);
+  return user;
+}
+
+/** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
+export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
+  const user = await ctx.db.$transaction(async (tx) => {
+    const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } });
+    if (!found) throw new NotFound(`user ${userId} not found`);
+    await tx.user.delete({ where: { id: found.id } });
+    return found;
+  });
+  announce(ctx, 'deleted', user);
+}
