@@ -10,7 +10,8 @@ export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-let threshold: number = ORDER[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info;
+const configured = process.env.LOG_LEVEL ?? 'info';
+let threshold: number = configured === 'silent' ? Infinity : (ORDER[configured as Level] ?? ORDER.info);
 
 export function setLogLevel(level: Level | 'silent'): void {
   threshold = level === 'silent' ? Infinity : ORDER[level];

@@ -7,6 +7,7 @@ import { NotFound, RateLimited } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
 import type { Clock } from '../lib/time.js';
+import { printOpenApi } from './contracts.js';
 import { serveDocs } from './docs.js';
 import { graphqlErrorResponse, restErrorResponse, toPublicError } from './errors.js';
 import { createGraphQLHandler } from './graphql.js';
@@ -14,7 +15,6 @@ import { healthResponse } from './health.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
 import { createRestHandler } from './rest/handler.js';
-import { buildOpenApiDocument } from './rest/openapi.js';
 
 export interface AppDeps {
   schema: GraphQLSchema;
@@ -37,7 +37,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export function createApp(deps: AppDeps) {
   const yoga = createGraphQLHandler(deps.schema, { production: deps.config.production });
   const rest = createRestHandler(deps.schema);
-  const openApi = JSON.stringify(buildOpenApiDocument(rest.openAPIDocument, deps.schema));
+  const openApi = printOpenApi(deps.schema);
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
     const { database, clock, events, config } = deps;
@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  return { fetch, yoga, contextFor };
+  return { fetch, yoga, contextFor, events: deps.events };
 }
 
 export type App = ReturnType<typeof createApp>;

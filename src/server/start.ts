@@ -16,6 +16,7 @@ import { attachWebSocket } from './websocket.js';
 export interface RunningServer {
   url: string;
   port: number;
+  config: Config;
   database: Database;
   app: App;
   /** The admin key this start created, if it created one (first start without VITASYNC_ADMIN_KEY). */
@@ -52,6 +53,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    config,
     database,
     app,
     generatedAdminKey,

@@ -28,5 +28,5 @@ export function createRestHandler(schema: GraphQLSchema) {
     if (status !== response.status) return new Response(response.body, { status, headers: response.headers });
     return response;
   };
-  return { handle, openAPIDocument: router.openAPIDocument as Record<string, any> };
+  return { handle };
 }

@@ -90,14 +90,20 @@ function markNullable(doc: Json, schema: GraphQLSchema): void {
   }
 }
 
-function decorateOperation(route: RestRoute, operation: Json): void {
+function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSchema): void {
   const [kind, field] = route.field.split('.') as [string, string];
+  const rootType = kind === 'Query' ? schema.getQueryType() : schema.getMutationType();
   const success = operation.responses[String(route.status === 204 ? 200 : route.status)];
   operation.operationId = field;
   operation.summary = route.summary;
-  operation.description = [operation.description !== route.summary ? operation.description : '', `GraphQL: \`${kind.toLowerCase()} { ${field} }\`.`, route.scope === 'none' ? 'No API key needed.' : `Requires scope \`${route.scope}\`.`]
+  operation.description = [
+    rootType?.getFields()[field]?.description ?? '',
+    `GraphQL: \`${kind.toLowerCase()} { ${field} }\`.`,
+    route.scope === 'none' ? 'No API key needed.' : `Requires scope \`${route.scope}\`.`,
+  ]
     .filter(Boolean)
     .join('\n\n');
+  if (route.example && operation.requestBody) operation.requestBody.content['application/json'].example = route.example;
   operation.security = route.scope === 'none' ? [] : [{ bearerAuth: [] }];
   operation['x-required-scope'] = route.scope;
   // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
@@ -124,7 +130,7 @@ export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Js
   for (const route of REST_ROUTES) {
     const operation = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[route.method.toLowerCase()];
     if (!operation) throw new Error(`route ${route.method} ${route.path} is missing from the SOFA document`);
-    decorateOperation(route, operation);
+    decorateOperation(route, operation, schema);
   }
   doc.tags = [...new Set(REST_ROUTES.map((route) => route.tag))].map((name) => ({ name }));
   return doc;

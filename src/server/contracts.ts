@@ -1,0 +1,16 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { createSofaRouter } from './rest/sofa-router.js';
+import { buildOpenApiDocument } from './rest/openapi.js';
+
+/** The printed contracts checked in under schema/: the SDL and the OpenAPI document of /v1. */
+export function printSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}
+
+export function openApiDocument(schema: GraphQLSchema): Record<string, unknown> {
+  return buildOpenApiDocument(createSofaRouter(schema).openAPIDocument as Record<string, any>, schema);
+}
+
+export function printOpenApi(schema: GraphQLSchema): string {
+  return JSON.stringify(openApiDocument(schema), null, 2) + '\n';
+}

@@ -1,0 +1,94 @@
+import { generateKeySecret } from '../../src/auth/key-secret.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { createWorkspace } from '../../src/workspaces/workspaces.js';
+import { systemClock } from '../../src/lib/time.js';
+import { createScratchDatabase, type Engine } from './engines.js';
+
+export interface TestServer {
+  url: string;
+  adminKey: string;
+  server: RunningServer;
+  /** A REST call as a client makes it. `key: null` sends no Authorization header. */
+  api(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
+  graphql(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<ApiResponse>;
+  /** A second tenant with its own admin key. */
+  newWorkspace(name?: string): Promise<{ workspaceId: string; adminKey: string }>;
+  /** A key of the given scope in the main workspace. */
+  keyWithScope(scope: 'read' | 'write' | 'admin'): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+async function call(url: string, init: RequestInit): Promise<ApiResponse> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Non-JSON bodies (HTML pages) stay text.
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export async function startTestServer(engine: Engine = 'pglite', overrides: Partial<Config> & { env?: Record<string, string> } = {}): Promise<TestServer> {
+  // A given databaseUrl shares another test server's database (two instances of one install).
+  const scratch = engine === 'postgres' && !overrides.databaseUrl ? await createScratchDatabase() : null;
+  const adminKey = overrides.adminKey ?? generateKeySecret();
+  const { env, ...rest } = overrides;
+  const config: Config = {
+    ...loadConfig({ ...env }),
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory://',
+    databaseUrl: scratch?.url ?? overrides.databaseUrl ?? null,
+    adminKey,
+    rateLimit: { max: 100_000, windowSeconds: 60 },
+    ...rest,
+  };
+  const server = await startServer(config);
+  const authHeader = (key: string | null | undefined): Record<string, string> =>
+    key === null ? {} : { authorization: `Bearer ${key ?? adminKey}` };
+
+  const test: TestServer = {
+    url: server.url,
+    adminKey,
+    server,
+    api: (method, path, options = {}) =>
+      call(server.url + path, {
+        method,
+        headers: {
+          ...authHeader(options.key),
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      }),
+    graphql: (query, variables, key) =>
+      call(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...authHeader(key), 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      }),
+    newWorkspace: async (name = 'Other workspace') => {
+      const created = await createWorkspace({ db: server.database.prisma, clock: systemClock, events: server.app.events }, name);
+      return { workspaceId: created.workspace.id, adminKey: created.adminKey.key };
+    },
+    keyWithScope: async (scope) => {
+      const response = await test.api('POST', '/v1/api-keys', { body: { name: `${scope} key`, scope } });
+      if (response.status !== 201) throw new Error(`could not create a ${scope} key: ${JSON.stringify(response.body)}`);
+      return response.body.key as string;
+    },
+    close: async () => {
+      await server.close();
+      await scratch?.drop();
+    },
+  };
+  return test;
+}
