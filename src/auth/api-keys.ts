@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { displayPrefix, generateKeySecret, hashKey } from './key-secret.js';
 import { scopeToDb, type Scope } from './scopes.js';
 
@@ -52,13 +52,7 @@ export function listApiKeys(ctx: ServiceContext, args: PageArgs): Promise<Page<A
   return paginate(args, {
     list: `api-keys:${ctx.workspaceId}`,
     count: () => ctx.db.apiKey.count({ where }),
-    fetch: ({ take, skip, after }) =>
-      ctx.db.apiKey.findMany({
-        where: after ? { AND: [where, { id: { gt: String(after[0]) } }] } : where,
-        orderBy: { id: 'asc' },
-        take,
-        skip: after ? 0 : skip,
-      }),
+    fetch: (window) => ctx.db.apiKey.findMany(idOrderedWindow(where, window)),
     keyOf: (row) => [row.id],
   });
 }

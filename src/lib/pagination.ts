@@ -96,6 +96,16 @@ export async function paginate<T>(args: PageArgs, source: PageSource<T>): Promis
   return { data, limit, total, offset, nextCursor };
 }
 
+/** findMany arguments for one window of a list ordered by id (ULIDs sort by creation time). */
+export function idOrderedWindow<Where extends object>(where: Where, window: { take: number; skip: number; after: Key | null }) {
+  return {
+    where: window.after ? { AND: [where, { id: { gt: String(window.after[0]) } }] } : where,
+    orderBy: { id: 'asc' as const },
+    take: window.take,
+    skip: window.after ? 0 : window.skip,
+  };
+}
+
 /** A page over a list already in memory (small registries such as providers). */
 export function paginateArray<T>(args: PageArgs, list: string, items: T[], keyOf: (item: T) => string): Promise<Page<T>> {
   return paginate(args, {

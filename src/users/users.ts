@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context.js';
 import type { Prisma, User } from '../generated/prisma/client.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
 import type { UserChangeAction } from './user-change.js';
 
@@ -65,13 +65,7 @@ export function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<Use
   return paginate(args, {
     list: `users:${ctx.workspaceId}`,
     count: () => ctx.db.user.count({ where }),
-    fetch: ({ take, skip, after }) =>
-      ctx.db.user.findMany({
-        where: after ? { ...where, id: { gt: String(after[0]) } } : where,
-        orderBy: { id: 'asc' },
-        take,
-        skip: after ? 0 : skip,
-      }),
+    fetch: (window) => ctx.db.user.findMany(idOrderedWindow(where, window)),
     keyOf: (user) => [user.id],
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/lib/errors.js';
-import { decodeCursor, encodeCursor, MAX_LIMIT, paginateArray, validatePageArgs } from '../../src/lib/pagination.js';
+import { decodeCursor, encodeCursor, MAX_LIMIT, paginateArray, validatePageArgs, type Page } from '../../src/lib/pagination.js';
 
 describe('pagination', () => {
   it('round-trips a cursor for the list it was made for', () => {
@@ -31,7 +31,7 @@ describe('pagination', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await paginateArray({ limit: 5, cursor }, 'items', items, (item) => item);
+      const page: Page<string> = await paginateArray({ limit: 5, cursor }, 'items', items, (item) => item);
       // The first page is an offset page (offset 0); the ones reached by cursor are keyset pages.
       expect(page.total).toBe(cursor === null ? 23 : null);
       seen.push(...page.data);
