@@ -3,6 +3,10 @@ import './scalars.js';
 import './users.js';
 import './api-keys.js';
 import './providers.js';
+import './health.js';
+import './events.js';
+import './records.js';
+import './ingest.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -15,6 +15,30 @@ export const UserType = builder.prismaObject('User', {
     metadata: t.expose('metadata', { type: 'JSON', description: 'Free-form JSON object kept for the app.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    // Relations are folded into the parent query by the Prisma plugin: a page of users with their events is
+    // one query per relation level, never one per user.
+    latestSamples: t.relation('samples', {
+      description: 'The most recent samples (newest first), optionally of one metric type.',
+      args: { limit: t.arg.int({ description: '1–100, default 20.' }), metricType: t.arg.string() },
+      query: (args) => ({
+        where: args.metricType ? { metricType: args.metricType } : {},
+        orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      }),
+    }),
+    latestEvents: t.relation('events', {
+      description: 'The most recent events (newest first), optionally of one type.',
+      args: { limit: t.arg.int({ description: '1–100, default 20.' }), type: t.arg.string() },
+      query: (args) => ({
+        where: args.type ? { type: args.type } : {},
+        orderBy: [{ startAt: 'desc' }, { id: 'desc' }],
+        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      }),
+    }),
+    personalRecords: t.relation('personalRecords', {
+      description: "The user's personal records.",
+      query: { orderBy: [{ metricType: 'asc' }, { kind: 'asc' }, { qualifier: 'asc' }] },
+    }),
   }),
 });
 

@@ -20,6 +20,6 @@ const config = loadConfig();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrate(database);
 const events = createEventBus(null);
-const created = await createWorkspace({ db: database.prisma, clock: systemClock, events: events.bus }, name);
+const created = await createWorkspace({ db: database.prisma, sql: database, clock: systemClock, events: events.bus }, name);
 process.stdout.write(`workspace ${created.workspace.id} "${created.workspace.name}"\nadmin API key (shown once): ${created.adminKey.key}\n`);
 await database.close();

@@ -1,10 +1,12 @@
-import type { Db } from './db/client.js';
+import type { Database, Db } from './db/client.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/time.js';
 
 /** What every service function receives: the database, the tenant it acts for, the clock and the event bus. */
 export interface ServiceContext {
   db: Db;
+  /** Raw SQL for the hot paths Prisma is too slow for (ingestion, rollup reads). */
+  sql: Pick<Database, 'query' | 'transaction' | 'kind'>;
   workspaceId: string;
   clock: Clock;
   events: EventBus;

@@ -16,6 +16,8 @@ export interface Database {
   prisma: Db;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   execScript(sql: string): Promise<void>;
+  /** Runs fn in one transaction on one connection: commits when fn resolves, rolls back when it throws. */
+  transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Runs fn on one connection holding a database-wide lock (migrations from several instances at once). */
   exclusive<T>(lockId: number, fn: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -46,6 +48,25 @@ async function openPostgres(url: string): Promise<Database> {
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     execScript: async (sql) => {
       await pool.query(sql);
+    },
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          execScript: async (sql) => {
+            await client.query(sql);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     exclusive: async (lockId, fn) => {
       const client = await pool.connect();
@@ -80,6 +101,15 @@ async function openPglite(dataDir: string): Promise<Database> {
     execScript: async (sql) => {
       await lite.exec(sql);
     },
+    transaction: (fn) =>
+      lite.transaction((tx) =>
+        fn({
+          query: async (sql, params) => (await tx.query(sql, params)).rows as never[],
+          execScript: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
     // One process owns a PGlite folder, so there is nobody to lock out.
     exclusive: (_lockId, fn) => fn(database),
     close: async () => {

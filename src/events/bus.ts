@@ -1,6 +1,9 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import type { HealthEventRow } from './event-row.js';
+import type { SamplesIngested } from '../health/live-updates.js';
+import type { PersonalRecordRow } from '../records/upsert-record.js';
 import type { UserChange } from '../users/user-change.js';
 
 /**
@@ -10,6 +13,9 @@ import type { UserChange } from '../users/user-change.js';
  */
 export type Topics = {
   'user.changed': [workspaceId: string, change: UserChange];
+  'health.samples': [workspaceId: string, batch: SamplesIngested];
+  'health.events': [workspaceId: string, event: HealthEventRow];
+  'health.records': [workspaceId: string, record: PersonalRecordRow];
 };
 
 export type EventBus = ReturnType<typeof createPubSub<Topics>>;

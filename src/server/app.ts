@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps) {
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
     const { database, clock, events, config } = deps;
-    return { db: database.prisma, clock, events, config, principal, requestId, response: {} };
+    return { db: database.prisma, sql: database, clock, events, config, principal, requestId, response: {} };
   }
 
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */

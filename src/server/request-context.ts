@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { ServiceContext } from '../context.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import { Unauthorized } from '../lib/errors.js';
 import type { Clock } from '../lib/time.js';
@@ -9,6 +9,7 @@ import type { Clock } from '../lib/time.js';
 /** What every GraphQL resolver sees, over HTTP, REST (SOFA) and WebSocket alike. */
 export interface RequestContext {
   db: Db;
+  sql: Database;
   clock: Clock;
   events: EventBus;
   config: Config;
@@ -22,5 +23,5 @@ export interface RequestContext {
 /** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
-  return { db: ctx.db, workspaceId: ctx.principal.workspaceId, clock: ctx.clock, events: ctx.events };
+  return { db: ctx.db, sql: ctx.sql, workspaceId: ctx.principal.workspaceId, clock: ctx.clock, events: ctx.events };
 }

@@ -30,7 +30,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   await migrate(database);
   const events = createEventBus(config.redisUrl);
   const { generatedAdminKey } = await bootstrap(
-    { db: database.prisma, clock, events: events.bus },
+    { db: database.prisma, sql: database, clock, events: events.bus },
     { adminKey: config.adminKey, secret: config.secret },
   );
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);

@@ -4,6 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
+import { REBUILD_DAILY_ROLLUPS_SQL } from '../health/rebuild-daily-rollups.js';
 import type { UserChangeAction } from './user-change.js';
 
 export interface UserInput {
@@ -70,11 +71,17 @@ export function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<Use
   });
 }
 
-/** Changes only the fields given; metadata is replaced as a whole. */
+/** Changes only the fields given; metadata is replaced as a whole. A new time zone re-cuts the daily rollups. */
 export async function updateUser(ctx: ServiceContext, userId: string, input: UserInput): Promise<User> {
   const data = validate(input);
   const existing = await getUser(ctx, userId);
-  const user = await ctx.db.user.update({ where: { id: existing.id }, data });
+  const user = await ctx.db.$transaction(async (tx) => {
+    const updated = await tx.user.update({ where: { id: existing.id }, data });
+    if (updated.timezone !== existing.timezone) {
+      for (const sql of REBUILD_DAILY_ROLLUPS_SQL) await tx.$executeRawUnsafe(sql, updated.id, updated.timezone);
+    }
+    return updated;
+  });
   announce(ctx, 'updated', user);
   return user;
 }

@@ -16,6 +16,8 @@ export interface RestRoute {
   summary: string;
   /** A request body example for the OpenAPI document. */
   example?: Record<string, unknown>;
+  /** Served in addition to the contract (../shared/spec/routes.tsv), by an issue's decision. */
+  beyondContract?: true;
 }
 
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -28,6 +30,23 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/api-keys', field: 'Query.apiKeys', scope: 'admin', status: 200, tag: 'API keys', summary: 'List API keys' },
   { method: 'DELETE', path: '/api-keys/:keyId', field: 'Mutation.deleteApiKey', scope: 'admin', status: 204, tag: 'API keys', summary: 'Delete an API key' },
   { method: 'POST', path: '/api-keys/:keyId/rotate', field: 'Mutation.rotateApiKey', scope: 'admin', status: 201, tag: 'API keys', summary: 'Rotate (replace) an API key', example: { gracePeriodSeconds: 3600 } },
+  { method: 'GET', path: '/users/:userId/health', field: 'Query.healthSamples', scope: 'read', status: 200, tag: 'Health data', summary: 'Raw health metrics (paginated)' },
+  { method: 'GET', path: '/users/:userId/health/summary', field: 'Query.healthSummary', scope: 'read', status: 200, tag: 'Health data', summary: 'Count per metric type' },
+  { method: 'GET', path: '/users/:userId/health/timeseries', field: 'Query.healthTimeseries', scope: 'read', status: 200, tag: 'Health data', summary: 'Aggregated timeseries data' },
+  { method: 'GET', path: '/users/:userId/health/daily-summaries', field: 'Query.dailySummaries', scope: 'read', status: 200, tag: 'Health data', summary: 'Per-day metric totals' },
+  { method: 'DELETE', path: '/users/:userId/health', field: 'Mutation.deleteHealthData', scope: 'admin', status: 204, tag: 'Health data', summary: 'Delete all health data (GDPR)' },
+  {
+    method: 'POST', path: '/users/:userId/health', field: 'Mutation.ingestHealthSamples', scope: 'write', status: 201, tag: 'Health data', summary: 'Push health samples (HealthKit, Health Connect…)', beyondContract: true,
+    example: { source: 'healthkit', samples: [{ metricType: 'heart_rate', value: 62, unit: 'count/min', recordedAt: '2025-06-15T09:00:00.000Z', device: 'Apple Watch' }, { metricType: 'steps', value: 840, recordedAt: '2025-06-15T09:00:00.000Z', endAt: '2025-06-15T09:15:00.000Z' }] },
+  },
+  { method: 'GET', path: '/users/:userId/events', field: 'Query.events', scope: 'read', status: 200, tag: 'Events', summary: 'List workouts, sleep, and activities' },
+  { method: 'GET', path: '/users/:userId/events/:eventId', field: 'Query.event', scope: 'read', status: 200, tag: 'Events', summary: 'Get a single event' },
+  {
+    method: 'POST', path: '/users/:userId/events', field: 'Mutation.ingestEvents', scope: 'write', status: 201, tag: 'Events', summary: 'Push workouts, sleep sessions and activities', beyondContract: true,
+    example: { source: 'healthkit', events: [{ type: 'workout', subtype: 'running', startAt: '2025-06-15T06:00:00.000Z', endAt: '2025-06-15T06:45:00.000Z', distance: 8200, energy: 610, avgHeartRate: 151, externalId: 'hk-123' }] },
+  },
+  { method: 'GET', path: '/users/:userId/personal-records', field: 'Query.personalRecords', scope: 'read', status: 200, tag: 'Personal records', summary: 'All personal records' },
+  { method: 'GET', path: '/users/:userId/personal-records/:metricType', field: 'Query.personalRecordsOfMetric', scope: 'read', status: 200, tag: 'Personal records', summary: 'Records for a metric type' },
   { method: 'GET', path: '/providers', field: 'Query.providers', scope: 'read', status: 200, tag: 'Providers', summary: 'List all configured providers' },
 ];
 

@@ -1,0 +1,187 @@
+import { AGGREGATIONS, BUCKETS, timeseries, type Timeseries, type TimeseriesPoint } from '../src/health/timeseries.js';
+import { dailySummaries, type DailySummary } from '../src/health/daily-summaries.js';
+import { deleteHealthData } from '../src/health/delete-health.js';
+import { healthSummary, type MetricSummary } from '../src/health/summary.js';
+import { listSamples } from '../src/health/samples.js';
+import { getMetricType } from '../src/health/metric-types.js';
+import type { SamplesIngested } from '../src/health/live-updates.js';
+import { filter, pipe } from 'graphql-yoga';
+import { serviceContext } from '../src/server/request-context.js';
+import { builder } from './builder.js';
+import { pageArgs, pageType } from './pagination.js';
+
+export const HealthSampleType = builder.prismaObject('HealthSample', {
+  description: "One measurement in its metric's canonical unit, with its provenance.",
+  authScopes: { read: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    metricType: t.exposeString('metricType'),
+    value: t.exposeFloat('value'),
+    unit: t.string({ description: "The metric type's canonical unit.", resolve: (sample) => getMetricType(sample.metricType)?.unit ?? '' }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+    endAt: t.expose('endAt', { type: 'DateTime', nullable: true, description: 'End of the interval for totals (steps…).' }),
+    source: t.exposeString('source', { description: 'Provider id, or the app source for pushed samples.' }),
+    device: t.string({ nullable: true, resolve: (sample) => sample.device || null }),
+    connectionId: t.exposeString('connectionId', { nullable: true }),
+    externalId: t.exposeString('externalId', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const HealthSamplePage = pageType('HealthSamplePage', HealthSampleType, 'A page of samples in time order (then id).');
+
+const MetricSummaryType = builder.objectRef<MetricSummary>('MetricSummary').implement({
+  description: 'What is stored of one metric type.',
+  fields: (t) => ({
+    metricType: t.exposeString('metricType'),
+    unit: t.exposeString('unit'),
+    count: t.exposeInt('count', { description: 'Samples from all sources.' }),
+    firstAt: t.expose('firstAt', { type: 'DateTime' }),
+    lastAt: t.expose('lastAt', { type: 'DateTime' }),
+    latestValue: t.exposeFloat('latestValue'),
+    sources: t.exposeStringList('sources'),
+  }),
+});
+
+const HealthSummaryType = builder.objectRef<{ data: MetricSummary[] }>('HealthSummary').implement({
+  fields: (t) => ({ data: t.field({ type: [MetricSummaryType], resolve: (summary) => summary.data }) }),
+});
+
+export const BucketEnum = builder.enumType('TimeseriesBucket', { values: BUCKETS });
+export const AggregationEnum = builder.enumType('Aggregation', { values: AGGREGATIONS });
+
+const TimeseriesPointType = builder.objectRef<TimeseriesPoint>('TimeseriesPoint').implement({
+  fields: (t) => ({
+    start: t.expose('start', { type: 'DateTime', description: 'Start of the bucket in the requested zone, as a UTC instant.' }),
+    value: t.exposeFloat('value'),
+    count: t.exposeInt('count', { description: 'Samples behind the value.' }),
+    source: t.exposeString('source', { description: 'The source used for this bucket.' }),
+  }),
+});
+
+const TimeseriesType = builder.objectRef<Timeseries>('Timeseries').implement({
+  fields: (t) => ({
+    metricType: t.exposeString('metricType'),
+    unit: t.exposeString('unit'),
+    bucket: t.field({ type: BucketEnum, resolve: (series) => series.bucket }),
+    agg: t.field({ type: AggregationEnum, resolve: (series) => series.agg }),
+    timezone: t.exposeString('timezone'),
+    from: t.expose('from', { type: 'DateTime' }),
+    to: t.expose('to', { type: 'DateTime' }),
+    data: t.field({ type: [TimeseriesPointType], resolve: (series) => series.data }),
+  }),
+});
+
+const DailySummaryType = builder.objectRef<DailySummary>('DailySummary').implement({
+  description: "One metric on one local day of the user (in the user's time zone).",
+  fields: (t) => ({
+    date: t.exposeString('date', { description: 'YYYY-MM-DD in `timezone`.' }),
+    timezone: t.exposeString('timezone'),
+    metricType: t.exposeString('metricType'),
+    unit: t.exposeString('unit'),
+    agg: t.field({ type: AggregationEnum, resolve: (day) => day.agg }),
+    value: t.exposeFloat('value'),
+    count: t.exposeInt('count'),
+    min: t.exposeFloat('min'),
+    max: t.exposeFloat('max'),
+    source: t.exposeString('source'),
+  }),
+});
+
+const DailySummaryPage = pageType('DailySummaryPage', DailySummaryType, 'A page of daily summaries by (date, metricType).');
+
+builder.queryFields((t) => ({
+  healthSamples: t.field({
+    type: HealthSamplePage,
+    description: 'Raw samples of a user, filtered by metric types, source and a [from, to) window.',
+    authScopes: { read: true },
+    args: {
+      userId: t.arg.id({ required: true }),
+      metricType: t.arg.stringList({ description: 'One or more metric types.' }),
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime' }),
+      source: t.arg.string(),
+      ...pageArgs,
+    },
+    resolve: (_root, { userId, metricType, from, to, source, ...page }, ctx) =>
+      listSamples(serviceContext(ctx), String(userId), { metricTypes: metricType, from, to, source }, page),
+  }),
+  healthSummary: t.field({
+    type: HealthSummaryType,
+    description: 'Count per metric type with first/last timestamps and the latest value.',
+    authScopes: { read: true },
+    args: { userId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => ({ data: await healthSummary(serviceContext(ctx), String(args.userId)) }),
+  }),
+  healthTimeseries: t.field({
+    type: TimeseriesType,
+    description: "Aggregated series of one metric in buckets of the requested zone (default the user's); whole buckets overlapping [from, to).",
+    authScopes: { read: true },
+    args: {
+      userId: t.arg.id({ required: true }),
+      metricType: t.arg.string({ required: true }),
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime', description: 'Default now.' }),
+      bucket: t.arg({ type: BucketEnum, description: 'Default day.' }),
+      agg: t.arg({ type: AggregationEnum, description: "Default the metric's own (sum for totals, avg for most samples)." }),
+      timezone: t.arg.string({ description: "IANA zone of the buckets; default the user's." }),
+    },
+    resolve: (_root, { userId, ...query }, ctx) => timeseries(serviceContext(ctx), String(userId), query),
+  }),
+  dailySummaries: t.field({
+    type: DailySummaryPage,
+    description: "Per-day values per metric in the user's time zone.",
+    authScopes: { read: true },
+    args: {
+      userId: t.arg.id({ required: true }),
+      from: t.arg.string({ description: 'First local day, YYYY-MM-DD.' }),
+      to: t.arg.string({ description: 'Last local day, YYYY-MM-DD (inclusive).' }),
+      metricType: t.arg.stringList(),
+      ...pageArgs,
+    },
+    resolve: (_root, { userId, from, to, metricType, ...page }, ctx) =>
+      dailySummaries(serviceContext(ctx), String(userId), { from, to, metricTypes: metricType }, page),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  deleteHealthData: t.boolean({
+    description: "Delete all of a user's samples, rollups, events and records (GDPR); idempotent.",
+    authScopes: { admin: true },
+    args: { userId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await deleteHealthData(serviceContext(ctx), String(args.userId));
+      return true;
+    },
+  }),
+}));
+
+const MetricCountLiveType = builder.objectRef<{ metricType: string; inserted: number }>('IngestedMetricCount').implement({
+  fields: (t) => ({ metricType: t.exposeString('metricType'), inserted: t.exposeInt('inserted') }),
+});
+
+const SamplesIngestedType = builder.objectRef<SamplesIngested>('SamplesIngested').implement({
+  description: 'New samples stored for a user by one ingest (a push or a provider sync).',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    source: t.exposeString('source'),
+    inserted: t.exposeInt('inserted'),
+    metrics: t.field({ type: [MetricCountLiveType], resolve: (batch) => batch.metrics }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  healthSamplesIngested: t.field({
+    type: SamplesIngestedType,
+    description: 'Live health updates: one message per ingest that stored new samples (optionally of one user).',
+    authScopes: { read: true },
+    args: { userId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      pipe(
+        ctx.events.subscribe('health.samples', serviceContext(ctx).workspaceId),
+        filter((batch) => !args.userId || batch.userId === String(args.userId)),
+      ),
+    resolve: (batch) => batch,
+  }),
+}));

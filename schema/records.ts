@@ -1,0 +1,60 @@
+import { filter, pipe } from 'graphql-yoga';
+import { listRecords } from '../src/records/records.js';
+import { serviceContext } from '../src/server/request-context.js';
+import { builder } from './builder.js';
+import { pageArgs, pageType } from './pagination.js';
+
+export const PersonalRecordType = builder.prismaObject('PersonalRecord', {
+  description: 'A personal best, the sample or event that set it and the record it beat.',
+  authScopes: { read: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    userId: t.exposeID('userId'),
+    metricType: t.exposeString('metricType', { description: 'Metric type, or "workout"/"sleep" for event records.' }),
+    kind: t.exposeString('kind', { description: 'highest, lowest, highest_daily_total, longest_duration, longest_distance, fastest_speed.' }),
+    qualifier: t.string({ nullable: true, description: 'The sport of a workout record.', resolve: (record) => record.qualifier || null }),
+    value: t.exposeFloat('value'),
+    unit: t.exposeString('unit'),
+    achievedAt: t.expose('achievedAt', { type: 'DateTime' }),
+    sampleId: t.exposeString('sampleId', { nullable: true }),
+    eventId: t.exposeString('eventId', { nullable: true }),
+    source: t.exposeString('source'),
+    previousValue: t.exposeFloat('previousValue', { nullable: true }),
+    previousAchievedAt: t.expose('previousAchievedAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const PersonalRecordPage = pageType('PersonalRecordPage', PersonalRecordType, 'A page of personal records by metric type and kind.');
+
+builder.queryFields((t) => ({
+  personalRecords: t.field({
+    type: PersonalRecordPage,
+    description: "All of a user's personal records.",
+    authScopes: { read: true },
+    args: { userId: t.arg.id({ required: true }), ...pageArgs },
+    resolve: (_root, { userId, ...page }, ctx) => listRecords(serviceContext(ctx), String(userId), null, page),
+  }),
+  personalRecordsOfMetric: t.field({
+    type: PersonalRecordPage,
+    description: 'The personal records of one metric type (or "workout"/"sleep").',
+    authScopes: { read: true },
+    args: { userId: t.arg.id({ required: true }), metricType: t.arg.string({ required: true }), ...pageArgs },
+    resolve: (_root, { userId, metricType, ...page }, ctx) => listRecords(serviceContext(ctx), String(userId), metricType, page),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  personalRecordSet: t.field({
+    type: PersonalRecordType,
+    description: 'Personal records set in the workspace (optionally of one user).',
+    authScopes: { read: true },
+    args: { userId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      pipe(
+        ctx.events.subscribe('health.records', serviceContext(ctx).workspaceId),
+        filter((record) => !args.userId || record.userId === String(args.userId)),
+      ),
+    resolve: (record) => record as never,
+  }),
+}));

@@ -1,0 +1,102 @@
+import type { ServiceContext } from '../context.js';
+import type { SqlSession } from '../db/client.js';
+import { Invalid, NotFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { updateSampleRecords } from '../records/sample-records.js';
+import type { PersonalRecordRow } from '../records/upsert-record.js';
+import { INGEST_SAMPLES_SQL, type IngestedMetric } from './ingest-sql.js';
+import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
+
+/** Where samples come from; stored on every row. */
+export interface Provenance {
+  /** Provider id ("fitbit"…), or "api"/"healthkit"/"health_connect" for pushes from an app. */
+  source: string;
+  connectionId?: string | null;
+}
+
+export interface IngestResult {
+  inserted: number;
+  /** Valid samples already stored under their natural key (re-syncs, retries, overlapping windows). */
+  duplicates: number;
+  rejected: Rejection[];
+  metrics: { metricType: string; inserted: number }[];
+  records: PersonalRecordRow[];
+}
+
+/** Rows per statement: big enough to amortise the round trip, small enough to keep parameters cheap. */
+const CHUNK_ROWS = 5000;
+export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+export function assertSource(source: string): string {
+  if (!SOURCE_PATTERN.test(source)) throw new Invalid(`source "${source}" must be 1–64 lower-case letters, digits, "_", "." or "-"`);
+  return source;
+}
+
+function chunkParams(chunk: NormalizedSample[], userId: string, provenance: Provenance, timezone: string): unknown[] {
+  return [
+    chunk.map(() => newId()),
+    chunk.map((s) => s.metricType),
+    chunk.map((s) => s.recordedAt.toISOString()),
+    chunk.map((s) => (s.endAt ? s.endAt.toISOString() : null)),
+    chunk.map((s) => s.value),
+    chunk.map((s) => s.device),
+    chunk.map((s) => s.externalId),
+    userId,
+    provenance.source,
+    provenance.connectionId ?? null,
+    timezone,
+  ];
+}
+
+function mergeMetrics(rows: IngestedMetric[]): IngestedMetric[] {
+  const byMetric = new Map<string, IngestedMetric>();
+  for (const row of rows) {
+    const seen = byMetric.get(row.metricType);
+    if (!seen) {
+      byMetric.set(row.metricType, { ...row });
+      continue;
+    }
+    seen.inserted += row.inserted;
+    if (row.firstAt < seen.firstAt) seen.firstAt = row.firstAt;
+    if (row.lastAt > seen.lastAt) seen.lastAt = row.lastAt;
+    if (row.maxValue > seen.maxValue) Object.assign(seen, { maxValue: row.maxValue, maxId: row.maxId, maxAt: row.maxAt });
+    if (row.minValue < seen.minValue) Object.assign(seen, { minValue: row.minValue, minId: row.minId, minAt: row.minAt });
+  }
+  return [...byMetric.values()];
+}
+
+async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedSample[], provenance: Provenance): Promise<IngestedMetric[]> {
+  // FOR SHARE: a concurrent time-zone change (which rebuilds daily rollups) waits for this ingest, and vice versa.
+  const [user] = await tx.query<{ timezone: string }>('SELECT timezone FROM "User" WHERE id = $1 FOR SHARE', [userId]);
+  if (!user) throw new NotFound(`user ${userId} not found`);
+  const rows: IngestedMetric[] = [];
+  for (let start = 0; start < samples.length; start += CHUNK_ROWS) {
+    const chunk = samples.slice(start, start + CHUNK_ROWS);
+    rows.push(...(await tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, chunkParams(chunk, userId, provenance, user.timezone))));
+  }
+  return mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: new Date(row.maxAt), minAt: new Date(row.minAt) })));
+}
+
+/**
+ * The one ingestion path of every source (providers, imports, the push route): validates and converts units,
+ * rejects impossible values with a reason per sample, writes new samples and their rollups and records in one
+ * transaction, and announces what landed.
+ */
+export async function ingestSamples(ctx: ServiceContext, userId: string, inputs: readonly SampleInput[], provenance: Provenance): Promise<IngestResult> {
+  assertSource(provenance.source);
+  const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  if (!owner) throw new NotFound(`user ${userId} not found`);
+  const { samples, rejected } = normalizeSamples(inputs, ctx.clock.now());
+  const { metrics, records } = await ctx.sql.transaction(async (tx) => {
+    const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance) : [];
+    const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
+    return { metrics, records };
+  });
+  const inserted = metrics.reduce((total, metric) => total + metric.inserted, 0);
+  const counts = metrics.map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
+  if (inserted > 0) {
+    ctx.events.publish('health.samples', ctx.workspaceId, { userId, source: provenance.source, inserted, metrics: counts, at: ctx.clock.now() });
+  }
+  for (const record of records) ctx.events.publish('health.records', ctx.workspaceId, record);
+  return { inserted, duplicates: samples.length - inserted, rejected, metrics: counts, records };
+}

@@ -1,0 +1,15 @@
+import type { ServiceContext } from '../context.js';
+
+/**
+ * When several sources report the same metric for the same bucket, reads use one of them: the first of the
+ * workspace's sourcePriority that has data, else the alphabetically first. Raw sample reads return every source.
+ * SQL fragment: rank of `source` given the priority array as a parameter (lower is preferred).
+ */
+export function sourceRankSql(prioritiesParam: string): string {
+  return `coalesce(array_position(${prioritiesParam}::text[], source), 2147483647)`;
+}
+
+export async function sourcePriority(ctx: ServiceContext): Promise<string[]> {
+  const workspace = await ctx.db.workspace.findUnique({ where: { id: ctx.workspaceId }, select: { sourcePriority: true } });
+  return workspace?.sourcePriority ?? [];
+}

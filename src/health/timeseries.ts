@@ -1,0 +1,120 @@
+import type { ServiceContext } from '../context.js';
+import { BadRequest, Invalid } from '../lib/errors.js';
+import { assertTimeZone } from '../lib/time.js';
+import { getUser } from '../users/users.js';
+import { requireMetricType, type Aggregation } from './metric-types.js';
+import { assertWindow } from './samples.js';
+import { sourcePriority, sourceRankSql } from './source-priority.js';
+
+export const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
+
+export interface TimeseriesQuery {
+  metricType: string;
+  from?: Date | null;
+  to?: Date | null;
+  bucket?: Bucket | null;
+  agg?: Aggregation | null;
+  timezone?: string | null;
+}
+
+export interface TimeseriesPoint {
+  /** The bucket's start (a local midnight, hour… in `timezone`), as a UTC instant. */
+  start: Date;
+  value: number;
+  /** Samples in the bucket from the source used. */
+  count: number;
+  source: string;
+}
+
+export interface Timeseries {
+  metricType: string;
+  unit: string;
+  bucket: Bucket;
+  agg: Aggregation;
+  timezone: string;
+  from: Date;
+  to: Date;
+  data: TimeseriesPoint[];
+}
+
+const DEFAULT_SPAN_DAYS: Record<Bucket, number> = { minute: 1, hour: 7, day: 30, week: 182, month: 365 };
+const BUCKET_MS: Record<Bucket, number> = { minute: 60e3, hour: 3600e3, day: 86400e3, week: 7 * 86400e3, month: 28 * 86400e3 };
+export const MAX_BUCKETS = 10_000;
+
+const VALUE_SQL: Record<Aggregation, string> = {
+  avg: 'sum / NULLIF(count, 0)',
+  min: 'min',
+  max: 'max',
+  sum: 'sum',
+  count: 'count',
+  last: 'last',
+};
+
+const PER_SOURCE_COLUMNS = `sum(count)::float8 AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
+  (array_agg("lastValue" ORDER BY "lastAt" DESC))[1] AS last`;
+
+/**
+ * Where each bucket size is served from: minutes from raw samples, hours from the 15-minute rollups, days, weeks
+ * and months from the daily rollups when asked in the user's own zone (else from the 15-minute rollups).
+ * $1 user, $2 metric, $3 start of the first bucket, $4 end of the last, $5 zone.
+ */
+function perSourceSql(bucket: Bucket, fromDaily: boolean): string {
+  if (bucket === 'minute') {
+    return `SELECT date_trunc('minute', "recordedAt") AS start, source, count(*)::float8 AS count, sum(value) AS sum,
+        min(value) AS min, max(value) AS max, (array_agg(value ORDER BY "recordedAt" DESC))[1] AS last
+      FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = $2 AND "recordedAt" >= $3 AND "recordedAt" < $4
+      GROUP BY 1, 2`;
+  }
+  if (fromDaily) {
+    return `SELECT (date_trunc('${bucket}', day::timestamp) AT TIME ZONE $5) AS start, source, ${PER_SOURCE_COLUMNS}
+      FROM "DailyRollup" WHERE "userId" = $1 AND "metricType" = $2
+        AND day >= ($3::timestamptz AT TIME ZONE $5)::date AND day < ($4::timestamptz AT TIME ZONE $5)::date
+      GROUP BY 1, 2`;
+  }
+  return `SELECT (date_trunc('${bucket}', "bucketStart" AT TIME ZONE $5) AT TIME ZONE $5) AS start, source, ${PER_SOURCE_COLUMNS}
+    FROM "HealthRollup" WHERE "userId" = $1 AND "metricType" = $2 AND "bucketStart" >= $3 AND "bucketStart" < $4
+    GROUP BY 1, 2`;
+}
+
+/** Aggregated series of one metric, one source per bucket (the workspace's source priority decides). */
+export async function timeseries(ctx: ServiceContext, userId: string, query: TimeseriesQuery): Promise<Timeseries> {
+  const user = await getUser(ctx, userId);
+  const metric = requireMetricType(query.metricType);
+  const bucket = query.bucket ?? 'day';
+  if (!BUCKETS.includes(bucket)) throw new Invalid(`bucket must be one of ${BUCKETS.join(', ')}`);
+  const agg = query.agg ?? metric.aggregation;
+  if (!AGGREGATIONS.includes(agg)) throw new Invalid(`agg must be one of ${AGGREGATIONS.join(', ')}`);
+  const timezone = assertTimeZone(query.timezone ?? user.timezone);
+  const to = query.to ?? ctx.clock.now();
+  const from = query.from ?? new Date(to.getTime() - DEFAULT_SPAN_DAYS[bucket] * 86400e3);
+  assertWindow(from, to);
+  if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_BUCKETS) {
+    throw new BadRequest(`from–to spans more than ${MAX_BUCKETS} ${bucket} buckets; narrow it or use a larger bucket`);
+  }
+  // Whole buckets: widen the window to the edges of the buckets that hold `from` and `to`.
+  const [edges] = await ctx.sql.query<{ start: Date; end: Date }>(
+    `SELECT date_trunc('${bucket}', $1::timestamptz AT TIME ZONE $3) AT TIME ZONE $3 AS start,
+       (date_trunc('${bucket}', ($2::timestamptz - interval '1 millisecond') AT TIME ZONE $3) + interval '1 ${bucket}') AT TIME ZONE $3 AS end`,
+    [from.toISOString(), to.toISOString(), timezone],
+  );
+  const priorities = await sourcePriority(ctx);
+  const fromDaily = bucket !== 'hour' && timezone === user.timezone;
+  const rows = await ctx.sql.query<{ start: Date; source: string; count: number; value: number }>(
+    `WITH per_source AS (${perSourceSql(bucket, fromDaily)}),
+     ranked AS (SELECT *, row_number() OVER (PARTITION BY start ORDER BY ${sourceRankSql('$6')}, source) AS choice FROM per_source)
+     SELECT start, source, count, (${VALUE_SQL[agg]})::float8 AS value FROM ranked WHERE choice = 1 ORDER BY start`,
+    [user.id, metric.id, new Date(edges!.start).toISOString(), new Date(edges!.end).toISOString(), timezone, priorities],
+  );
+  return {
+    metricType: metric.id,
+    unit: agg === 'count' ? 'count' : metric.unit,
+    bucket,
+    agg,
+    timezone,
+    from,
+    to,
+    data: rows.map((row) => ({ start: new Date(row.start), value: Number(row.value), count: Number(row.count), source: row.source })),
+  };
+}
