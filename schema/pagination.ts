@@ -1,4 +1,6 @@
 import type { ObjectRef } from '@pothos/core';
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Page } from '../src/lib/pagination.js';
 import { builder } from './builder.js';
 
@@ -21,4 +23,12 @@ export function pageType<T>(name: string, item: ObjectRef<any, T> | string, desc
       nextCursor: t.exposeString('nextCursor', { nullable: true, description: 'Cursor of the next page; null on the last page.' }),
     }),
   });
+}
+
+/**
+ * The Prisma include/select that the selected `data` items of a page need, so a page of rows arrives with the
+ * relations the client asked for in the same query (the Prisma plugin's way of avoiding N+1).
+ */
+export function pageItemsQuery(ctx: object, info: GraphQLResolveInfo, typeName: string) {
+  return queryFromInfo({ context: ctx, info, typeName, path: ['data'] }) as { include?: object; select?: object };
 }

@@ -2,7 +2,7 @@ import { serviceContext } from '../src/server/request-context.js';
 import { USER_CHANGE_ACTIONS, type UserChange } from '../src/users/user-change.js';
 import { createOrFindUser, deleteUser, getUser, listUsers, updateUser } from '../src/users/users.js';
 import { builder } from './builder.js';
-import { pageArgs, pageType } from './pagination.js';
+import { pageArgs, pageItemsQuery, pageType } from './pagination.js';
 
 export const UserType = builder.prismaObject('User', {
   description: "An end user of the app, identified by the app's own externalId.",
@@ -56,7 +56,7 @@ builder.queryFields((t) => ({
     description: 'List the users of the workspace (paginated).',
     authScopes: { read: true },
     args: { ...pageArgs },
-    resolve: (_root, args, ctx) => listUsers(serviceContext(ctx), args),
+    resolve: (_root, args, ctx, info) => listUsers(serviceContext(ctx), args, pageItemsQuery(ctx, info, 'User')),
   }),
   user: t.field({
     type: UserType,

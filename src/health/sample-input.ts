@@ -33,7 +33,8 @@ export interface Rejection {
 /** Samples may be stamped a little ahead of the server's clock (device clocks drift); more is a client bug. */
 const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(1900, 0, 1);
-const MAX_INTERVAL_MS = 31 * 24 * 3600 * 1000;
+// Ranges of totals (steps…) are per day at most, so an interval longer than a day could not be checked.
+const MAX_INTERVAL_MS = 24 * 3600 * 1000;
 
 function normalizeOne(input: SampleInput, now: Date): NormalizedSample | string {
   const metric = getMetricType(input.metricType);
@@ -54,7 +55,7 @@ function normalizeOne(input: SampleInput, now: Date): NormalizedSample | string 
   if (at > now.getTime() + FUTURE_TOLERANCE_MS) return 'recordedAt is more than a day in the future';
   const endAt = input.endAt ?? null;
   if (endAt && (endAt.getTime() < at || endAt.getTime() - at > MAX_INTERVAL_MS)) {
-    return 'endAt must be at or after recordedAt and within 31 days of it';
+    return 'endAt must be at or after recordedAt and within 24 hours of it';
   }
   return {
     metricType: metric.id,

@@ -4,7 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
-import { REBUILD_DAILY_ROLLUPS_SQL } from '../health/rebuild-daily-rollups.js';
+import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
 import type { UserChangeAction } from './user-change.js';
 
 export interface UserInput {
@@ -61,12 +61,17 @@ export async function getUser(ctx: ServiceContext, userId: string): Promise<User
   return user;
 }
 
-export function listUsers(ctx: ServiceContext, args: PageArgs): Promise<Page<User>> {
+/** `shape` adds relations to load with each user (the GraphQL layer passes what the client selected). */
+export function listUsers(ctx: ServiceContext, args: PageArgs, shape: { include?: object; select?: object } = {}): Promise<Page<User>> {
   const where = { workspaceId: ctx.workspaceId };
+  // The page cursor needs the id even when the caller selects columns.
+  const selection: Pick<Prisma.UserFindManyArgs, 'select' | 'include'> = shape.select
+    ? { select: { ...shape.select, id: true } }
+    : { include: shape.include as Prisma.UserInclude | undefined };
   return paginate(args, {
     list: `users:${ctx.workspaceId}`,
     count: () => ctx.db.user.count({ where }),
-    fetch: (window) => ctx.db.user.findMany(idOrderedWindow(where, window)),
+    fetch: (window) => ctx.db.user.findMany({ ...selection, ...idOrderedWindow(where, window) }) as Promise<User[]>,
     keyOf: (user) => [user.id],
   });
 }
@@ -78,7 +83,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
   const user = await ctx.db.$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: existing.id }, data });
     if (updated.timezone !== existing.timezone) {
-      for (const sql of REBUILD_DAILY_ROLLUPS_SQL) await tx.$executeRawUnsafe(sql, updated.id, updated.timezone);
+      for (const [sql, ...params] of rebuildDailyRollupsStatements(updated.id, updated.timezone)) await tx.$executeRawUnsafe(sql, ...params);
     }
     return updated;
   });
