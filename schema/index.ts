@@ -7,6 +7,8 @@ import './health.js';
 import './events.js';
 import './records.js';
 import './ingest.js';
+import './metric-types.js';
+import './workspaces.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

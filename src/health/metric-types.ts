@@ -258,6 +258,6 @@ export function getMetricType(id: string): MetricType | undefined {
 
 export function requireMetricType(id: string): MetricType {
   const metric = metricTypesById.get(id);
-  if (!metric) throw new Invalid(`metricType ${JSON.stringify(id)} is unknown; GET /v1/providers lists the metric types`);
+  if (!metric) throw new Invalid(`metricType ${JSON.stringify(id)} is unknown; GET /v1/metric-types lists the metric types`);
   return metric;
 }

@@ -38,7 +38,7 @@ const MAX_INTERVAL_MS = 24 * 3600 * 1000;
 
 function normalizeOne(input: SampleInput, now: Date): NormalizedSample | string {
   const metric = getMetricType(input.metricType);
-  if (!metric) return `metricType "${input.metricType}" is unknown; GET /v1/providers lists the metric types`;
+  if (!metric) return `metricType "${input.metricType}" is unknown; GET /v1/metric-types lists the metric types`;
   if (!Number.isFinite(input.value)) return 'value must be a finite number';
   let value: number;
   try {

@@ -94,7 +94,7 @@ describe('metric types', () => {
   it('requires a known metric type and refuses others with a 422 that says where the valid ids are', () => {
     expect(requireMetricType('resting_heart_rate').higherIsBetter).toBe(false);
     expect(() => requireMetricType('foo')).toThrow(Invalid);
-    expect(() => requireMetricType('foo')).toThrow('metricType "foo" is unknown; GET /v1/providers lists the metric types');
+    expect(() => requireMetricType('foo')).toThrow('metricType "foo" is unknown; GET /v1/metric-types lists the metric types');
     expect(() => requireMetricType('__proto__')).toThrow(Invalid);
   });
 });
