@@ -63,15 +63,28 @@ async function findActiveKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
   return row;
 }
 
-/** Refuses to remove the workspace's last admin key: nobody could manage the workspace after that. */
+/**
+ * Refuses to remove the workspace's last lasting admin key: nobody could manage the workspace after that. Keys
+ * that expire or sit in a rotation grace period do not count, since they stop working by themselves.
+ */
 async function assertNotLastAdmin(ctx: ServiceContext, key: ApiKey): Promise<void> {
   if (key.scope !== 'ADMIN') return;
-  const admins = await ctx.db.apiKey.count({ where: { AND: [activeWhere(ctx), { scope: 'ADMIN', id: { not: key.id } }] } });
-  if (admins === 0) throw new Conflict('this is the last admin key of the workspace; create another admin key first');
+  const lasting = {
+    workspaceId: ctx.workspaceId,
+    scope: 'ADMIN' as const,
+    id: { not: key.id },
+    revokedAt: null,
+    OR: [{ expiresAt: null }, { expiresAt: { gt: ctx.clock.now() } }],
+  };
+  if ((await ctx.db.apiKey.count({ where: lasting })) === 0) {
+    throw new Conflict('this is the last admin key of the workspace; create another admin key first');
+  }
 }
 
 export async function deleteApiKey(ctx: ServiceContext, id: string): Promise<void> {
   await ctx.db.$transaction(async (tx) => {
+    // Serializes key deletions per workspace, so two concurrent deletes cannot both pass the last-admin check.
+    await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${ctx.workspaceId} FOR UPDATE`;
     const txCtx = { ...ctx, db: tx as typeof ctx.db };
     const key = await findActiveKey(txCtx, id);
     await assertNotLastAdmin(txCtx, key);

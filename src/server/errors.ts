@@ -19,9 +19,9 @@ export function toPublicError(error: unknown): PublicError {
     return { status: original.status, code: original.code, message: original.message, headers: original.headers };
   }
   if (original instanceof GraphQLError) {
+    if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, original.message);
     const http = original.extensions?.http as { status?: number } | undefined;
     if (http?.status && http.status < 500) return plain(http.status, original.message);
-    if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, original.message);
     // Parse, validation and variable coercion errors: the request itself was malformed.
     if (!original.originalError) return plain(400, original.message);
   }

@@ -1,8 +1,15 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { RequestContext } from './request-context.js';
 import { toGraphQLError } from './errors.js';
+
+// Validation errors bypass maskError; give them the same codes as the same values passed as variables.
+const validationErrorCodes: Plugin = {
+  onValidate: () => ({ valid, result, setResult }) => {
+    if (!valid) setResult(result.map((error) => toGraphQLError(error)));
+  },
+};
 
 /** POST /graphql (and GraphiQL on GET outside production), with errors masked to { message, extensions.code }. */
 export function createGraphQLHandler(schema: GraphQLSchema, options: { production: boolean }) {
@@ -13,6 +20,7 @@ export function createGraphQLHandler(schema: GraphQLSchema, options: { productio
     graphiql: options.production ? false : { title: 'VitaSync GraphQL', defaultQuery: '{ providers { data { id name configured } } }' },
     renderGraphiQL,
     logging: false,
+    plugins: [validationErrorCodes],
     maskedErrors: {
       maskError: (error, message) => toGraphQLError(error instanceof GraphQLError ? error : new GraphQLError(message, { originalError: error as Error })),
     },
