@@ -9,6 +9,8 @@ import './records.js';
 import './ingest.js';
 import './metric-types.js';
 import './workspaces.js';
+import './jobs.js';
+import './connections.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

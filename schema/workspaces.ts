@@ -1,5 +1,5 @@
 import { serviceContext } from '../src/server/request-context.js';
-import { getWorkspace, setSourcePriority } from '../src/workspaces/settings.js';
+import { getWorkspace, setRedirectUris, setSourcePriority } from '../src/workspaces/settings.js';
 import { builder } from './builder.js';
 
 const WorkspaceType = builder.prismaObject('Workspace', {
@@ -11,6 +11,7 @@ const WorkspaceType = builder.prismaObject('Workspace', {
     sourcePriority: t.exposeStringList('sourcePriority', {
       description: 'When sources overlap, timeseries and daily summaries use the first listed source with data; unlisted sources follow alphabetically.',
     }),
+    redirectUris: t.exposeStringList('redirectUris', { description: 'Where connect flows may send the browser back.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -31,5 +32,12 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { sources: t.arg.stringList({ required: true }) },
     resolve: (_root, args, ctx) => setSourcePriority(serviceContext(ctx), args.sources),
+  }),
+  setRedirectUris: t.field({
+    type: WorkspaceType,
+    description: "The app URIs connect flows may return to (exact origin and path; https, or http on localhost).",
+    authScopes: { admin: true },
+    args: { uris: t.arg.stringList({ required: true }) },
+    resolve: (_root, args, ctx) => setRedirectUris(serviceContext(ctx), args.uris),
   }),
 }));

@@ -16,9 +16,16 @@ export interface Config {
   production: boolean;
   rateLimit: { max: number; windowSeconds: number };
   maxBodyBytes: number;
+  /** Base URL browsers and providers reach this server at (OAuth redirect URIs, connect links). */
+  publicUrl: string;
+  encryption: { key: string | null; keyId: string; oldKeys: string | null };
+  sync: { backfillDays: number; intervalMinutes: number };
+  jobs: { leaseSeconds: number; concurrency: number };
+  /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
+  env: Env;
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number, min: number): number {
   const raw = env[name];
@@ -56,5 +63,17 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1),
     },
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0)}`).replace(/\/$/, ''),
+    encryption: {
+      key: optional(env, 'VITASYNC_ENCRYPTION_KEY'),
+      keyId: env.VITASYNC_ENCRYPTION_KEY_ID || 'k1',
+      oldKeys: optional(env, 'VITASYNC_ENCRYPTION_KEYS_OLD'),
+    },
+    sync: {
+      backfillDays: integer(env, 'SYNC_BACKFILL_DAYS', 90, 1),
+      intervalMinutes: integer(env, 'SYNC_INTERVAL_MINUTES', 60, 1),
+    },
+    jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
+    env,
   };
 }

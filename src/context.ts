@@ -1,4 +1,7 @@
+import type { Config } from './config.js';
+import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
+import type { JobRunner } from './jobs/port.js';
 import type { EventBus } from './events/bus.js';
 import type { Clock } from './lib/time.js';
 
@@ -10,4 +13,7 @@ export interface ServiceContext {
   workspaceId: string;
   clock: Clock;
   events: EventBus;
+  jobs: JobRunner;
+  config: Config;
+  tokenKeys: TokenKeys;
 }

@@ -12,18 +12,21 @@ export interface NewApiKeyInput {
   expiresAt?: Date | null;
 }
 
+/** What key management needs of the service context. */
+type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock'>;
+
 /** A freshly made key: the row plus the secret, which is never readable again. */
 export type ApiKeyWithSecret = ApiKey & { key: string };
 
 /** Rotation may keep the old key working for a while so deployments can switch over; at most a week. */
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
 
-function activeWhere(ctx: ServiceContext) {
+function activeWhere(ctx: KeyContext) {
   const now = ctx.clock.now();
   return { workspaceId: ctx.workspaceId, OR: [{ revokedAt: null }, { revokedAt: { gt: now } }] };
 }
 
-function validateInput(ctx: ServiceContext, input: NewApiKeyInput): void {
+function validateInput(ctx: KeyContext, input: NewApiKeyInput): void {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new Invalid('name must be 1 to 100 characters');
   if (input.expiresAt && input.expiresAt.getTime() <= ctx.clock.now().getTime()) {
@@ -31,7 +34,7 @@ function validateInput(ctx: ServiceContext, input: NewApiKeyInput): void {
   }
 }
 
-export async function createApiKey(ctx: ServiceContext, input: NewApiKeyInput, key = generateKeySecret()): Promise<ApiKeyWithSecret> {
+export async function createApiKey(ctx: KeyContext, input: NewApiKeyInput, key = generateKeySecret()): Promise<ApiKeyWithSecret> {
   validateInput(ctx, input);
   const row = await ctx.db.apiKey.create({
     data: {
@@ -47,7 +50,7 @@ export async function createApiKey(ctx: ServiceContext, input: NewApiKeyInput, k
   return { ...row, key };
 }
 
-export function listApiKeys(ctx: ServiceContext, args: PageArgs): Promise<Page<ApiKey>> {
+export function listApiKeys(ctx: KeyContext, args: PageArgs): Promise<Page<ApiKey>> {
   const where = activeWhere(ctx);
   return paginate(args, {
     list: `api-keys:${ctx.workspaceId}`,
@@ -57,7 +60,7 @@ export function listApiKeys(ctx: ServiceContext, args: PageArgs): Promise<Page<A
   });
 }
 
-async function findActiveKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
+async function findActiveKey(ctx: KeyContext, id: string): Promise<ApiKey> {
   const row = await ctx.db.apiKey.findFirst({ where: { AND: [activeWhere(ctx), { id }] } });
   if (!row) throw new NotFound(`API key ${id} not found`);
   return row;
@@ -67,7 +70,7 @@ async function findActiveKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
  * Refuses to remove the workspace's last lasting admin key: nobody could manage the workspace after that. Keys
  * that expire or sit in a rotation grace period do not count, since they stop working by themselves.
  */
-async function assertNotLastAdmin(ctx: ServiceContext, key: ApiKey): Promise<void> {
+async function assertNotLastAdmin(ctx: KeyContext, key: ApiKey): Promise<void> {
   if (key.scope !== 'ADMIN') return;
   const lasting = {
     workspaceId: ctx.workspaceId,
@@ -81,7 +84,7 @@ async function assertNotLastAdmin(ctx: ServiceContext, key: ApiKey): Promise<voi
   }
 }
 
-export async function deleteApiKey(ctx: ServiceContext, id: string): Promise<void> {
+export async function deleteApiKey(ctx: KeyContext, id: string): Promise<void> {
   await ctx.db.$transaction(async (tx) => {
     // Serializes key deletions per workspace, so two concurrent deletes cannot both pass the last-admin check.
     await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${ctx.workspaceId} FOR UPDATE`;
@@ -93,7 +96,7 @@ export async function deleteApiKey(ctx: ServiceContext, id: string): Promise<voi
 }
 
 /** Issues a new secret with the same name, scope and expiry, and revokes the old one (after the grace period). */
-export async function rotateApiKey(ctx: ServiceContext, id: string, graceSeconds = 0): Promise<ApiKeyWithSecret> {
+export async function rotateApiKey(ctx: KeyContext, id: string, graceSeconds = 0): Promise<ApiKeyWithSecret> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
     throw new Invalid(`gracePeriodSeconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
   }

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import type { ConnectionChange, SyncProgress } from '../connections/live-updates.js';
 import type { HealthEventRow } from './event-row.js';
 import type { SamplesIngested } from '../health/live-updates.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
@@ -16,6 +17,8 @@ export type Topics = {
   'health.samples': [workspaceId: string, batch: SamplesIngested];
   'health.events': [workspaceId: string, event: HealthEventRow];
   'health.records': [workspaceId: string, record: PersonalRecordRow];
+  'connection.changed': [workspaceId: string, change: ConnectionChange];
+  'sync.progress': [workspaceId: string, progress: SyncProgress];
 };
 
 export type EventBus = ReturnType<typeof createPubSub<Topics>>;

@@ -56,6 +56,22 @@ const PER_SOURCE_COLUMNS = `sum(count)::float8 AS count, sum(sum) AS sum, min(mi
   (array_agg("lastValue" ORDER BY "lastAt" DESC))[1] AS last`;
 
 /**
+ * The UTC instant a bucket of `instant` starts at, in zone $5. Hours step back from the instant itself by its local
+ * minutes, so the repeated hour of an autumn DST change stays two buckets; days and longer go through local
+ * midnight, which DST changes do not repeat.
+ */
+function bucketStartSql(bucket: Bucket, instant: string, zone = '$5'): string {
+  if (bucket === 'hour') return `(${instant} - ((${instant} AT TIME ZONE ${zone}) - date_trunc('hour', ${instant} AT TIME ZONE ${zone})))`;
+  return `(date_trunc('${bucket}', ${instant} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
+}
+
+/** The UTC instant the bucket of `instant` ends at (local calendar arithmetic for days and longer). */
+function bucketEndSql(bucket: Bucket, instant: string, zone: string): string {
+  if (bucket === 'hour') return `(${bucketStartSql(bucket, instant, zone)} + interval '1 hour')`;
+  return `((date_trunc('${bucket}', ${instant} AT TIME ZONE ${zone}) + interval '1 ${bucket}') AT TIME ZONE ${zone})`;
+}
+
+/**
  * Where each bucket size is served from: minutes from raw samples, hours from the 15-minute rollups, days, weeks
  * and months from the daily rollups when asked in the user's own zone (else from the 15-minute rollups).
  * $1 user, $2 metric, $3 start of the first bucket, $4 end of the last, $5 zone.
@@ -73,7 +89,7 @@ function perSourceSql(bucket: Bucket, fromDaily: boolean): string {
         AND day >= ($3::timestamptz AT TIME ZONE $5)::date AND day < ($4::timestamptz AT TIME ZONE $5)::date
       GROUP BY 1, 2`;
   }
-  return `SELECT (date_trunc('${bucket}', "bucketStart" AT TIME ZONE $5) AT TIME ZONE $5) AS start, source, ${PER_SOURCE_COLUMNS}
+  return `SELECT ${bucketStartSql(bucket, '"bucketStart"')} AS start, source, ${PER_SOURCE_COLUMNS}
     FROM "HealthRollup" WHERE "userId" = $1 AND "metricType" = $2 AND "bucketStart" >= $3 AND "bucketStart" < $4
     GROUP BY 1, 2`;
 }
@@ -95,14 +111,15 @@ export async function timeseries(ctx: ServiceContext, userId: string, query: Tim
   }
   // Whole buckets: widen the window to the edges of the buckets that hold `from` and `to`.
   const [edges] = await ctx.sql.query<{ start: Date; end: Date }>(
-    `SELECT date_trunc('${bucket}', $1::timestamptz AT TIME ZONE $3) AT TIME ZONE $3 AS start,
-       (date_trunc('${bucket}', ($2::timestamptz - interval '1 millisecond') AT TIME ZONE $3) + interval '1 ${bucket}') AT TIME ZONE $3 AS end`,
+    `SELECT ${bucketStartSql(bucket, '$1::timestamptz', '$3::text')} AS start,
+       ${bucketEndSql(bucket, "($2::timestamptz - interval '1 millisecond')", '$3::text')} AS end`,
     [from.toISOString(), to.toISOString(), timezone],
   );
   const priorities = await sourcePriority(ctx);
   const fromDaily = bucket !== 'hour' && timezone === user.timezone;
   const rows = await ctx.sql.query<{ start: Date; source: string; count: number; value: number }>(
-    `WITH per_source AS (${perSourceSql(bucket, fromDaily)}),
+    // The zone CTE gives $5 its type even in the minute query, which does not use it.
+    `WITH zone AS (SELECT $5::text AS name), per_source AS (${perSourceSql(bucket, fromDaily)}),
      ranked AS (SELECT *, row_number() OVER (PARTITION BY start ORDER BY ${sourceRankSql('$6')}, source) AS choice FROM per_source)
      SELECT start, source, count, (${VALUE_SQL[agg]})::float8 AS value FROM ranked WHERE choice = 1 ORDER BY start`,
     [user.id, metric.id, new Date(edges!.start).toISOString(), new Date(edges!.end).toISOString(), timezone, priorities],

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequest } from './errors.js';
+import { signToken, verifyToken } from './signing.js';
 
 /**
  * The one pagination helper. Every list answers either an offset page (limit + offset → total) or a
@@ -37,36 +37,15 @@ export interface PageSource<T> {
   keyOf(row: T): Key;
 }
 
-let cursorSecret: Buffer = randomBytes(32);
-
-/** Instances that share a database must share this secret (src/workspaces/bootstrap.ts loads it). */
-export function setCursorSecret(secret: string): void {
-  cursorSecret = Buffer.from(secret, 'utf8');
-}
-
-function sign(payload: string): Buffer {
-  return createHmac('sha256', cursorSecret).update(payload).digest().subarray(0, 16);
-}
-
 export function encodeCursor(list: string, key: Key): string {
-  const payload = Buffer.from(JSON.stringify([list, key])).toString('base64url');
-  return `${payload}.${sign(payload).toString('base64url')}`;
+  return signToken('cursor', [list, key]);
 }
 
 export function decodeCursor(list: string, cursor: string): Key {
-  const invalid = new BadRequest('cursor is not valid: pass the nextCursor of a previous page of this list unchanged');
-  const [payload, mac, extra] = cursor.split('.');
-  if (!payload || !mac || extra !== undefined) throw invalid;
-  const given = Buffer.from(mac, 'base64url');
-  const expected = sign(payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
+  const decoded = verifyToken('cursor', cursor);
+  if (!Array.isArray(decoded) || decoded[0] !== list || !Array.isArray(decoded[1])) {
+    throw new BadRequest('cursor is not valid: pass the nextCursor of a previous page of this list unchanged');
   }
-  if (!Array.isArray(decoded) || decoded[0] !== list || !Array.isArray(decoded[1])) throw invalid;
   return decoded[1] as Key;
 }
 

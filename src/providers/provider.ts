@@ -1,10 +1,59 @@
 import type { Config } from '../config.js';
+import type { EventInput } from '../events/event-input.js';
+import type { SampleInput } from '../health/sample-input.js';
 
 /** How a user links a provider: OAuth 2 consent at the provider, or nothing at all (demo, file imports). */
 export const AUTH_KINDS = ['oauth2', 'oauth1', 'none'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
-/** The one provider interface. Later issues add OAuth endpoints and data fetchers to it. */
+/** OAuth 2 endpoints and habits of a provider (src/providers/oauth.ts speaks the protocol). */
+export interface OAuthSettings {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  scopes: string[];
+  /** Separator of the scope parameter (most use a space; some a comma). */
+  scopeSeparator?: string;
+  pkce: boolean;
+  /** How client credentials go to the token endpoint. */
+  clientAuth: 'basic' | 'body';
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
+  scopes: string[];
+  /** The provider's id for the user, when the token response tells it. */
+  externalUserId: string | null;
+}
+
+/** A window of time a sync asks a provider about. */
+export interface SyncWindow {
+  from: Date;
+  to: Date;
+}
+
+/** One page of a provider's data, already mapped to our metric and event types. */
+export interface ProviderPage {
+  samples: SampleInput[];
+  events: EventInput[];
+  /** Where the next page of the same window starts; null when the window is done. */
+  nextPage: string | null;
+}
+
+/** What a provider's data calls get: an authenticated HTTP client bound to one connection. */
+export interface ProviderCall {
+  accessToken: string;
+  externalUserId: string | null;
+  /** Stable per connection, for providers (demo) that derive data from it. */
+  connectionId: string;
+  fetchJson(url: string, init?: RequestInit): Promise<unknown>;
+}
+
+/** The one provider interface. A new provider is one folder implementing it plus a line in registry.ts. */
 export interface Provider {
   id: string;
   name: string;
@@ -14,4 +63,10 @@ export interface Provider {
   dataTypes: readonly string[];
   /** True when this install has what the provider needs (e.g. OAuth client credentials). */
   isConfigured(config: Config): boolean;
+  /** OAuth settings in this install (endpoints may point at a fake server in tests). */
+  oauth?(config: Config): OAuthSettings;
+  /** The data streams a sync walks, each with its own checkpoint. */
+  streams: readonly string[];
+  /** Reads one page of a stream for a window; throw ProviderError for what the sync must know about. */
+  fetchPage(call: ProviderCall, stream: string, window: SyncWindow, page: string | null, config: Config): Promise<ProviderPage>;
 }

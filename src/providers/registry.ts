@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { NotFound } from '../lib/errors.js';
 import { demoProvider } from './demo/index.js';
 import type { AuthKind, Provider } from './provider.js';
 
@@ -23,4 +24,16 @@ export function listProviders(config: Config): ProviderInfo[] {
     dataTypes: [...provider.dataTypes],
     configured: provider.isConfigured(config),
   }));
+}
+
+const BY_ID = new Map(PROVIDERS.map((provider) => [provider.id, provider]));
+
+export function getProvider(id: string): Provider | undefined {
+  return BY_ID.get(id);
+}
+
+export function requireProvider(id: string): Provider {
+  const provider = BY_ID.get(id);
+  if (!provider) throw new NotFound(`provider "${id}" not found; GET /v1/providers lists them`);
+  return provider;
 }

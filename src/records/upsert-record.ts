@@ -42,6 +42,10 @@ export interface PersonalRecordRow {
   updatedAt: Date;
 }
 
+// Today's step total growing with each sync, or a re-scored event, improves the same achievement: the record it
+// beat stays the one from before, not this achievement's own earlier value.
+const SAME_ACHIEVEMENT = `("PersonalRecord"."achievedAt" = EXCLUDED."achievedAt" AND "PersonalRecord"."eventId" IS NOT DISTINCT FROM EXCLUDED."eventId")`;
+
 /**
  * Stores a candidate when it beats the user's record of its kind (or there is none), keeping the beaten one as
  * "previous". Returns the record when it was set, null when the old one stands. Ties keep the earlier record.
@@ -52,8 +56,8 @@ export async function upsertRecord(tx: SqlSession, userId: string, candidate: Re
     `INSERT INTO "PersonalRecord" (id, "userId", "metricType", kind, qualifier, value, unit, "achievedAt", "sampleId", "eventId", source, "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
      ON CONFLICT ("userId", "metricType", kind, qualifier) DO UPDATE SET
-       "previousValue" = "PersonalRecord".value,
-       "previousAchievedAt" = "PersonalRecord"."achievedAt",
+       "previousValue" = CASE WHEN ${SAME_ACHIEVEMENT} THEN "PersonalRecord"."previousValue" ELSE "PersonalRecord".value END,
+       "previousAchievedAt" = CASE WHEN ${SAME_ACHIEVEMENT} THEN "PersonalRecord"."previousAchievedAt" ELSE "PersonalRecord"."achievedAt" END,
        value = EXCLUDED.value, unit = EXCLUDED.unit, "achievedAt" = EXCLUDED."achievedAt",
        "sampleId" = EXCLUDED."sampleId", "eventId" = EXCLUDED."eventId", source = EXCLUDED.source, "updatedAt" = now()
      WHERE EXCLUDED.value ${better} "PersonalRecord".value

@@ -1,6 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { authenticate, type Principal } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
+import type { TokenKeys } from '../connections/token-crypto.js';
+import type { JobRunner } from '../jobs/port.js';
 import type { Database } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import { NotFound, RateLimited } from '../lib/errors.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   events: EventBus;
+  jobs: JobRunner;
+  tokenKeys: TokenKeys;
   rateLimiter: RateLimiter;
 }
 
@@ -40,8 +44,8 @@ export function createApp(deps: AppDeps) {
   const openApi = printOpenApi(deps.schema);
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
-    const { database, clock, events, config } = deps;
-    return { db: database.prisma, sql: database, clock, events, config, principal, requestId, response: {} };
+    const { database, clock, events, config, jobs, tokenKeys } = deps;
+    return { db: database.prisma, sql: database, clock, events, config, jobs, tokenKeys, principal, requestId, response: {} };
   }
 
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */

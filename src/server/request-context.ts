@@ -1,5 +1,7 @@
 import type { Principal } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
+import type { TokenKeys } from '../connections/token-crypto.js';
+import type { JobRunner } from '../jobs/port.js';
 import type { ServiceContext } from '../context.js';
 import type { Database, Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
@@ -13,6 +15,8 @@ export interface RequestContext {
   clock: Clock;
   events: EventBus;
   config: Config;
+  jobs: JobRunner;
+  tokenKeys: TokenKeys;
   /** The API key's identity; null when the request carried none. */
   principal: Principal | null;
   requestId: string;
@@ -23,5 +27,6 @@ export interface RequestContext {
 /** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
-  return { db: ctx.db, sql: ctx.sql, workspaceId: ctx.principal.workspaceId, clock: ctx.clock, events: ctx.events };
+  const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
+  return { db, sql, clock, events, jobs, config, tokenKeys, workspaceId: ctx.principal.workspaceId };
 }

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import { schema } from '../../schema/index.js';
 import type { Config } from '../config.js';
+import { loadTokenKeys } from '../connections/token-keys.js';
 import { openDatabase, type Database } from '../db/client.js';
+import { startJobEngine } from '../jobs/engine.js';
 import { migrate } from '../db/migrate.js';
 import { createEventBus } from '../events/bus.js';
 import { log } from '../lib/logger.js';
@@ -34,7 +36,9 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     { adminKey: config.adminKey, secret: config.secret },
   );
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
-  const deps = { schema, database, config, clock, events: events.bus, rateLimiter };
+  const tokenKeys = loadTokenKeys(config);
+  const jobs = startJobEngine({ database, config, clock, events: events.bus, tokenKeys });
+  const deps = { schema, database, config, clock, events: events.bus, jobs, tokenKeys, rateLimiter };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
@@ -59,6 +63,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     generatedAdminKey,
     close: async () => {
       await closeWebSocket();
+      await jobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rateLimiter.close();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createApiKey } from '../auth/api-keys.js';
 import { hashKey } from '../auth/key-secret.js';
 import type { ServiceContext } from '../context.js';
-import { setCursorSecret } from '../lib/pagination.js';
+import { setInstallSecret } from '../lib/signing.js';
 import { createWorkspace } from './workspaces.js';
 
 export interface BootstrapResult {
@@ -15,10 +15,10 @@ export interface BootstrapResult {
  * (once) instead of a generated one, so automation knows the key in advance.
  */
 export async function bootstrap(
-  ctx: Omit<ServiceContext, 'workspaceId'>,
+  ctx: Pick<ServiceContext, 'db' | 'sql' | 'clock' | 'events'>,
   options: { adminKey: string | null; secret: string | null },
 ): Promise<BootstrapResult> {
-  setCursorSecret(options.secret ?? (await storedSecret(ctx)));
+  setInstallSecret(options.secret ?? (await storedSecret(ctx)));
   const first = await ctx.db.workspace.findFirst({ orderBy: { id: 'asc' } });
   if (!first) {
     const created = await createWorkspace(ctx, 'Default workspace', options.adminKey ?? undefined);
@@ -31,7 +31,7 @@ export async function bootstrap(
   return { generatedAdminKey: null };
 }
 
-async function storedSecret(ctx: Omit<ServiceContext, 'workspaceId'>): Promise<string> {
+async function storedSecret(ctx: Pick<ServiceContext, 'db'>): Promise<string> {
   const value = randomBytes(32).toString('base64url');
   // Upsert-with-no-update keeps the first instance's secret when several start at once.
   const row = await ctx.db.setting.upsert({

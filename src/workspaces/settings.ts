@@ -18,3 +18,19 @@ export async function setSourcePriority(ctx: ServiceContext, sources: string[]):
   if (new Set(sources).size !== sources.length) throw new Invalid('sourcePriority lists a source twice');
   return ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { sourcePriority: sources } });
 }
+
+/** Connect flows may only send browsers back to these (https, or http on localhost for development). */
+export async function setRedirectUris(ctx: ServiceContext, uris: string[]): Promise<Workspace> {
+  if (uris.length > 20) throw new Invalid('redirectUris holds at most 20 URIs');
+  for (const uri of uris) {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new Invalid(`"${uri}" is not a URL`);
+    }
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new Invalid(`"${uri}" must use https (http only on localhost)`);
+  }
+  return ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { redirectUris: uris } });
+}

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/context.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
-import { migrate } from '../../src/db/migrate.js';
-import { createEventBus } from '../../src/events/bus.js';
+import type { Database } from '../../src/db/client.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import type { SampleInput } from '../../src/health/sample-input.js';
-import { systemClock } from '../../src/lib/time.js';
 import { createOrFindUser, updateUser } from '../../src/users/users.js';
-import { createWorkspace } from '../../src/workspaces/workspaces.js';
+import { openTestPlatform } from '../helpers/platform.js';
 
 /** A deterministic PRNG, so a failure reproduces. */
 function prng(seed: number): () => number {
@@ -29,15 +26,13 @@ describe('rollups', () => {
   let ctx: ServiceContext;
   let userId: string;
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-    await migrate(database);
-    const base = { db: database.prisma, sql: database, clock: systemClock, events: createEventBus(null).bus };
-    const { workspace } = await createWorkspace(base, 'rollups');
-    ctx = { ...base, workspaceId: workspace.id };
+    ({ database, ctx, close } = await openTestPlatform());
     userId = (await createOrFindUser(ctx, 'u', { timezone: 'Europe/Berlin' })).user.id;
   });
-  afterAll(() => database?.close());
+  afterAll(() => close?.());
 
   /** Per-day count, sum, min, max recomputed from the raw samples: what the rollups must equal. */
   async function rawDays(timezone: string) {

@@ -4,6 +4,7 @@ import type { RequestContext } from '../request-context.js';
 import { readJsonBody } from './body.js';
 import { REST_BASE, matchRoute } from './routes.js';
 import { createSofaRouter } from './sofa-router.js';
+import { serveBrowserRoute } from './browser-routes.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -17,6 +18,7 @@ export function createRestHandler(schema: GraphQLSchema) {
     if ('allowed' in match) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
+    if (match.route.browser) return serveBrowserRoute(match.route.browser, request, ctx);
     const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : '';
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');

@@ -71,7 +71,7 @@ function errorStatuses(route: RestRoute): number[] {
   const statuses = [400];
   if (route.scope !== 'none') statuses.push(401, 403);
   if (route.path.includes(':')) statuses.push(404);
-  if (route.field === 'Mutation.deleteApiKey') statuses.push(409);
+  if (['Mutation.deleteApiKey', 'Mutation.syncConnection'].includes(route.field ?? '')) statuses.push(409);
   if (['POST', 'PUT', 'PATCH'].includes(route.method)) statuses.push(413, 415);
   statuses.push(422, 429, 500);
   return statuses;
@@ -90,8 +90,47 @@ function markNullable(doc: Json, schema: GraphQLSchema): void {
   }
 }
 
+const FLOW_RESULT = {
+  type: 'object',
+  description: 'The outcome when the connect link had no redirectUri (otherwise the same fields go to it as query parameters).',
+  properties: { status: { type: 'string', enum: ['connected', 'error'] }, connectionId: { type: 'string' }, providerId: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
+  required: ['status'],
+};
+
+/** The OAuth redirects are plain handlers, not GraphQL fields, so their operations are written here. */
+function browserOperation(route: RestRoute): Json {
+  const authorize = route.browser === 'authorize';
+  const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, schema: { type: 'string' }, description });
+  return {
+    operationId: authorize ? 'oauthAuthorize' : 'oauthCallback',
+    summary: route.summary,
+    description: authorize
+      ? 'Open in the user\'s browser (the `url` of POST /v1/users/{userId}/connect-links). Redirects to the provider\'s consent page with a signed, single-use state and PKCE (S256); providers without OAuth (demo) connect at once.'
+      : 'The provider sends the browser here. VitaSync checks the state, exchanges the code, stores the connection (tokens encrypted), starts the backfill and redirects to the app\'s redirectUri with `status`, `connectionId` or `error`.',
+    tags: [route.tag],
+    security: [],
+    'x-required-scope': 'none',
+    parameters: [
+      { name: 'providerId', in: 'path', required: true, schema: { type: 'string' } },
+      ...(authorize
+        ? [query('link', 'The signed connect link token.', true)]
+        : [query('state', 'The state VitaSync sent.', true), query('code', 'The authorization code.'), query('error', 'Set by the provider when the user declined.')]),
+    ],
+    responses: {
+      '302': { description: 'Redirect (to the provider, or back to the app).', headers: { Location: { schema: { type: 'string' } } } },
+      '201': { description: 'Connected (no redirectUri).', content: { 'application/json': { schema: FLOW_RESULT } } },
+      '400': errorResponse(400),
+      '404': errorResponse(404),
+      '409': { description: 'Already connected (no redirectUri).', content: { 'application/json': { schema: FLOW_RESULT } } },
+      '422': errorResponse(422),
+      '429': errorResponse(429),
+      '502': { description: 'The provider failed (no redirectUri).', content: { 'application/json': { schema: FLOW_RESULT } } },
+    },
+  };
+}
+
 function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSchema): void {
-  const [kind, field] = route.field.split('.') as [string, string];
+  const [kind, field] = route.field!.split('.') as [string, string];
   const rootType = kind === 'Query' ? schema.getQueryType() : schema.getMutationType();
   const success = operation.responses[String(route.status === 204 ? 200 : route.status)];
   operation.operationId = field;
@@ -128,7 +167,12 @@ export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Js
   };
   markNullable(doc, schema);
   for (const route of REST_ROUTES) {
-    const operation = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+    const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    if (route.browser) {
+      doc.paths[path] = { ...doc.paths[path], [route.method.toLowerCase()]: browserOperation(route) };
+      continue;
+    }
+    const operation = doc.paths[path]?.[route.method.toLowerCase()];
     if (!operation) throw new Error(`route ${route.method} ${route.path} is missing from the SOFA document`);
     decorateOperation(route, operation, schema);
   }

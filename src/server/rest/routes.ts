@@ -8,7 +8,9 @@ export interface RestRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under /v1, with :params named as the field's arguments. */
   path: string;
-  field: `Query.${string}` | `Mutation.${string}`;
+  /** The root field SOFA runs; absent for the OAuth browser redirects, which are plain handlers (`browser`). */
+  field?: `Query.${string}` | `Mutation.${string}`;
+  browser?: 'authorize' | 'callback';
   scope: Scope | 'none';
   /** Success status. 201 routes that may find instead of create answer 200 then (the resolver says so). */
   status: 200 | 201 | 202 | 204;
@@ -30,6 +32,16 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/api-keys', field: 'Query.apiKeys', scope: 'admin', status: 200, tag: 'API keys', summary: 'List API keys' },
   { method: 'DELETE', path: '/api-keys/:keyId', field: 'Mutation.deleteApiKey', scope: 'admin', status: 204, tag: 'API keys', summary: 'Delete an API key' },
   { method: 'POST', path: '/api-keys/:keyId/rotate', field: 'Mutation.rotateApiKey', scope: 'admin', status: 201, tag: 'API keys', summary: 'Rotate (replace) an API key', example: { gracePeriodSeconds: 3600 } },
+  { method: 'GET', path: '/oauth/:providerId/authorize', browser: 'authorize', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'Redirect user to provider OAuth' },
+  { method: 'GET', path: '/oauth/:providerId/callback', browser: 'callback', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'OAuth callback (handled by VitaSync)' },
+  { method: 'GET', path: '/users/:userId/connections', field: 'Query.connections', scope: 'read', status: 200, tag: 'OAuth and connections', summary: 'List a user’s provider connections' },
+  { method: 'DELETE', path: '/users/:userId/connections/:connectionId', field: 'Mutation.disconnectConnection', scope: 'write', status: 204, tag: 'OAuth and connections', summary: 'Disconnect a provider' },
+  { method: 'POST', path: '/users/:userId/connections/:connectionId/sync', field: 'Mutation.syncConnection', scope: 'write', status: 202, tag: 'OAuth and connections', summary: 'Trigger a manual sync' },
+  {
+    method: 'POST', path: '/users/:userId/connect-links', field: 'Mutation.createConnectLink', scope: 'write', status: 201, tag: 'OAuth and connections', summary: 'Create a short-lived connect link for the user’s browser', beyondContract: true,
+    example: { providerId: 'demo', redirectUri: 'https://app.example.com/vitasync/done' },
+  },
+  { method: 'GET', path: '/jobs/:jobId', field: 'Query.job', scope: 'read', status: 200, tag: 'OAuth and connections', summary: 'Status of a background job (sync…)', beyondContract: true },
   { method: 'GET', path: '/users/:userId/health', field: 'Query.healthSamples', scope: 'read', status: 200, tag: 'Health data', summary: 'Raw health metrics (paginated)' },
   { method: 'GET', path: '/users/:userId/health/summary', field: 'Query.healthSummary', scope: 'read', status: 200, tag: 'Health data', summary: 'Count per metric type' },
   { method: 'GET', path: '/users/:userId/health/timeseries', field: 'Query.healthTimeseries', scope: 'read', status: 200, tag: 'Health data', summary: 'Aggregated timeseries data' },

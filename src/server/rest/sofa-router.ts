@@ -15,7 +15,8 @@ export interface SofaServerContext {
  * (SOFA would otherwise invent one for every root field).
  */
 export function createSofaRouter(schema: GraphQLSchema) {
-  const served = new Set(REST_ROUTES.map((route) => route.field));
+  const viaSofa = REST_ROUTES.filter((route) => route.field);
+  const served = new Set(viaSofa.map((route) => route.field));
   const filtered = filterSchema({
     schema,
     rootFieldFilter: (operation, fieldName) => served.has(`${operation}.${fieldName}` as never),
@@ -30,8 +31,8 @@ export function createSofaRouter(schema: GraphQLSchema) {
     basePath: REST_BASE,
     schema: restSchema,
     routes: Object.fromEntries(
-      REST_ROUTES.map((route) => [
-        route.field,
+      viaSofa.map((route) => [
+        route.field!,
         // 204 cannot carry SOFA's JSON body; the REST handler turns these 200s into empty 204s.
         { method: route.method, path: route.path, responseStatus: route.status === 204 ? 200 : route.status, tags: [route.tag], description: route.summary },
       ]),

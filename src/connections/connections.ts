@@ -1,0 +1,86 @@
+import type { ServiceContext } from '../context.js';
+import type { Connection } from '../generated/prisma/client.js';
+import { Conflict, NotFound } from '../lib/errors.js';
+import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { revokeToken } from '../providers/oauth.js';
+import type { TokenSet } from '../providers/provider.js';
+import { requireProvider } from '../providers/registry.js';
+import { getUser } from '../users/users.js';
+import { newId } from '../lib/ids.js';
+import { decryptToken, encryptToken } from './token-crypto.js';
+import { removeConnectionData } from './remove-connection-data.js';
+import { scheduleSyncs, startSync, syncScheduleId } from './sync-jobs.js';
+
+export async function listConnections(ctx: ServiceContext, userId: string, args: PageArgs): Promise<Page<Connection>> {
+  const user = await getUser(ctx, userId);
+  const where = { userId: user.id };
+  return paginate(args, {
+    list: `connections:${user.id}`,
+    count: () => ctx.db.connection.count({ where }),
+    fetch: (window) => ctx.db.connection.findMany(idOrderedWindow(where, window)),
+    keyOf: (connection) => [connection.id],
+  });
+}
+
+export async function getConnection(ctx: ServiceContext, userId: string, connectionId: string): Promise<Connection> {
+  const user = await getUser(ctx, userId);
+  const connection = await ctx.db.connection.findFirst({ where: { id: connectionId, userId: user.id } });
+  if (!connection) throw new NotFound(`connection ${connectionId} not found`);
+  return connection;
+}
+
+/**
+ * Stores a new connection (tokens encrypted) and starts its backfill and periodic sync. A user has at most one
+ * active connection per provider: a second one is a 409.
+ */
+export async function createConnection(ctx: ServiceContext, userId: string, providerId: string, tokens: TokenSet | null): Promise<Connection> {
+  const provider = requireProvider(providerId);
+  const user = await getUser(ctx, userId);
+  const connection = await ctx.db.$transaction(async (tx) => {
+    // Serializes connects of one user, so two callbacks cannot both pass the one-active-connection check.
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+    const active = await tx.connection.findFirst({ where: { userId: user.id, providerId: provider.id, status: { not: 'DISCONNECTED' } } });
+    if (active) throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
+    return tx.connection.create({
+      data: {
+        id: newId(),
+        workspaceId: ctx.workspaceId,
+        userId: user.id,
+        providerId: provider.id,
+        externalUserId: tokens?.externalUserId ?? null,
+        scopes: tokens?.scopes ?? [],
+        accessToken: tokens ? encryptToken(ctx.tokenKeys, tokens.accessToken) : null,
+        refreshToken: tokens?.refreshToken ? encryptToken(ctx.tokenKeys, tokens.refreshToken) : null,
+        tokenExpiresAt: tokens?.expiresAt ?? null,
+      },
+    });
+  });
+  await startSync(ctx, connection, 'backfill', `sync:${connection.id}:backfill`);
+  await scheduleSyncs(ctx, connection);
+  return connection;
+}
+
+/**
+ * Revokes the tokens at the provider where it offers revocation, stops the schedule, forgets the tokens, and
+ * keeps the synced data unless `deleteData` asks to remove it.
+ */
+export async function disconnectConnection(ctx: ServiceContext, userId: string, connectionId: string, deleteData: boolean): Promise<void> {
+  const connection = await getConnection(ctx, userId, connectionId);
+  const provider = requireProvider(connection.providerId);
+  if (provider.oauth && connection.accessToken && connection.status !== 'DISCONNECTED') {
+    await revokeToken(provider.oauth(ctx.config), decryptToken(ctx.tokenKeys, connection.accessToken));
+  }
+  await ctx.jobs.unschedule(syncScheduleId(connection.id));
+  await ctx.db.connection.update({
+    where: { id: connection.id },
+    data: { status: 'DISCONNECTED', statusReason: 'disconnected by the app', accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: ctx.clock.now() },
+  });
+  if (deleteData) await removeConnectionData(ctx, connection);
+}
+
+/** Starts a sync now; answers the job to watch. */
+export async function requestSync(ctx: ServiceContext, userId: string, connectionId: string): Promise<{ jobId: string }> {
+  const connection = await getConnection(ctx, userId, connectionId);
+  if (connection.status === 'DISCONNECTED') throw new Conflict(`connection ${connection.id} is disconnected`);
+  return { jobId: await startSync(ctx, connection, 'manual', `sync:${connection.id}:manual:${newId()}`) };
+}

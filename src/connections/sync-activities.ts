@@ -1,0 +1,118 @@
+import type { ServiceContext } from '../context.js';
+import type { Connection, Prisma } from '../generated/prisma/client.js';
+import { ingestEvents } from '../events/ingest-events.js';
+import { ingestSamples } from '../health/ingest.js';
+import { newId } from '../lib/ids.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { ProviderCall } from '../providers/provider.js';
+import { requireProvider } from '../providers/registry.js';
+import type { PageOutcome, SyncActivities, SyncInput } from '../../workflows/sync.js';
+import { accessTokenFor } from './access-token.js';
+import { markConnectionError } from './connection-status.js';
+import { fetchProviderJson } from './provider-http.js';
+
+/** Everything of a service context but the tenant, which each activity takes from its connection. */
+export type Platform = Omit<ServiceContext, 'workspaceId'>;
+
+/** Where a stream's sync stands: everything before `until` is synced; `window` + `page` is the one in progress. */
+interface StreamState {
+  until?: string;
+  window?: { from: string; to: string };
+  page?: string | null;
+}
+
+function contextFor(platform: Platform, connection: Connection): ServiceContext {
+  return { ...platform, workspaceId: connection.workspaceId };
+}
+
+async function loadConnection(platform: Platform, connectionId: string): Promise<Connection | null> {
+  return platform.db.connection.findUnique({ where: { id: connectionId } });
+}
+
+/** The activities of the sync workflow, bound to the platform once (worker start-up or the local runner). */
+export function createSyncActivities(platform: Platform): SyncActivities {
+  return {
+    async beginSync(input: SyncInput & { jobId: string }) {
+      const connection = await loadConnection(platform, input.connectionId);
+      if (!connection || connection.status !== 'ACTIVE') return { streams: [] };
+      await platform.db.syncEvent.create({
+        data: { id: newId(), workspaceId: connection.workspaceId, connectionId: connection.id, jobId: input.jobId, type: 'sync.started', details: { reason: input.reason } },
+      });
+      return { streams: [...requireProvider(connection.providerId).streams] };
+    },
+
+    async syncPage({ connectionId, stream }): Promise<PageOutcome> {
+      const connection = await loadConnection(platform, connectionId);
+      if (!connection || connection.status !== 'ACTIVE') return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+      const ctx = contextFor(platform, connection);
+      const provider = requireProvider(connection.providerId);
+      const states = (connection.syncState ?? {}) as Record<string, StreamState>;
+      const state = states[stream] ?? {};
+      const now = ctx.clock.now();
+      const window = state.window
+        ? { from: new Date(state.window.from), to: new Date(state.window.to) }
+        : { from: state.until ? new Date(state.until) : new Date(now.getTime() - ctx.config.sync.backfillDays * 86_400_000), to: now };
+      let accessToken: string;
+      try {
+        accessToken = await accessTokenFor(ctx, connection);
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'unauthorized') return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+        throw error;
+      }
+      const call: ProviderCall = {
+        accessToken,
+        externalUserId: connection.externalUserId,
+        connectionId: connection.id,
+        fetchJson: (url, init) => fetchProviderJson(url, accessToken, init),
+      };
+      let page;
+      try {
+        page = await provider.fetchPage(call, stream, window, state.page ?? null, ctx.config);
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'rate_limited') {
+          return { done: false, samples: 0, events: 0, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
+        }
+        if (error instanceof ProviderError && error.kind === 'unauthorized') {
+          await markConnectionError(ctx, connection, `the provider refused the token: ${error.message}`);
+          return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+        }
+        throw error;
+      }
+      const provenance = { source: provider.id, connectionId: connection.id };
+      const samples = page.samples.length ? await ingestSamples(ctx, connection.userId, page.samples, provenance) : null;
+      const events = page.events.length ? await ingestEvents(ctx, connection.userId, page.events, provenance) : null;
+      // The checkpoint comes after the data: a crash in between re-fetches a page whose rows are then duplicates.
+      const next: StreamState = page.nextPage
+        ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }
+        : { until: window.to.toISOString() };
+      await platform.db.connection.update({
+        where: { id: connection.id },
+        data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue },
+      });
+      return {
+        done: !page.nextPage,
+        samples: samples?.inserted ?? 0,
+        events: (events?.inserted ?? 0) + (events?.updated ?? 0),
+        retryAfterSeconds: null,
+      };
+    },
+
+    async finishSync({ connectionId, jobId, counts, error }) {
+      const connection = await loadConnection(platform, connectionId);
+      if (!connection) return;
+      const now = platform.clock.now();
+      await platform.db.$transaction([
+        platform.db.syncEvent.create({
+          data: { id: newId(), workspaceId: connection.workspaceId, connectionId, jobId, type: error ? 'sync.failed' : 'sync.completed', details: { counts, ...(error ? { error } : {}) } as unknown as Prisma.InputJsonValue },
+        }),
+        platform.db.connection.update({ where: { id: connectionId }, data: { lastSyncAt: now, lastSyncStatus: error ? 'failed' : 'completed', lastSyncError: error } }),
+      ]);
+    },
+
+    async reportProgress({ connectionId, jobId, stream, counts }) {
+      const connection = await loadConnection(platform, connectionId);
+      if (!connection) return;
+      platform.events.publish('sync.progress', connection.workspaceId, { connectionId, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { hostname } from 'node:os';
+import type { Db } from '../db/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { newId } from '../lib/ids.js';
+import { log } from '../lib/logger.js';
+import type { JobRunner, JobState, JobStatus } from './port.js';
+
+/** What an orchestration gets from its engine besides its input (Temporal gives the same through its APIs). */
+export interface JobTools {
+  jobId: string;
+  sleep(ms: number): Promise<void>;
+  /** Records progress (local: on the Job row; Temporal: heartbeat details). */
+  progress(details: unknown): Promise<void>;
+}
+
+export type Orchestration = (input: any, tools: JobTools) => Promise<unknown>;
+
+export interface LocalRunnerOptions {
+  db: Db;
+  orchestrations: Record<string, Orchestration>;
+  /** How long a claimed job stays ours without a heartbeat; after a crash another process takes it then. */
+  leaseSeconds?: number;
+  pollMs?: number;
+  concurrency?: number;
+}
+
+interface JobRow {
+  id: string;
+  workflow: string;
+  input: unknown;
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Retry backoff: 2, 4, 8… seconds, at most five minutes. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(300, 2 ** attempt);
+}
+
+/**
+ * Runs workflows in this process with their state in the database, so a restart (even after SIGKILL) picks up
+ * unfinished work once its lease lapses. Activities are idempotent, so re-running a job repeats nothing.
+ */
+export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { kick(): void } {
+  const { db, orchestrations } = options;
+  const leaseSeconds = options.leaseSeconds ?? 30;
+  const pollMs = options.pollMs ?? 500;
+  const concurrency = options.concurrency ?? 2;
+  const owner = `${hostname()}:${process.pid}:${newId()}`;
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function claim(): Promise<JobRow | null> {
+    const rows = await db.$queryRawUnsafe<JobRow[]>(
+      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = now() + make_interval(secs => $2),
+         attempt = attempt + 1, "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
+       WHERE id = (SELECT id FROM "Job"
+         WHERE (status IN ('queued', 'retrying') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
+         ORDER BY "runAfter" LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, workflow, input, attempt, "maxAttempts"`,
+      owner,
+      leaseSeconds,
+    );
+    return rows[0] ?? null;
+  }
+
+  async function fireSchedules(): Promise<void> {
+    const due = await db.$queryRawUnsafe<{ id: string; workspaceId: string; workflow: string; input: unknown; slot: Date }[]>(
+      `UPDATE "Schedule" SET "nextRunAt" = "nextRunAt" + make_interval(secs => "intervalSeconds" *
+         (floor(extract(epoch FROM now() - "nextRunAt") / "intervalSeconds") + 1)), "updatedAt" = now()
+       WHERE id IN (SELECT id FROM "Schedule" WHERE NOT paused AND "nextRunAt" <= now() FOR UPDATE SKIP LOCKED)
+       RETURNING id, "workspaceId", workflow, input, "nextRunAt" AS slot`,
+    );
+    for (const schedule of due) {
+      await runner.start(schedule.workflow, schedule.input, { id: `${schedule.id}:${new Date(schedule.slot).toISOString()}`, workspaceId: schedule.workspaceId });
+    }
+  }
+
+  async function execute(job: JobRow): Promise<void> {
+    const orchestration = orchestrations[job.workflow];
+    const heartbeat = setInterval(() => {
+      db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
+    }, (leaseSeconds * 1000) / 3);
+    try {
+      if (!orchestration) throw new Error(`no workflow named ${job.workflow}`);
+      const result = await orchestration(job.input, {
+        jobId: job.id,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        progress: async (details) => {
+          await db.job.update({ where: { id: job.id }, data: { progress: details as Prisma.InputJsonValue } });
+        },
+      });
+      await db.job.update({
+        where: { id: job.id },
+        data: { status: 'completed', result: (result ?? null) as Prisma.InputJsonValue, finishedAt: new Date(), lockedBy: null, lockedUntil: null },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = job.attempt >= job.maxAttempts || (error as { nonRetryable?: boolean }).nonRetryable === true;
+      log.warn('job attempt failed', { jobId: job.id, workflow: job.workflow, attempt: job.attempt, final, error: message });
+      await db.job.update({
+        where: { id: job.id },
+        data: final
+          ? { status: 'failed', lastError: message, finishedAt: new Date(), lockedBy: null, lockedUntil: null }
+          : { status: 'retrying', lastError: message, runAfter: new Date(Date.now() + backoffSeconds(job.attempt) * 1000), lockedBy: null, lockedUntil: null },
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function tick(): Promise<void> {
+    timer = null;
+    if (stopped) return;
+    try {
+      await fireSchedules();
+      while (!stopped && running.size < concurrency) {
+        const job = await claim();
+        if (!job) break;
+        const run = execute(job).finally(() => {
+          running.delete(run);
+          kick();
+        });
+        running.add(run);
+      }
+    } catch (error) {
+      if (!stopped) log.error('job runner poll failed', { error: String(error) });
+    }
+    if (!stopped && !timer) timer = setTimeout(tick, pollMs);
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, 0);
+  }
+
+  const runner = {
+    kick,
+    async start(workflow: string, input: unknown, start: { id: string; workspaceId: string; maxAttempts?: number }) {
+      const created = await db.job.createMany({
+        data: [{ id: start.id, workspaceId: start.workspaceId, workflow, input: input as Prisma.InputJsonValue, status: 'queued', maxAttempts: start.maxAttempts ?? 5 }],
+        skipDuplicates: true,
+      });
+      kick();
+      return { id: start.id, started: created.count === 1 };
+    },
+    async status(id: string): Promise<JobState | null> {
+      const job = await db.job.findUnique({ where: { id } });
+      if (!job) return null;
+      return {
+        id: job.id,
+        workflow: job.workflow,
+        status: job.status as JobStatus,
+        attempt: job.attempt,
+        lastError: job.lastError,
+        progress: job.progress,
+        result: job.result,
+        createdAt: job.createdAt,
+        startedAt: job.startedAt,
+        finishedAt: job.finishedAt,
+      };
+    },
+    async schedule(workflow: string, input: unknown, schedule: { id: string; workspaceId: string; everySeconds: number; firstRunAt?: Date }) {
+      const nextRunAt = schedule.firstRunAt ?? new Date(Date.now() + schedule.everySeconds * 1000);
+      await db.schedule.upsert({
+        where: { id: schedule.id },
+        create: { id: schedule.id, workspaceId: schedule.workspaceId, workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, nextRunAt },
+        update: { workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, paused: false },
+      });
+    },
+    async unschedule(id: string) {
+      await db.schedule.deleteMany({ where: { id } });
+    },
+    async close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      // Give running jobs a moment; what is still running resumes from its checkpoints once its lease lapses.
+      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    },
+  };
+  kick();
+  return runner;
+}

@@ -1,0 +1,42 @@
+/**
+ * The job-runner port: how services start and watch background work, whatever engine runs it
+ * (the in-process local runner by default, Temporal when TEMPORAL_ADDRESS is set).
+ */
+export const JOB_STATUSES = ['queued', 'running', 'retrying', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobState {
+  id: string;
+  workflow: string;
+  status: JobStatus;
+  attempt: number;
+  lastError: string | null;
+  progress: unknown;
+  result: unknown;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface StartOptions {
+  /** Deterministic id from the business key: starting an id that exists is a no-op. */
+  id: string;
+  workspaceId: string;
+  maxAttempts?: number;
+}
+
+export interface ScheduleOptions {
+  id: string;
+  workspaceId: string;
+  everySeconds: number;
+  /** First run; default one interval from now. */
+  firstRunAt?: Date;
+}
+
+export interface JobRunner {
+  start(workflow: string, input: unknown, options: StartOptions): Promise<{ id: string; started: boolean }>;
+  status(id: string): Promise<JobState | null>;
+  schedule(workflow: string, input: unknown, options: ScheduleOptions): Promise<void>;
+  unschedule(id: string): Promise<void>;
+  close(): Promise<void>;
+}

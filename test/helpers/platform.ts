@@ -1,0 +1,30 @@
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Platform } from '../../src/connections/sync-activities.js';
+import { loadTokenKeys } from '../../src/connections/token-keys.js';
+import type { ServiceContext } from '../../src/context.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createEventBus } from '../../src/events/bus.js';
+import { startJobEngine } from '../../src/jobs/engine.js';
+import { systemClock } from '../../src/lib/time.js';
+import { createWorkspace } from '../../src/workspaces/workspaces.js';
+
+/** A migrated in-memory database with the real platform (events, job engine) and one workspace, for service tests. */
+export async function openTestPlatform(overrides: Partial<Config> = {}): Promise<{ database: Database; ctx: ServiceContext; close(): Promise<void> }> {
+  const config: Config = { ...loadConfig({}), dataDir: 'memory://', ...overrides };
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  const events = createEventBus(null).bus;
+  const tokenKeys = loadTokenKeys(config);
+  const jobs = startJobEngine({ database, config, clock: systemClock, events, tokenKeys });
+  const platform: Platform = { db: database.prisma, sql: database, clock: systemClock, events, jobs, config, tokenKeys };
+  const { workspace } = await createWorkspace(platform, 'test');
+  return {
+    database,
+    ctx: { ...platform, workspaceId: workspace.id },
+    close: async () => {
+      await jobs.close();
+      await database.close();
+    },
+  };
+}
