@@ -54,7 +54,8 @@ function sleepDetails(details: Record<string, unknown>, startAt: Date, endAt: Da
   optionalRange('details.efficiency', details.efficiency as number | undefined, 0, 100);
   optionalRange('details.latencySeconds', details.latencySeconds as number | undefined, 0, 86_400);
   optionalRange('details.awakenings', details.awakenings as number | undefined, 0, 1000);
-  return { ...details, stageSeconds: totals };
+  // Providers that report only per-stage durations (no stage list) keep their totals.
+  return stages.length === 0 && details.stageSeconds ? details : { ...details, stageSeconds: totals };
 }
 
 export function normalizeEvent(input: EventInput): NormalizedEvent {

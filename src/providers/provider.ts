@@ -53,6 +53,19 @@ export interface ProviderCall {
   fetchJson(url: string, init?: RequestInit): Promise<unknown>;
 }
 
+/** A provider's push notification, reduced to what VitaSync acts on: whose data changed. */
+export interface PushNotice {
+  externalUserId: string;
+}
+
+/** A push request as it arrived (raw body, for signature checks). */
+export interface PushRequest {
+  method: string;
+  headers: Headers;
+  query: URLSearchParams;
+  body: string;
+}
+
 /** The one provider interface. A new provider is one folder implementing it plus a line in registry.ts. */
 export interface Provider {
   id: string;
@@ -69,4 +82,13 @@ export interface Provider {
   streams: readonly string[];
   /** Reads one page of a stream for a window; throw ProviderError for what the sync must know about. */
   fetchPage(call: ProviderCall, stream: string, window: SyncWindow, page: string | null, config: Config): Promise<ProviderPage>;
+  /**
+   * Push notifications (POST /v1/providers/:providerId/push): check the provider's signature (throw
+   * ProviderError 'unauthorized' when it does not verify) and name the users with new data. A GET to the same
+   * path is the provider's subscription check: answer it with `pushChallenge` (null → 404).
+   */
+  parsePush?(request: PushRequest, config: Config): PushNotice[];
+  pushChallenge?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
+  /** What the provider's docs ask a push endpoint to answer (default 200 with { syncs }). */
+  pushResponseStatus?: 200 | 204;
 }

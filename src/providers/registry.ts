@@ -1,10 +1,11 @@
 import type { Config } from '../config.js';
 import { NotFound } from '../lib/errors.js';
 import { demoProvider } from './demo/index.js';
+import { ouraProvider } from './oura/index.js';
 import type { AuthKind, Provider } from './provider.js';
 
 /** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
-export const PROVIDERS: readonly Provider[] = [demoProvider].sort((a, b) => a.id.localeCompare(b.id));
+export const PROVIDERS: readonly Provider[] = [demoProvider, ouraProvider].sort((a, b) => a.id.localeCompare(b.id));
 
 export interface ProviderInfo {
   id: string;

@@ -53,6 +53,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     });
   });
   const port = (server.address() as AddressInfo).port;
+  // Without PUBLIC_URL, OAuth redirect URIs name the port actually bound (PORT=0 picks a free one).
+  if (!config.env.PUBLIC_URL) config.publicUrl = `http://localhost:${port}`;
   log.info('vitasync listening', { port, database: database.kind, redis: !!config.redisUrl });
   return {
     url: `http://127.0.0.1:${port}`,

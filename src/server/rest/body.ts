@@ -25,6 +25,13 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   return text;
 }
 
+/** A body as sent (push notifications are signed over their exact bytes), within the size limit. */
+export async function readRawBody(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  return readCapped(request, maxBytes);
+}
+
 function tooLarge(maxBytes: number): PayloadTooLarge {
   return new PayloadTooLarge(`request body exceeds the limit of ${maxBytes} bytes`);
 }

@@ -1,16 +1,36 @@
 import { beginAuthorization, completeAuthorization, type FlowOutcome } from '../../connections/oauth-flow.js';
+import { answerPushChallenge, receivePush } from '../../connections/push.js';
 import type { RequestContext } from '../request-context.js';
+import { readRawBody } from './body.js';
+import type { RestRoute } from './routes.js';
 
 function respond(outcome: FlowOutcome): Response {
   if ('redirect' in outcome) return new Response(null, { status: 302, headers: { location: outcome.redirect, 'cache-control': 'no-store' } });
   return Response.json(outcome.body, { status: outcome.status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** The OAuth redirects a browser follows: no API key (the signed link or state carries the tenant). */
-export async function serveBrowserRoute(kind: 'authorize' | 'callback', request: Request, ctx: RequestContext): Promise<Response> {
+/**
+ * Routes without an API key: the OAuth redirects a browser follows (the signed link or state carries the tenant)
+ * and providers' push notifications (their own signatures authenticate them).
+ */
+export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>, request: Request, ctx: RequestContext, maxBodyBytes: number): Promise<Response> {
   const url = new URL(request.url);
   const providerId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
   const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
   const platform = { db, sql, clock, events, jobs, config, tokenKeys };
-  return respond(kind === 'authorize' ? await beginAuthorization(platform, providerId, url.searchParams.get('link')) : await completeAuthorization(platform, providerId, url.searchParams));
+  switch (kind) {
+    case 'authorize':
+      return respond(await beginAuthorization(platform, providerId, url.searchParams.get('link')));
+    case 'callback':
+      return respond(await completeAuthorization(platform, providerId, url.searchParams));
+    case 'push': {
+      const body = await readRawBody(request, maxBodyBytes);
+      const { syncs, status } = await receivePush(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body });
+      return status === 204 ? new Response(null, { status }) : Response.json({ syncs }, { status });
+    }
+    case 'push-check': {
+      const answer = answerPushChallenge(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body: '' });
+      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? 'text/plain' } });
+    }
+  }
 }

@@ -18,7 +18,7 @@ export function createRestHandler(schema: GraphQLSchema) {
     if ('allowed' in match) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
-    if (match.route.browser) return serveBrowserRoute(match.route.browser, request, ctx);
+    if (match.route.browser) return serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxBodyBytes);
     const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : '';
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');

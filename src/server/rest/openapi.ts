@@ -97,8 +97,36 @@ const FLOW_RESULT = {
   required: ['status'],
 };
 
+function pushOperation(route: RestRoute): Json {
+  const check = route.browser === 'push-check';
+  return {
+    operationId: check ? 'providerPushCheck' : 'providerPush',
+    summary: route.summary,
+    description: check
+      ? "The provider's check of a push subscription (Fitbit's verify code, Strava's hub.challenge…), answered as its docs require."
+      : "Where a provider posts its notifications. Verified with the provider's own signature scheme; starts an incremental sync of each named user's connection (bursts within a minute collapse into one).",
+    tags: [route.tag],
+    security: [],
+    'x-required-scope': 'none',
+    parameters: [{ name: 'providerId', in: 'path', required: true, schema: { type: 'string' } }],
+    ...(check ? {} : { requestBody: { content: { 'application/json': { schema: {} } } } }),
+    responses: {
+      '200': check
+        ? { description: 'The challenge answer.', content: { 'text/plain': { schema: { type: 'string' } } } }
+        : { description: 'Accepted.', content: { 'application/json': { schema: { type: 'object', properties: { syncs: { type: 'integer' } }, required: ['syncs'] } } } },
+      '204': { description: 'Accepted (providers that require an empty answer).' },
+      '400': errorResponse(400),
+      '401': errorResponse(401),
+      '404': errorResponse(404),
+      '413': errorResponse(413),
+      '429': errorResponse(429),
+    },
+  };
+}
+
 /** The OAuth redirects are plain handlers, not GraphQL fields, so their operations are written here. */
 function browserOperation(route: RestRoute): Json {
+  if (route.browser === 'push' || route.browser === 'push-check') return pushOperation(route);
   const authorize = route.browser === 'authorize';
   const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, schema: { type: 'string' }, description });
   return {

@@ -10,7 +10,7 @@ export interface RestRoute {
   path: string;
   /** The root field SOFA runs; absent for the OAuth browser redirects, which are plain handlers (`browser`). */
   field?: `Query.${string}` | `Mutation.${string}`;
-  browser?: 'authorize' | 'callback';
+  browser?: 'authorize' | 'callback' | 'push' | 'push-check';
   scope: Scope | 'none';
   /** Success status. 201 routes that may find instead of create answer 200 then (the resolver says so). */
   status: 200 | 201 | 202 | 204;
@@ -34,6 +34,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'POST', path: '/api-keys/:keyId/rotate', field: 'Mutation.rotateApiKey', scope: 'admin', status: 201, tag: 'API keys', summary: 'Rotate (replace) an API key', example: { gracePeriodSeconds: 3600 } },
   { method: 'GET', path: '/oauth/:providerId/authorize', browser: 'authorize', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'Redirect user to provider OAuth' },
   { method: 'GET', path: '/oauth/:providerId/callback', browser: 'callback', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'OAuth callback (handled by VitaSync)' },
+  { method: 'POST', path: '/providers/:providerId/push', browser: 'push', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'Receive a provider push notification', beyondContract: true },
+  { method: 'GET', path: '/providers/:providerId/push', browser: 'push-check', scope: 'none', status: 200, tag: 'OAuth and connections', summary: 'Answer a provider push subscription check', beyondContract: true },
   { method: 'GET', path: '/users/:userId/connections', field: 'Query.connections', scope: 'read', status: 200, tag: 'OAuth and connections', summary: 'List a user’s provider connections' },
   { method: 'DELETE', path: '/users/:userId/connections/:connectionId', field: 'Mutation.disconnectConnection', scope: 'write', status: 204, tag: 'OAuth and connections', summary: 'Disconnect a provider' },
   { method: 'POST', path: '/users/:userId/connections/:connectionId/sync', field: 'Mutation.syncConnection', scope: 'write', status: 202, tag: 'OAuth and connections', summary: 'Trigger a manual sync' },

@@ -1,0 +1,76 @@
+import type { Config } from '../../config.js';
+import { ProviderError } from '../provider-error.js';
+import type { Provider, ProviderCall, ProviderPage, SyncWindow } from '../provider.js';
+import { providerSettings } from '../settings.js';
+import { dailyActivitySamples, heartRateSamples, sleepEvents, workoutEvents, type OuraDailyActivity, type OuraHeartRate, type OuraSleep, type OuraWorkout } from './mapping.js';
+
+// Oura's documented hosts: cloud.ouraring.com for consent, api.ouraring.com for tokens and data.
+const DEFAULTS = { apiUrl: 'https://api.ouraring.com', authUrl: 'https://cloud.ouraring.com' };
+const settings = (config: Config) => providerSettings(config, 'oura', DEFAULTS);
+
+interface Collection<T> {
+  data: T[];
+  next_token: string | null;
+}
+
+function asCollection<T>(body: unknown): Collection<T> {
+  const value = body as Partial<Collection<T>> | null;
+  if (!value || !Array.isArray(value.data)) throw new ProviderError('Oura answered without a data array', 'invalid_response');
+  return { data: value.data, next_token: typeof value.next_token === 'string' && value.next_token ? value.next_token : null };
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+async function collection<T>(call: ProviderCall, config: Config, name: string, window: SyncWindow, page: string | null, byDay: boolean): Promise<Collection<T>> {
+  const url = new URL(`${settings(config).apiUrl}/v2/usercollection/${name}`);
+  // Time-series collections take datetimes; daily documents take dates (end inclusive).
+  url.searchParams.set(byDay ? 'start_date' : 'start_datetime', byDay ? day(window.from) : window.from.toISOString());
+  url.searchParams.set(byDay ? 'end_date' : 'end_datetime', byDay ? day(window.to) : window.to.toISOString());
+  if (page) url.searchParams.set('next_token', page);
+  return asCollection<T>(await call.fetchJson(url.toString()));
+}
+
+export const ouraProvider: Provider = {
+  id: 'oura',
+  name: 'Oura',
+  description: 'Oura Ring: heart rate, daily activity, sleep with stages and HRV, workouts (API v2).',
+  authKind: 'oauth2',
+  dataTypes: ['heart_rate', 'steps', 'active_energy', 'distance', 'hrv_rmssd', 'sleep', 'workout'],
+  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  oauth: (config) => {
+    const s = settings(config);
+    return {
+      authorizeUrl: `${s.authUrl}/oauth/authorize`,
+      tokenUrl: `${s.apiUrl}/oauth/token`,
+      revokeUrl: `${s.apiUrl}/oauth/revoke`,
+      scopes: ['personal', 'daily', 'heartrate', 'workout', 'session'],
+      pkce: false,
+      clientAuth: 'body',
+      clientId: s.clientId ?? '',
+      clientSecret: s.clientSecret ?? '',
+    };
+  },
+  streams: ['heartrate', 'daily_activity', 'sleep', 'workout'],
+  async fetchPage(call, stream, window, page, config): Promise<ProviderPage> {
+    switch (stream) {
+      case 'heartrate': {
+        const result = await collection<OuraHeartRate>(call, config, 'heartrate', window, page, false);
+        return { samples: heartRateSamples(result.data), events: [], nextPage: result.next_token };
+      }
+      case 'daily_activity': {
+        const result = await collection<OuraDailyActivity>(call, config, 'daily_activity', window, page, true);
+        return { samples: dailyActivitySamples(result.data), events: [], nextPage: result.next_token };
+      }
+      case 'sleep': {
+        const result = await collection<OuraSleep>(call, config, 'sleep', window, page, true);
+        return { ...sleepEvents(result.data), nextPage: result.next_token };
+      }
+      case 'workout': {
+        const result = await collection<OuraWorkout>(call, config, 'workout', window, page, true);
+        return { samples: [], events: workoutEvents(result.data), nextPage: result.next_token };
+      }
+      default:
+        throw new Error(`Oura has no stream ${stream}`);
+    }
+  },
+};

@@ -1,0 +1,104 @@
+import type { EventInput } from '../../events/event-input.js';
+import type { SampleInput } from '../../health/sample-input.js';
+
+/**
+ * Oura API v2 documents (https://cloud.ouraring.com/v2/docs) mapped to our types. Durations in Oura's sleep
+ * documents are seconds; calories kcal; distances metres.
+ */
+export interface OuraHeartRate {
+  bpm: number;
+  source: string;
+  timestamp: string;
+}
+
+export interface OuraDailyActivity {
+  id: string;
+  day: string;
+  steps: number;
+  active_calories: number;
+  total_calories?: number;
+  equivalent_walking_distance?: number;
+  timestamp: string;
+}
+
+export interface OuraSleep {
+  id: string;
+  type: string;
+  bedtime_start: string;
+  bedtime_end: string;
+  total_sleep_duration: number | null;
+  deep_sleep_duration: number | null;
+  rem_sleep_duration: number | null;
+  light_sleep_duration: number | null;
+  awake_time: number | null;
+  efficiency: number | null;
+  latency: number | null;
+  average_heart_rate: number | null;
+  lowest_heart_rate: number | null;
+  average_hrv: number | null;
+}
+
+export interface OuraWorkout {
+  id: string;
+  activity: string;
+  start_datetime: string;
+  end_datetime: string;
+  calories: number | null;
+  distance: number | null;
+  intensity?: string;
+}
+
+export function heartRateSamples(rows: OuraHeartRate[]): SampleInput[] {
+  return rows.map((row) => ({ metricType: 'heart_rate', value: row.bpm, unit: 'bpm', recordedAt: new Date(row.timestamp), device: `Oura ${row.source}` }));
+}
+
+/** A day's totals: Oura's `timestamp` is the start of that local day. */
+export function dailyActivitySamples(rows: OuraDailyActivity[]): SampleInput[] {
+  return rows.flatMap((row) => {
+    const start = new Date(row.timestamp);
+    const end = new Date(start.getTime() + 86_400_000 - 1);
+    const base = { recordedAt: start, endAt: end, device: 'Oura Ring', externalId: row.id };
+    return [
+      { ...base, metricType: 'steps', value: row.steps },
+      { ...base, metricType: 'active_energy', value: row.active_calories, unit: 'kcal' },
+      ...(row.equivalent_walking_distance != null ? [{ ...base, metricType: 'distance', value: row.equivalent_walking_distance, unit: 'm' }] : []),
+    ];
+  });
+}
+
+export function sleepEvents(rows: OuraSleep[]): { events: EventInput[]; samples: SampleInput[] } {
+  const events = rows.map((row) => ({
+    type: 'sleep',
+    subtype: row.type === 'long_sleep' ? 'main' : 'nap',
+    startAt: new Date(row.bedtime_start),
+    endAt: new Date(row.bedtime_end),
+    avgHeartRate: row.average_heart_rate,
+    details: {
+      stageSeconds: { deep: row.deep_sleep_duration ?? 0, rem: row.rem_sleep_duration ?? 0, light: row.light_sleep_duration ?? 0, awake: row.awake_time ?? 0 },
+      totalSleepSeconds: row.total_sleep_duration,
+      efficiency: row.efficiency,
+      latencySeconds: row.latency,
+      lowestHeartRate: row.lowest_heart_rate,
+      averageHrv: row.average_hrv,
+    },
+    device: 'Oura Ring',
+    externalId: row.id,
+  }));
+  const samples = rows.flatMap((row) =>
+    row.average_hrv != null ? [{ metricType: 'hrv_rmssd', value: row.average_hrv, unit: 'ms', recordedAt: new Date(row.bedtime_end), device: 'Oura Ring', externalId: `${row.id}:hrv` }] : [],
+  );
+  return { events, samples };
+}
+
+export function workoutEvents(rows: OuraWorkout[]): EventInput[] {
+  return rows.map((row) => ({
+    type: 'workout',
+    subtype: row.activity,
+    startAt: new Date(row.start_datetime),
+    endAt: new Date(row.end_datetime),
+    energy: row.calories,
+    distance: row.distance,
+    device: 'Oura Ring',
+    externalId: row.id,
+  }));
+}
