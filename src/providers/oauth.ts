@@ -18,6 +18,7 @@ export function authorizeUrl(settings: OAuthSettings, options: { redirectUri: st
   url.searchParams.set('redirect_uri', options.redirectUri);
   url.searchParams.set('scope', settings.scopes.join(settings.scopeSeparator ?? ' '));
   url.searchParams.set('state', options.state);
+  for (const [name, value] of Object.entries(settings.extraAuthorizeParams ?? {})) url.searchParams.set(name, value);
   if (options.codeVerifier) {
     url.searchParams.set('code_challenge', pkceChallenge(options.codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
@@ -36,6 +37,7 @@ interface TokenResponse {
 }
 
 async function tokenRequest(settings: OAuthSettings, form: Record<string, string>, now: Date): Promise<TokenSet> {
+  if (settings.tokenRequest) return settings.tokenRequest(form, settings, now);
   const body = new URLSearchParams(form);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (settings.clientAuth === 'basic') {
@@ -71,6 +73,7 @@ export function refreshTokens(settings: OAuthSettings, refreshToken: string, now
 
 /** Revocation (RFC 7009) where the provider offers it; a failure does not stop a disconnect. */
 export async function revokeToken(settings: OAuthSettings, token: string): Promise<boolean> {
+  if (settings.revoke) return settings.revoke(token, settings).catch(() => false);
   if (!settings.revokeUrl) return false;
   const response = await fetch(settings.revokeUrl, {
     method: 'POST',

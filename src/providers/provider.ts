@@ -19,6 +19,12 @@ export interface OAuthSettings {
   clientAuth: 'basic' | 'body';
   clientId: string;
   clientSecret: string;
+  /** Extra query parameters of the authorize URL the provider documents (e.g. approval_prompt). */
+  extraAuthorizeParams?: Record<string, string>;
+  /** For token endpoints that depart from RFC 6749 (e.g. Withings' action=requesttoken and wrapped body). */
+  tokenRequest?(form: Record<string, string>, settings: OAuthSettings, now: Date): Promise<TokenSet>;
+  /** For revocation that is not RFC 7009 (e.g. a GET with the token in the query). */
+  revoke?(token: string, settings: OAuthSettings): Promise<boolean>;
 }
 
 export interface TokenSet {
