@@ -7,6 +7,7 @@ import type { TokenSet } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
 import { getUser } from '../users/users.js';
 import { newId } from '../lib/ids.js';
+import { accessTokenFor } from './access-token.js';
 import { decryptToken, encryptToken } from './token-crypto.js';
 import { removeConnectionData } from './remove-connection-data.js';
 import { scheduleSyncs, startSync, syncScheduleId } from './sync-jobs.js';
@@ -67,8 +68,10 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
 export async function disconnectConnection(ctx: ServiceContext, userId: string, connectionId: string, deleteData: boolean): Promise<void> {
   const connection = await getConnection(ctx, userId, connectionId);
   const provider = requireProvider(connection.providerId);
-  if (provider.oauth && connection.accessToken && connection.status !== 'DISCONNECTED') {
-    await revokeToken(provider.oauth(ctx.config), decryptToken(ctx.tokenKeys, connection.accessToken));
+  if (provider.oauth && connection.accessToken && connection.status === 'ACTIVE') {
+    // Revocation needs a live token; a stored one may have expired since the last sync.
+    const token = await accessTokenFor(ctx, connection).catch(() => decryptToken(ctx.tokenKeys, connection.accessToken!));
+    await revokeToken(provider.oauth(ctx.config), token);
   }
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
   await ctx.db.connection.update({

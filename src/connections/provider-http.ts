@@ -18,8 +18,9 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
     throw new ProviderError(`provider request failed: ${(error as Error).message}`, 'unavailable');
   }
   if (response.status === 429) {
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw new ProviderError('provider rate limit reached', 'rate_limited', Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 60);
+    // Retry-After (RFC 9110) where given; some providers (WHOOP) document X-RateLimit-Reset, seconds to the reset.
+    const wait = [response.headers.get('retry-after'), response.headers.get('x-ratelimit-reset')].map(Number).find((value) => Number.isFinite(value) && value >= 0);
+    throw new ProviderError('provider rate limit reached', 'rate_limited', wait ?? 60);
   }
   if (response.status === 401 || response.status === 403) throw new ProviderError(`provider answered ${response.status}`, 'unauthorized');
   if (!response.ok) throw new ProviderError(`provider answered ${response.status}`, 'unavailable');

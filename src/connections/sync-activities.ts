@@ -14,8 +14,9 @@ import { fetchProviderJson } from './provider-http.js';
 /** Everything of a service context but the tenant, which each activity takes from its connection. */
 export type Platform = Omit<ServiceContext, 'workspaceId'>;
 
-/** Where a stream's sync stands: everything before `until` is synced; `window` + `page` is the one in progress. */
+/** Where a stream's sync stands: [from, until) is synced; `window` + `page` is the window in progress. */
 interface StreamState {
+  from?: string;
   until?: string;
   window?: { from: string; to: string };
   page?: string | null;
@@ -42,6 +43,8 @@ export function createSyncActivities(platform: Platform): SyncActivities {
     },
 
     async syncPage({ connectionId, stream }): Promise<PageOutcome> {
+      // Let requests waiting for the (embedded, single-connection) database go first between pages.
+      await new Promise((resolve) => setImmediate(resolve));
       const connection = await loadConnection(platform, connectionId);
       if (!connection || connection.status !== 'ACTIVE') return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
       const ctx = contextFor(platform, connection);
@@ -84,7 +87,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       // The checkpoint comes after the data: a crash in between re-fetches a page whose rows are then duplicates.
       const next: StreamState = page.nextPage
         ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }
-        : { until: window.to.toISOString() };
+        : { from: state.from ?? window.from.toISOString(), until: window.to.toISOString() };
       await platform.db.connection.update({
         where: { id: connection.id },
         data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue },
@@ -113,6 +116,8 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       const connection = await loadConnection(platform, connectionId);
       if (!connection) return;
       platform.events.publish('sync.progress', connection.workspaceId, { connectionId, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
+      // The job's row shows it too (GET /v1/jobs/:jobId); on Temporal there is no row and nothing changes.
+      await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
     },
   };
 }

@@ -54,8 +54,9 @@ function sleepDetails(details: Record<string, unknown>, startAt: Date, endAt: Da
   optionalRange('details.efficiency', details.efficiency as number | undefined, 0, 100);
   optionalRange('details.latencySeconds', details.latencySeconds as number | undefined, 0, 86_400);
   optionalRange('details.awakenings', details.awakenings as number | undefined, 0, 1000);
-  // Providers that report only per-stage durations (no stage list) keep their totals.
-  return stages.length === 0 && details.stageSeconds ? details : { ...details, stageSeconds: totals };
+  // Without a stage list there is nothing to total: providers' own per-stage durations (or their absence, for an
+  // unscored night) stand as given.
+  return stages.length === 0 ? details : { ...details, stageSeconds: totals };
 }
 
 export function normalizeEvent(input: EventInput): NormalizedEvent {

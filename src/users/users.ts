@@ -4,6 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
+import { syncScheduleId } from '../connections/sync-jobs.js';
 import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
 import type { UserChangeAction } from './user-change.js';
 
@@ -93,11 +94,13 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
 
 /** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
 export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
-  const user = await ctx.db.$transaction(async (tx) => {
-    const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } });
+  const { user, connectionIds } = await ctx.db.$transaction(async (tx) => {
+    const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, include: { connections: { select: { id: true } } } });
     if (!found) throw new NotFound(`user ${userId} not found`);
     await tx.user.delete({ where: { id: found.id } });
-    return found;
+    return { user: found, connectionIds: found.connections.map((connection) => connection.id) };
   });
+  // Schedules live in the job engine (Temporal or the local runner), outside the user's rows.
+  for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
   announce(ctx, 'deleted', user);
 }

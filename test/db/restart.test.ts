@@ -1,46 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const root = new URL('../..', import.meta.url).pathname;
-
-/** Starts `tsx src/main.ts` as `npm start` does and resolves with the admin key line (if printed) once listening. */
-function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
-    const check = setInterval(() => {
-      if (output.includes('vitasync listening')) {
-        clearTimeout(timer);
-        clearInterval(check);
-        // The key banner is written right after the listening log line.
-        setTimeout(() => resolve({ child, output: () => output }), 200);
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(check);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+import { startChildServer as startMain, stopChildServer } from '../helpers/child-server.js';
 
 describe('a fresh embedded install', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-data-'));
@@ -57,7 +19,7 @@ describe('a fresh embedded install', () => {
     const created = await fetch(`${base}/users`, { method: 'POST', headers, body: JSON.stringify({ externalId: 'persisted' }) });
     expect(created.status).toBe(201);
     const reader = await (await fetch(`${base}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'r', scope: 'read' }) })).json();
-    await stop(first.child);
+    await stopChildServer(first);
 
     const second = await startMain(env);
     try {
@@ -67,7 +29,7 @@ describe('a fresh embedded install', () => {
       const asReader = await fetch(`${base}/users`, { headers: { authorization: `Bearer ${reader.key}` } });
       expect(asReader.status).toBe(200);
     } finally {
-      await stop(second.child);
+      await stopChildServer(second);
     }
   }, 120_000);
 });

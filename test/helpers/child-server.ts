@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface ChildServer {
+  child: ChildProcess;
+  output(): string;
+}
+
+/** Starts `src/main.ts` as `npm start` does, in a child process, resolving once it listens. */
+export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
+    const check = setInterval(() => {
+      if (output.includes('vitasync listening')) {
+        clearTimeout(timer);
+        clearInterval(check);
+        // The key banner is written right after the listening log line.
+        setTimeout(() => resolve({ child, output: () => output }), 200);
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(check);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Stops a child server: SIGTERM for a clean stop, SIGKILL for a crash. */
+export function stopChildServer(server: ChildServer, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit');
+    if (server.child.exitCode !== null) return resolve();
+    server.child.on('exit', () => resolve());
+    server.child.kill(signal);
+  });
+}

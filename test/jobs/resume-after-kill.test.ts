@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { demoProvider } from '../../src/providers/demo/index.js';
+import type { ProviderCall } from '../../src/providers/provider.js';
+import { generateKeySecret } from '../../src/auth/key-secret.js';
+import { openDatabase } from '../../src/db/client.js';
+import { startChildServer, stopChildServer } from '../helpers/child-server.js';
+
+/** Everything the demo provider yields for a connection over a window: what a clean sync stores. */
+async function expectedFromDemo(connectionId: string, stream: string, from: Date, to: Date) {
+  const call = { connectionId } as ProviderCall;
+  const samples: string[] = [];
+  let events = 0;
+  let page: string | null = null;
+  do {
+    const result = await demoProvider.fetchPage(call, stream, { from, to }, page, loadConfig({}));
+    samples.push(...result.samples.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`));
+    events += result.events.length;
+    page = result.nextPage;
+  } while (page);
+  return { samples, events };
+}
+
+describe('a backfill killed with SIGKILL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-kill-'));
+  const port = String(21000 + Math.floor(Math.random() * 20000));
+  const key = generateKeySecret();
+  const env = { VITASYNC_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '120', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1' };
+  const base = `http://127.0.0.1:${port}/v1`;
+  // No keep-alive: a pooled socket to the killed process would fail the first request to its successor.
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    return response.status === 204 ? null : response.json();
+  };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('resumes after a restart and ends with exactly the data a clean run gives', async () => {
+    const first = await startChildServer(env);
+    let connectionId: string;
+    try {
+      const user = await api('POST', '/users', { externalId: 'killed' });
+      const link = await api('POST', `/users/${user.id}/connect-links`, { providerId: 'demo' });
+      const connected = await (await fetch(link.url.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${port}`), { headers: { connection: 'close' } })).json();
+      connectionId = connected.connectionId;
+      // Kill it mid-way: once the job has checkpointed some pages but is far from done.
+      let job;
+      for (let i = 0; i < 600; i++) {
+        job = await api('GET', `/jobs/${encodeURIComponent(`sync:${connectionId}:backfill`)}`);
+        if ((job.progress?.pages ?? 0) >= 20) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(job.status).toBe('running');
+    } finally {
+      await stopChildServer(first, 'SIGKILL');
+    }
+
+    const second = await startChildServer(env);
+    try {
+      let job;
+      for (let i = 0; i < 2400; i++) {
+        job = await api('GET', `/jobs/${encodeURIComponent(`sync:${connectionId!}:backfill`)}`);
+        if (job.status === 'completed' || job.status === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(job.status).toBe('completed');
+      expect(job.attempt).toBe(2);
+    } finally {
+      await stopChildServer(second);
+    }
+
+    // The embedded database has one owner at a time: read it once the server is down.
+    const database = await openDatabase({ databaseUrl: null, dataDir });
+    try {
+      const connection = await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId! } });
+      const state = connection.syncState as Record<string, { from: string; until: string }>;
+      const expectedSamples: string[] = [];
+      let expectedEvents = 0;
+      for (const stream of demoProvider.streams) {
+        const expected = await expectedFromDemo(connectionId!, stream, new Date(state[stream]!.from), new Date(state[stream]!.until));
+        expectedSamples.push(...expected.samples);
+        expectedEvents += expected.events;
+      }
+      const stored = await database.prisma.healthSample.findMany({ where: { connectionId: connectionId! }, select: { metricType: true, recordedAt: true } });
+      expect(stored.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`).sort()).toEqual(expectedSamples.sort());
+      expect(await database.prisma.healthEvent.count({ where: { connectionId: connectionId! } })).toBe(expectedEvents);
+      const history = await database.prisma.syncEvent.findMany({ where: { connectionId: connectionId! }, orderBy: { id: 'asc' } });
+      expect(history.map((event) => event.type)).toEqual(['sync.started', 'sync.started', 'sync.completed']);
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+});
