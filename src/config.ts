@@ -21,6 +21,8 @@ export interface Config {
   encryption: { key: string | null; keyId: string; oldKeys: string | null };
   sync: { backfillDays: number; intervalMinutes: number };
   jobs: { leaseSeconds: number; concurrency: number };
+  /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
+  temporal: { address: string | null; namespace: string; taskQueue: string };
   /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
   env: Env;
 }
@@ -74,6 +76,11 @@ export function loadConfig(env: Env = process.env): Config {
       intervalMinutes: integer(env, 'SYNC_INTERVAL_MINUTES', 60, 1),
     },
     jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
+    temporal: {
+      address: optional(env, 'TEMPORAL_ADDRESS'),
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE || 'vitasync',
+    },
     env,
   };
 }

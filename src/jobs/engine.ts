@@ -3,13 +3,17 @@ import { createOrchestrations } from '../../workflows/orchestrations.js';
 import type { Platform } from '../connections/sync-activities.js';
 import type { Database } from '../db/client.js';
 import { createLocalRunner } from './local-runner.js';
+import { createTemporalRunner } from './temporal-runner.js';
 import type { JobRunner } from './port.js';
 
 /**
- * The job engine of this process. The local runner by default; the runner needs the activities and the
+ * The job engine of this process: Temporal when TEMPORAL_ADDRESS is set, else the local runner. The local runner
+ * needs the activities and the
  * activities need the runner (a sync may start another job), so the platform reads it lazily.
  */
-export function startJobEngine(parts: Omit<Platform, 'jobs' | 'db' | 'sql'> & { database: Database }): JobRunner {
+export async function startJobEngine(parts: Omit<Platform, 'jobs' | 'db' | 'sql'> & { database: Database }): Promise<JobRunner> {
+  // On Temporal the workers (npm run worker) run the activities; this process only starts and watches workflows.
+  if (parts.config.temporal.address) return createTemporalRunner({ ...parts.config.temporal, address: parts.config.temporal.address });
   const { database, ...rest } = parts;
   let runner: JobRunner | null = null;
   const platform: Platform = {

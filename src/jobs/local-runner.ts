@@ -151,6 +151,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       if (!job) return null;
       return {
         id: job.id,
+        workspaceId: job.workspaceId,
         workflow: job.workflow,
         status: job.status as JobStatus,
         attempt: job.attempt,

@@ -7,6 +7,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobState {
   id: string;
+  workspaceId: string;
   workflow: string;
   status: JobStatus;
   attempt: number;

@@ -37,7 +37,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   );
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const tokenKeys = loadTokenKeys(config);
-  const jobs = startJobEngine({ database, config, clock, events: events.bus, tokenKeys });
+  const jobs = await startJobEngine({ database, config, clock, events: events.bus, tokenKeys });
   const deps = { schema, database, config, clock, events: events.bus, jobs, tokenKeys, rateLimiter };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>

@@ -16,7 +16,7 @@ export async function openTestPlatform(overrides: Partial<Config> = {}): Promise
   await migrate(database);
   const events = createEventBus(null).bus;
   const tokenKeys = loadTokenKeys(config);
-  const jobs = startJobEngine({ database, config, clock: systemClock, events, tokenKeys });
+  const jobs = await startJobEngine({ database, config, clock: systemClock, events, tokenKeys });
   const platform: Platform = { db: database.prisma, sql: database, clock: systemClock, events, jobs, config, tokenKeys };
   const { workspace } = await createWorkspace(platform, 'test');
   return {

@@ -1,0 +1,86 @@
+import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { JobRunner, JobState, JobStatus } from './port.js';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+/**
+ * The job port on Temporal: jobs are workflow executions (id = job id, so a double start is a no-op), periodic
+ * work is a Temporal Schedule, and status comes from Temporal's own state, in the local runner's shape.
+ */
+export async function createTemporalRunner(settings: TemporalSettings): Promise<JobRunner> {
+  const connection = await Connection.connect({ address: settings.address });
+  const client = new Client({ connection, namespace: settings.namespace });
+
+  async function status(id: string): Promise<JobState | null> {
+    const handle = client.workflow.getHandle(id);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+    const raw = await description.raw;
+    const pending = raw.pendingActivities?.[0];
+    const attempt = pending?.attempt ?? 1;
+    const lastError = pending?.lastFailure?.message ?? null;
+    let state: JobStatus = description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'RUNNING' ? (attempt > 1 ? 'retrying' : 'running') : 'failed';
+    let result: unknown = null;
+    let failure: string | null = lastError;
+    if (state === 'completed') result = await handle.result();
+    if (state === 'failed') {
+      failure = await handle.result().then(() => null, (error: Error) => (error.cause instanceof Error ? error.cause.message : error.message));
+      state = 'failed';
+    }
+    return {
+      id,
+      workspaceId: String((description.memo as Record<string, unknown> | undefined)?.workspaceId ?? ''),
+      workflow: description.type,
+      status: state,
+      attempt,
+      lastError: failure,
+      progress: null,
+      result,
+      createdAt: description.startTime,
+      startedAt: description.startTime,
+      finishedAt: description.closeTime ?? null,
+    };
+  }
+
+  return {
+    async start(workflow, input, options) {
+      try {
+        await client.workflow.start(workflow, { taskQueue: settings.taskQueue, workflowId: options.id, args: [input], memo: { workspaceId: options.workspaceId } });
+        return { id: options.id, started: true };
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return { id: options.id, started: false };
+        throw error;
+      }
+    },
+    status,
+    async schedule(workflow, input, options) {
+      const action = { type: 'startWorkflow' as const, workflowType: workflow, args: [input], taskQueue: settings.taskQueue, memo: { workspaceId: options.workspaceId } };
+      const spec = { intervals: [{ every: `${options.everySeconds} seconds` }] };
+      try {
+        await client.schedule.create({ scheduleId: options.id, spec, action, memo: { workspaceId: options.workspaceId } });
+      } catch (error) {
+        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+        await client.schedule.getHandle(options.id).update((previous) => ({ ...previous, spec, action }));
+      }
+    },
+    async unschedule(id) {
+      try {
+        await client.schedule.getHandle(id).delete();
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      }
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker } from '../../workflows/worker.js';
+import { newId } from '../../src/lib/ids.js';
+import { postgresUrl } from '../helpers/engines.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
+
+async function waitForJob(t: TestServer, jobId: string): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
+    if (job.status === 200 && ['completed', 'failed'].includes(job.body.status)) return job.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+// The worker and the API server share one PostgreSQL database, as two processes of one install would.
+describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal server through a real worker', () => {
+  const env = {
+    TEMPORAL_ADDRESS: temporalAddress ?? '',
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    TEMPORAL_TASK_QUEUE: `vitasync-test-${newId()}`,
+    SYNC_BACKFILL_DAYS: '2',
+  };
+  let t: TestServer;
+  let worker: Awaited<ReturnType<typeof createWorker>>;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    t = await startTestServer('postgres', { env });
+    worker = await createWorker({ ...env, DATABASE_URL: t.server.config.databaseUrl!, LOG_LEVEL: 'silent' });
+    running = worker.worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    worker?.worker.shutdown();
+    await running;
+    await worker?.close();
+    await t?.close();
+  });
+
+  it('runs the backfill and a manual sync as workflows, with job status read from Temporal', async () => {
+    const user = await t.api('POST', '/v1/users', { body: { externalId: 'temporal' } });
+    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
+    const connected = await (await fetch(link.body.url)).json();
+    expect(connected.status).toBe('connected');
+    const backfill = await waitForJob(t, `sync:${connected.connectionId}:backfill`);
+    expect(backfill).toMatchObject({ status: 'completed', workflow: 'sync' });
+    expect(backfill.result.heart_rate.samples).toBeGreaterThan(400);
+
+    const summary = await t.api('GET', `/v1/users/${user.body.id}/health/summary`);
+    const heartRate = summary.body.data.find((m: any) => m.metricType === 'heart_rate');
+    expect(heartRate.count).toBe(backfill.result.heart_rate.samples);
+
+    const manual = await t.api('POST', `/v1/users/${user.body.id}/connections/${connected.connectionId}/sync`);
+    expect(manual.status).toBe(202);
+    expect((await waitForJob(t, manual.body.id)).status).toBe('completed');
+    const again = await t.api('GET', `/v1/users/${user.body.id}/health/summary`);
+    expect(again.body.data.find((m: any) => m.metricType === 'heart_rate').count - heartRate.count).toBeLessThanOrEqual(1);
+  }, 120_000);
+
+  it('answers 404 for a job of another workspace', async () => {
+    const other = await t.newWorkspace();
+    const user = await t.api('POST', '/v1/users', { body: { externalId: 'mine' } });
+    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
+    const connected = await (await fetch(link.body.url)).json();
+    const jobId = `sync:${connected.connectionId}:backfill`;
+    await waitForJob(t, jobId);
+    expect((await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, { key: other.adminKey })).status).toBe(404);
+  }, 120_000);
+});
