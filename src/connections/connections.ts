@@ -68,10 +68,10 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
 export async function disconnectConnection(ctx: ServiceContext, userId: string, connectionId: string, deleteData: boolean): Promise<void> {
   const connection = await getConnection(ctx, userId, connectionId);
   const provider = requireProvider(connection.providerId);
-  if (provider.oauth && connection.accessToken && connection.status === 'ACTIVE') {
+  if (provider.oauth && connection.accessToken && connection.status !== 'DISCONNECTED') {
     // Revocation needs a live token; a stored one may have expired since the last sync.
     const token = await accessTokenFor(ctx, connection).catch(() => decryptToken(ctx.tokenKeys, connection.accessToken!));
-    await revokeToken(provider.oauth(ctx.config), token);
+    await revokeToken(provider.oauth(ctx.config), token, { externalUserId: connection.externalUserId });
   }
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
   await ctx.db.connection.update({

@@ -19,12 +19,15 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
   }
   if (response.status === 429) {
     // Retry-After (RFC 9110) where given; some providers (WHOOP) document X-RateLimit-Reset, seconds to the reset.
-    const wait = [response.headers.get('retry-after'), response.headers.get('x-ratelimit-reset')].map(Number).find((value) => Number.isFinite(value) && value >= 0);
+    // Polar sends "RateLimit-Reset: <short>, <long>": the first figure is the wait.
+    const hints = [response.headers.get('retry-after'), response.headers.get('x-ratelimit-reset'), response.headers.get('ratelimit-reset')?.split(',')[0] ?? null];
+    const wait = hints.filter((hint) => hint !== null && hint.trim() !== '').map(Number).find((value) => Number.isFinite(value) && value >= 0);
     throw new ProviderError('provider rate limit reached', 'rate_limited', wait ?? 60);
   }
   if (response.status === 401 || response.status === 403) throw new ProviderError(`provider answered ${response.status}`, 'unauthorized');
   if (!response.ok) throw new ProviderError(`provider answered ${response.status}`, 'unavailable');
   const text = await response.text();
+  if (response.status === 204 || text.trim() === '') return null;
   if (text.length > MAX_RESPONSE_BYTES) throw new ProviderError('provider answer is too large', 'invalid_response');
   try {
     return JSON.parse(text);

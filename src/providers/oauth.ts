@@ -72,8 +72,8 @@ export function refreshTokens(settings: OAuthSettings, refreshToken: string, now
 }
 
 /** Revocation (RFC 7009) where the provider offers it; a failure does not stop a disconnect. */
-export async function revokeToken(settings: OAuthSettings, token: string): Promise<boolean> {
-  if (settings.revoke) return settings.revoke(token, settings).catch(() => false);
+export async function revokeToken(settings: OAuthSettings, token: string, account: { externalUserId: string | null }): Promise<boolean> {
+  if (settings.revoke) return settings.revoke(token, settings, account).catch(() => false);
   if (!settings.revokeUrl) return false;
   const response = await fetch(settings.revokeUrl, {
     method: 'POST',

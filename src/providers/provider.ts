@@ -24,7 +24,7 @@ export interface OAuthSettings {
   /** For token endpoints that depart from RFC 6749 (e.g. Withings' action=requesttoken and wrapped body). */
   tokenRequest?(form: Record<string, string>, settings: OAuthSettings, now: Date): Promise<TokenSet>;
   /** For revocation that is not RFC 7009 (e.g. a GET with the token in the query). */
-  revoke?(token: string, settings: OAuthSettings): Promise<boolean>;
+  revoke?(token: string, settings: OAuthSettings, account: { externalUserId: string | null }): Promise<boolean>;
 }
 
 export interface TokenSet {

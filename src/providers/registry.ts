@@ -1,11 +1,17 @@
 import type { Config } from '../config.js';
 import { NotFound } from '../lib/errors.js';
 import { demoProvider } from './demo/index.js';
+import { dexcomProvider } from './dexcom/index.js';
+import { fitbitProvider } from './fitbit/index.js';
 import { ouraProvider } from './oura/index.js';
+import { polarProvider } from './polar/index.js';
+import { stravaProvider } from './strava/index.js';
+import { whoopProvider } from './whoop/index.js';
+import { withingsProvider } from './withings/index.js';
 import type { AuthKind, Provider } from './provider.js';
 
 /** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
-export const PROVIDERS: readonly Provider[] = [demoProvider, ouraProvider].sort((a, b) => a.id.localeCompare(b.id));
+export const PROVIDERS: readonly Provider[] = [demoProvider, dexcomProvider, fitbitProvider, ouraProvider, polarProvider, stravaProvider, whoopProvider, withingsProvider].sort((a, b) => a.id.localeCompare(b.id));
 
 export interface ProviderInfo {
   id: string;

@@ -24,7 +24,7 @@ describe('sync activities in a Temporal activity context', () => {
 
   it('walks a stream page by page to its end, and a repeat of a finished window adds nothing', async () => {
     const env = new MockActivityEnvironment();
-    const { streams } = await env.run(activities.beginSync, { connectionId, reason: 'backfill', jobId: 'job-1' });
+    const { streams } = await env.run(activities.beginSync, { connectionId, reason: 'backfill' as const, jobId: 'job-1' });
     expect(streams).toContain('heart_rate');
     let pages = 0;
     let samples = 0;

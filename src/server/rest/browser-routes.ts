@@ -30,7 +30,8 @@ export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>,
     }
     case 'push-check': {
       const answer = answerPushChallenge(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body: '' });
-      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? 'text/plain' } });
+      // A 204 (Fitbit's verification answer) may carry no body at all.
+      return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? 'text/plain' } });
     }
   }
 }

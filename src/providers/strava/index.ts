@@ -1,0 +1,109 @@
+import type { Config } from '../../config.js';
+import { ProviderError } from '../provider-error.js';
+import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provider.js';
+import { providerSettings } from '../settings.js';
+import { activityData, parseActivityPage } from './mapping.js';
+import { parseStravaPush, stravaPushChallenge } from './push.js';
+
+// Strava serves consent, tokens and the v3 API from one host (https://developers.strava.com/docs/authentication/).
+const DEFAULTS = { apiUrl: 'https://www.strava.com', authUrl: 'https://www.strava.com' };
+const settings = (config: Config) => providerSettings(config, 'strava', DEFAULTS);
+
+const PER_PAGE = 100;
+/**
+ * `after`/`before` filter on an activity's start, but an activity reaches Strava when it ends (or when the watch
+ * syncs, hours later): each window looks this far back so an activity started before the last sync is not missed.
+ * Events upsert by Strava's id and samples by their natural key, so the overlap stores nothing twice.
+ */
+const LOOKBACK_MS = 3 * 86_400_000;
+
+interface StravaTokenResponse {
+  access_token?: unknown;
+  refresh_token?: unknown;
+  expires_at?: unknown;
+  expires_in?: unknown;
+  athlete?: { id?: unknown } | null;
+  message?: unknown;
+}
+
+/** Strava's token response: `expires_at` in epoch seconds, the athlete (code grant only) and no `scope` field. */
+async function stravaTokenRequest(form: Record<string, string>, oauth: OAuthSettings, now: Date): Promise<TokenSet> {
+  const body = new URLSearchParams({ ...form, client_id: oauth.clientId, client_secret: oauth.clientSecret });
+  const response = await fetch(oauth.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(15_000),
+  }).catch((error: Error) => {
+    throw new ProviderError(`Strava token endpoint unreachable: ${error.message}`, 'unavailable');
+  });
+  const json = (await response.json().catch(() => ({}))) as StravaTokenResponse;
+  if (response.status === 400 || response.status === 401) throw new ProviderError(`Strava refused the token request: ${String(json.message ?? response.status)}`, 'unauthorized');
+  if (!response.ok) throw new ProviderError(`Strava token endpoint answered ${response.status}`, 'unavailable');
+  if (typeof json.access_token !== 'string') throw new ProviderError('Strava token response has no access_token', 'invalid_response');
+  const expiresAt = Number(json.expires_at);
+  const expiresIn = Number(json.expires_in);
+  const athleteId = json.athlete?.id;
+  return {
+    accessToken: json.access_token,
+    refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : (form.refresh_token ?? null),
+    expiresAt: expiresAt > 0 ? new Date(expiresAt * 1000) : expiresIn > 0 ? new Date(now.getTime() + expiresIn * 1000) : null,
+    scopes: oauth.scopes,
+    externalUserId: typeof athleteId === 'number' || typeof athleteId === 'string' ? String(athleteId) : null,
+  };
+}
+
+/** POST /oauth/deauthorize with the access token: revokes every token of this athlete for our application. */
+async function deauthorize(token: string, oauth: OAuthSettings): Promise<boolean> {
+  const response = await fetch(oauth.revokeUrl!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ access_token: token }),
+    redirect: 'error',
+    signal: AbortSignal.timeout(10_000),
+  });
+  return response.ok;
+}
+
+export const stravaProvider: Provider = {
+  id: 'strava',
+  name: 'Strava',
+  description: 'Strava: workouts (runs, rides, swims…) with distance, time, elevation, heart rate and energy (API v3, webhooks).',
+  authKind: 'oauth2',
+  dataTypes: ['workout', 'distance', 'cycling_distance', 'swimming_distance', 'wheelchair_distance', 'active_energy', 'elevation_gain'],
+  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  oauth: (config) => {
+    const s = settings(config);
+    return {
+      authorizeUrl: `${s.authUrl}/oauth/authorize`,
+      tokenUrl: `${s.authUrl}/oauth/token`,
+      revokeUrl: `${s.authUrl}/oauth/deauthorize`,
+      // activity:read_all includes activities the athlete keeps private ("Only You").
+      scopes: ['read', 'activity:read_all'],
+      scopeSeparator: ',',
+      pkce: false,
+      clientAuth: 'body',
+      clientId: s.clientId ?? '',
+      clientSecret: s.clientSecret ?? '',
+      extraAuthorizeParams: { approval_prompt: 'auto' },
+      tokenRequest: stravaTokenRequest,
+      revoke: deauthorize,
+    };
+  },
+  streams: ['activities'],
+  async fetchPage(call, stream, window, page, config): Promise<ProviderPage> {
+    if (stream !== 'activities') throw new Error(`Strava has no stream ${stream}`);
+    const number = page ? Number(page) : 1;
+    const url = new URL(`${settings(config).apiUrl}/api/v3/athlete/activities`);
+    url.searchParams.set('after', String(Math.floor((window.from.getTime() - LOOKBACK_MS) / 1000)));
+    url.searchParams.set('before', String(Math.ceil(window.to.getTime() / 1000)));
+    url.searchParams.set('page', String(number));
+    url.searchParams.set('per_page', String(PER_PAGE));
+    const activities = parseActivityPage(await call.fetchJson(url.toString()));
+    // Page-number pagination ends with an empty page; a short page is not the end (Strava may filter rows out).
+    return { ...activityData(activities), nextPage: activities.length ? String(number + 1) : null };
+  },
+  parsePush: parseStravaPush,
+  pushChallenge: stravaPushChallenge,
+};

@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  STRAVA_ATHLETE_ID, STRAVA_CLIENT, STRAVA_WEBHOOK, checkStravaSubscription, sendStravaPush, startFakeStrava, stravaActivity, type FakeStrava,
+} from '../../fakes/strava.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+
+const APP_RETURN = 'http://localhost:4999/vitasync/done';
+
+/** Follows the browser's redirects from a connect link to the app's return URL. */
+async function connectInBrowser(linkUrl: string): Promise<URL> {
+  let url = linkUrl;
+  for (let hop = 0; hop < 5; hop++) {
+    const response = await fetch(url, { redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
+    if (location.startsWith(APP_RETURN)) return new URL(location);
+    url = location;
+  }
+  throw new Error('too many redirects');
+}
+
+async function waitForJob(t: TestServer, jobId: string, statuses = ['completed', 'failed']): Promise<any> {
+  for (let i = 0; i < 200; i++) {
+    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
+    expect(job.status).toBe(200);
+    if (statuses.includes(job.body.status)) return job.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${jobId} did not reach ${statuses.join(' or ')}`);
+}
+
+describe('Strava through its fake server', () => {
+  let strava: FakeStrava;
+  let t: TestServer;
+  let userId: string;
+  let connectionId: string;
+
+  const workouts = async () => (await t.api('GET', `/v1/users/${userId}/events?type=workout&limit=100`)).body.data as any[];
+  const counts = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
+  const activityRequests = () => strava.requests.filter((r) => r.path === '/api/v3/athlete/activities');
+
+  beforeAll(async () => {
+    strava = await startFakeStrava({ maxPerPage: 2 });
+    t = await startTestServer('pglite', {
+      env: {
+        STRAVA_CLIENT_ID: STRAVA_CLIENT.id, STRAVA_CLIENT_SECRET: STRAVA_CLIENT.secret, STRAVA_API_URL: strava.url, STRAVA_AUTH_URL: strava.url,
+        STRAVA_WEBHOOK_SUBSCRIPTION_ID: STRAVA_WEBHOOK.subscriptionId, STRAVA_WEBHOOK_VERIFY_TOKEN: STRAVA_WEBHOOK.verifyToken, SYNC_BACKFILL_DAYS: '3',
+      },
+    });
+    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
+    expect(set.body.errors).toBeUndefined();
+    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'cyclist' } })).body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await strava?.close();
+  });
+
+  it('lists Strava as configured, delivering workouts and distance metrics', async () => {
+    const providers = await t.api('GET', '/v1/providers');
+    const listed = providers.body.data.find((p: any) => p.id === 'strava');
+    expect(listed).toMatchObject({ configured: true, authKind: 'oauth2' });
+    expect(listed.dataTypes).toEqual(expect.arrayContaining(['workout', 'cycling_distance', 'active_energy']));
+  });
+
+  it('answers Strava’s subscription check with the challenge only for the configured verify token', async () => {
+    const ok = await checkStravaSubscription(t.url, STRAVA_WEBHOOK.verifyToken, 'abc123');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await ok.json()).toEqual({ 'hub.challenge': 'abc123' });
+    expect((await checkStravaSubscription(t.url, 'guessed')).status).toBe(403);
+  });
+
+  it('connects through consent and callback, taking the athlete id and expires_at from the token response', async () => {
+    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'strava', redirectUri: APP_RETURN } });
+    expect(link.status).toBe(201);
+    const back = await connectInBrowser(link.body.url);
+    expect(back.searchParams.get('status')).toBe('connected');
+    connectionId = back.searchParams.get('connectionId')!;
+
+    const authorize = strava.requests.find((r) => r.path === '/oauth/authorize')!;
+    expect(authorize.query.get('scope')).toBe('read,activity:read_all');
+    expect(authorize.query.get('approval_prompt')).toBe('auto');
+    expect(authorize.query.get('code_challenge')).toBeNull();
+    const exchange = new URLSearchParams(strava.requests.find((r) => r.path === '/oauth/token')!.body);
+    expect(exchange.get('grant_type')).toBe('authorization_code');
+    expect(exchange.get('client_secret')).toBe(STRAVA_CLIENT.secret);
+
+    const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
+    expect(connection).toMatchObject({ id: connectionId, status: 'active', externalUserId: String(STRAVA_ATHLETE_ID), scopes: ['read', 'activity:read_all'] });
+    const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(Math.abs(row.tokenExpiresAt!.getTime() - Date.now())).toBeLessThan(65_000);
+  });
+
+  it('backfills the window’s activities as workouts and samples in canonical units, walking pages until an empty one', async () => {
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
+    expect(job.status).toBe('completed');
+    const pages = activityRequests().map((r) => r.query);
+    expect(pages.map((q) => q.get('page'))).toEqual(['1', '2', '3', '4']);
+    expect(pages.every((q) => q.get('per_page') === '100' && /^\d+$/.test(q.get('after')!) && /^\d+$/.test(q.get('before')!))).toBe(true);
+
+    const stored = await workouts();
+    // Five activities within the window; the one twenty days old is left out.
+    expect(stored.map((w) => w.externalId).sort()).toEqual(['9002', '9003', '9004', '9005', '9006']);
+    expect(stored.find((w) => w.externalId === '9006')).toMatchObject({
+      source: 'strava', connectionId, subtype: 'mountain_bike_ride', durationSeconds: 5400, distance: 42_195.3, energy: 1234.5,
+      avgHeartRate: 142.3, maxHeartRate: 171, elevationGain: 412, device: 'Garmin Edge 530', details: { movingSeconds: 5100, workKilojoules: 1234.5 },
+    });
+    expect(stored.find((w) => w.externalId === '9002')).toMatchObject({ subtype: 'trail_run', distance: 12_500.5, energy: null });
+    expect(stored.find((w) => w.externalId === '9005')).toMatchObject({ subtype: 'weight_training', distance: null, avgHeartRate: 110 });
+
+    expect(await counts()).toEqual({ distance: 2, swimming_distance: 1, cycling_distance: 1, active_energy: 1, elevation_gain: 3 });
+    const ride = (await t.api('GET', `/v1/users/${userId}/health?metricType=cycling_distance`)).body.data[0];
+    expect(ride).toMatchObject({ value: 42_195.3, unit: 'm', source: 'strava', device: 'Strava' });
+    const energy = (await t.api('GET', `/v1/users/${userId}/health?metricType=active_energy`)).body.data[0];
+    expect(energy).toMatchObject({ value: 1234.5, unit: 'kcal' });
+    expect((await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0].lastSyncStatus).toBe('completed');
+  });
+
+  it('stores tokens only encrypted and refreshes them with the refresh_token grant before they expire', async () => {
+    const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(row.accessToken).not.toMatch(/strava-access/);
+    expect(row.refreshToken).not.toMatch(/strava-refresh/);
+    expect(strava.issued()).toBeGreaterThan(1);
+    const refreshes = strava.requests.filter((r) => r.path === '/oauth/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    expect(refreshes.length).toBe(strava.issued() - 1);
+    // The externalUserId from the code grant survives refreshes, whose answers carry no athlete.
+    expect(row.externalUserId).toBe(String(STRAVA_ATHLETE_ID));
+  });
+
+  it('syncs on a push for our subscription and brings the new activity, even one started before the last sync', async () => {
+    strava.activities.push(stravaActivity(9007, 'Ride', Date.now() - 2 * 3_600_000, { distance: 25_000, kilojoules: 600, total_elevation_gain: 150 }));
+    const before = Date.now();
+    const push = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9007 });
+    expect(push.status).toBe(200);
+    expect(await push.json()).toEqual({ syncs: 1 });
+    const slots = [...new Set([Math.floor(before / 60_000), Math.floor(Date.now() / 60_000)])];
+    let job: any = null;
+    for (const slot of slots) {
+      const id = `sync:${connectionId}:push:${slot}`;
+      if ((await t.api('GET', `/v1/jobs/${encodeURIComponent(id)}`)).status === 200) job = await waitForJob(t, id);
+    }
+    expect(job?.status).toBe('completed');
+    expect((await workouts()).find((w) => w.externalId === '9007')).toMatchObject({ subtype: 'ride', distance: 25_000, energy: 600 });
+    expect((await counts()).cycling_distance).toBe(2);
+  });
+
+  it('refuses with 401 a push naming another subscription or no readable event, and starts no sync', async () => {
+    const requestsBefore = activityRequests().length;
+    const forged = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9008 }, { forged: true });
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).message).toMatch(/subscription_id/);
+    const garbage = await fetch(`${t.url}/v1/providers/strava/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(garbage.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(activityRequests().length).toBe(requestsBefore);
+  });
+
+  it('re-syncs without duplicates and waits out a 429 for its Retry-After', async () => {
+    const [eventsBefore, countsBefore] = [(await workouts()).length, await counts()];
+    strava.rateLimitNext(1, 1);
+    const started = Date.now();
+    const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+    expect(sync.status).toBe(202);
+    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect((await workouts()).length).toBe(eventsBefore);
+    expect(await counts()).toEqual(countsBefore);
+  });
+
+  it('fails a sync on a malformed page with a clear lastError and no 500, then recovers on the retry', async () => {
+    strava.malformNext(1);
+    const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+    const failed = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    expect(failed.lastError).toMatch(/Strava activity #0 .* lacks .*start_date/);
+    const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
+    expect(connection).toMatchObject({ status: 'active', lastSyncStatus: 'failed' });
+    expect(connection.lastSyncError).toMatch(/Strava activity/);
+    // The job runner retries after its backoff; the fake answers well again by then.
+    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+  });
+
+  it('disconnects, deauthorizing the athlete at Strava', async () => {
+    const response = await t.api('DELETE', `/v1/users/${userId}/connections/${connectionId}`);
+    expect(response.status).toBe(204);
+    expect(strava.deauthorized).toEqual([`strava-access-${strava.issued()}`]);
+    expect(strava.requests.filter((r) => r.path === '/oauth/deauthorize').length).toBe(1);
+    expect((await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0].status).toBe('disconnected');
+    expect((await workouts()).length).toBeGreaterThan(0);
+  });
+
+  it('turns a new connection to error when the athlete revoked access at Strava', async () => {
+    const back = await connectInBrowser((await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'strava', redirectUri: APP_RETURN } })).body.url);
+    const id = back.searchParams.get('connectionId')!;
+    await waitForJob(t, `sync:${id}:backfill`);
+    strava.revokeAll();
+    const sync = await t.api('POST', `/v1/users/${userId}/connections/${id}/sync`);
+    await waitForJob(t, sync.body.id);
+    const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === id);
+    expect(connection.status).toBe('error');
+    expect(connection.statusReason).toMatch(/refused|refresh/);
+  });
+});
