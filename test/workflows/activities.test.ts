@@ -22,8 +22,13 @@ describe('sync activities in a Temporal activity context', () => {
   });
   afterAll(() => close?.());
 
+  /** Runs one activity in a Temporal activity context, keeping its types. */
+  function inActivityContext<A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> {
+    return new MockActivityEnvironment().run(fn as (input: unknown) => Promise<unknown>, input) as Promise<R>;
+  }
+
   it('walks a stream page by page to its end, and a repeat of a finished window adds nothing', async () => {
-    const env = new MockActivityEnvironment();
+    const env = { run: inActivityContext };
     const { streams } = await env.run(activities.beginSync, { connectionId, reason: 'backfill' as const, jobId: 'job-1' });
     expect(streams).toContain('heart_rate');
     let pages = 0;
@@ -46,7 +51,7 @@ describe('sync activities in a Temporal activity context', () => {
   });
 
   it('records sync.started and sync.completed in the connection history', async () => {
-    const env = new MockActivityEnvironment();
+    const env = { run: inActivityContext };
     await env.run(activities.finishSync, { connectionId, jobId: 'job-1', counts: {}, error: null });
     const history = await ctx.db.syncEvent.findMany({ where: { connectionId }, orderBy: { id: 'asc' } });
     expect(history.map((event) => event.type)).toEqual(['sync.started', 'sync.completed']);
