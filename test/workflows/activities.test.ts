@@ -24,7 +24,7 @@ describe('sync activities in a Temporal activity context', () => {
 
   /** Runs one activity in a Temporal activity context, keeping its types. */
   function inActivityContext<A, R>(fn: (input: A) => Promise<R>, input: A): Promise<R> {
-    return new MockActivityEnvironment().run(fn as (input: unknown) => Promise<unknown>, input) as Promise<R>;
+    return new MockActivityEnvironment().run<[A], R, (input: A) => Promise<R>>(fn, input);
   }
 
   it('walks a stream page by page to its end, and a repeat of a finished window adds nothing', async () => {
