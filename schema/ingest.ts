@@ -54,7 +54,8 @@ const MetricCountType = builder.objectRef<{ metricType: string; inserted: number
 const SampleIngestResultType = builder.objectRef<IngestResult>('SampleIngestResult').implement({
   fields: (t) => ({
     inserted: t.exposeInt('inserted'),
-    duplicates: t.exposeInt('duplicates', { description: 'Valid samples already stored (same metric, time, source and device).' }),
+    updated: t.exposeInt('updated', { description: 'Samples stored before under the same metric, time, source and device whose value changed.' }),
+    duplicates: t.exposeInt('duplicates', { description: 'Valid samples already stored with the same value.' }),
     rejected: t.field({ type: [RejectionType], resolve: (result) => result.rejected }),
     metrics: t.field({ type: [MetricCountType], resolve: (result) => result.metrics }),
     records: t.field({ type: [PersonalRecordType], description: 'Personal records this push set.', resolve: (result) => result.records as never }),

@@ -1,11 +1,12 @@
 /**
  * The ingestion statement: one round trip inserts a chunk of samples (skipping the ones already stored under
- * their natural key) and folds exactly the inserted rows into the 15-minute and daily rollups. Data-modifying
+ * their natural key with the same value, correcting those with another) and folds exactly the inserted rows into
+ * the 15-minute and daily rollups. Data-modifying
  * CTEs run once and together, so a chunk and its rollups commit or fail as one.
  *
  * Parameters: $1 ids, $2 metric types, $3 recordedAt (ISO), $4 endAt (ISO|null), $5 values, $6 devices,
  * $7 external ids (arrays, one entry per sample); $8 user id, $9 source, $10 connection id, $11 IANA zone.
- * Returns one row per metric type that got new samples, with what records and live updates need.
+ * Returns one row per metric type that got new or corrected samples, with what records and live updates need.
  */
 const MERGE_AGGREGATES = (table: string) => `
   count = "${table}".count + EXCLUDED.count,
@@ -15,20 +16,29 @@ const MERGE_AGGREGATES = (table: string) => `
   "lastValue" = CASE WHEN EXCLUDED."lastAt" >= "${table}"."lastAt" THEN EXCLUDED."lastValue" ELSE "${table}"."lastValue" END,
   "lastAt" = GREATEST("${table}"."lastAt", EXCLUDED."lastAt")`;
 
-const AGGREGATES = `count(*), sum(value), min(value), max(value), max("recordedAt"),
-  (array_agg(value ORDER BY "recordedAt" DESC))[1]`;
+const AGGREGATES = `count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max, max("recordedAt") AS "lastAt",
+  (array_agg(value ORDER BY "recordedAt" DESC))[1] AS "lastValue"`;
 
 export const INGEST_SAMPLES_SQL = `
-WITH input AS (
+WITH raw AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::text[], $7::text[])
-    AS t(id, "metricType", "recordedAt", "endAt", value, device, "externalId")
+    WITH ORDINALITY AS t(id, "metricType", "recordedAt", "endAt", value, device, "externalId", position)
 ),
-inserted AS (
+input AS (
+  -- One statement may not write a key twice: within a chunk the later sample of a key wins.
+  SELECT DISTINCT ON ("metricType", "recordedAt", device) * FROM raw ORDER BY "metricType", "recordedAt", device, position DESC
+),
+written AS (
   INSERT INTO "HealthSample" (id, "userId", "metricType", "recordedAt", "endAt", value, source, device, "connectionId", "externalId")
   SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM input
-  ON CONFLICT ("userId", "metricType", "recordedAt", source, device) DO NOTHING
-  RETURNING id, "metricType", "recordedAt", value
+  -- A source re-sending a key with another value corrects it (a day's total grows until the day ends);
+  -- the same value again is a duplicate and writes nothing.
+  ON CONFLICT ("userId", "metricType", "recordedAt", source, device) DO UPDATE
+    SET value = EXCLUDED.value, "endAt" = EXCLUDED."endAt", "externalId" = EXCLUDED."externalId", "connectionId" = EXCLUDED."connectionId"
+    WHERE "HealthSample".value IS DISTINCT FROM EXCLUDED.value
+  RETURNING id, "metricType", "recordedAt", value, (xmax = 0) AS fresh
 ),
+inserted AS (SELECT * FROM written WHERE fresh),
 quarter_hours AS (
   INSERT INTO "HealthRollup" ("userId", "metricType", source, "bucketStart", count, sum, min, max, "lastAt", "lastValue")
   SELECT $8, "metricType", $9, to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900), ${AGGREGATES}
@@ -42,7 +52,9 @@ days AS (
   ON CONFLICT ("userId", "metricType", source, day) DO UPDATE SET ${MERGE_AGGREGATES('DailyRollup')}
 )
 SELECT "metricType",
-  count(*)::int AS inserted,
+  count(*) FILTER (WHERE fresh)::int AS inserted,
+  count(*) FILTER (WHERE NOT fresh)::int AS corrected,
+  coalesce(array_agg("recordedAt") FILTER (WHERE NOT fresh), '{}') AS "correctedAt",
   min("recordedAt") AS "firstAt",
   max("recordedAt") AS "lastAt",
   (array_agg(id ORDER BY value DESC, "recordedAt"))[1] AS "maxId",
@@ -51,12 +63,40 @@ SELECT "metricType",
   (array_agg(id ORDER BY value ASC, "recordedAt"))[1] AS "minId",
   min(value) AS "minValue",
   (array_agg("recordedAt" ORDER BY value ASC, "recordedAt"))[1] AS "minAt"
-FROM inserted GROUP BY 1`;
+FROM written GROUP BY 1`;
+
+/**
+ * Corrected samples change sums, minima and maxima that cannot be patched incrementally, so the buckets they fall
+ * in are recomputed from the raw samples (a second statement: the first one's CTEs cannot see their own writes).
+ * $1 user, $2 source, $3 metric, $4 corrected timestamps, $5 IANA zone.
+ */
+export const RECOMPUTE_CORRECTED_ROLLUPS_SQL = [
+  `UPDATE "HealthRollup" r SET count = f.count, sum = f.sum, min = f.min, max = f.max, "lastAt" = f."lastAt", "lastValue" = f."lastValue"
+   FROM (
+     SELECT to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900) AS bucket, ${AGGREGATES}
+     FROM "HealthSample" WHERE "userId" = $1 AND source = $2 AND "metricType" = $3
+       AND to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900) IN
+         (SELECT DISTINCT to_timestamp(floor(extract(epoch FROM t) / 900) * 900) FROM unnest($4::timestamptz[]) AS t)
+     GROUP BY 1
+   ) f
+   WHERE r."userId" = $1 AND r.source = $2 AND r."metricType" = $3 AND r."bucketStart" = f.bucket`,
+  `UPDATE "DailyRollup" r SET count = f.count, sum = f.sum, min = f.min, max = f.max, "lastAt" = f."lastAt", "lastValue" = f."lastValue"
+   FROM (
+     SELECT ("recordedAt" AT TIME ZONE $5)::date AS day, ${AGGREGATES}
+     FROM "HealthSample" WHERE "userId" = $1 AND source = $2 AND "metricType" = $3
+       AND ("recordedAt" AT TIME ZONE $5)::date IN (SELECT DISTINCT (t AT TIME ZONE $5)::date FROM unnest($4::timestamptz[]) AS t)
+     GROUP BY 1
+   ) f
+   WHERE r."userId" = $1 AND r.source = $2 AND r."metricType" = $3 AND r.day = f.day`,
+];
 
 /** What INGEST_SAMPLES_SQL returns per metric type. */
 export interface IngestedMetric {
   metricType: string;
   inserted: number;
+  /** Samples stored before under the same key whose value the source changed. */
+  corrected: number;
+  correctedAt: Date[];
   firstAt: Date;
   lastAt: Date;
   maxId: string;

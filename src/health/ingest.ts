@@ -4,7 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { updateSampleRecords } from '../records/sample-records.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
-import { INGEST_SAMPLES_SQL, type IngestedMetric } from './ingest-sql.js';
+import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
 import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
 
 /** Where samples come from; stored on every row. */
@@ -16,7 +16,9 @@ export interface Provenance {
 
 export interface IngestResult {
   inserted: number;
-  /** Valid samples already stored under their natural key (re-syncs, retries, overlapping windows). */
+  /** Samples stored before under the same key that the source sent with a new value (a day's growing total). */
+  updated: number;
+  /** Valid samples already stored under their natural key with the same value (re-syncs, retries, overlaps). */
   duplicates: number;
   rejected: Rejection[];
   metrics: { metricType: string; inserted: number }[];
@@ -57,6 +59,8 @@ function mergeMetrics(rows: IngestedMetric[]): IngestedMetric[] {
       continue;
     }
     seen.inserted += row.inserted;
+    seen.corrected += row.corrected;
+    seen.correctedAt = [...seen.correctedAt, ...row.correctedAt];
     if (row.firstAt < seen.firstAt) seen.firstAt = row.firstAt;
     if (row.lastAt > seen.lastAt) seen.lastAt = row.lastAt;
     if (row.maxValue > seen.maxValue) Object.assign(seen, { maxValue: row.maxValue, maxId: row.maxId, maxAt: row.maxAt });
@@ -74,7 +78,13 @@ async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedS
     const chunk = samples.slice(start, start + CHUNK_ROWS);
     rows.push(...(await tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, chunkParams(chunk, userId, provenance, user.timezone))));
   }
-  return mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: new Date(row.maxAt), minAt: new Date(row.minAt) })));
+  const metrics = mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: new Date(row.maxAt), minAt: new Date(row.minAt) })));
+  for (const metric of metrics.filter((m) => m.corrected > 0)) {
+    const params = [userId, provenance.source, metric.metricType, metric.correctedAt.map((at) => new Date(at).toISOString()), user.timezone];
+    await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[0]!, params.slice(0, 4));
+    await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[1]!, params);
+  }
+  return metrics;
 }
 
 /**
@@ -93,10 +103,11 @@ export async function ingestSamples(ctx: ServiceContext, userId: string, inputs:
     return { metrics, records };
   });
   const inserted = metrics.reduce((total, metric) => total + metric.inserted, 0);
-  const counts = metrics.map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
+  const updated = metrics.reduce((total, metric) => total + metric.corrected, 0);
+  const counts = metrics.filter((metric) => metric.inserted > 0).map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
   if (inserted > 0) {
     ctx.events.publish('health.samples', ctx.workspaceId, { userId, source: provenance.source, inserted, metrics: counts, at: ctx.clock.now() });
   }
   for (const record of records) ctx.events.publish('health.records', ctx.workspaceId, record);
-  return { inserted, duplicates: samples.length - inserted, rejected, metrics: counts, records };
+  return { inserted, updated, duplicates: samples.length - inserted - updated, rejected, metrics: counts, records };
 }

@@ -79,4 +79,33 @@ describe('rollups', () => {
     await ingestSamples(ctx, userId, heartRates(prng(11), 300), { source: 'fitbit' });
     expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
   });
+
+  it("take a corrected value (a day's total growing between syncs) over the old one, with exact rollups and records", async () => {
+    const day = new Date(Date.UTC(2025, 3, 10, 22, 0)); // local midnight in Kathmandu is 18:15Z; 22:00Z is that day
+    const total = (value: number) => [{ metricType: 'steps', value, recordedAt: day, endAt: new Date(day.getTime() + 3_600_000) }];
+    const first = await ingestSamples(ctx, userId, total(4000), { source: 'oura' });
+    expect(first).toMatchObject({ inserted: 1, updated: 0, duplicates: 0 });
+    const grown = await ingestSamples(ctx, userId, total(9500), { source: 'oura' });
+    expect(grown).toMatchObject({ inserted: 0, updated: 1, duplicates: 0 });
+    const again = await ingestSamples(ctx, userId, total(9500), { source: 'oura' });
+    expect(again).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
+    const stored = await database.query<{ value: number }>(`SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'steps'`, [userId]);
+    expect(stored.map((row) => row.value)).toEqual([9500]);
+    expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
+    expect(await rolledQuarterHoursAsDays('Asia/Kathmandu')).toEqual(await rawDays('Asia/Kathmandu'));
+    const record = await database.query<{ value: number }>(`SELECT value FROM "PersonalRecord" WHERE "userId" = $1 AND "metricType" = 'steps'`, [userId]);
+    expect(record.map((row) => row.value)).toEqual([9500]);
+  });
+
+  it('keep the later of two samples with one key in a single batch', async () => {
+    const at = new Date(Date.UTC(2025, 3, 11, 8, 0));
+    const result = await ingestSamples(ctx, userId, [
+      { metricType: 'weight', value: 70, recordedAt: at },
+      { metricType: 'weight', value: 71, recordedAt: at },
+    ], { source: 'withings' });
+    expect(result).toMatchObject({ inserted: 1, duplicates: 1 });
+    const stored = await database.query<{ value: number }>(`SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'weight'`, [userId]);
+    expect(stored.map((row) => row.value)).toEqual([71]);
+    expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
+  });
 });
