@@ -1,8 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
-import { MethodNotAllowed, NotFound } from '../../lib/errors.js';
+import { grants } from '../../auth/scopes.js';
+import { Forbidden, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
 import type { RequestContext } from '../request-context.js';
 import { readJsonBody } from './body.js';
-import { REST_BASE, matchRoute } from './routes.js';
+import { REST_BASE, matchRoute, type RestRoute } from './routes.js';
 import { createSofaRouter } from './sofa-router.js';
 import { serveBrowserRoute } from './browser-routes.js';
 
@@ -19,6 +20,9 @@ export function createRestHandler(schema: GraphQLSchema) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
     if (match.route.browser) return serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxBodyBytes);
+    // A caller without the route's scope hears 401/403 before anything about its input; the schema's scope rules
+    // (the authority, for GraphQL too) decide the same way once the field runs.
+    assertRouteScope(match.route, ctx);
     const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : '';
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');
@@ -31,4 +35,12 @@ export function createRestHandler(schema: GraphQLSchema) {
     return response;
   };
   return { handle };
+}
+
+function assertRouteScope(route: RestRoute, ctx: RequestContext): void {
+  if (route.scope === 'none') return;
+  if (!ctx.principal) throw new Unauthorized('an API key is required: send "Authorization: Bearer vs_live_…"');
+  if (!grants(ctx.principal.scope, route.scope)) {
+    throw new Forbidden(`this API key's scope "${ctx.principal.scope}" does not allow ${route.method} /v1${route.path} (needs "${route.scope}")`);
+  }
 }

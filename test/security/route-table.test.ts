@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REST_BASE, REST_ROUTES, type RestRoute } from '../../src/server/rest/routes.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Suites generated from the route table, so a new route is covered the day it appears (OWASP API1, API2, API5).
+ * Path parameters are filled with real resources of a second workspace: a key of the first must see none of them.
+ */
+const guarded = REST_ROUTES.filter((route) => route.scope !== 'none');
+const label = (route: RestRoute) => `${route.method} ${REST_BASE}${route.path}`;
+
+describe('every guarded route', () => {
+  let t: TestServer;
+  let foreign: Record<string, string>;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    keys.read = await t.keyWithScope('read');
+    keys.write = await t.keyWithScope('write');
+    const other = await t.newWorkspace();
+    const as = { key: other.adminKey };
+    const user = (await t.api('POST', '/v1/users', { ...as, body: { externalId: 'theirs' } })).body;
+    await t.api('POST', `/v1/users/${user.id}/health`, { ...as, body: { samples: [{ metricType: 'steps', value: 10, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
+    const events = await t.api('POST', `/v1/users/${user.id}/events`, { ...as, body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w' }] } });
+    expect(events.status).toBe(201);
+    const event = (await t.api('GET', `/v1/users/${user.id}/events`, as)).body.data[0];
+    const link = (await t.api('POST', `/v1/users/${user.id}/connect-links`, { ...as, body: { providerId: 'demo' } })).body;
+    const connectionId = (await (await fetch(link.url)).json()).connectionId;
+    const keyId = (await t.api('GET', '/v1/api-keys', as)).body.data[0].id;
+    foreign = { userId: user.id, eventId: event.id, connectionId, keyId, jobId: `sync:${connectionId}:backfill`, metricType: 'steps', providerId: 'demo' };
+  });
+  afterAll(() => t?.close());
+
+  const path = (route: RestRoute) => REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(foreign[name] ?? 'x'));
+
+  it.each(guarded.map((route) => [label(route), route] as const))('%s answers 401 without a key and with a malformed one', async (_, route) => {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'vs_live_' + 'a'.repeat(43) }]) {
+      const response = await t.api(route.method, path(route), { key: null, headers, body: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
+      expect(response.status, JSON.stringify(headers)).toBe(401);
+      expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    }
+  });
+
+  it.each(guarded.filter((route) => route.scope !== 'read').map((route) => [label(route), route] as const))('%s answers 403 to a key with less than its scope', async (_, route) => {
+    const weaker = route.scope === 'admin' ? ['read', 'write'] : ['read'];
+    for (const scope of weaker) {
+      const response = await t.api(route.method, path(route), { key: keys[scope], body: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
+      expect(response.status, scope).toBe(403);
+      expect(response.body.error).toBe('Forbidden');
+    }
+  });
+
+  it.each(guarded.filter((route) => /:(userId|eventId|connectionId|keyId|jobId)/.test(route.path)).map((route) => [label(route), route] as const))(
+    '%s answers 404 for another workspace’s resource',
+    async (_, route) => {
+      const body = route.method === 'POST' ? bodyFor(route) : route.method === 'PATCH' ? { email: 'x@example.com' } : undefined;
+      // Required query parameters are given, so only the foreign id can be what is wrong.
+      const query = route.path.endsWith('/timeseries') ? '?metricType=steps' : '';
+      const response = await t.api(route.method, path(route) + query, { body });
+      expect(response.status).toBe(404);
+      expect(response.body.statusCode).toBe(404);
+    },
+  );
+});
+
+/** A valid body for a POST route, so only the foreign id can be what is wrong. */
+function bodyFor(route: RestRoute): Record<string, unknown> {
+  if (route.path.endsWith('/health')) return { samples: [{ metricType: 'steps', value: 1, recordedAt: '2025-06-01T10:00:00.000Z' }] };
+  if (route.path.endsWith('/events')) return { events: [] };
+  if (route.path.endsWith('/connect-links')) return { providerId: 'demo' };
+  return {};
+}
