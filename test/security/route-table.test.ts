@@ -35,7 +35,8 @@ describe('every guarded route', () => {
   const path = (route: RestRoute) => REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(foreign[name] ?? 'x'));
 
   it.each(guarded.map((route) => [label(route), route] as const))('%s answers 401 without a key and with a malformed one', async (_, route) => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'vs_live_' + 'a'.repeat(43) }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: 'vs_live_' + 'a'.repeat(43) }];
+    for (const headers of attempts) {
       const response = await t.api(route.method, path(route), { key: null, headers, body: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
       expect(response.status, JSON.stringify(headers)).toBe(401);
       expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });

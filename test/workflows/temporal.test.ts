@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../../workflows/worker.js';
 import { newId } from '../../src/lib/ids.js';
+import { waitForJob } from '../helpers/connect.js';
 import { postgresUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
-
-async function waitForJob(t: TestServer, jobId: string): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    if (job.status === 200 && ['completed', 'failed'].includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+/** Workflows on a real Temporal server take longer than the in-process runner: up to a minute. */
+const TEMPORAL_POLLING = { attempts: 600 };
 
 // The worker and the API server share one PostgreSQL database, as two processes of one install would.
 describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal server through a real worker', () => {
@@ -44,7 +38,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal serv
     const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
     const connected = await (await fetch(link.body.url)).json();
     expect(connected.status).toBe('connected');
-    const backfill = await waitForJob(t, `sync:${connected.connectionId}:backfill`);
+    const backfill = await waitForJob(t, `sync:${connected.connectionId}:backfill`, TEMPORAL_POLLING);
     expect(backfill).toMatchObject({ status: 'completed', workflow: 'sync' });
     expect(backfill.result.heart_rate.samples).toBeGreaterThan(400);
 
@@ -54,7 +48,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal serv
 
     const manual = await t.api('POST', `/v1/users/${user.body.id}/connections/${connected.connectionId}/sync`);
     expect(manual.status).toBe(202);
-    expect((await waitForJob(t, manual.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, manual.body.id, TEMPORAL_POLLING)).status).toBe('completed');
     const again = await t.api('GET', `/v1/users/${user.body.id}/health/summary`);
     expect(again.body.data.find((m: any) => m.metricType === 'heart_rate').count - heartRate.count).toBeLessThanOrEqual(1);
   }, 120_000);
@@ -65,7 +59,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal serv
     const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
     const connected = await (await fetch(link.body.url)).json();
     const jobId = `sync:${connected.connectionId}:backfill`;
-    await waitForJob(t, jobId);
+    await waitForJob(t, jobId, TEMPORAL_POLLING);
     expect((await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`, { key: other.adminKey })).status).toBe(404);
   }, 120_000);
 });

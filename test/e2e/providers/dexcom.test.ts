@@ -1,32 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEXCOM_CLIENT, startFakeDexcom, type EgvRecord, type FakeDexcom } from '../../fakes/dexcom.js';
+import { APP_RETURN, connectUser, setRedirectUris, waitForJob, type WaitForJobOptions } from '../../helpers/connect.js';
 import { startTestServer, type ApiResponse, type TestServer } from '../../helpers/server.js';
 
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
 const BACKFILL_DAYS = 32;
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string, until: string[] = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 300; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    expect(job.status).toBe(200);
-    if (until.includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not reach ${until.join('/')}`);
-}
+/** Every poll must find the job, and the 32-day backfill gets 30 s rather than the default 20 s. */
+const JOB_POLLING: WaitForJobOptions = { attempts: 300, expectFound: true };
 
 /** A receiver's systemTime has no offset and is UTC; the apps' carry one. */
 const instantOf = (record: EgvRecord) => new Date(/[+-]\d\d:\d\d$/.test(record.systemTime) ? record.systemTime : `${record.systemTime}Z`);
@@ -59,8 +38,7 @@ describe('Dexcom through its fake server', () => {
         SYNC_BACKFILL_DAYS: String(BACKFILL_DAYS),
       },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'cgm-wearer' } })).body.id;
   });
   afterAll(async () => {
@@ -74,9 +52,7 @@ describe('Dexcom through its fake server', () => {
   });
 
   it('connects through the Dexcom login and callback, then backfills in slices of at most 30 days', async () => {
-    const link = await api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'dexcom', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser({ api }, userId, 'dexcom');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const login = dexcom.requests.find((r) => r.path === '/v2/oauth2/login')!;
@@ -85,7 +61,7 @@ describe('Dexcom through its fake server', () => {
     const exchange = new URLSearchParams(dexcom.requests.find((r) => r.path === '/v2/oauth2/token')!.body);
     expect(Object.fromEntries(exchange)).toMatchObject({ grant_type: 'authorization_code', client_id: DEXCOM_CLIENT.id, client_secret: DEXCOM_CLIENT.secret });
 
-    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`, JOB_POLLING);
     expect(job).toMatchObject({ status: 'completed' });
     const windows = dexcom.requests.filter((r) => r.path === '/v3/users/self/egvs').map((r) => [r.query.get('startDate')!, r.query.get('endDate')!]);
     // 32 days need two requests; each within Dexcom's 30-day limit, in its documented date format.
@@ -157,7 +133,7 @@ describe('Dexcom through its fake server', () => {
     const started = Date.now();
     const sync = await api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, JOB_POLLING)).status).toBe('completed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const added = (await glucoseCount()) - before;
     // The new reading, plus at most a regular five-minute reading that came due meanwhile.
@@ -165,7 +141,7 @@ describe('Dexcom through its fake server', () => {
     expect(added).toBeLessThanOrEqual(2);
     expect(await glucoseCount()).toBe(keptReadings(dexcom.served));
     const sync2 = await api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    await waitForJob(t, sync2.body.id);
+    await waitForJob(t, sync2.body.id, JOB_POLLING);
     expect((await glucoseCount()) - before - added).toBeLessThanOrEqual(1);
   });
 
@@ -174,20 +150,20 @@ describe('Dexcom through its fake server', () => {
     // Dexcom counts in whole seconds: a sync within the second of the last one has nothing to ask for.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const sync = await api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const failed = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const failed = await waitForJob(t, sync.body.id, { ...JOB_POLLING, until: ['retrying', 'failed'] });
     expect(failed.lastError).toMatch(/Dexcom egvs record 0 has no recordId or no readable systemTime/);
     const connection = (await api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection).toMatchObject({ status: 'active', lastSyncStatus: 'failed' });
     expect(connection.lastSyncError).toMatch(/Dexcom egvs/);
     dexcom.malformed(false);
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, JOB_POLLING)).status).toBe('completed');
     expect(responses.filter((r) => r.status >= 500)).toEqual([]);
   });
 
   it('turns the connection to error when the user withdrew access at Dexcom', async () => {
     dexcom.revokeAll();
     const sync = await api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    await waitForJob(t, sync.body.id);
+    await waitForJob(t, sync.body.id, JOB_POLLING);
     const connection = (await api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection.status).toBe('error');
     expect(connection.statusReason).toMatch(/refused|refresh/);

@@ -1,39 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FITBIT_CLIENT, FITBIT_USER_ID, FITBIT_VERIFY_CODE, startFakeFitbit, type FakeFitbit } from '../../fakes/fitbit.js';
+import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string, until = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    if (until.includes(job.body?.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not reach ${until.join(' or ')}`);
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not reached in 10 s');
-}
 
 describe('Fitbit through its fake server', () => {
   let fitbit: FakeFitbit;
@@ -53,8 +21,7 @@ describe('Fitbit through its fake server', () => {
         FITBIT_SUBSCRIBER_VERIFY: FITBIT_VERIFY_CODE, SYNC_BACKFILL_DAYS: '3',
       },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'charge-wearer' } })).body.id;
   });
   afterAll(async () => {
@@ -68,9 +35,7 @@ describe('Fitbit through its fake server', () => {
   });
 
   it('connects with PKCE through consent and callback, keeping the Fitbit user id', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'fitbit', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'fitbit');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = fitbit.requests.find((r) => r.path === '/oauth2/authorize')!;
@@ -157,7 +122,7 @@ describe('Fitbit through its fake server', () => {
     fitbit.malformNext('/1/user/-/activities/heart');
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    const failed = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const failed = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'] });
     expect(failed.lastError).toMatch(/Fitbit answered a malformed heart rate page/);
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.status).toBe(200);
@@ -175,8 +140,7 @@ describe('Fitbit through its fake server', () => {
   });
 
   it('turns a new connection to error when the user removes the app at Fitbit', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'fitbit', redirectUri: APP_RETURN } });
-    const again = (await connectInBrowser(link.body.url)).searchParams.get('connectionId')!;
+    const again = (await connectUser(t, userId, 'fitbit', { expectCreated: false })).searchParams.get('connectionId')!;
     expect((await waitForJob(t, `sync:${again}:backfill`)).status).toBe('completed');
     fitbit.revokeAll();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${again}/sync`);

@@ -1,30 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OURA_CLIENT, startFakeOura, type FakeOura } from '../../fakes/oura.js';
+import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    if (['completed', 'failed'].includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
 
 describe('Oura through its fake server', () => {
   let oura: FakeOura;
@@ -37,8 +14,7 @@ describe('Oura through its fake server', () => {
     t = await startTestServer('pglite', {
       env: { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url, SYNC_BACKFILL_DAYS: '3' },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'ring-owner' } })).body.id;
   });
   afterAll(async () => {
@@ -52,9 +28,7 @@ describe('Oura through its fake server', () => {
   });
 
   it('connects through consent and callback, then backfills heart rate, activity, sleep and workouts', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'oura', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'oura');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = oura.requests.find((r) => r.path === '/oauth/authorize')!;
@@ -103,8 +77,7 @@ describe('Oura through its fake server', () => {
   });
 
   it('refuses a second active connection to the same provider', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'oura', redirectUri: APP_RETURN } });
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'oura', { expectCreated: false });
     expect(back.searchParams.get('status')).toBe('error');
     expect(back.searchParams.get('error')).toBe('conflict');
   });

@@ -1,40 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLAR_CLIENT, sendPolarPush, startFakePolar, type FakePolar } from '../../fakes/polar.js';
+import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
 const WEBHOOK_SECRET = 'abe1f3ae-fd33-11e8-8eb2-f2801f1b9fd1';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string, until = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    if (until.includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not reach ${until.join(' or ')}`);
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('Polar AccessLink through its fake server', () => {
   let polar: FakePolar;
@@ -42,11 +11,6 @@ describe('Polar AccessLink through its fake server', () => {
   let userId: string;
   let connectionId: string;
 
-  const connect = async (user: string) => {
-    const link = await t.api('POST', `/v1/users/${user}/connect-links`, { body: { providerId: 'polar', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    return connectInBrowser(link.body.url);
-  };
   const counts = async () => {
     const summary = await t.api('GET', `/v1/users/${userId}/health/summary`);
     return Object.fromEntries(summary.body.data.map((m: any) => [m.metricType, m.count])) as Record<string, number>;
@@ -62,8 +26,7 @@ describe('Polar AccessLink through its fake server', () => {
         POLAR_WEBHOOK_SECRET: WEBHOOK_SECRET, SYNC_BACKFILL_DAYS: '3',
       },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'runner' } })).body.id;
   });
   afterAll(async () => {
@@ -77,7 +40,7 @@ describe('Polar AccessLink through its fake server', () => {
   });
 
   it('connects through consent, registers the Polar user, then backfills every stream', async () => {
-    const back = await connect(userId);
+    const back = await connectUser(t, userId, 'polar');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = polar.requests.find((r) => r.path === '/oauth2/authorization')!;
@@ -141,7 +104,7 @@ describe('Polar AccessLink through its fake server', () => {
     const response = await sendPolarPush(t.url, payload, WEBHOOK_SECRET);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
-    const workouts = await waitFor(() => events('workout'), (list) => list.length === before + 1);
+    const workouts = await eventually(() => events('workout'), (list) => list.length === before + 1);
     expect(workouts.map((w) => w.externalId)).toContain(payload.entity_id);
   });
 
@@ -161,7 +124,7 @@ describe('Polar AccessLink through its fake server', () => {
   it('fails a sync on a malformed page with a clear lastError and no 500, then recovers on retry', async () => {
     polar.malform('/v3/users/sleep');
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const job = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const job = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'] });
     expect(job.lastError).toMatch(/Polar answered sleep without a nights list/);
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.status).toBe(200);
@@ -174,7 +137,7 @@ describe('Polar AccessLink through its fake server', () => {
   it('rejects an exercise that breaks the documented shape without storing part of it', async () => {
     polar.malform('/v3/exercises');
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const job = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const job = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'] });
     expect(job.lastError).toMatch(/Polar answered an exercise without start_time/);
     polar.malform(null);
     await waitForJob(t, sync.body.id);
@@ -184,7 +147,7 @@ describe('Polar AccessLink through its fake server', () => {
   it('accepts a Polar user already registered and asks for a reconnect when the token has expired', async () => {
     const other = (await t.api('POST', '/v1/users', { body: { externalId: 'second-device-owner' } })).body.id;
     polar.nextTokenLifetime(60);
-    const back = await connect(other);
+    const back = await connectUser(t, other, 'polar');
     expect(back.searchParams.get('status')).toBe('connected');
     expect(polar.requests.filter((r) => r.path === '/v3/users' && r.method === 'POST').length).toBe(2);
     await waitForJob(t, `sync:${back.searchParams.get('connectionId')}:backfill`);

@@ -2,32 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   STRAVA_ATHLETE_ID, STRAVA_CLIENT, STRAVA_WEBHOOK, checkStravaSubscription, sendStravaPush, startFakeStrava, stravaActivity, type FakeStrava,
 } from '../../fakes/strava.js';
+import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string, statuses = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    expect(job.status).toBe(200);
-    if (statuses.includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not reach ${statuses.join(' or ')}`);
-}
 
 describe('Strava through its fake server', () => {
   let strava: FakeStrava;
@@ -47,8 +23,7 @@ describe('Strava through its fake server', () => {
         STRAVA_WEBHOOK_SUBSCRIPTION_ID: STRAVA_WEBHOOK.subscriptionId, STRAVA_WEBHOOK_VERIFY_TOKEN: STRAVA_WEBHOOK.verifyToken, SYNC_BACKFILL_DAYS: '3',
       },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'cyclist' } })).body.id;
   });
   afterAll(async () => {
@@ -72,9 +47,7 @@ describe('Strava through its fake server', () => {
   });
 
   it('connects through consent and callback, taking the athlete id and expires_at from the token response', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'strava', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'strava');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
 
@@ -93,7 +66,7 @@ describe('Strava through its fake server', () => {
   });
 
   it('backfills the window’s activities as workouts and samples in canonical units, walking pages until an empty one', async () => {
-    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`, { expectFound: true });
     expect(job.status).toBe('completed');
     const pages = activityRequests().map((r) => r.query);
     expect(pages.map((q) => q.get('page'))).toEqual(['1', '2', '3', '4']);
@@ -138,7 +111,7 @@ describe('Strava through its fake server', () => {
     let job: any = null;
     for (const slot of slots) {
       const id = `sync:${connectionId}:push:${slot}`;
-      if ((await t.api('GET', `/v1/jobs/${encodeURIComponent(id)}`)).status === 200) job = await waitForJob(t, id);
+      if ((await t.api('GET', `/v1/jobs/${encodeURIComponent(id)}`)).status === 200) job = await waitForJob(t, id, { expectFound: true });
     }
     expect(job?.status).toBe('completed');
     expect((await workouts()).find((w) => w.externalId === '9007')).toMatchObject({ subtype: 'ride', distance: 25_000, energy: 600 });
@@ -162,7 +135,7 @@ describe('Strava through its fake server', () => {
     const started = Date.now();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, { expectFound: true })).status).toBe('completed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect((await workouts()).length).toBe(eventsBefore);
     expect(await counts()).toEqual(countsBefore);
@@ -171,13 +144,13 @@ describe('Strava through its fake server', () => {
   it('fails a sync on a malformed page with a clear lastError and no 500, then recovers on the retry', async () => {
     strava.malformNext(1);
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const failed = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const failed = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'], expectFound: true });
     expect(failed.lastError).toMatch(/Strava activity #0 .* lacks .*start_date/);
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection).toMatchObject({ status: 'active', lastSyncStatus: 'failed' });
     expect(connection.lastSyncError).toMatch(/Strava activity/);
     // The job runner retries after its backoff; the fake answers well again by then.
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, { expectFound: true })).status).toBe('completed');
   });
 
   it('disconnects, deauthorizing the athlete at Strava', async () => {
@@ -190,12 +163,12 @@ describe('Strava through its fake server', () => {
   });
 
   it('turns a new connection to error when the athlete revoked access at Strava', async () => {
-    const back = await connectInBrowser((await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'strava', redirectUri: APP_RETURN } })).body.url);
+    const back = await connectUser(t, userId, 'strava', { expectCreated: false });
     const id = back.searchParams.get('connectionId')!;
-    await waitForJob(t, `sync:${id}:backfill`);
+    await waitForJob(t, `sync:${id}:backfill`, { expectFound: true });
     strava.revokeAll();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${id}/sync`);
-    await waitForJob(t, sync.body.id);
+    await waitForJob(t, sync.body.id, { expectFound: true });
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === id);
     expect(connection.status).toBe('error');
     expect(connection.statusReason).toMatch(/refused|refresh/);

@@ -1,31 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOOP_CLIENT, WHOOP_USER_ID, sendWhoopWebhook, startFakeWhoop, type FakeWhoop } from '../../fakes/whoop.js';
+import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-async function waitForJob(t: TestServer, jobId: string, until = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
-    expect(job.status).toBe(200);
-    if (until.includes(job.body.status)) return job.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobId} did not reach ${until.join(' or ')}`);
-}
 
 describe('WHOOP through its fake server', () => {
   let whoop: FakeWhoop;
@@ -44,8 +20,7 @@ describe('WHOOP through its fake server', () => {
       env: { WHOOP_CLIENT_ID: WHOOP_CLIENT.id, WHOOP_CLIENT_SECRET: WHOOP_CLIENT.secret, WHOOP_API_URL: whoop.url, WHOOP_AUTH_URL: whoop.url, SYNC_BACKFILL_DAYS: '5' },
     });
     pushUrl = `${t.url}/v1/providers/whoop/push`;
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'strap-wearer' } })).body.id;
   });
   afterAll(async () => {
@@ -56,9 +31,7 @@ describe('WHOOP through its fake server', () => {
   it('connects through consent and callback and learns the WHOOP user id from the profile', async () => {
     const providers = await t.api('GET', '/v1/providers');
     expect(providers.body.data.find((p: any) => p.id === 'whoop')).toMatchObject({ configured: true, authKind: 'oauth2' });
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'whoop', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'whoop');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = whoop.requests.find((r) => r.path === '/oauth/oauth2/auth')!;
@@ -69,7 +42,7 @@ describe('WHOOP through its fake server', () => {
   });
 
   it('backfills recovery, sleep, workouts and cycles into our metric types and canonical units', async () => {
-    expect((await waitForJob(t, `sync:${connectionId}:backfill`)).status).toBe('completed');
+    expect((await waitForJob(t, `sync:${connectionId}:backfill`, { expectFound: true })).status).toBe('completed');
     const metrics = await summary();
     expect(metrics.recovery_score).toMatchObject({ unit: 'score', sources: ['whoop'] });
     expect(metrics.hrv_rmssd).toMatchObject({ unit: 'ms', latestValue: 48.5 });
@@ -112,7 +85,7 @@ describe('WHOOP through its fake server', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
     const [job] = await pushJobs();
-    expect((await waitForJob(t, job!.id)).status).toBe('completed');
+    expect((await waitForJob(t, job!.id, { expectFound: true })).status).toBe('completed');
 
     const after = await summary();
     expect(after.recovery_score.count).toBe(before.recovery_score.count + 1);
@@ -149,7 +122,7 @@ describe('WHOOP through its fake server', () => {
     const started = Date.now();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, { expectFound: true })).status).toBe('completed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     // The window reaches two days back, so the same records come again: none is stored twice.
     const after = await summary();
@@ -171,11 +144,11 @@ describe('WHOOP through its fake server', () => {
     whoop.malformNext(1);
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    const failed = await waitForJob(t, sync.body.id, ['retrying', 'failed']);
+    const failed = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'], expectFound: true });
     expect(failed.lastError).toMatch(/^WHOOP answered a malformed page: \w+ record 0\.\w+ is (missing|not a valid \w+)$/);
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection).toMatchObject({ status: 'active', lastSyncStatus: 'failed', lastSyncError: failed.lastError });
-    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id, { expectFound: true })).status).toBe('completed');
   });
 
   it('disconnects, revoking access at WHOOP', async () => {

@@ -4,35 +4,10 @@ import { fetchProviderJson } from '../../../src/connections/provider-http.js';
 import { ProviderError } from '../../../src/providers/provider-error.js';
 import { withingsProvider } from '../../../src/providers/withings/index.js';
 import { sendWithingsNotification, startFakeWithings, WITHINGS_CLIENT, type FakeWithings } from '../../fakes/withings.js';
+import { APP_RETURN, connectUser, setRedirectUris, waitForAnyJob, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const APP_RETURN = 'http://localhost:4999/vitasync/done';
 const NOTIFY_SECRET = 'withings-callback-secret';
-
-/** Follows the browser's redirects from a connect link to the app's return URL. */
-async function connectInBrowser(linkUrl: string): Promise<URL> {
-  let url = linkUrl;
-  for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    if (location.startsWith(APP_RETURN)) return new URL(location);
-    url = location;
-  }
-  throw new Error('too many redirects');
-}
-
-/** Polls the job until it reaches one of `statuses` (any of several ids, for push jobs named by the minute). */
-async function waitForJob(t: TestServer, jobIds: string[], statuses = ['completed', 'failed']): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    for (const id of jobIds) {
-      const job = await t.api('GET', `/v1/jobs/${encodeURIComponent(id)}`);
-      if (statuses.includes(job.body?.status)) return job.body;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`job ${jobIds.join(' or ')} did not reach ${statuses.join('/')}`);
-}
 
 describe('Withings through its fake server', () => {
   let withings: FakeWithings;
@@ -52,8 +27,7 @@ describe('Withings through its fake server', () => {
         WITHINGS_NOTIFY_SECRET: NOTIFY_SECRET, SYNC_BACKFILL_DAYS: '3',
       },
     });
-    const set = await t.graphql('mutation ($uris: [String!]!) { setRedirectUris(uris: $uris) { redirectUris } }', { uris: [APP_RETURN] });
-    expect(set.body.errors).toBeUndefined();
+    await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'scale-owner' } })).body.id;
   });
   afterAll(async () => {
@@ -67,9 +41,7 @@ describe('Withings through its fake server', () => {
   });
 
   it('connects through consent and callback, then backfills measures, daily activity and sleep page by page', async () => {
-    const link = await t.api('POST', `/v1/users/${userId}/connect-links`, { body: { providerId: 'withings', redirectUri: APP_RETURN } });
-    expect(link.status).toBe(201);
-    const back = await connectInBrowser(link.body.url);
+    const back = await connectUser(t, userId, 'withings');
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = withings.requests.find((r) => r.path === '/oauth2_user/authorize2')!;
@@ -77,7 +49,7 @@ describe('Withings through its fake server', () => {
     const exchange = new URLSearchParams(withings.requests.find((r) => r.path === '/v2/oauth2')!.body);
     expect(Object.fromEntries(exchange)).toMatchObject({ action: 'requesttoken', grant_type: 'authorization_code', client_id: WITHINGS_CLIENT.id });
 
-    const job = await waitForJob(t, [`sync:${connectionId}:backfill`]);
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
     expect(job.status).toBe('completed');
     // Every endpoint was walked past its first page through `more` + `offset`.
     for (const path of ['/measure', '/v2/measure', '/v2/sleep']) {
@@ -134,7 +106,7 @@ describe('Withings through its fake server', () => {
     slots.push(Math.floor(Date.now() / 60_000));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
-    const job = await waitForJob(t, slots.map((slot) => `sync:${connectionId}:push:${slot}`));
+    const job = await waitForAnyJob(t, slots.map((slot) => `sync:${connectionId}:push:${slot}`));
     expect(job.status).toBe('completed');
     expect((await samplesOf('weight')).map((s: any) => s.value)).toContain(80.4);
   });
@@ -157,7 +129,7 @@ describe('Withings through its fake server', () => {
     const started = Date.now();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
     expect(sync.status).toBe(202);
-    expect((await waitForJob(t, [sync.body.id])).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const after = await summary();
     for (const metric of ['weight', 'steps', 'blood_pressure_systolic', 'respiratory_rate']) expect(after[metric].count).toBe(before[metric].count);
@@ -176,19 +148,19 @@ describe('Withings through its fake server', () => {
   it('fails the sync attempt with a clear error on a malformed page, answers no 500, and recovers on retry', async () => {
     withings.malformNext();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const job = await waitForJob(t, [sync.body.id], ['retrying', 'failed']);
+    const job = await waitForJob(t, sync.body.id, { until: ['retrying', 'failed'] });
     expect(job.lastError).toBe('Withings answered a malformed measuregrps row at index 0');
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.status).toBe(200);
     expect(connections.body.data[0]).toMatchObject({ status: 'active', lastSyncStatus: 'failed', lastSyncError: job.lastError });
     expect((await t.api('GET', `/v1/users/${userId}/health/summary`)).status).toBe(200);
-    expect((await waitForJob(t, [sync.body.id])).status).toBe('completed');
+    expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
   });
 
   it('turns the connection to error when the user revoked access at Withings', async () => {
     withings.revokeAll();
     const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    await waitForJob(t, [sync.body.id]);
+    await waitForJob(t, sync.body.id);
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection.status).toBe('error');
     expect(connection.statusReason).toMatch(/refresh|refused/);

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorker } from '../../workflows/worker.js';
+import { newId } from '../../src/lib/ids.js';
+import { Client, Connection } from '@temporalio/client';
+import { waitForJob } from '../helpers/connect.js';
+import { postgresUrl } from '../helpers/engines.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Determinism guard: histories of released workflow versions are kept as fixtures and replayed against the current
+ * bundle, so a change that would break running workflows fails CI (use patched() for such changes).
+ * RECORD_HISTORIES=1 with a Temporal server also writes the fresh history over test/fixtures/histories/sync-v1.json.
+ */
+const root = new URL('../..', import.meta.url).pathname;
+const FIXTURES = join(root, 'test/fixtures/histories');
+const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
+
+function runReplayTool(args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'workflows/replay.ts', ...args], { cwd: root, encoding: 'utf8', env: process.env });
+}
+
+describe('recorded workflow histories', () => {
+  it('replay against the current workflow bundle without non-determinism', () => {
+    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json')).map((file) => join(FIXTURES, file));
+    expect(files.length).toBeGreaterThan(0);
+    const output = runReplayTool(files);
+    expect(output).not.toMatch(/NON-DETERMINISTIC/);
+    expect(output.match(/^replayed /gm)).toHaveLength(files.length);
+  }, 120_000);
+});
+
+describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Temporal', () => {
+  const env = { TEMPORAL_ADDRESS: temporalAddress ?? '', TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default', TEMPORAL_TASK_QUEUE: `vitasync-replay-${newId()}`, SYNC_BACKFILL_DAYS: '1' };
+  let t: TestServer;
+  let worker: Awaited<ReturnType<typeof createWorker>>;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    t = await startTestServer('postgres', { env });
+    worker = await createWorker({ ...env, DATABASE_URL: t.server.config.databaseUrl!, LOG_LEVEL: 'silent' });
+    running = worker.worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    worker?.worker.shutdown();
+    await running;
+    await worker?.close();
+    await t?.close();
+  });
+
+  it('replays, and its periodic sync lives as a Temporal Schedule that disconnect deletes', async () => {
+    const user = await t.api('POST', '/v1/users', { body: { externalId: 'replayed' } });
+    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
+    const { connectionId } = await (await fetch(link.body.url)).json();
+    const jobId = `sync:${connectionId}:backfill`;
+    expect((await waitForJob(t, jobId)).status).toBe('completed');
+
+    const file = process.env.RECORD_HISTORIES === '1' ? join(FIXTURES, 'sync-v1.json') : join(mkdtempSync(join(tmpdir(), 'history-')), 'sync.json');
+    runReplayTool(['--record', jobId, file]);
+    expect(runReplayTool([file])).toMatch(/^replayed /m);
+
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    try {
+      const schedule = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }).schedule.getHandle(`sync:${connectionId}:periodic`);
+      expect((await schedule.describe()).action.type).toBe('startWorkflow');
+      expect((await t.api('DELETE', `/v1/users/${user.body.id}/connections/${connectionId}`)).status).toBe(204);
+      await expect(schedule.describe()).rejects.toThrow();
+    } finally {
+      await connection.close();
+    }
+  }, 120_000);
+});
