@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { RequestContext } from './request-context.js';
 import { toGraphQLError } from './errors.js';
+import { graphqlLimitPlugins } from './graphql-limits.js';
 
 // Validation errors bypass maskError; give them the same codes as the same values passed as variables.
 const validationErrorCodes: Plugin = {
@@ -20,7 +21,7 @@ export function createGraphQLHandler(schema: GraphQLSchema, options: { productio
     graphiql: options.production ? false : { title: 'VitaSync GraphQL', defaultQuery: '{ providers { data { id name configured } } }' },
     renderGraphiQL,
     logging: false,
-    plugins: [validationErrorCodes],
+    plugins: [...graphqlLimitPlugins(options.production), validationErrorCodes],
     maskedErrors: {
       maskError: (error, message) => toGraphQLError(error instanceof GraphQLError ? error : new GraphQLError(message, { originalError: error as Error })),
     },
