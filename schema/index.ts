@@ -11,6 +11,7 @@ import './metric-types.js';
 import './workspaces.js';
 import './jobs.js';
 import './connections.js';
+import './audit.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

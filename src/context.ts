@@ -1,3 +1,4 @@
+import type { Actor } from './audit/audit.js';
 import type { Config } from './config.js';
 import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
@@ -16,4 +17,6 @@ export interface ServiceContext {
   jobs: JobRunner;
   config: Config;
   tokenKeys: TokenKeys;
+  /** Who is acting, for the audit log; absent for the system's own work (syncs, bootstrap). */
+  actor?: Actor;
 }

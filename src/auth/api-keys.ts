@@ -3,6 +3,7 @@ import type { ApiKey } from '../generated/prisma/client.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
+import { recordAudit } from '../audit/audit.js';
 import { displayPrefix, generateKeySecret, hashKey } from './key-secret.js';
 import { scopeToDb, type Scope } from './scopes.js';
 
@@ -13,7 +14,7 @@ export interface NewApiKeyInput {
 }
 
 /** What key management needs of the service context. */
-type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock'>;
+type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock' | 'actor'>;
 
 /** A freshly made key: the row plus the secret, which is never readable again. */
 export type ApiKeyWithSecret = ApiKey & { key: string };
@@ -47,6 +48,7 @@ export async function createApiKey(ctx: KeyContext, input: NewApiKeyInput, key =
       expiresAt: input.expiresAt ?? null,
     },
   });
+  await recordAudit(ctx, { action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scope: input.scope } });
   return { ...row, key };
 }
 
@@ -92,6 +94,7 @@ export async function deleteApiKey(ctx: KeyContext, id: string): Promise<void> {
     const key = await findActiveKey(txCtx, id);
     await assertNotLastAdmin(txCtx, key);
     await tx.apiKey.delete({ where: { id: key.id } });
+    await recordAudit(txCtx, { action: 'api_key.deleted', targetType: 'api_key', targetId: key.id, details: { name: key.name } });
   });
 }
 
@@ -118,6 +121,7 @@ export async function rotateApiKey(ctx: KeyContext, id: string, graceSeconds = 0
         rotatedFromId: old.id,
       },
     });
+    await recordAudit(txCtx, { action: 'api_key.rotated', targetType: 'api_key', targetId: old.id, details: { newKeyId: row.id, gracePeriodSeconds: graceSeconds } });
     return { ...row, key };
   });
 }

@@ -7,6 +7,7 @@ import type { TokenSet } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
 import { getUser } from '../users/users.js';
 import { newId } from '../lib/ids.js';
+import { recordAudit } from '../audit/audit.js';
 import { accessTokenFor } from './access-token.js';
 import { decryptToken, encryptToken } from './token-crypto.js';
 import { removeConnectionData } from './remove-connection-data.js';
@@ -56,6 +57,7 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
       },
     });
   });
+  await recordAudit(ctx, { action: 'connection.created', targetType: 'connection', targetId: connection.id, details: { providerId: provider.id, userId: user.id } });
   await startSync(ctx, connection, 'backfill', `sync:${connection.id}:backfill`);
   await scheduleSyncs(ctx, connection);
   return connection;
@@ -79,6 +81,7 @@ export async function disconnectConnection(ctx: ServiceContext, userId: string, 
     data: { status: 'DISCONNECTED', statusReason: 'disconnected by the app', accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: ctx.clock.now() },
   });
   if (deleteData) await removeConnectionData(ctx, connection);
+  await recordAudit(ctx, { action: 'connection.disconnected', targetType: 'connection', targetId: connection.id, details: { providerId: connection.providerId, deleteData } });
 }
 
 /** Starts a sync now; answers the job to watch. */

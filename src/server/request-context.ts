@@ -28,5 +28,6 @@ export interface RequestContext {
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
   const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
-  return { db, sql, clock, events, jobs, config, tokenKeys, workspaceId: ctx.principal.workspaceId };
+  const actor = { keyId: ctx.principal.keyId, requestId: ctx.requestId };
+  return { db, sql, clock, events, jobs, config, tokenKeys, actor, workspaceId: ctx.principal.workspaceId };
 }

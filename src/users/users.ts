@@ -4,6 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
+import { recordAudit } from '../audit/audit.js';
 import { syncScheduleId } from '../connections/sync-jobs.js';
 import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
 import type { UserChangeAction } from './user-change.js';
@@ -98,6 +99,7 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
     const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, include: { connections: { select: { id: true } } } });
     if (!found) throw new NotFound(`user ${userId} not found`);
     await tx.user.delete({ where: { id: found.id } });
+    await recordAudit({ ...ctx, db: tx as typeof ctx.db }, { action: 'user.deleted', targetType: 'user', targetId: found.id });
     return { user: found, connectionIds: found.connections.map((connection) => connection.id) };
   });
   // Schedules live in the job engine (Temporal or the local runner), outside the user's rows.

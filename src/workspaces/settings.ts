@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import type { Workspace } from '../generated/prisma/client.js';
+import { auditData } from '../audit/audit.js';
 import { SOURCE_PATTERN } from '../health/ingest.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 
@@ -16,7 +17,11 @@ export async function setSourcePriority(ctx: ServiceContext, sources: string[]):
     if (!SOURCE_PATTERN.test(source)) throw new Invalid(`source "${source}" must be 1–64 lower-case letters, digits, "_", "." or "-"`);
   }
   if (new Set(sources).size !== sources.length) throw new Invalid('sourcePriority lists a source twice');
-  return ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { sourcePriority: sources } });
+  const [workspace] = await ctx.db.$transaction([
+    ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { sourcePriority: sources } }),
+    ctx.db.auditEvent.create({ data: auditData(ctx, { action: 'workspace.source_priority_changed', targetType: 'workspace', targetId: ctx.workspaceId, details: { sources } }) }),
+  ]);
+  return workspace;
 }
 
 /** Connect flows may only send browsers back to these (https, or http on localhost for development). */
@@ -32,5 +37,9 @@ export async function setRedirectUris(ctx: ServiceContext, uris: string[]): Prom
     const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new Invalid(`"${uri}" must use https (http only on localhost)`);
   }
-  return ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { redirectUris: uris } });
+  const [workspace] = await ctx.db.$transaction([
+    ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { redirectUris: uris } }),
+    ctx.db.auditEvent.create({ data: auditData(ctx, { action: 'workspace.redirect_uris_changed', targetType: 'workspace', targetId: ctx.workspaceId, details: { uris } }) }),
+  ]);
+  return workspace;
 }

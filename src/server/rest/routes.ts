@@ -61,6 +61,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   { method: 'GET', path: '/users/:userId/personal-records', field: 'Query.personalRecords', scope: 'read', status: 200, tag: 'Personal records', summary: 'All personal records' },
   { method: 'GET', path: '/users/:userId/personal-records/:metricType', field: 'Query.personalRecordsOfMetric', scope: 'read', status: 200, tag: 'Personal records', summary: 'Records for a metric type' },
+  { method: 'GET', path: '/audit-log', field: 'Query.auditLog', scope: 'admin', status: 200, tag: 'API keys', summary: 'The workspace’s audit log (append-only)', beyondContract: true },
   { method: 'GET', path: '/metric-types', field: 'Query.metricTypes', scope: 'read', status: 200, tag: 'Providers', summary: 'List the metric types, their units and ranges', beyondContract: true },
   { method: 'GET', path: '/providers', field: 'Query.providers', scope: 'read', status: 200, tag: 'Providers', summary: 'List all configured providers' },
 ];

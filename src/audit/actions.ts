@@ -1,0 +1,13 @@
+/** The audit registry: every action the audit log records. */
+export const AUDIT_ACTIONS = [
+  'api_key.created',
+  'api_key.rotated',
+  'api_key.deleted',
+  'user.deleted',
+  'health_data.deleted',
+  'connection.created',
+  'connection.disconnected',
+  'workspace.source_priority_changed',
+  'workspace.redirect_uris_changed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('the audit log', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t?.close());
+
+  it('records key, deletion, connection and settings actions with the acting key and request, and no health values', async () => {
+    const created = await t.api('POST', '/v1/api-keys', { body: { name: 'ingest', scope: 'write' } });
+    const rotated = await t.api('POST', `/v1/api-keys/${created.body.id}/rotate`, { body: {} });
+    await t.api('DELETE', `/v1/api-keys/${rotated.body.id}`);
+    const user = await t.api('POST', '/v1/users', { body: { externalId: 'audited' } });
+    await t.api('POST', `/v1/users/${user.body.id}/health`, { body: { samples: [{ metricType: 'heart_rate', value: 213.7, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
+    await t.api('DELETE', `/v1/users/${user.body.id}/health`, { headers: { 'x-request-id': 'gdpr-123' } });
+    await t.graphql('mutation { setSourcePriority(sources: ["oura"]) { id } }');
+    await t.api('DELETE', `/v1/users/${user.body.id}`);
+
+    const log = await t.api('GET', '/v1/audit-log?limit=100');
+    expect(log.status).toBe(200);
+    const actions = log.body.data.map((event: any) => event.action);
+    expect(actions).toEqual(expect.arrayContaining(['api_key.created', 'api_key.rotated', 'api_key.deleted', 'health_data.deleted', 'workspace.source_priority_changed', 'user.deleted']));
+    const erasure = log.body.data.find((event: any) => event.action === 'health_data.deleted');
+    expect(erasure).toMatchObject({ targetType: 'user', targetId: user.body.id, requestId: 'gdpr-123', actorKeyId: expect.any(String) });
+    // The deleted user's entries outlive the user; no value or secret is ever written.
+    expect(JSON.stringify(log.body)).not.toMatch(/213\.7|vs_live_|secretHash/);
+  });
+
+  it('is for admin keys only and filters by action', async () => {
+    const reader = await t.keyWithScope('read');
+    expect((await t.api('GET', '/v1/audit-log', { key: reader })).status).toBe(403);
+    const deletions = await t.api('GET', '/v1/audit-log?action=user.deleted');
+    expect(deletions.body.data.every((event: any) => event.action === 'user.deleted')).toBe(true);
+    expect((await t.api('GET', '/v1/audit-log?action=everything')).status).toBe(422);
+  });
+});
