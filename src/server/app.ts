@@ -10,6 +10,7 @@ import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
 import type { Clock } from '../lib/time.js';
 import { printOpenApi } from './contracts.js';
+import { corsHeaders, preflightResponse } from './cors.js';
 import { serveDocs } from './docs.js';
 import { graphqlErrorResponse, restErrorResponse, toPublicError } from './errors.js';
 import { createGraphQLHandler } from './graphql.js';
@@ -33,7 +34,12 @@ const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
 };
+
+// API answers are data, never pages: nothing in them may run or be framed, and health data is never cached.
+const DATA_HEADERS = { 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'", 'Cache-Control': 'no-store' };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -70,6 +76,7 @@ export function createApp(deps: AppDeps) {
 
   async function route(request: Request, requestId: string, clientAddress: string): Promise<Response> {
     const { pathname } = new URL(request.url);
+    if (request.method === 'OPTIONS') return preflightResponse(deps.config.corsOrigins, request.headers.get('origin'));
     if (pathname === '/health') return healthResponse(deps.database);
     if (pathname === '/v1/openapi.json' && request.method === 'GET') {
       return new Response(openApi, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
@@ -101,7 +108,9 @@ export function createApp(deps: AppDeps) {
         response = new Response(response.body, response);
         response.headers.set('X-Request-Id', requestId);
       }
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+      const isData = (response.headers.get('content-type') ?? '').includes('json') && !response.headers.has('cache-control');
+      const headers = { ...SECURITY_HEADERS, ...(isData ? DATA_HEADERS : {}), ...corsHeaders(deps.config.corsOrigins, request.headers.get('origin')) };
+      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
       log.info('request', {
         method: request.method,
         path: new URL(request.url).pathname,
