@@ -18,6 +18,8 @@ export function toPublicError(error: unknown): PublicError {
   if (original instanceof AppError) {
     return { status: original.status, code: original.code, message: original.message, headers: original.headers };
   }
+  // PostgreSQL text and jsonb cannot hold U+0000: input that carries it is malformed, not a server fault.
+  if (NUL_SQLSTATES.has(sqlState(original) ?? '')) return plain(400, 'text must not contain the NUL character (U+0000)');
   if (original instanceof GraphQLError) {
     if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, original.message);
     const http = original.extensions?.http as { status?: number } | undefined;
@@ -27,6 +29,17 @@ export function toPublicError(error: unknown): PublicError {
   }
   log.error('unexpected error', { error: describe(original) });
   return plain(500, 'An unexpected error occurred; the request id in X-Request-Id identifies it in the server log.');
+}
+
+// 22021: a NUL byte in text ("invalid byte sequence for encoding UTF8: 0x00"); 22P05: \u0000 in jsonb.
+const NUL_SQLSTATES = new Set(['22021', '22P05']);
+
+/** The SQLSTATE of a database error: from pg or PGlite directly, or through Prisma's driver adapter. */
+function sqlState(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  const viaPrisma = candidate?.meta?.driverAdapterError?.cause?.originalCode;
+  if (typeof viaPrisma === 'string') return viaPrisma;
+  return typeof candidate?.code === 'string' ? candidate.code : undefined;
 }
 
 function plain(status: number, message: string): PublicError {

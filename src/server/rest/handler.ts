@@ -1,10 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { grants } from '../../auth/scopes.js';
-import { Forbidden, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
+import { BadRequest, Forbidden, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
 import type { RequestContext } from '../request-context.js';
 import { readJsonBody } from './body.js';
 import { REST_BASE, matchRoute, type RestRoute } from './routes.js';
-import { createSofaRouter } from './sofa-router.js';
+import { createSofaRouter, setBodyVariables } from './sofa-router.js';
 import { serveBrowserRoute } from './browser-routes.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -23,7 +23,17 @@ export function createRestHandler(schema: GraphQLSchema) {
     // A caller without the route's scope hears 401/403 before anything about its input; the schema's scope rules
     // (the authority, for GraphQL too) decide the same way once the field runs.
     assertRouteScope(match.route, ctx);
+    // SOFA reads `?to=` as no `to` at all; an empty value is malformed input, not an omission.
+    for (const [name, value] of url.searchParams) {
+      if (value === '') throw new BadRequest(`query parameter "${name}" is empty: give it a value or leave it out`);
+    }
     const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : '';
+    if (body) {
+      // What SOFA takes from the body: the names the path and the query string do not give (they win).
+      const inPath = new Set(Array.from(match.route.path.matchAll(/:([A-Za-z]+)/g), (m) => m[1]));
+      const fromBody = Object.entries(JSON.parse(body) as Record<string, unknown>).filter(([name]) => !inPath.has(name) && !url.searchParams.has(name));
+      setBodyVariables(ctx, Object.fromEntries(fromBody));
+    }
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');
     const forwarded = new Request(url, { method: request.method, headers, body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined) });

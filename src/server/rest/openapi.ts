@@ -1,4 +1,4 @@
-import { isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import { isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
 import { REST_BASE, REST_ROUTES, type RestRoute } from './routes.js';
@@ -54,14 +54,14 @@ const RATE_HEADERS = {
   'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the window resets.' },
 };
 
-function errorResponse(status: number): Json {
+function errorResponse(status: number, message = ERROR_EXAMPLES[status]): Json {
   return {
     description: STATUS_TEXT[status],
     headers: status === 429 ? { ...RATE_HEADERS, 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } : undefined,
     content: {
       'application/json': {
         schema: { $ref: '#/components/schemas/Error' },
-        example: { statusCode: status, error: STATUS_TEXT[status], message: ERROR_EXAMPLES[status] },
+        example: { statusCode: status, error: STATUS_TEXT[status], message },
       },
     },
   };
@@ -77,17 +77,48 @@ function errorStatuses(route: RestRoute): number[] {
   return statuses;
 }
 
-/** GraphQL nullability is lost in SOFA's schemas; OpenAPI 3.0 says it with `nullable`. */
+function nullable(property: Json): Json {
+  return property.$ref ? { allOf: [{ $ref: property.$ref }], nullable: true } : { ...property, nullable: true };
+}
+
+/**
+ * GraphQL nullability is lost in SOFA's schemas; OpenAPI 3.0 says it with `nullable`. Output fields that may be
+ * null, and input fields that accept null (every optional one: GraphQL takes an explicit null there).
+ */
 function markNullable(doc: Json, schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     const component = doc.components.schemas[type.name];
-    if (!isObjectType(type) || !component?.properties) continue;
+    if (!(isObjectType(type) || isInputObjectType(type)) || !component?.properties) continue;
     for (const [name, field] of Object.entries(type.getFields())) {
       const property = component.properties[name];
       if (!property || isNonNullType(field.type)) continue;
-      component.properties[name] = property.$ref ? { allOf: [{ $ref: property.$ref }], nullable: true } : { ...property, nullable: true };
+      component.properties[name] = nullable(property);
     }
   }
+}
+
+/**
+ * SOFA's body schema holds every variable of the operation: the path parameters too (the path wins, so the body
+ * never needs them) and optional ones that accept null. The body is required only when it has a required field.
+ */
+function fixRequestBody(operation: Json): void {
+  const content = operation.requestBody?.content?.['application/json'];
+  const body = content?.schema;
+  if (!body?.properties) return;
+  const inPath = new Set((operation.parameters ?? []).filter((p: Json) => p.in === 'path').map((p: Json) => p.name));
+  const required = ((body.required ?? []) as string[]).filter((name) => !inPath.has(name));
+  const properties: Json = {};
+  for (const [name, property] of Object.entries<Json>(body.properties)) {
+    if (inPath.has(name)) continue;
+    properties[name] = required.includes(name) ? property : nullable(property);
+  }
+  if (Object.keys(properties).length === 0) {
+    delete operation.requestBody;
+    return;
+  }
+  content.schema = { ...body, properties, ...(required.length ? { required } : {}) };
+  if (!required.length) delete content.schema.required;
+  operation.requestBody.required = required.length > 0;
 }
 
 const FLOW_RESULT = {
@@ -96,6 +127,16 @@ const FLOW_RESULT = {
   properties: { status: { type: 'string', enum: ['connected', 'error'] }, connectionId: { type: 'string' }, providerId: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
   required: ['status'],
 };
+
+/** The bounds of the pagination parameters (src/lib/pagination.ts answers 400 outside them). */
+const PAGE_BOUNDS: Record<string, Json> = { limit: { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }, offset: { minimum: 0 } };
+
+/** A query parameter's schema as the REST handler takes it: never empty (400), pagination within its bounds. */
+function queryParameterSchema(name: string, schema: Json): Json {
+  const nonEmpty = (s: Json): Json => (s.type === 'string' ? { ...s, minLength: 1 } : s);
+  const bounded = { ...nonEmpty(schema), ...PAGE_BOUNDS[name] };
+  return bounded.type === 'array' && bounded.items ? { ...bounded, items: nonEmpty(bounded.items) } : bounded;
+}
 
 function pushOperation(route: RestRoute): Json {
   const check = route.browser === 'push-check';
@@ -112,12 +153,26 @@ function pushOperation(route: RestRoute): Json {
     ...(check ? {} : { requestBody: { content: { 'application/json': { schema: {} } } } }),
     responses: {
       '200': check
-        ? { description: 'The challenge answer.', content: { 'text/plain': { schema: { type: 'string' } } } }
+        ? {
+            description: 'The challenge answer, in the form the provider expects (Strava: `{ "hub.challenge": … }`).',
+            content: { 'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } }, 'text/plain': { schema: { type: 'string' } } },
+          }
         : { description: 'Accepted.', content: { 'application/json': { schema: { type: 'object', properties: { syncs: { type: 'integer' } }, required: ['syncs'] } } } },
-      '204': { description: 'Accepted (providers that require an empty answer).' },
+      '204': { description: check ? 'Verified (Fitbit).' : 'Accepted (providers that require an empty answer).' },
       '400': errorResponse(400),
       '401': errorResponse(401),
-      '404': errorResponse(404),
+      ...(check
+        ? { '403': { ...errorResponse(403, 'hub.verify_token does not match STRAVA_WEBHOOK_VERIFY_TOKEN'), description: "The verify token is not this install's (Strava)." } }
+        : {}),
+      '404': check
+        ? {
+            description: "Unknown provider, or one without a subscription check (JSON); a verify code that is not this subscriber's (Fitbit: plain text, as its docs require).",
+            content: {
+              ...errorResponse(404, 'provider "acme" has no push subscription check').content,
+              'text/plain': { schema: { type: 'string' }, example: 'unknown verification code' },
+            },
+          }
+        : errorResponse(404),
       '413': errorResponse(413),
       '429': errorResponse(429),
     },
@@ -128,7 +183,7 @@ function pushOperation(route: RestRoute): Json {
 function browserOperation(route: RestRoute): Json {
   if (route.browser === 'push' || route.browser === 'push-check') return pushOperation(route);
   const authorize = route.browser === 'authorize';
-  const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, schema: { type: 'string' }, description });
+  const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, schema: { type: 'string', ...(required ? { minLength: 1 } : {}) }, description });
   return {
     operationId: authorize ? 'oauthAuthorize' : 'oauthCallback',
     summary: route.summary,
@@ -148,6 +203,8 @@ function browserOperation(route: RestRoute): Json {
       '302': { description: 'Redirect (to the provider, or back to the app).', headers: { Location: { schema: { type: 'string' } } } },
       '201': { description: 'Connected (no redirectUri).', content: { 'application/json': { schema: FLOW_RESULT } } },
       '400': errorResponse(400),
+      // No key is needed, but one that is sent is checked like on every /v1 route.
+      '401': errorResponse(401),
       '404': errorResponse(404),
       '409': { description: 'Already connected (no redirectUri).', content: { 'application/json': { schema: FLOW_RESULT } } },
       '422': errorResponse(422),
@@ -175,6 +232,8 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   operation['x-required-scope'] = route.scope;
   // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
   if (operation.requestBody) operation.parameters = (operation.parameters ?? []).filter((p: Json) => p.in === 'path');
+  fixRequestBody(operation);
+  operation.parameters = operation.parameters?.map((p: Json) => (p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p));
   const responses: Json = {};
   if (route.status === 204) responses['204'] = { description: 'No Content' };
   else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };

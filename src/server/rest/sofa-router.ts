@@ -1,5 +1,5 @@
 import { filterSchema } from '@graphql-tools/utils';
-import { GraphQLSchema } from 'graphql';
+import { execute, GraphQLSchema, type ExecutionArgs } from 'graphql';
 import { useSofa } from 'sofa-api';
 import type { RequestContext } from '../request-context.js';
 import { restErrorResponse, toPublicError } from '../errors.js';
@@ -8,6 +8,17 @@ import { REST_BASE, REST_ROUTES } from './routes.js';
 /** The server context SOFA hands back to us: the request's GraphQL context, built before dispatch. */
 export interface SofaServerContext {
   vitasync: RequestContext;
+}
+
+/**
+ * The JSON body values of the request being served, by variable name. SOFA passes every value it picks through
+ * its scalar's `serialize`, which is lenient (false → "false", true → 1) and drops nulls; JSON values need no
+ * such help, so they go to GraphQL as sent, whose variable coercion is strict and keeps an explicit null.
+ */
+const bodyVariables = new WeakMap<RequestContext, Record<string, unknown>>();
+
+export function setBodyVariables(ctx: RequestContext, values: Record<string, unknown>): void {
+  bodyVariables.set(ctx, values);
 }
 
 /**
@@ -38,11 +49,21 @@ export function createSofaRouter(schema: GraphQLSchema) {
       ]),
     ),
     context: (serverContext) => (serverContext as unknown as SofaServerContext).vitasync,
+    execute: (args: ExecutionArgs) => {
+      const fromBody = bodyVariables.get(args.contextValue as RequestContext);
+      return execute(fromBody ? { ...args, variableValues: { ...args.variableValues, ...fromBody } } : args);
+    },
     // SOFA types its Response as fets'; ours is the standard one it passes through unchanged.
     errorHandler: ((errors: readonly unknown[]) => restErrorResponse(toPublicError(errors[0]))) as never,
+    // SOFA uses these objects as they are and writes each parameter's description into them, so one shared object
+    // would carry the last description to every DateTime parameter: each read gets its own.
     customScalars: {
-      DateTime: { type: 'string', format: 'date-time', example: '2025-06-15T09:00:00.000Z' },
-      JSON: { description: 'Any JSON value.' },
+      get DateTime() {
+        return { type: 'string', format: 'date-time', example: '2025-06-15T09:00:00.000Z' };
+      },
+      get JSON() {
+        return { description: 'Any JSON value.' };
+      },
     },
     openAPI: { info: { title: 'VitaSync API', version: '1.0.0' } },
     swaggerUI: { endpoint: false as never },

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Fuzz the REST API with schemathesis against its own OpenAPI document.
+#
+# Starts a fresh server (empty temporary PGlite database, a known admin key, no effective rate limit) on a free
+# loopback port, runs schemathesis over every operation of GET /v1/openapi.json with the checks for server errors
+# and for conformance to the document (status codes, content types, headers, response schemas) plus rejection of
+# schema-invalid input, then stops the server and exits with schemathesis' exit code (0: no failure).
+#
+#   bash scripts/fuzz.sh [extra schemathesis run options…]
+#
+# `npm run generate` must have run once (npm test's pretest does it). Environment knobs:
+#   VITASYNC_CACHE     cache dir outside the repo (default ~/.cache/vitasync); the venv lives there
+#   FUZZ_MAX_EXAMPLES  test cases per operation and phase (default 200)
+#   FUZZ_SEED          schemathesis seed (default 1)
+#   FUZZ_REPORT_DIR    where the JUnit report and the server log go (default: a temp dir, printed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+CACHE="${VITASYNC_CACHE:-$HOME/.cache/vitasync}"
+VENV="$CACHE/schemathesis-$SCHEMATHESIS_VERSION"
+MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-200}"
+SEED="${FUZZ_SEED:-1}"
+
+log() { printf '[fuzz] %s\n' "$*" >&2; }
+
+# --- schemathesis, in a venv outside the repo (installed once per version) --------------------------------------
+mkdir -p "$CACHE"
+exec 9>"$CACHE/schemathesis.lock"
+flock 9
+if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+flock -u 9
+log "$("$VENV/bin/schemathesis" --version)"
+
+[[ -d src/generated/prisma ]] || { log "ERROR: src/generated/prisma is missing: run \`npm run generate\` first"; exit 1; }
+
+# --- a fresh server ----------------------------------------------------------------------------------------------
+DATA_DIR="$(mktemp -d)"
+REPORT_DIR="${FUZZ_REPORT_DIR:-$(mktemp -d)}"
+mkdir -p "$REPORT_DIR"
+SERVER_LOG="$REPORT_DIR/server.log"
+ADMIN_KEY="vs_live_$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+SERVER_PID=""
+
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$DATA_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+: >"$SERVER_LOG"
+# PORT=0: the server binds a free port and logs it ("vitasync listening" {"port": …}), so no port race.
+VITASYNC_ADMIN_KEY="$ADMIN_KEY" VITASYNC_DATA_DIR="$DATA_DIR" PORT=0 HOST=127.0.0.1 RATE_LIMIT_MAX=1000000 \
+  LOG_LEVEL="${LOG_LEVEL:-info}" node --import tsx src/main.ts </dev/null >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+PORT=""
+for _ in $(seq 1 600); do
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; log "ERROR: the server exited during start-up"; exit 1; }
+  PORT="$(sed -n 's/.*"msg":"vitasync listening".*"port":\([0-9]*\).*/\1/p' "$SERVER_LOG" | head -n1 || true)"
+  [[ -n "$PORT" ]] && curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+[[ -n "$PORT" ]] && curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$SERVER_LOG" >&2; log "ERROR: /health never answered"; exit 1; }
+BASE="http://127.0.0.1:$PORT"
+log "server up at $BASE (pid $SERVER_PID, data $DATA_DIR)"
+
+# The fuzzer must not rotate or delete the key it authenticates with (scripts/fuzz_hooks.py): find its id.
+FUZZ_PROTECTED_KEY_ID="$(curl -fsS -H "Authorization: Bearer $ADMIN_KEY" "$BASE/v1/api-keys" |
+  python3 -c 'import json, sys; key = sys.argv[1]; print(next(k["id"] for k in json.load(sys.stdin)["data"] if key.startswith(k["prefix"])))' "$ADMIN_KEY")"
+export FUZZ_PROTECTED_KEY_ID
+
+# --- schemathesis ------------------------------------------------------------------------------------------------
+# Its run state (.schemathesis/: failures it replays first next time) would make runs depend on earlier ones and
+# land in the work tree: a config outside the repo turns it off and loads the hooks.
+CONFIG="$REPORT_DIR/schemathesis.toml"
+cat >"$CONFIG" <<TOML
+hooks = "$PWD/scripts/fuzz_hooks.py"
+
+[cache]
+enabled = false
+TOML
+
+# The document's servers entry is relative ("/v1"); --url names the base explicitly. Phases: examples (the
+# document's own examples), coverage (deterministic boundary and invalid values), fuzzing (random) and stateful
+# (sequences over links schemathesis infers, e.g. POST /users → GET /users/{userId}). --seed with no example
+# database makes the generated cases repeatable (ids the server hands out still differ from run to run).
+set +e
+"$VENV/bin/schemathesis" --config-file "$CONFIG" run "$BASE/v1/openapi.json" \
+  --url "$BASE/v1" \
+  --header "Authorization: Bearer $ADMIN_KEY" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection \
+  --phases examples,coverage,fuzzing,stateful \
+  --max-examples "$MAX_EXAMPLES" \
+  --seed "$SEED" \
+  --generation-database none \
+  --workers 1 \
+  --request-timeout 30 \
+  --no-color \
+  --report junit --report-dir "$REPORT_DIR" \
+  "$@"
+STATUS=$?
+set -e
+
+# Server-side errors (500s carry only a request id; the log has the stack).
+if grep -q '"level":"error"' "$SERVER_LOG"; then
+  log "server errors logged:"
+  grep '"level":"error"' "$SERVER_LOG" | head -n 20 >&2
+fi
+log "schemathesis exit code $STATUS; report and server log in $REPORT_DIR"
+# A closing line CI reads as a count (one test per operation, plus the stateful scenarios).
+python3 - "$REPORT_DIR"/junit-*.xml <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[-1]).getroot()
+count = lambda name: int(suite.get(name, 0))
+failed = count("failures") + count("errors")
+print(f"fuzz: {count('tests') - failed - count('skipped')} passed, {failed} failed, {count('skipped')} skipped")
+PY
+exit "$STATUS"
