@@ -32,7 +32,8 @@ export async function listEvents(ctx: ServiceContext, userId: string, filter: Ev
     count: () => ctx.db.healthEvent.count({ where }),
     fetch: ({ take, skip, after }) => {
       const afterAt = after ? new Date(String(after[0])) : null;
-      const keyset: Prisma.HealthEventWhereInput = afterAt ? { OR: [{ startAt: { gt: afterAt } }, { startAt: afterAt, id: { gt: String(after![1]) } }] } : {};
+      // The redundant `gte` bound lets the index start at the cursor (see health/samples.ts).
+      const keyset: Prisma.HealthEventWhereInput = afterAt ? { startAt: { gte: afterAt }, OR: [{ startAt: { gt: afterAt } }, { id: { gt: String(after![1]) } }] } : {};
       return ctx.db.healthEvent.findMany({ where: { AND: [where, keyset] }, orderBy: [{ startAt: 'asc' }, { id: 'asc' }], take, skip: after ? 0 : skip });
     },
     keyOf: (event) => [event.startAt.toISOString(), event.id],

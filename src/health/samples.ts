@@ -32,8 +32,9 @@ export async function listSamples(ctx: ServiceContext, userId: string, filter: S
     count: () => ctx.db.healthSample.count({ where }),
     fetch: ({ take, skip, after }) => {
       const afterAt = after ? new Date(String(after[0])) : null;
+      // The redundant `gte` bound lets the index start at the cursor; the OR alone is a filter over every earlier row.
       const keyset: Prisma.HealthSampleWhereInput = afterAt
-        ? { OR: [{ recordedAt: { gt: afterAt } }, { recordedAt: afterAt, id: { gt: String(after![1]) } }] }
+        ? { recordedAt: { gte: afterAt }, OR: [{ recordedAt: { gt: afterAt } }, { id: { gt: String(after![1]) } }] }
         : {};
       return ctx.db.healthSample.findMany({
         where: { AND: [where, keyset] },

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: ingestion throughput against raw COPY, rollup-served reads over a year of heart rate, and deep
+ * cursor pages, on PGlite and PostgreSQL, measured in one run. Not a test: it prints figures, ratios and the
+ * issue's targets, then one JSON line with everything. Each engine runs in its own child process, so one
+ * engine's memory (PGlite keeps its whole database in the process) does not show up in the other's peak RSS.
+ *
+ * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
+ * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
+ * BENCH_RUNS (25 timed reads after BENCH_WARMUPS = 3), BENCH_RAW_RUNS (3), BENCH_DATABASE_URL or TEST_DATABASE_URL.
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { setLogLevel } from '../../src/lib/logger.js';
+import type { EngineName } from './engine.js';
+import { figures, formatEngine, TARGETS } from './report.js';
+import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
+
+const YEAR_SAMPLES: Record<EngineName, number> = { postgres: 365 * 28_800, pglite: 365 * 2_880 };
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/[_,]/g, ''));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function engines(): EngineName[] {
+  const names = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) if (name !== 'pglite' && name !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${name}" (pglite, postgres)`);
+  return names as EngineName[];
+}
+
+const CHILD_ENGINE = 'BENCH_CHILD_ENGINE';
+const STARTED_AT = 'BENCH_STARTED_AT';
+
+function options(engine: EngineName): BenchOptions {
+  const startedAt = Number(process.env[STARTED_AT] ?? Date.now());
+  return {
+    samples: envInt('BENCH_SAMPLES', 1_000_000),
+    yearSamples: envInt('BENCH_YEAR_SAMPLES', YEAR_SAMPLES[engine]),
+    runs: envInt('BENCH_RUNS', 25),
+    warmups: envInt('BENCH_WARMUPS', 3),
+    rawScanRuns: envInt('BENCH_RAW_RUNS', 3),
+    postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+    log: (line) => process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(5)} s] ${line}\n`),
+  };
+}
+
+/** Runs one engine in a child process (this file again, under the same tsx loader) and returns its result. */
+function runInChild(engine: EngineName, startedAt: number): Promise<EngineResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, [CHILD_ENGINE]: engine, [STARTED_AT]: String(startedAt) },
+      execArgv: process.execArgv,
+    });
+    let result: EngineResult | null = null;
+    child.on('message', (message) => {
+      result = message as EngineResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${engine}: the bench process exited with code ${code}`))));
+  });
+}
+
+async function child(engine: EngineName): Promise<void> {
+  setLogLevel('silent');
+  const result = await runEngine(engine, options(engine));
+  await new Promise<void>((resolve, reject) => process.send!(result, (error: Error | null) => (error ? reject(error) : resolve())));
+}
+
+/** The code measured: the commit, and the source files changed since (figures depend on them). */
+function codeVersion(): { commit: string; changed: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    // Porcelain lines are "XY path"; X may be a space, so the output is not trimmed.
+    const changed = git('status', '--porcelain', '--', 'src', 'prisma').split('\n').filter(Boolean).map((line) => line.slice(3));
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), changed };
+  } catch {
+    return { commit: 'unknown', changed: [] };
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const names = engines();
+  const code = codeVersion();
+  console.log(`VitaSync bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM`);
+  console.log(`code: ${code.commit}${code.changed.length ? ` + uncommitted changes in ${code.changed.join(', ')}` : ''}`);
+  const results: EngineResult[] = [];
+  for (const engine of names) {
+    const result = await runInChild(engine, startedAt);
+    results.push(result);
+    console.log(`\n${formatEngine(result)}`);
+  }
+  const totalMs = Date.now() - startedAt;
+  console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
+  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })) }));
+}
+
+const childEngine = process.env[CHILD_ENGINE] as EngineName | undefined;
+(childEngine ? child(childEngine) : main()).catch((error: unknown) => {
+  // After an interrupt the queries in flight fail by design; the scratch database is being removed.
+  if (process.exitCode === INTERRUPTED) return;
+  console.error(error);
+  process.exitCode = 1;
+});
