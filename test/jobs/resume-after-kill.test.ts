@@ -28,7 +28,7 @@ describe('a backfill killed with SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-kill-'));
   const port = String(21000 + Math.floor(Math.random() * 20000));
   const key = generateKeySecret();
-  const env = { VITASYNC_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '120', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000000' };
+  const env = { VITASYNC_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '40', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000000' };
   const base = `http://127.0.0.1:${port}/v1`;
   // No keep-alive: a pooled socket to the killed process would fail the first request to its successor.
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' };
@@ -50,7 +50,7 @@ describe('a backfill killed with SIGKILL', () => {
       let job;
       for (let i = 0; i < 600; i++) {
         job = await api('GET', `/jobs/${encodeURIComponent(`sync:${connectionId}:backfill`)}`);
-        if ((job.progress?.pages ?? 0) >= 20) break;
+        if ((job.progress?.pages ?? 0) >= 8) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(job.status).toBe('running');
