@@ -26,7 +26,7 @@ export function authorizeUrl(settings: OAuthSettings, options: { redirectUri: st
   return url.toString();
 }
 
-interface TokenResponse {
+export interface TokenResponse {
   access_token?: unknown;
   refresh_token?: unknown;
   expires_in?: unknown;
@@ -34,10 +34,14 @@ interface TokenResponse {
   user_id?: unknown;
   error?: unknown;
   error_description?: unknown;
+  message?: unknown;
 }
 
-async function tokenRequest(settings: OAuthSettings, form: Record<string, string>, now: Date): Promise<TokenSet> {
-  if (settings.tokenRequest) return settings.tokenRequest(form, settings, now);
+/**
+ * POSTs a token request (RFC 6749 §4.1.3, §6) with the client's credentials where the provider wants them, and
+ * answers the JSON once it carries an access_token. Providers with their own token habits build on it.
+ */
+export async function postTokenForm(settings: OAuthSettings, form: Record<string, string>): Promise<TokenResponse & { access_token: string }> {
   const body = new URLSearchParams(form);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (settings.clientAuth === 'basic') {
@@ -46,13 +50,20 @@ async function tokenRequest(settings: OAuthSettings, form: Record<string, string
     body.set('client_id', settings.clientId);
     body.set('client_secret', settings.clientSecret);
   }
-  const response = await fetch(settings.tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(15_000) });
+  const response = await fetch(settings.tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(15_000) }).catch((error: Error) => {
+    throw new ProviderError(`token endpoint unreachable: ${error.message}`, 'unavailable');
+  });
   const json = (await response.json().catch(() => ({}))) as TokenResponse;
   if (response.status === 400 || response.status === 401) {
-    throw new ProviderError(`token endpoint refused: ${String(json.error ?? response.status)}`, 'unauthorized');
+    throw new ProviderError(`token endpoint refused: ${String(json.error ?? json.message ?? response.status)}`, 'unauthorized');
   }
   if (!response.ok) throw new ProviderError(`token endpoint answered ${response.status}`, 'unavailable');
   if (typeof json.access_token !== 'string') throw new ProviderError('token response has no access_token', 'invalid_response');
+  return json as TokenResponse & { access_token: string };
+}
+
+/** The RFC 6749 reading of a token answer; a refresh that returns no new refresh token keeps the old one. */
+export function standardTokenSet(json: TokenResponse & { access_token: string }, settings: OAuthSettings, form: Record<string, string>, now: Date): TokenSet {
   const expiresIn = Number(json.expires_in);
   return {
     accessToken: json.access_token,
@@ -61,6 +72,11 @@ async function tokenRequest(settings: OAuthSettings, form: Record<string, string
     scopes: typeof json.scope === 'string' ? json.scope.split(/[ ,]+/).filter(Boolean) : settings.scopes,
     externalUserId: json.user_id != null ? String(json.user_id) : null,
   };
+}
+
+async function tokenRequest(settings: OAuthSettings, form: Record<string, string>, now: Date): Promise<TokenSet> {
+  if (settings.tokenRequest) return settings.tokenRequest(form, settings, now);
+  return standardTokenSet(await postTokenForm(settings, form), settings, form, now);
 }
 
 export function exchangeCode(settings: OAuthSettings, code: string, redirectUri: string, codeVerifier: string | null, now: Date): Promise<TokenSet> {

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
-import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provider.js';
+import { postTokenForm } from '../oauth.js';
 import { providerSettings } from '../settings.js';
 import { activityData, parseActivityPage } from './mapping.js';
 import { parseStravaPush, stravaPushChallenge } from './push.js';
@@ -28,20 +28,7 @@ interface StravaTokenResponse {
 
 /** Strava's token response: `expires_at` in epoch seconds, the athlete (code grant only) and no `scope` field. */
 async function stravaTokenRequest(form: Record<string, string>, oauth: OAuthSettings, now: Date): Promise<TokenSet> {
-  const body = new URLSearchParams({ ...form, client_id: oauth.clientId, client_secret: oauth.clientSecret });
-  const response = await fetch(oauth.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body,
-    redirect: 'error',
-    signal: AbortSignal.timeout(15_000),
-  }).catch((error: Error) => {
-    throw new ProviderError(`Strava token endpoint unreachable: ${error.message}`, 'unavailable');
-  });
-  const json = (await response.json().catch(() => ({}))) as StravaTokenResponse;
-  if (response.status === 400 || response.status === 401) throw new ProviderError(`Strava refused the token request: ${String(json.message ?? response.status)}`, 'unauthorized');
-  if (!response.ok) throw new ProviderError(`Strava token endpoint answered ${response.status}`, 'unavailable');
-  if (typeof json.access_token !== 'string') throw new ProviderError('Strava token response has no access_token', 'invalid_response');
+  const json = (await postTokenForm(oauth, form)) as StravaTokenResponse & { access_token: string };
   const expiresAt = Number(json.expires_at);
   const expiresIn = Number(json.expires_in);
   const athleteId = json.athlete?.id;

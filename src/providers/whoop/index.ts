@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import { fetchProviderJson } from '../../connections/provider-http.js';
 import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
+import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { providerSettings } from '../settings.js';
 import { cycleData, parseRecords, recoverySamples, sleepData, workoutEvents, type WhoopCycle, type WhoopRecovery, type WhoopSleep, type WhoopStream, type WhoopWorkout } from './mapping.js';
 import { parseWhoopPush } from './push.js';
@@ -42,14 +43,6 @@ async function collection(call: ProviderCall, config: Config, stream: WhoopStrea
   return asCollection(await call.fetchJson(url.toString()));
 }
 
-interface TokenResponse {
-  access_token?: unknown;
-  refresh_token?: unknown;
-  expires_in?: unknown;
-  scope?: unknown;
-  error?: unknown;
-}
-
 /** The basic profile's user_id is what WHOOP's webhooks name, and the token response does not carry it. */
 async function profileUserId(apiUrl: string, accessToken: string): Promise<string> {
   const profile = (await fetchProviderJson(`${apiUrl}/developer/v2/user/profile/basic`, accessToken)) as { user_id?: unknown } | null;
@@ -63,29 +56,9 @@ async function profileUserId(apiUrl: string, accessToken: string): Promise<strin
  * token comes back; refresh tokens rotate), and after the code exchange the profile names the WHOOP user.
  */
 async function requestTokens(form: Record<string, string>, oauth: OAuthSettings, now: Date, apiUrl: string): Promise<TokenSet> {
-  const body = new URLSearchParams({ ...form, client_id: oauth.clientId, client_secret: oauth.clientSecret });
-  if (form.grant_type === 'refresh_token') body.set('scope', 'offline');
-  const response = await fetch(oauth.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body,
-    redirect: 'error',
-    signal: AbortSignal.timeout(15_000),
-  }).catch((error: Error) => {
-    throw new ProviderError(`WHOOP token endpoint unreachable: ${error.message}`, 'unavailable');
-  });
-  const json = (await response.json().catch(() => ({}))) as TokenResponse;
-  if (response.status === 400 || response.status === 401) throw new ProviderError(`token endpoint refused: ${String(json.error ?? response.status)}`, 'unauthorized');
-  if (!response.ok) throw new ProviderError(`token endpoint answered ${response.status}`, 'unavailable');
-  if (typeof json.access_token !== 'string') throw new ProviderError('token response has no access_token', 'invalid_response');
-  const expiresIn = Number(json.expires_in);
-  return {
-    accessToken: json.access_token,
-    refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : (form.refresh_token ?? null),
-    expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? new Date(now.getTime() + expiresIn * 1000) : null,
-    scopes: typeof json.scope === 'string' ? json.scope.split(' ').filter(Boolean) : oauth.scopes,
-    externalUserId: form.grant_type === 'authorization_code' ? await profileUserId(apiUrl, json.access_token) : null,
-  };
+  const json = await postTokenForm(oauth, form.grant_type === 'refresh_token' ? { ...form, scope: 'offline' } : form);
+  const tokens = standardTokenSet(json, oauth, form, now);
+  return { ...tokens, externalUserId: form.grant_type === 'authorization_code' ? await profileUserId(apiUrl, json.access_token) : null };
 }
 
 /** WHOOP revokes with DELETE /v2/user/access under the user's own token; that also ends its webhooks for the user. */
