@@ -3,12 +3,11 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker } from '../../workflows/worker.js';
-import { newId } from '../../src/lib/ids.js';
 import { Client, Connection } from '@temporalio/client';
 import { waitForJob } from '../helpers/connect.js';
 import { postgresUrl } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
 
 /**
  * Determinism guard: histories of released workflow versions are kept as fixtures and replayed against the current
@@ -17,7 +16,6 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  */
 const root = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(root, 'test/fixtures/histories');
-const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
 
 function runReplayTool(args: string[]): string {
   return execFileSync(process.execPath, ['--import', 'tsx', 'workflows/replay.ts', ...args], { cwd: root, encoding: 'utf8', env: process.env });
@@ -34,22 +32,14 @@ describe('recorded workflow histories', () => {
 });
 
 describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Temporal', () => {
-  const env = { TEMPORAL_ADDRESS: temporalAddress ?? '', TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default', TEMPORAL_TASK_QUEUE: `vitasync-replay-${newId()}`, SYNC_BACKFILL_DAYS: '1' };
   let t: TestServer;
-  let worker: Awaited<ReturnType<typeof createWorker>>;
-  let running: Promise<void>;
+  let env: Record<string, string>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    t = await startTestServer('postgres', { env });
-    worker = await createWorker({ ...env, DATABASE_URL: t.server.config.databaseUrl!, LOG_LEVEL: 'silent' });
-    running = worker.worker.run();
+    ({ t, env, stop } = await startTemporalHarness({ SYNC_BACKFILL_DAYS: '1' }));
   }, 120_000);
-  afterAll(async () => {
-    worker?.worker.shutdown();
-    await running;
-    await worker?.close();
-    await t?.close();
-  });
+  afterAll(() => stop?.());
 
   it('replays, and its periodic sync lives as a Temporal Schedule that disconnect deletes', async () => {
     const user = await t.api('POST', '/v1/users', { body: { externalId: 'replayed' } });

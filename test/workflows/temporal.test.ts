@@ -1,37 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker } from '../../workflows/worker.js';
-import { newId } from '../../src/lib/ids.js';
 import { waitForJob } from '../helpers/connect.js';
 import { postgresUrl } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
 
-const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
 /** Workflows on a real Temporal server take longer than the in-process runner: up to a minute. */
 const TEMPORAL_POLLING = { attempts: 600 };
 
 // The worker and the API server share one PostgreSQL database, as two processes of one install would.
 describe.skipIf(!temporalAddress || !postgresUrl)('syncs on a real Temporal server through a real worker', () => {
-  const env = {
-    TEMPORAL_ADDRESS: temporalAddress ?? '',
-    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    TEMPORAL_TASK_QUEUE: `vitasync-test-${newId()}`,
-    SYNC_BACKFILL_DAYS: '2',
-  };
   let t: TestServer;
-  let worker: Awaited<ReturnType<typeof createWorker>>;
-  let running: Promise<void>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    t = await startTestServer('postgres', { env });
-    worker = await createWorker({ ...env, DATABASE_URL: t.server.config.databaseUrl!, LOG_LEVEL: 'silent' });
-    running = worker.worker.run();
+    ({ t, stop } = await startTemporalHarness({ SYNC_BACKFILL_DAYS: '2' }));
   }, 120_000);
-  afterAll(async () => {
-    worker?.worker.shutdown();
-    await running;
-    await worker?.close();
-    await t?.close();
-  });
+  afterAll(() => stop?.());
 
   it('runs the backfill and a manual sync as workflows, with job status read from Temporal', async () => {
     const user = await t.api('POST', '/v1/users', { body: { externalId: 'temporal' } });
