@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { log } from '../lib/logger.js';
 
 export type Db = PrismaClient;
 
@@ -41,6 +42,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that dies (a database restart, a terminated backend) must not take the process down;
+  // the pool replaces it on the next query.
+  pool.on('error', (error) => log.warn('idle database connection failed', { error: error.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
