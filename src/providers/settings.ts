@@ -21,3 +21,8 @@ export function providerSettings(config: Config, id: string, defaults: { apiUrl:
     authUrl: (env[`${prefix}_AUTH_URL`] || defaults.authUrl).replace(/\/$/, ''),
   };
 }
+
+/** An OAuth provider is configured in this install when both its client id and secret are set. */
+export function hasClientCredentials(settings: ProviderSettings): boolean {
+  return !!(settings.clientId && settings.clientSecret);
+}

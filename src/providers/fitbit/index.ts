@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { ProviderError } from '../provider-error.js';
 import type { Provider, ProviderCall, ProviderPage, SyncWindow } from '../provider.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import {
   daySummarySamples,
   heartRateSamples,
@@ -132,7 +132,7 @@ export const fitbitProvider: Provider = {
     'heart_rate', 'resting_heart_rate', 'steps', 'distance', 'floors_climbed', 'elevation_gain', 'active_energy', 'basal_energy',
     'active_minutes', 'sedentary_minutes', 'weight', 'bmi', 'body_fat', 'sleep', 'workout',
   ],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {

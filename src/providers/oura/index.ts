@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { ProviderError } from '../provider-error.js';
 import type { Provider, ProviderCall, ProviderPage, SyncWindow } from '../provider.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import { dailyActivitySamples, heartRateSamples, sleepEvents, workoutEvents, type OuraDailyActivity, type OuraHeartRate, type OuraSleep, type OuraWorkout } from './mapping.js';
 
 // Oura's documented hosts: cloud.ouraring.com for consent, api.ouraring.com for tokens and data.
@@ -36,7 +36,7 @@ export const ouraProvider: Provider = {
   description: 'Oura Ring: heart rate, daily activity, sleep with stages and HRV, workouts (API v2).',
   authKind: 'oauth2',
   dataTypes: ['heart_rate', 'steps', 'active_energy', 'distance', 'hrv_rmssd', 'sleep', 'workout'],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {

@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import { fetchProviderJson } from '../../connections/provider-http.js';
 import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import {
   dailyActivitySamples,
   parseActivities,
@@ -128,7 +128,7 @@ export const polarProvider: Provider = {
     'workout', 'sleep', 'steps', 'active_energy', 'distance', 'active_minutes', 'sleep_duration', 'light_sleep_duration',
     'deep_sleep_duration', 'rem_sleep_duration', 'awake_duration', 'sleep_score', 'hrv_rmssd', 'respiratory_rate', 'resting_heart_rate',
   ],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {

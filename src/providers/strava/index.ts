@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provider.js';
 import { postTokenForm } from '../oauth.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import { activityData, parseActivityPage } from './mapping.js';
 import { parseStravaPush, stravaPushChallenge } from './push.js';
 
@@ -59,7 +59,7 @@ export const stravaProvider: Provider = {
   description: 'Strava: workouts (runs, rides, swims…) with distance, time, elevation, heart rate and energy (API v3, webhooks).',
   authKind: 'oauth2',
   dataTypes: ['workout', 'distance', 'cycling_distance', 'swimming_distance', 'wheelchair_distance', 'active_energy', 'elevation_gain'],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {

@@ -3,7 +3,7 @@ import { fetchProviderJson } from '../../connections/provider-http.js';
 import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { postTokenForm, standardTokenSet } from '../oauth.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import { cycleData, parseRecords, recoverySamples, sleepData, workoutEvents, type WhoopCycle, type WhoopRecovery, type WhoopSleep, type WhoopStream, type WhoopWorkout } from './mapping.js';
 import { parseWhoopPush } from './push.js';
 
@@ -97,7 +97,7 @@ export const whoopProvider: Provider = {
     'recovery_score', 'resting_heart_rate', 'hrv_rmssd', 'spo2', 'skin_temperature', 'respiratory_rate',
     'sleep_duration', 'time_in_bed', 'sleep_score', 'sleep_efficiency', 'strain', 'sleep', 'workout', 'activity',
   ],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {

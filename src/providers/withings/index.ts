@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderCall, ProviderPage, TokenSet } from '../provider.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import {
   activitySamples, checkedRows, isActivity, isMeasureGroup, isSleepSummary, measureSamples, MEASURE_TYPE_IDS, sleepEvents,
   type WithingsActivity, type WithingsMeasureGroup, type WithingsSleepSummary,
@@ -125,7 +125,7 @@ export const withingsProvider: Provider = {
     'steps', 'distance', 'floors_climbed', 'active_energy', 'basal_energy', 'moderate_intensity_minutes', 'vigorous_intensity_minutes',
     'respiratory_rate', 'sleep_score', 'sleep',
   ],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     return {
