@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { ProviderError } from '../provider-error.js';
 import type { Provider, ProviderCall, ProviderPage, SyncWindow } from '../provider.js';
-import { providerSettings } from '../settings.js';
+import { hasClientCredentials, providerSettings } from '../settings.js';
 import { exerciseEvents, glucoseSamples, systemTimeOf, type DexcomEgv, type DexcomEvent, type DexcomRecord } from './mapping.js';
 
 // Dexcom serves consent, tokens and data from one host per region (api.dexcom.eu and api.dexcom.jp outside the
@@ -51,7 +51,7 @@ export const dexcomProvider: Provider = {
   description: 'Dexcom CGM (G6, G7, ONE): estimated glucose values every five minutes and exercise entries (API v3).',
   authKind: 'oauth2',
   dataTypes: ['blood_glucose', 'workout'],
-  isConfigured: (config) => !!(settings(config).clientId && settings(config).clientSecret),
+  isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
     // No revocation endpoint is documented: users withdraw access in their Dexcom account.
@@ -69,13 +69,14 @@ export const dexcomProvider: Provider = {
   async fetchPage(call, stream, window, page, config): Promise<ProviderPage> {
     if (stream !== 'egvs' && stream !== 'events') throw new Error(`Dexcom has no stream ${stream}`);
     const slice = sliceOf(window, page);
-    // Two syncs within one second leave nothing to ask for at Dexcom's resolution of whole seconds.
-    if (dexcomDate(slice.from) >= dexcomDate(slice.to)) return { samples: [], events: [], nextPage: slice.next };
+    // Dexcom counts in whole seconds: a slice within one second still asks for that whole second (so a sync soon
+    // after the last one is not skipped); the overlap only brings duplicates. Longer slices stay within 30 days.
+    const to = dexcomDate(slice.from) >= dexcomDate(slice.to) ? new Date((Math.floor(slice.from.getTime() / 1000) + 1) * 1000) : slice.to;
     if (stream === 'egvs') {
-      const records = await fetchRecords<DexcomEgv>(call, config, 'egvs', slice.from, slice.to);
+      const records = await fetchRecords<DexcomEgv>(call, config, 'egvs', slice.from, to);
       return { samples: glucoseSamples(records), events: [], nextPage: slice.next };
     }
-    const records = await fetchRecords<DexcomEvent>(call, config, 'events', slice.from, slice.to);
+    const records = await fetchRecords<DexcomEvent>(call, config, 'events', slice.from, to);
     return { samples: [], events: exerciseEvents(records), nextPage: slice.next };
   },
 };
