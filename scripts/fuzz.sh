@@ -44,6 +44,7 @@ DATA_DIR="$(mktemp -d)"
 REPORT_DIR="${FUZZ_REPORT_DIR:-$(mktemp -d)}"
 mkdir -p "$REPORT_DIR"
 SERVER_LOG="$REPORT_DIR/server.log"
+FUZZ_LOG="$REPORT_DIR/schemathesis.log"
 ADMIN_KEY="vs_live_$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 SERVER_PID=""
 
@@ -110,9 +111,17 @@ set +e
   --request-timeout 30 \
   --no-color \
   --report junit --report-dir "$REPORT_DIR" \
-  "$@"
+  "$@" >"$FUZZ_LOG" 2>&1
 STATUS=$?
 set -e
+# Its console output closes like pytest's ("== 2 warnings in 71s ==", no test counted), which CI would read as a
+# run of no test: it goes to a file, and is printed only when the run failed.
+if [[ $STATUS -ne 0 ]]; then
+  log "schemathesis failed; its output:"
+  cat "$FUZZ_LOG" >&2
+else
+  sed -n '/^Test cases:/,/^$/p' "$FUZZ_LOG" | sed 's/^/[fuzz] /' >&2
+fi
 
 # Server-side errors (500s carry only a request id; the log has the stack).
 if grep -q '"level":"error"' "$SERVER_LOG"; then
