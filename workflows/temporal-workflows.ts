@@ -7,8 +7,11 @@ import type { Activities } from './activities.js';
 import { runSync, type SyncInput } from './sync.js';
 
 // Named retry profile: provider and database hiccups are retried with backoff, as on the local runner.
+// A worker that dies mid-activity stops heartbeating (workflows/heartbeats.ts): the attempt is retried on another
+// worker after the heartbeat timeout instead of waiting out start-to-close.
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 

@@ -13,6 +13,7 @@ import { log } from '../src/lib/logger.js';
 import { systemClock } from '../src/lib/time.js';
 import { createActivities } from './activities.js';
 import { bundleWorkflows } from './bundle.js';
+import { withHeartbeats } from './heartbeats.js';
 
 /** A worker ready to run, and `close` for what it opened (call after its run ends). */
 export async function createWorker(env: Record<string, string | undefined> = process.env): Promise<{ worker: Worker; close(): Promise<void> }> {
@@ -30,7 +31,7 @@ export async function createWorker(env: Record<string, string | undefined> = pro
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: await bundleWorkflows(),
-    activities,
+    activities: withHeartbeats(activities),
   });
   log.info('temporal worker ready', { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
   return {

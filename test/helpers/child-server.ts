@@ -9,7 +9,16 @@ export interface ChildServer {
 
 /** Starts `src/main.ts` as `npm start` does, in a child process, resolving once it listens. */
 export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return startChild('src/main.ts', 'vitasync listening', env);
+}
+
+/** Starts `workflows/worker.ts` as `npm run worker` does, resolving once it polls its task queue. */
+export function startChildWorker(env: Record<string, string>): Promise<ChildServer> {
+  return startChild('workflows/worker.ts', 'temporal worker ready', env);
+}
+
+function startChild(script: string, readyLine: string, env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     // The embedded default unless a test says otherwise: CI's service URLs must not leak into the child.
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', TEMPORAL_ADDRESS: '', LOG_LEVEL: 'info', ...env },
@@ -19,9 +28,9 @@ export function startChildServer(env: Record<string, string>): Promise<ChildServ
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), 45_000);
     const check = setInterval(() => {
-      if (output.includes('vitasync listening')) {
+      if (output.includes(readyLine)) {
         clearTimeout(timer);
         clearInterval(check);
         // The key banner is written right after the listening log line.
@@ -31,7 +40,7 @@ export function startChildServer(env: Record<string, string>): Promise<ChildServ
     child.on('exit', (code) => {
       clearTimeout(timer);
       clearInterval(check);
-      reject(new Error(`server exited with ${code}:\n${output}`));
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
     });
   });
 }
@@ -40,7 +49,8 @@ export function startChildServer(env: Record<string, string>): Promise<ChildServ
 export function stopChildServer(server: ChildServer, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
     server.child.removeAllListeners('exit');
-    if (server.child.exitCode !== null) return resolve();
+    // A child that already ended (by exit or by a signal) emits no more 'exit'.
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
     server.child.on('exit', () => resolve());
     server.child.kill(signal);
   });

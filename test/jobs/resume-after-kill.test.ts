@@ -2,27 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { demoProvider } from '../../src/providers/demo/index.js';
-import type { ProviderCall } from '../../src/providers/provider.js';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
 import { openDatabase } from '../../src/db/client.js';
 import { startChildServer, stopChildServer } from '../helpers/child-server.js';
-
-/** Everything the demo provider yields for a connection over a window: what a clean sync stores. */
-async function expectedFromDemo(connectionId: string, stream: string, from: Date, to: Date) {
-  const call = { connectionId } as ProviderCall;
-  const samples: string[] = [];
-  let events = 0;
-  let page: string | null = null;
-  do {
-    const result = await demoProvider.fetchPage(call, stream, { from, to }, page, loadConfig({}));
-    samples.push(...result.samples.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`));
-    events += result.events.length;
-    page = result.nextPage;
-  } while (page);
-  return { samples, events };
-}
+import { demoConnectionData } from '../helpers/demo-expected.js';
 
 describe('a backfill killed with SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-kill-'));
@@ -75,18 +58,8 @@ describe('a backfill killed with SIGKILL', () => {
     // The embedded database has one owner at a time: read it once the server is down.
     const database = await openDatabase({ databaseUrl: null, dataDir });
     try {
-      const connection = await database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId! } });
-      const state = connection.syncState as Record<string, { from: string; until: string }>;
-      const expectedSamples: string[] = [];
-      let expectedEvents = 0;
-      for (const stream of demoProvider.streams) {
-        const expected = await expectedFromDemo(connectionId!, stream, new Date(state[stream]!.from), new Date(state[stream]!.until));
-        expectedSamples.push(...expected.samples);
-        expectedEvents += expected.events;
-      }
-      const stored = await database.prisma.healthSample.findMany({ where: { connectionId: connectionId! }, select: { metricType: true, recordedAt: true } });
-      expect(stored.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`).sort()).toEqual(expectedSamples.sort());
-      expect(await database.prisma.healthEvent.count({ where: { connectionId: connectionId! } })).toBe(expectedEvents);
+      const data = await demoConnectionData(database.prisma, connectionId!);
+      expect(data.stored).toEqual(data.expected);
       const history = await database.prisma.syncEvent.findMany({ where: { connectionId: connectionId! }, orderBy: { id: 'asc' } });
       expect(history.map((event) => event.type)).toEqual(['sync.started', 'sync.started', 'sync.completed']);
     } finally {
