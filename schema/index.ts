@@ -11,6 +11,7 @@ import './metric-types.js';
 import './workspaces.js';
 import './jobs.js';
 import './connections.js';
+import './sync-schedules.js';
 import './audit.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */

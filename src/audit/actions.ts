@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'health_data.deleted',
   'connection.created',
   'connection.disconnected',
+  'connection.sync_schedule_changed',
   'workspace.source_priority_changed',
   'workspace.redirect_uris_changed',
 ] as const;

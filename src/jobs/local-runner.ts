@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
-import type { JobRunner, JobState, JobStatus } from './port.js';
+import type { JobRunner, JobState, JobStatus, ScheduleChange, ScheduleState } from './port.js';
 
 /** What an orchestration gets from its engine besides its input (Temporal gives the same through its APIs). */
 export interface JobTools {
@@ -136,6 +136,12 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     timer = setTimeout(tick, 0);
   }
 
+  async function describeSchedule(id: string): Promise<ScheduleState | null> {
+    const row = await db.schedule.findUnique({ where: { id } });
+    if (!row) return null;
+    return { id: row.id, workspaceId: row.workspaceId, everySeconds: row.intervalSeconds, paused: row.paused, nextRunAt: row.paused ? null : row.nextRunAt };
+  }
+
   const runner = {
     kick,
     async start(workflow: string, input: unknown, start: { id: string; workspaceId: string; maxAttempts?: number }) {
@@ -170,6 +176,19 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         create: { id: schedule.id, workspaceId: schedule.workspaceId, workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, nextRunAt },
         update: { workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, paused: false },
       });
+    },
+    describeSchedule,
+    async updateSchedule(id: string, change: ScheduleChange) {
+      const current = await db.schedule.findUnique({ where: { id } });
+      if (!current) return null;
+      const everySeconds = change.everySeconds ?? current.intervalSeconds;
+      // A shorter interval takes effect now (the next run comes no later than one new interval from now); a
+      // resumed schedule does not replay the runs it missed while paused.
+      const soonest = new Date(Date.now() + everySeconds * 1000);
+      const resumed = current.paused && change.paused === false;
+      const nextRunAt = resumed || current.nextRunAt > soonest ? soonest : current.nextRunAt;
+      await db.schedule.update({ where: { id }, data: { intervalSeconds: everySeconds, paused: change.paused ?? current.paused, nextRunAt } });
+      return describeSchedule(id);
     },
     async unschedule(id: string) {
       await db.schedule.deleteMany({ where: { id } });

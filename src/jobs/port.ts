@@ -34,10 +34,28 @@ export interface ScheduleOptions {
   firstRunAt?: Date;
 }
 
+/** A periodic job as its engine holds it (local: the Schedule table; Temporal: a Temporal Schedule). */
+export interface ScheduleState {
+  id: string;
+  workspaceId: string;
+  everySeconds: number;
+  paused: boolean;
+  /** When it fires next; null while paused. */
+  nextRunAt: Date | null;
+}
+
+export interface ScheduleChange {
+  everySeconds?: number;
+  paused?: boolean;
+}
+
 export interface JobRunner {
   start(workflow: string, input: unknown, options: StartOptions): Promise<{ id: string; started: boolean }>;
   status(id: string): Promise<JobState | null>;
   schedule(workflow: string, input: unknown, options: ScheduleOptions): Promise<void>;
+  describeSchedule(id: string): Promise<ScheduleState | null>;
+  /** Changes the interval and/or pauses or resumes; null when there is no such schedule. */
+  updateSchedule(id: string, change: ScheduleChange): Promise<ScheduleState | null>;
   unschedule(id: string): Promise<void>;
   close(): Promise<void>;
 }

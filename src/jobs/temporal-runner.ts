@@ -1,5 +1,5 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { JobRunner, JobState, JobStatus } from './port.js';
+import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
 
 export interface TemporalSettings {
   address: string;
@@ -51,6 +51,24 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     };
   }
 
+  async function describeSchedule(id: string): Promise<ScheduleState | null> {
+    let description;
+    try {
+      description = await client.schedule.getHandle(id).describe();
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return null;
+      throw error;
+    }
+    const paused = description.state.paused;
+    return {
+      id,
+      workspaceId: String((description.memo as Record<string, unknown> | undefined)?.workspaceId ?? ''),
+      everySeconds: Math.round((description.spec.intervals?.[0]?.every ?? 0) / 1000),
+      paused,
+      nextRunAt: paused ? null : (description.info.nextActionTimes[0] ?? null),
+    };
+  }
+
   return {
     async start(workflow, input, options) {
       try {
@@ -71,6 +89,22 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
         if (!(error instanceof ScheduleAlreadyRunning)) throw error;
         await client.schedule.getHandle(options.id).update((previous) => ({ ...previous, spec, action }));
       }
+    },
+    describeSchedule,
+    async updateSchedule(id, change) {
+      const handle = client.schedule.getHandle(id);
+      try {
+        if (change.everySeconds !== undefined) {
+          const spec = { intervals: [{ every: `${change.everySeconds} seconds` }] };
+          await handle.update((previous) => ({ ...previous, spec }));
+        }
+        if (change.paused === true) await handle.pause('paused through the API');
+        if (change.paused === false) await handle.unpause('resumed through the API');
+      } catch (error) {
+        if (error instanceof ScheduleNotFoundError) return null;
+        throw error;
+      }
+      return describeSchedule(id);
     },
     async unschedule(id) {
       try {

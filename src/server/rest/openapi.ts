@@ -71,7 +71,7 @@ function errorStatuses(route: RestRoute): number[] {
   const statuses = [400];
   if (route.scope !== 'none') statuses.push(401, 403);
   if (route.path.includes(':')) statuses.push(404);
-  if (['Mutation.deleteApiKey', 'Mutation.syncConnection'].includes(route.field ?? '')) statuses.push(409);
+  if (['Mutation.deleteApiKey', 'Mutation.syncConnection', 'Mutation.updateSyncSchedule'].includes(route.field ?? '')) statuses.push(409);
   if (['POST', 'PUT', 'PATCH'].includes(route.method)) statuses.push(413, 415);
   statuses.push(422, 429, 500);
   return statuses;

@@ -39,6 +39,11 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/users/:userId/connections', field: 'Query.connections', scope: 'read', status: 200, tag: 'OAuth and connections', summary: 'List a user’s provider connections' },
   { method: 'DELETE', path: '/users/:userId/connections/:connectionId', field: 'Mutation.disconnectConnection', scope: 'write', status: 204, tag: 'OAuth and connections', summary: 'Disconnect a provider' },
   { method: 'POST', path: '/users/:userId/connections/:connectionId/sync', field: 'Mutation.syncConnection', scope: 'write', status: 202, tag: 'OAuth and connections', summary: 'Trigger a manual sync' },
+  { method: 'GET', path: '/users/:userId/connections/:connectionId/schedule', field: 'Query.syncSchedule', scope: 'read', status: 200, tag: 'OAuth and connections', summary: 'A connection’s periodic sync schedule', beyondContract: true },
+  {
+    method: 'PATCH', path: '/users/:userId/connections/:connectionId/schedule', field: 'Mutation.updateSyncSchedule', scope: 'write', status: 200, tag: 'OAuth and connections', summary: 'Change, pause or resume a connection’s periodic sync', beyondContract: true,
+    example: { everyMinutes: 30, paused: false },
+  },
   {
     method: 'POST', path: '/users/:userId/connect-links', field: 'Mutation.createConnectLink', scope: 'write', status: 201, tag: 'OAuth and connections', summary: 'Create a short-lived connect link for the user’s browser', beyondContract: true,
     example: { providerId: 'demo', redirectUri: 'https://app.example.com/vitasync/done' },
