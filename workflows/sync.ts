@@ -29,27 +29,41 @@ export interface PageOutcome {
 export interface SyncActivities {
   /** Records sync.started; answers the streams to walk (none when the connection is not active). */
   beginSync(input: SyncInput & { jobId: string }): Promise<{ streams: string[] }>;
-  /** Fetches, ingests and checkpoints one page of one stream. Idempotent: a repeat re-ingests duplicates only. */
-  syncPage(input: { connectionId: string; stream: string; jobId: string }): Promise<PageOutcome>;
+  /**
+   * Fetches, ingests and checkpoints one page of one stream. Idempotent: a repeat re-ingests duplicates only.
+   * Given the stream's counts before this page, it also publishes the progress after it (one activity per page
+   * instead of two).
+   */
+  syncPage(input: { connectionId: string; stream: string; jobId: string; countsBefore?: StreamCounts }): Promise<PageOutcome>;
   /** Records sync.completed or sync.failed and the connection's last sync. */
   finishSync(input: { connectionId: string; jobId: string; counts: Record<string, StreamCounts>; error: string | null }): Promise<void>;
-  /** Publishes progress to the syncProgress subscription. */
+  /** Publishes progress to the syncProgress subscription (histories before PROGRESS_IN_SYNC_PAGE). */
   reportProgress(input: { connectionId: string; jobId: string; stream: string; counts: StreamCounts }): Promise<void>;
 }
 
-export async function runSync(
-  input: SyncInput,
-  activities: SyncActivities,
-  engine: { jobId: string; sleep(ms: number): Promise<void> },
-): Promise<Record<string, StreamCounts>> {
+/**
+ * Versions of this orchestration (Temporal's patched()): a workflow recorded before a change replays the old
+ * path. PROGRESS_IN_SYNC_PAGE: progress is published by syncPage, not by a reportProgress activity of its own.
+ */
+export const PROGRESS_IN_SYNC_PAGE = 'progress-in-sync-page';
+
+export interface SyncEngine {
+  jobId: string;
+  sleep(ms: number): Promise<void>;
+  /** Temporal's patched(); engines without histories to replay (the local runner) leave it out: always the newest. */
+  patched?(patchId: string): boolean;
+}
+
+export async function runSync(input: SyncInput, activities: SyncActivities, engine: SyncEngine): Promise<Record<string, StreamCounts>> {
   const { jobId } = engine;
+  const progressInPage = engine.patched?.(PROGRESS_IN_SYNC_PAGE) ?? true;
   const { streams } = await activities.beginSync({ ...input, jobId });
   const counts: Record<string, StreamCounts> = {};
   try {
     for (const stream of streams) {
       const stats: StreamCounts = (counts[stream] = { pages: 0, samples: 0, events: 0 });
       for (;;) {
-        const page = await activities.syncPage({ connectionId: input.connectionId, stream, jobId });
+        const page = await activities.syncPage({ connectionId: input.connectionId, stream, jobId, ...(progressInPage ? { countsBefore: { ...stats } } : {}) });
         if (page.retryAfterSeconds !== null) {
           await engine.sleep(page.retryAfterSeconds * 1000);
           continue;
@@ -57,7 +71,7 @@ export async function runSync(
         stats.pages += 1;
         stats.samples += page.samples;
         stats.events += page.events;
-        await activities.reportProgress({ connectionId: input.connectionId, jobId, stream, counts: stats });
+        if (!progressInPage) await activities.reportProgress({ connectionId: input.connectionId, jobId, stream, counts: stats });
         if (page.done) break;
       }
     }

@@ -2,7 +2,7 @@
  * The Temporal workflows: thin wrappers that hand the shared orchestrations Temporal's activities and sleep.
  * Bundled for the worker's sandbox: imports only @temporalio/workflow, activity types and pure modules.
  */
-import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from './activities.js';
 import { runSync, type SyncInput } from './sync.js';
 
@@ -16,5 +16,5 @@ const activities = proxyActivities<Activities>({
 });
 
 export async function sync(input: SyncInput) {
-  return runSync(input, activities, { jobId: workflowInfo().workflowId, sleep: (ms) => sleep(ms) });
+  return runSync(input, activities, { jobId: workflowInfo().workflowId, sleep: (ms) => sleep(ms), patched: (patchId) => patched(patchId) });
 }

@@ -6,7 +6,7 @@ import { newId } from '../lib/ids.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { ProviderCall } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
-import type { PageOutcome, SyncActivities, SyncInput } from '../../workflows/sync.js';
+import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
 import { accessTokenFor } from './access-token.js';
 import { markConnectionError } from './connection-status.js';
 import { fetchProviderJson } from './provider-http.js';
@@ -31,6 +31,12 @@ async function loadConnection(platform: Platform, connectionId: string): Promise
 }
 
 /** The activities of the sync workflow, bound to the platform once (worker start-up or the local runner). */
+/** Progress to the syncProgress subscription, and to the job's row (GET /v1/jobs/:jobId; none on Temporal). */
+async function publishProgress(platform: Platform, connection: Connection, jobId: string, stream: string, counts: StreamCounts): Promise<void> {
+  platform.events.publish('sync.progress', connection.workspaceId, { connectionId: connection.id, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
+  await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
+}
+
 export function createSyncActivities(platform: Platform): SyncActivities {
   return {
     async beginSync(input: SyncInput & { jobId: string }) {
@@ -42,7 +48,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       return { streams: [...requireProvider(connection.providerId).streams] };
     },
 
-    async syncPage({ connectionId, stream }): Promise<PageOutcome> {
+    async syncPage({ connectionId, stream, jobId, countsBefore }): Promise<PageOutcome> {
       // Let requests waiting for the (embedded, single-connection) database go first between pages.
       await new Promise((resolve) => setImmediate(resolve));
       const connection = await loadConnection(platform, connectionId);
@@ -92,12 +98,17 @@ export function createSyncActivities(platform: Platform): SyncActivities {
         where: { id: connection.id },
         data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue },
       });
-      return {
+      const outcome = {
         done: !page.nextPage,
         samples: samples?.inserted ?? 0,
         events: (events?.inserted ?? 0) + (events?.updated ?? 0),
         retryAfterSeconds: null,
       };
+      if (countsBefore) {
+        const counts = { pages: countsBefore.pages + 1, samples: countsBefore.samples + outcome.samples, events: countsBefore.events + outcome.events };
+        await publishProgress(platform, connection, jobId, stream, counts);
+      }
+      return outcome;
     },
 
     async finishSync({ connectionId, jobId, counts, error }) {
@@ -114,10 +125,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
 
     async reportProgress({ connectionId, jobId, stream, counts }) {
       const connection = await loadConnection(platform, connectionId);
-      if (!connection) return;
-      platform.events.publish('sync.progress', connection.workspaceId, { connectionId, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
-      // The job's row shows it too (GET /v1/jobs/:jobId); on Temporal there is no row and nothing changes.
-      await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
+      if (connection) await publishProgress(platform, connection, jobId, stream, counts);
     },
   };
 }

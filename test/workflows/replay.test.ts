@@ -12,8 +12,10 @@ import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
 /**
  * Determinism guard: histories of released workflow versions are kept as fixtures and replayed against the current
  * bundle, so a change that would break running workflows fails CI (use patched() for such changes).
- * RECORD_HISTORIES=1 with a Temporal server also writes the fresh history over test/fixtures/histories/sync-v1.json.
+ * RECORD_HISTORIES=1 with a Temporal server also writes the fresh history as the current version's fixture:
+ * sync-v1.json is the sync before PROGRESS_IN_SYNC_PAGE, sync-v2.json after it.
  */
+const CURRENT_VERSION_FIXTURE = 'sync-v2.json';
 const root = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(root, 'test/fixtures/histories');
 
@@ -48,7 +50,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Tem
     const jobId = `sync:${connectionId}:backfill`;
     expect((await waitForJob(t, jobId)).status).toBe('completed');
 
-    const file = process.env.RECORD_HISTORIES === '1' ? join(FIXTURES, 'sync-v1.json') : join(mkdtempSync(join(tmpdir(), 'history-')), 'sync.json');
+    const file = process.env.RECORD_HISTORIES === '1' ? join(FIXTURES, CURRENT_VERSION_FIXTURE) : join(mkdtempSync(join(tmpdir(), 'history-')), 'sync.json');
     runReplayTool(['--record', jobId, file]);
     expect(runReplayTool([file])).toMatch(/^replayed /m);
 
