@@ -1,6 +1,9 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
 
+/** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED: not yet picked up by a worker. */
+const PENDING_ACTIVITY_SCHEDULED = 1;
+
 export interface TemporalSettings {
   address: string;
   namespace: string;
@@ -26,9 +29,12 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     }
     const raw = await description.raw;
     const pending = raw.pendingActivities?.[0];
-    const attempt = pending?.attempt ?? 1;
+    // In the local runner's terms: "retrying" is the backoff wait after a failed attempt (a pending activity
+    // scheduled again), and `attempt` counts the attempts made so far, the one running included.
+    const waitingToRetry = (pending?.attempt ?? 1) > 1 && pending?.state === PENDING_ACTIVITY_SCHEDULED;
+    const attempt = Math.max(1, (pending?.attempt ?? 1) - (waitingToRetry ? 1 : 0));
     const lastError = pending?.lastFailure?.message ?? null;
-    let state: JobStatus = description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'RUNNING' ? (attempt > 1 ? 'retrying' : 'running') : 'failed';
+    let state: JobStatus = description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'RUNNING' ? (waitingToRetry ? 'retrying' : 'running') : 'failed';
     let result: unknown = null;
     let failure: string | null = lastError;
     if (state === 'completed') result = await handle.result();

@@ -8,6 +8,8 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
 export interface FakeOura extends FakeServer {
   /** Answer the next N data requests with 429 and this Retry-After. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /** Answer the next N data requests with 503 (an outage on Oura's side). */
+  failNext(count: number): void;
   /** Make every token invalid (the user revoked access in the Oura app). */
   revokeAll(): void;
   revoked: string[];
@@ -43,6 +45,7 @@ export async function startFakeOura(): Promise<FakeOura> {
   const tokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
   let limited = 0;
+  let failing = 0;
   let retryAfter = 1;
   let issuedCount = 0;
   const revoked: string[] = [];
@@ -80,6 +83,10 @@ export async function startFakeOura(): Promise<FakeOura> {
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
     if (!expiry || expiry < Date.now()) return json(response, 401, { detail: 'Unauthorized' });
+    if (failing > 0) {
+      failing -= 1;
+      return json(response, 503, { detail: 'Service Unavailable' });
+    }
     if (limited > 0) {
       limited -= 1;
       return json(response, 429, { detail: 'Too Many Requests' }, { 'retry-after': String(retryAfter) });
@@ -113,6 +120,9 @@ export async function startFakeOura(): Promise<FakeOura> {
     rateLimitNext(count: number, seconds: number) {
       limited = count;
       retryAfter = seconds;
+    },
+    failNext(count: number) {
+      failing = count;
     },
     revokeAll() {
       tokens.clear();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWorker } from '../../workflows/worker.js';
 import { newId } from '../../src/lib/ids.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -13,6 +14,8 @@ export async function startTemporalHarness(extraEnv: Record<string, string> = {}
     TEMPORAL_ADDRESS: temporalAddress ?? '',
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
     TEMPORAL_TASK_QUEUE: `vitasync-test-${newId()}`,
+    // The worker decrypts the provider tokens the API server stored: one key for both, as in production.
+    VITASYNC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...extraEnv,
   };
   const t = await startTestServer('postgres', { env });
