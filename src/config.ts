@@ -24,12 +24,41 @@ export interface Config {
   sync: { backfillDays: number; intervalMinutes: number };
   jobs: { leaseSeconds: number; concurrency: number };
   /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
-  temporal: { address: string | null; namespace: string; taskQueue: string };
+  temporal: TemporalConfig;
   /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
   env: Env;
 }
 
 export type Env = Record<string, string | undefined>;
+
+export interface TemporalConfig {
+  address: string | null;
+  namespace: string;
+  taskQueue: string;
+  /** TLS to the Temporal frontend (a cluster behind TLS, Temporal Cloud); null for plain gRPC (the dev server). */
+  tls: { certPath: string | null; keyPath: string | null; caPath: string | null; serverName: string | null } | null;
+  /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
+  apiKey: string | null;
+}
+
+function temporalConfig(env: Env): TemporalConfig {
+  const certPath = optional(env, 'TEMPORAL_TLS_CERT');
+  const keyPath = optional(env, 'TEMPORAL_TLS_KEY');
+  if (Boolean(certPath) !== Boolean(keyPath)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS client certificate and key files) go together');
+  const caPath = optional(env, 'TEMPORAL_TLS_CA');
+  const serverName = optional(env, 'TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = optional(env, 'TEMPORAL_API_KEY');
+  const tlsFlag = optional(env, 'TEMPORAL_TLS');
+  if (tlsFlag !== null && tlsFlag !== 'true' && tlsFlag !== 'false') throw new Error(`TEMPORAL_TLS must be true or false, got "${tlsFlag}"`);
+  const tls = tlsFlag === 'true' || certPath || caPath || serverName || (apiKey && tlsFlag !== 'false');
+  return {
+    address: optional(env, 'TEMPORAL_ADDRESS'),
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'vitasync',
+    tls: tls ? { certPath, keyPath, caPath, serverName } : null,
+    apiKey,
+  };
+}
 
 function integer(env: Env, name: string, fallback: number, min: number): number {
   const raw = env[name];
@@ -79,11 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
       intervalMinutes: integer(env, 'SYNC_INTERVAL_MINUTES', 60, 1),
     },
     jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
-    temporal: {
-      address: optional(env, 'TEMPORAL_ADDRESS'),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
-      taskQueue: env.TEMPORAL_TASK_QUEUE || 'vitasync',
-    },
+    temporal: temporalConfig(env),
     env,
   };
 }

@@ -8,6 +8,7 @@ import { loadTokenKeys } from '../src/connections/token-keys.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { createEventBus } from '../src/events/bus.js';
+import { temporalConnectionOptions } from '../src/jobs/temporal-connection.js';
 import { createTemporalRunner } from '../src/jobs/temporal-runner.js';
 import { log } from '../src/lib/logger.js';
 import { systemClock } from '../src/lib/time.js';
@@ -25,7 +26,7 @@ export async function createWorker(env: Record<string, string | undefined> = pro
   const events = createEventBus(config.redisUrl);
   const jobs = await createTemporalRunner({ ...config.temporal, address });
   const activities = createActivities({ db: database.prisma, sql: database, clock: systemClock, events: events.bus, jobs, config, tokenKeys: loadTokenKeys(config) });
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions({ ...config.temporal, address }));
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

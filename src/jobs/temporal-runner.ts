@@ -1,21 +1,19 @@
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TemporalConfig } from '../config.js';
+import { temporalConnectionOptions } from './temporal-connection.js';
 import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
 
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED: not yet picked up by a worker. */
 const PENDING_ACTIVITY_SCHEDULED = 1;
 
-export interface TemporalSettings {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-}
+export type TemporalSettings = TemporalConfig & { address: string };
 
 /**
  * The job port on Temporal: jobs are workflow executions (id = job id, so a double start is a no-op), periodic
  * work is a Temporal Schedule, and status comes from Temporal's own state, in the local runner's shape.
  */
 export async function createTemporalRunner(settings: TemporalSettings): Promise<JobRunner> {
-  const connection = await Connection.connect({ address: settings.address });
+  const connection = await Connection.connect(temporalConnectionOptions(settings));
   const client = new Client({ connection, namespace: settings.namespace });
 
   async function status(id: string): Promise<JobState | null> {
