@@ -1,5 +1,5 @@
 import { filter, pipe } from 'graphql-yoga';
-import { disconnectConnection, listConnections, requestSync } from '../src/connections/connections.js';
+import { disconnectConnection, getWorkspaceConnection, listConnections, requestSync } from '../src/connections/connections.js';
 import type { ConnectionChange, SyncProgress } from '../src/connections/live-updates.js';
 import { createConnectLink, LINK_TTL_SECONDS } from '../src/connections/oauth-flow.js';
 import { getJob } from '../src/jobs/jobs.js';
@@ -116,11 +116,15 @@ builder.subscriptionFields((t) => ({
     description: 'Progress of running syncs in the workspace (optionally of one connection), one message per page.',
     authScopes: { read: true },
     args: { connectionId: t.arg.id() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.events.subscribe('sync.progress', serviceContext(ctx).workspaceId),
+    subscribe: async (_root, args, ctx) => {
+      const service = serviceContext(ctx);
+      // A foreign or unknown connection is NOT_FOUND, as every read of it is, not a feed that stays empty.
+      if (args.connectionId) await getWorkspaceConnection(service, String(args.connectionId));
+      return pipe(
+        ctx.events.subscribe('sync.progress', service.workspaceId),
         filter((progress) => !args.connectionId || progress.connectionId === String(args.connectionId)),
-      ),
+      );
+    },
     resolve: (progress) => progress,
   }),
   connectionChanged: t.field({

@@ -1,7 +1,7 @@
-import { filter, pipe } from 'graphql-yoga';
 import { getEvent, listEvents } from '../src/events/events.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
+import { userFeed } from './user-feed.js';
 import { pageArgs, pageType } from './pagination.js';
 
 export const HealthEventType = builder.prismaObject('HealthEvent', {
@@ -62,11 +62,7 @@ builder.subscriptionFields((t) => ({
     description: 'New or changed events of the workspace (optionally of one user).',
     authScopes: { read: true },
     args: { userId: t.arg.id() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.events.subscribe('health.events', serviceContext(ctx).workspaceId),
-        filter((event) => !args.userId || event.userId === String(args.userId)),
-      ),
+    subscribe: (_root, args, ctx) => userFeed(ctx, 'health.events', args.userId),
     resolve: (event) => event,
   }),
 }));

@@ -5,9 +5,9 @@ import { healthSummary, type MetricSummary } from '../src/health/summary.js';
 import { listSamples } from '../src/health/samples.js';
 import { getMetricType } from '../src/health/metric-types.js';
 import type { SamplesIngested } from '../src/health/live-updates.js';
-import { filter, pipe } from 'graphql-yoga';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
+import { userFeed } from './user-feed.js';
 import { pageArgs, pageType } from './pagination.js';
 
 export const HealthSampleType = builder.prismaObject('HealthSample', {
@@ -177,11 +177,7 @@ builder.subscriptionFields((t) => ({
     description: 'Live health updates: one message per ingest that stored new samples (optionally of one user).',
     authScopes: { read: true },
     args: { userId: t.arg.id() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.events.subscribe('health.samples', serviceContext(ctx).workspaceId),
-        filter((batch) => !args.userId || batch.userId === String(args.userId)),
-      ),
+    subscribe: (_root, args, ctx) => userFeed(ctx, 'health.samples', args.userId),
     resolve: (batch) => batch,
   }),
 }));

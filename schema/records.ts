@@ -1,7 +1,7 @@
-import { filter, pipe } from 'graphql-yoga';
 import { listRecords } from '../src/records/records.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
+import { userFeed } from './user-feed.js';
 import { pageArgs, pageType } from './pagination.js';
 
 export const PersonalRecordType = builder.prismaObject('PersonalRecord', {
@@ -50,11 +50,7 @@ builder.subscriptionFields((t) => ({
     description: 'Personal records set in the workspace (optionally of one user).',
     authScopes: { read: true },
     args: { userId: t.arg.id() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.events.subscribe('health.records', serviceContext(ctx).workspaceId),
-        filter((record) => !args.userId || record.userId === String(args.userId)),
-      ),
+    subscribe: (_root, args, ctx) => userFeed(ctx, 'health.records', args.userId),
     resolve: (record) => record as never,
   }),
 }));

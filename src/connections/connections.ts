@@ -31,6 +31,13 @@ export async function getConnection(ctx: ServiceContext, userId: string, connect
   return connection;
 }
 
+/** A connection of the workspace by id alone (subscriptions name a connection without its user). */
+export async function getWorkspaceConnection(ctx: ServiceContext, connectionId: string): Promise<Connection> {
+  const connection = await ctx.db.connection.findFirst({ where: { id: connectionId, workspaceId: ctx.workspaceId } });
+  if (!connection) throw new NotFound(`connection ${connectionId} not found`);
+  return connection;
+}
+
 /**
  * Stores a new connection (tokens encrypted) and starts its backfill and periodic sync. A user has at most one
  * active connection per provider: a second one is a 409.

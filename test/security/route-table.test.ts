@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REST_BASE, REST_ROUTES, type RestRoute } from '../../src/server/rest/routes.js';
+import { seedForeignWorkspace } from '../helpers/foreign-workspace.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -18,17 +19,7 @@ describe('every guarded route', () => {
     t = await startTestServer();
     keys.read = await t.keyWithScope('read');
     keys.write = await t.keyWithScope('write');
-    const other = await t.newWorkspace();
-    const as = { key: other.adminKey };
-    const user = (await t.api('POST', '/v1/users', { ...as, body: { externalId: 'theirs' } })).body;
-    await t.api('POST', `/v1/users/${user.id}/health`, { ...as, body: { samples: [{ metricType: 'steps', value: 10, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
-    const events = await t.api('POST', `/v1/users/${user.id}/events`, { ...as, body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w' }] } });
-    expect(events.status).toBe(201);
-    const event = (await t.api('GET', `/v1/users/${user.id}/events`, as)).body.data[0];
-    const link = (await t.api('POST', `/v1/users/${user.id}/connect-links`, { ...as, body: { providerId: 'demo' } })).body;
-    const connectionId = (await (await fetch(link.url)).json()).connectionId;
-    const keyId = (await t.api('GET', '/v1/api-keys', as)).body.data[0].id;
-    foreign = { userId: user.id, eventId: event.id, connectionId, keyId, jobId: `sync:${connectionId}:backfill`, metricType: 'steps', providerId: 'demo' };
+    foreign = await seedForeignWorkspace(t);
   });
   afterAll(() => t?.close());
 

@@ -1,0 +1,21 @@
+import { expect } from 'vitest';
+import type { TestServer } from './server.js';
+
+/**
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job), for the
+ * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
+ * names the routes give their path parameters.
+ */
+export async function seedForeignWorkspace(t: TestServer): Promise<Record<string, string>> {
+  const other = await t.newWorkspace();
+  const as = { key: other.adminKey };
+  const user = (await t.api('POST', '/v1/users', { ...as, body: { externalId: 'theirs' } })).body;
+  await t.api('POST', `/v1/users/${user.id}/health`, { ...as, body: { samples: [{ metricType: 'steps', value: 10, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
+  const events = await t.api('POST', `/v1/users/${user.id}/events`, { ...as, body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w' }] } });
+  expect(events.status).toBe(201);
+  const event = (await t.api('GET', `/v1/users/${user.id}/events`, as)).body.data[0];
+  const link = (await t.api('POST', `/v1/users/${user.id}/connect-links`, { ...as, body: { providerId: 'demo' } })).body;
+  const connectionId = (await (await fetch(link.url)).json()).connectionId;
+  const keyId = (await t.api('GET', '/v1/api-keys', as)).body.data[0].id;
+  return { userId: user.id, eventId: event.id, connectionId, keyId, jobId: `sync:${connectionId}:backfill`, metricType: 'steps', providerId: 'demo' };
+}
