@@ -87,11 +87,17 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await pool.end();
-    },
+    }),
   };
+}
+
+/** A close that may be called again (a shutdown after a failure closed it already) without throwing. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= close());
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -116,10 +122,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       ),
     // One process owns a PGlite folder, so there is nobody to lock out.
     exclusive: (_lockId, fn) => fn(database),
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await lite.close();
-    },
+    }),
   };
   return database;
 }
