@@ -1,3 +1,4 @@
+import { readCappedText } from '../lib/read-capped.js';
 import { ProviderError } from '../providers/provider-error.js';
 
 /**
@@ -18,21 +19,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     await response.body?.cancel();
     throw tooLarge();
   }
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return readCappedText(response.body, maxBytes, tooLarge);
 }
 
 /**

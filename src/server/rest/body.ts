@@ -1,4 +1,5 @@
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lib/errors.js';
+import { readCappedText } from '../../lib/read-capped.js';
 
 /**
  * Reads a JSON request body within the size limit and checks it is a JSON object, so SOFA only ever sees
@@ -7,7 +8,7 @@ import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lib/err
 export async function readJsonBody(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readCapped(request, maxBytes);
+  const text = await readCappedText(request.body, maxBytes, () => tooLarge(maxBytes));
   if (text.trim() === '') return '';
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
@@ -29,27 +30,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 export async function readRawBody(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  return readCapped(request, maxBytes);
+  return readCappedText(request.body, maxBytes, () => tooLarge(maxBytes));
 }
 
 function tooLarge(maxBytes: number): PayloadTooLarge {
   return new PayloadTooLarge(`request body exceeds the limit of ${maxBytes} bytes`);
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
