@@ -18,6 +18,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * Resolves an `Authorization` header. Returns null when there is none (the schema's scope rules then answer
  * 401 where a scope is needed) and throws 401 for a malformed, unknown, revoked or expired key.
  */
+/** What a request without a key is told, on every transport. */
+export const MISSING_KEY_MESSAGE = 'an API key is required: send "Authorization: Bearer vs_live_…"';
+
 export async function authenticate(db: Db, clock: Clock, header: string | null): Promise<Principal | null> {
   if (header === null || header === '') return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());

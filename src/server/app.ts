@@ -1,11 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
-import { authenticate, type Principal } from '../auth/authenticate.js';
+import { authenticate, MISSING_KEY_MESSAGE, type Principal } from '../auth/authenticate.js';
 import type { Config } from '../config.js';
 import type { TokenKeys } from '../connections/token-crypto.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { Database } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
-import { NotFound, RateLimited } from '../lib/errors.js';
+import { NotFound, RateLimited, Unauthorized } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
 import type { Clock } from '../lib/time.js';
@@ -43,6 +43,10 @@ const DATA_HEADERS = { 'Content-Security-Policy': "default-src 'none'; frame-anc
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+function isGraphiQLPage(request: Request): boolean {
+  return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+}
+
 /** One fetch handler for everything served over HTTP: /health, /docs, /v1 (REST), /graphql. */
 export function createApp(deps: AppDeps) {
   const yoga = createGraphQLHandler(deps.schema, { production: deps.config.production });
@@ -59,6 +63,9 @@ export function createApp(deps: AppDeps) {
     let limitHeaders: Record<string, string> = {};
     try {
       const principal = await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
+      // GraphQL answers a missing key as REST does (401), not with a 200 carrying errors; only the GraphiQL page
+      // itself (a browser's GET for HTML) loads without one.
+      if (isGraphQL && !principal && !isGraphiQLPage(request)) throw new Unauthorized(MISSING_KEY_MESSAGE);
       const outcome = await deps.rateLimiter.hit(principal ? `key:${principal.keyId}` : `ip:${clientAddress}`);
       limitHeaders = rateLimitHeaders(outcome);
       if (!outcome.allowed) {

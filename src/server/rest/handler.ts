@@ -1,3 +1,4 @@
+import { MISSING_KEY_MESSAGE } from '../../auth/authenticate.js';
 import type { GraphQLSchema } from 'graphql';
 import { grants } from '../../auth/scopes.js';
 import { BadRequest, Forbidden, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
@@ -49,7 +50,7 @@ export function createRestHandler(schema: GraphQLSchema) {
 
 function assertRouteScope(route: RestRoute, ctx: RequestContext): void {
   if (route.scope === 'none') return;
-  if (!ctx.principal) throw new Unauthorized('an API key is required: send "Authorization: Bearer vs_live_…"');
+  if (!ctx.principal) throw new Unauthorized(MISSING_KEY_MESSAGE);
   if (!grants(ctx.principal.scope, route.scope)) {
     throw new Forbidden(`this API key's scope "${ctx.principal.scope}" does not allow ${route.method} /v1${route.path} (needs "${route.scope}")`);
   }

@@ -1,3 +1,4 @@
+import { MISSING_KEY_MESSAGE } from '../../auth/authenticate.js';
 import { isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
@@ -37,7 +38,7 @@ const ERROR_SCHEMA = {
 
 const ERROR_EXAMPLES: Record<number, string> = {
   400: 'limit must be an integer from 1 to 500 (default 50)',
-  401: 'an API key is required: send "Authorization: Bearer vs_live_…"',
+  401: MISSING_KEY_MESSAGE,
   403: 'this API key\'s scope "read" does not allow this operation',
   404: 'user 01JZ0000000000000000000000 not found',
   409: 'this is the last admin key of the workspace; create another admin key first',
