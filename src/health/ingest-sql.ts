@@ -4,8 +4,10 @@
  * the 15-minute and daily rollups. Data-modifying
  * CTEs run once and together, so a chunk and its rollups commit or fail as one.
  *
- * Parameters: $1 ids, $2 metric types, $3 recordedAt (ISO), $4 endAt (ISO|null), $5 values, $6 devices,
- * $7 external ids (arrays, one entry per sample); $8 user id, $9 source, $10 connection id, $11 IANA zone.
+ * Parameters: $1 ids, $2 metric types, $3 recordedAt and $4 endAt (epoch ms, endAt may be null; float8 holds a
+ * millisecond of any date to the microsecond), $5 values, $6 devices,
+ * $7 external ids (arrays, one entry per sample); $8 user id, $9 source, $10 connection id, $11 IANA zone;
+ * $12 and $13 the metric types whose highest and lowest sample matter (personal records).
  * Returns one row per metric type that got new or corrected samples, with what records and live updates need.
  */
 const MERGE_AGGREGATES = (table: string) => `
@@ -21,16 +23,37 @@ const AGGREGATES = `count(*) AS count, sum(value) AS sum, min(value) AS min, max
 
 export const INGEST_SAMPLES_SQL = `
 WITH raw AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::text[], $7::text[])
-    WITH ORDINALITY AS t(id, "metricType", "recordedAt", "endAt", value, device, "externalId", position)
+  SELECT id, "metricType", to_timestamp("recordedAtMs" / 1000) AS "recordedAt", to_timestamp("endAtMs" / 1000) AS "endAt", value, device, "externalId", position
+  FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::text[], $7::text[])
+    WITH ORDINALITY AS t(id, "metricType", "recordedAtMs", "endAtMs", value, device, "externalId", position)
 ),
 input AS (
   -- One statement may not write a key twice: within a chunk the later sample of a key wins.
   SELECT DISTINCT ON ("metricType", "recordedAt", device) * FROM raw ORDER BY "metricType", "recordedAt", device, position DESC
 ),
+overlap AS (
+  -- Whether anything is stored yet in the chunk's time span: a first sync of new data (most of a backfill) has
+  -- nothing there and skips the per-row probes below entirely. One index range read.
+  SELECT EXISTS (
+    SELECT 1 FROM "HealthSample" WHERE "userId" = $8 AND "recordedAt" BETWEEN (SELECT min("recordedAt") FROM input) AND (SELECT max("recordedAt") FROM input)
+  ) AS found
+),
+changed AS (
+  -- Re-syncs mostly resend what is stored: a key that already holds the same value is dropped here, with one
+  -- index probe, instead of taking the insert's far dearer conflict path (a speculative insert, then a lock).
+  -- LATERAL … LIMIT 1 keeps it a probe per row: an anti-join may be planned as a scan of the user's samples.
+  SELECT i.* FROM input i
+  LEFT JOIN LATERAL (
+    SELECT h.value FROM "HealthSample" h
+    WHERE (SELECT found FROM overlap)
+      AND h."userId" = $8 AND h."metricType" = i."metricType" AND h."recordedAt" = i."recordedAt" AND h.source = $9 AND h.device = i.device
+    LIMIT 1
+  ) stored ON true
+  WHERE stored.value IS DISTINCT FROM i.value
+),
 written AS (
   INSERT INTO "HealthSample" (id, "userId", "metricType", "recordedAt", "endAt", value, source, device, "connectionId", "externalId")
-  SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM input
+  SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM changed
   -- A source re-sending a key with another value corrects it (a day's total grows until the day ends);
   -- the same value again is a duplicate and writes nothing.
   ON CONFLICT ("userId", "metricType", "recordedAt", source, device) DO UPDATE
@@ -57,12 +80,14 @@ SELECT "metricType",
   coalesce(array_agg("recordedAt") FILTER (WHERE NOT fresh), '{}') AS "correctedAt",
   min("recordedAt") AS "firstAt",
   max("recordedAt") AS "lastAt",
-  (array_agg(id ORDER BY value DESC, "recordedAt"))[1] AS "maxId",
+  -- Which sample holds the highest (lowest) value is sorted out only for the metrics whose records need it ($12,
+  -- $13): for heart rate and the like the filters leave nothing to sort.
+  (array_agg(id ORDER BY value DESC, "recordedAt") FILTER (WHERE "metricType" = ANY($12::text[])))[1] AS "maxId",
   max(value) AS "maxValue",
-  (array_agg("recordedAt" ORDER BY value DESC, "recordedAt"))[1] AS "maxAt",
-  (array_agg(id ORDER BY value ASC, "recordedAt"))[1] AS "minId",
+  (array_agg("recordedAt" ORDER BY value DESC, "recordedAt") FILTER (WHERE "metricType" = ANY($12::text[])))[1] AS "maxAt",
+  (array_agg(id ORDER BY value ASC, "recordedAt") FILTER (WHERE "metricType" = ANY($13::text[])))[1] AS "minId",
   min(value) AS "minValue",
-  (array_agg("recordedAt" ORDER BY value ASC, "recordedAt"))[1] AS "minAt"
+  (array_agg("recordedAt" ORDER BY value ASC, "recordedAt") FILTER (WHERE "metricType" = ANY($13::text[])))[1] AS "minAt"
 FROM written GROUP BY 1`;
 
 /**
@@ -99,10 +124,12 @@ export interface IngestedMetric {
   correctedAt: Date[];
   firstAt: Date;
   lastAt: Date;
-  maxId: string;
+  /** The sample with the highest value (the earliest of equals): for the metrics of $12 only, else null. */
+  maxId: string | null;
   maxValue: number;
-  maxAt: Date;
-  minId: string;
+  maxAt: Date | null;
+  /** The sample with the lowest value: for the metrics of $13 only, else null. */
+  minId: string | null;
   minValue: number;
-  minAt: Date;
+  minAt: Date | null;
 }

@@ -1,8 +1,9 @@
 import type { ServiceContext } from '../context.js';
 import type { SqlSession } from '../db/client.js';
 import { Invalid, NotFound } from '../lib/errors.js';
+import { nullableNumberArray, plainArray, textArray } from '../db/array-literal.js';
 import { newId } from '../lib/ids.js';
-import { updateSampleRecords } from '../records/sample-records.js';
+import { SINGLE_VALUE_RECORD_METRICS, updateSampleRecords } from '../records/sample-records.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
 import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
 import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
@@ -36,17 +37,20 @@ export function assertSource(source: string): string {
 
 function chunkParams(chunk: NormalizedSample[], userId: string, provenance: Provenance, timezone: string): unknown[] {
   return [
-    chunk.map(() => newId()),
-    chunk.map((s) => s.metricType),
-    chunk.map((s) => s.recordedAt.toISOString()),
-    chunk.map((s) => (s.endAt ? s.endAt.toISOString() : null)),
-    chunk.map((s) => s.value),
-    chunk.map((s) => s.device),
-    chunk.map((s) => s.externalId),
+    // ULIDs and metric type ids are plain tokens; times go as epoch milliseconds, not ISO text.
+    plainArray(chunk.map(() => newId())),
+    plainArray(chunk.map((s) => s.metricType)),
+    plainArray(chunk.map((s) => s.recordedAt.getTime())),
+    nullableNumberArray(chunk.map((s) => (s.endAt ? s.endAt.getTime() : null))),
+    plainArray(chunk.map((s) => s.value)),
+    textArray(chunk.map((s) => s.device)),
+    textArray(chunk.map((s) => s.externalId)),
     userId,
     provenance.source,
     provenance.connectionId ?? null,
     timezone,
+    SINGLE_VALUE_RECORD_METRICS.highest,
+    SINGLE_VALUE_RECORD_METRICS.lowest,
   ];
 }
 
@@ -74,11 +78,16 @@ async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedS
   const [user] = await tx.query<{ timezone: string }>('SELECT timezone FROM "User" WHERE id = $1 FOR SHARE', [userId]);
   if (!user) throw new NotFound(`user ${userId} not found`);
   const rows: IngestedMetric[] = [];
+  const paramsAt = (start: number) => chunkParams(samples.slice(start, start + CHUNK_ROWS), userId, provenance, user.timezone);
+  // The next chunk's parameters are built while the database works on this one.
+  let params = paramsAt(0);
   for (let start = 0; start < samples.length; start += CHUNK_ROWS) {
-    const chunk = samples.slice(start, start + CHUNK_ROWS);
-    rows.push(...(await tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, chunkParams(chunk, userId, provenance, user.timezone))));
+    const running = tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, params);
+    if (start + CHUNK_ROWS < samples.length) params = paramsAt(start + CHUNK_ROWS);
+    rows.push(...(await running));
   }
-  const metrics = mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: new Date(row.maxAt), minAt: new Date(row.minAt) })));
+  const date = (at: Date | null) => (at === null ? null : new Date(at));
+  const metrics = mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: date(row.maxAt), minAt: date(row.minAt) })));
   for (const metric of metrics.filter((m) => m.corrected > 0)) {
     const params = [userId, provenance.source, metric.metricType, metric.correctedAt.map((at) => new Date(at).toISOString()), user.timezone];
     await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[0]!, params.slice(0, 4));

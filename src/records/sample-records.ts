@@ -1,6 +1,6 @@
 import type { SqlSession } from '../db/client.js';
 import type { IngestedMetric } from '../health/ingest-sql.js';
-import { getMetricType } from '../health/metric-types.js';
+import { getMetricType, METRIC_TYPES } from '../health/metric-types.js';
 import { upsertRecord, type PersonalRecordRow, type RecordCandidate } from './upsert-record.js';
 
 /**
@@ -8,6 +8,15 @@ import { upsertRecord, type PersonalRecordRow, type RecordCandidate } from './up
  * rate lower, HRV and VO2max higher), and the best daily total of accumulating metrics (most steps in a day).
  * A daily total is one source's total for the user's local day, so two sources never add up to a fake record.
  */
+/**
+ * The metrics whose single highest (lowest) sample can be a record: what ingestion must point out per batch
+ * (INGEST_SAMPLES_SQL $12 and $13). Totals set daily-total records instead; metrics without a direction none.
+ */
+export const SINGLE_VALUE_RECORD_METRICS = {
+  highest: METRIC_TYPES.filter((type) => type.kind !== 'total' && type.higherIsBetter === true).map((type) => type.id),
+  lowest: METRIC_TYPES.filter((type) => type.kind !== 'total' && type.higherIsBetter === false).map((type) => type.id),
+};
+
 export async function updateSampleRecords(tx: SqlSession, userId: string, metrics: IngestedMetric[], source: string): Promise<PersonalRecordRow[]> {
   const set: PersonalRecordRow[] = [];
   for (const metric of metrics) {
@@ -23,8 +32,8 @@ export async function updateSampleRecords(tx: SqlSession, userId: string, metric
 
 function singleValue(metric: IngestedMetric, unit: string, higherIsBetter: boolean, source: string): RecordCandidate {
   return higherIsBetter
-    ? { metricType: metric.metricType, kind: 'highest', value: metric.maxValue, unit, achievedAt: metric.maxAt, sampleId: metric.maxId, source }
-    : { metricType: metric.metricType, kind: 'lowest', value: metric.minValue, unit, achievedAt: metric.minAt, sampleId: metric.minId, source };
+    ? { metricType: metric.metricType, kind: 'highest', value: metric.maxValue, unit, achievedAt: metric.maxAt!, sampleId: metric.maxId!, source }
+    : { metricType: metric.metricType, kind: 'lowest', value: metric.minValue, unit, achievedAt: metric.minAt!, sampleId: metric.minId!, source };
 }
 
 async function bestDailyTotal(tx: SqlSession, userId: string, metric: IngestedMetric, unit: string, source: string): Promise<RecordCandidate | null> {
