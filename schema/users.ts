@@ -1,7 +1,9 @@
 import { serviceContext } from '../src/server/request-context.js';
 import { USER_CHANGE_ACTIONS, type UserChange } from '../src/users/user-change.js';
 import { createOrFindUser, deleteUser, getUser, listUsers, updateUser } from '../src/users/users.js';
+import { latestSamples } from '../src/health/latest-samples.js';
 import { builder } from './builder.js';
+import { HealthSampleType } from './health.js';
 import { pageArgs, pageItemsQuery, pageType } from './pagination.js';
 
 export const UserType = builder.prismaObject('User', {
@@ -17,14 +19,13 @@ export const UserType = builder.prismaObject('User', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     // Relations are folded into the parent query by the Prisma plugin: a page of users with their events is
     // one query per relation level, never one per user.
-    latestSamples: t.relation('samples', {
+    // Samples have no Prisma relation to User (no foreign key, for ingestion speed): a request-scoped loader
+    // batches them instead, one query per page all the same.
+    latestSamples: t.field({
+      type: [HealthSampleType],
       description: 'The most recent samples (newest first), optionally of one metric type.',
       args: { limit: t.arg.int({ description: '1–100, default 20.' }), metricType: t.arg.string() },
-      query: (args) => ({
-        where: args.metricType ? { metricType: args.metricType } : {},
-        orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
-        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
-      }),
+      resolve: (user, args, ctx) => latestSamples(ctx, user.id, { limit: Math.min(Math.max(args.limit ?? 20, 1), 100), metricType: args.metricType ?? null }),
     }),
     latestEvents: t.relation('events', {
       description: 'The most recent events (newest first), optionally of one type.',

@@ -98,6 +98,8 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
   const { user, connectionIds } = await ctx.db.$transaction(async (tx) => {
     const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, include: { connections: { select: { id: true } } } });
     if (!found) throw new NotFound(`user ${userId} not found`);
+    // Samples have no foreign key to cascade through (prisma/schema.prisma): they go first, in this transaction.
+    await tx.healthSample.deleteMany({ where: { userId: found.id } });
     await tx.user.delete({ where: { id: found.id } });
     await recordAudit({ ...ctx, db: tx as typeof ctx.db }, { action: 'user.deleted', targetType: 'user', targetId: found.id });
     return { user: found, connectionIds: found.connections.map((connection) => connection.id) };

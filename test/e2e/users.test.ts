@@ -72,11 +72,19 @@ describe.each(ENGINES)('users on %s', (engine) => {
 
     it('deletes a user with 204, after which the user is gone and a second delete is 404', async () => {
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'dave' } });
+      const kept = await t.api('POST', '/v1/users', { body: { externalId: 'erin' } });
+      const sample = { metricType: 'steps', value: 100, recordedAt: '2025-06-01T10:00:00.000Z' };
+      for (const id of [created.body.id, kept.body.id]) expect((await t.api('POST', `/v1/users/${id}/health`, { body: { samples: [sample] } })).status).toBe(201);
       const deleted = await t.api('DELETE', `/v1/users/${created.body.id}`);
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeNull();
       expect((await t.api('GET', `/v1/users/${created.body.id}`)).status).toBe(404);
       expect((await t.api('DELETE', `/v1/users/${created.body.id}`)).status).toBe(404);
+      // Everything of theirs went with them (samples and rollups too), nothing of anybody else's.
+      const db = t.server.database.prisma;
+      expect(await db.healthSample.count({ where: { userId: created.body.id } })).toBe(0);
+      expect(await db.healthRollup.count({ where: { userId: created.body.id } })).toBe(0);
+      expect(await db.healthSample.count({ where: { userId: kept.body.id } })).toBe(1);
       const again = await t.api('POST', '/v1/users', { body: { externalId: 'dave' } });
       expect(again.status).toBe(201);
       expect(again.body.id).not.toBe(created.body.id);

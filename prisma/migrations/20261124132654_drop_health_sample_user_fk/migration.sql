@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "HealthSample" DROP CONSTRAINT "HealthSample_userId_fkey";
