@@ -4,6 +4,9 @@
  * issue's targets, then one JSON line with everything. Each engine runs in its own child process, so one
  * engine's memory (PGlite keeps its whole database in the process) does not show up in the other's peak RSS.
  *
+ * Suites (BENCH_SUITES, default all): "ingest" as above, and "workflows" — BENCH_WORKFLOWS (1,000) short sync
+ * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts.
+ *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
  * BENCH_RUNS (25 timed reads after BENCH_WARMUPS = 3), BENCH_RAW_RUNS (3), BENCH_DATABASE_URL or TEST_DATABASE_URL.
@@ -15,6 +18,7 @@ import { setLogLevel } from '../../src/lib/logger.js';
 import type { EngineName } from './engine.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
+import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
 const YEAR_SAMPLES: Record<EngineName, number> = { postgres: 365 * 28_800, pglite: 365 * 2_880 };
 
@@ -24,6 +28,16 @@ function envInt(name: string, fallback: number): number {
   const value = Number(raw.replace(/[_,]/g, ''));
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+const SUITES = ['ingest', 'workflows'] as const;
+type Suite = (typeof SUITES)[number];
+
+/** BENCH_SUITES: which suites run ("ingest,workflows" by default). */
+function suites(): Suite[] {
+  const names = (process.env.BENCH_SUITES ?? SUITES.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) if (!SUITES.includes(name as Suite)) throw new Error(`BENCH_SUITES: unknown suite "${name}" (${SUITES.join(', ')})`);
+  return names as Suite[];
 }
 
 function engines(): EngineName[] {
@@ -88,15 +102,30 @@ async function main(): Promise<void> {
   const code = codeVersion();
   console.log(`VitaSync bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM`);
   console.log(`code: ${code.commit}${code.changed.length ? ` + uncommitted changes in ${code.changed.join(', ')}` : ''}`);
+  const selected = suites();
   const results: EngineResult[] = [];
-  for (const engine of names) {
-    const result = await runInChild(engine, startedAt);
-    results.push(result);
-    console.log(`\n${formatEngine(result)}`);
+  if (selected.includes('ingest')) {
+    for (const engine of names) {
+      const result = await runInChild(engine, startedAt);
+      results.push(result);
+      console.log(`\n${formatEngine(result)}`);
+    }
+  }
+  let workflows: WorkflowRun[] = [];
+  if (selected.includes('workflows')) {
+    const { log } = options('postgres');
+    const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
+    if (!postgresUrl) log('workflows: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+    else {
+      setLogLevel('silent');
+      const temporal = process.env.TEMPORAL_ADDRESS ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } : null;
+      workflows = await runWorkflowSuite({ workflows: envInt('BENCH_WORKFLOWS', 1000), postgresUrl, temporal, log });
+      console.log(`\n${formatWorkflowSuite(workflows)}`);
+    }
   }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
-  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })) }));
+  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })), workflows }));
 }
 
 const childEngine = process.env[CHILD_ENGINE] as EngineName | undefined;

@@ -12,20 +12,20 @@ export function engineAvailable(engine: Engine): boolean {
   return engine === 'pglite' || postgresUrl !== null;
 }
 
-/** A fresh, empty PostgreSQL database for one test server, dropped by the returned function. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
+/** A fresh, empty PostgreSQL database for one test server (or bench), dropped by the returned function. */
+export async function createScratchDatabase(adminUrl: string | null = postgresUrl): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `vs_${newId().toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = new URL(postgresUrl);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
