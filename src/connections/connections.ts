@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/audit.js';
 import { accessTokenFor } from './access-token.js';
 import { decryptToken, encryptToken } from './token-crypto.js';
 import { removeConnectionData } from './remove-connection-data.js';
+import { claimSync } from './sync-claims.js';
 import { scheduleSyncs, startSync, syncScheduleId } from './sync-jobs.js';
 
 export async function listConnections(ctx: ServiceContext, userId: string, args: PageArgs): Promise<Page<Connection>> {
@@ -38,6 +39,8 @@ export async function getWorkspaceConnection(ctx: ServiceContext, connectionId: 
   return connection;
 }
 
+const backfillJobId = (connectionId: string) => `sync:${connectionId}:backfill`;
+
 /**
  * Stores a new connection (tokens encrypted) and starts its backfill and periodic sync. A user has at most one
  * active connection per provider: a second one is a 409.
@@ -50,9 +53,10 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
     const active = await tx.connection.findFirst({ where: { userId: user.id, providerId: provider.id, status: { not: 'DISCONNECTED' } } });
     if (active) throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
+    const id = newId();
     return tx.connection.create({
       data: {
-        id: newId(),
+        id,
         workspaceId: ctx.workspaceId,
         userId: user.id,
         providerId: provider.id,
@@ -61,11 +65,13 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
         accessToken: tokens ? encryptToken(ctx.tokenKeys, tokens.accessToken) : null,
         refreshToken: tokens?.refreshToken ? encryptToken(ctx.tokenKeys, tokens.refreshToken) : null,
         tokenExpiresAt: tokens?.expiresAt ?? null,
+        syncJobId: backfillJobId(id),
+        syncJobAt: ctx.clock.now(),
       },
     });
   });
   await recordAudit(ctx, { action: 'connection.created', targetType: 'connection', targetId: connection.id, details: { providerId: provider.id, userId: user.id } });
-  await startSync(ctx, connection, 'backfill', `sync:${connection.id}:backfill`);
+  await startSync(ctx, connection, 'backfill', backfillJobId(connection.id));
   await scheduleSyncs(ctx, connection);
   return connection;
 }
@@ -91,9 +97,11 @@ export async function disconnectConnection(ctx: ServiceContext, userId: string, 
   await recordAudit(ctx, { action: 'connection.disconnected', targetType: 'connection', targetId: connection.id, details: { providerId: connection.providerId, deleteData } });
 }
 
-/** Starts a sync now; answers the job to watch. */
+/** Starts a sync now and answers the job to watch; 409 naming the running one while a backfill or manual sync runs. */
 export async function requestSync(ctx: ServiceContext, userId: string, connectionId: string): Promise<{ jobId: string }> {
   const connection = await getConnection(ctx, userId, connectionId);
   if (connection.status === 'DISCONNECTED') throw new Conflict(`connection ${connection.id} is disconnected`);
-  return { jobId: await startSync(ctx, connection, 'manual', `sync:${connection.id}:manual:${newId()}`) };
+  const jobId = `sync:${connection.id}:manual:${newId()}`;
+  await claimSync(ctx, connection, jobId);
+  return { jobId: await startSync(ctx, connection, 'manual', jobId) };
 }

@@ -12,6 +12,8 @@ export interface FakeOura extends FakeServer {
   failNext(count: number): void;
   /** Make every token invalid (the user revoked access in the Oura app). */
   revokeAll(): void;
+  /** Keep data requests waiting (a sync stays running) until the returned function releases them. */
+  hold(): () => void;
   revoked: string[];
   /** Access tokens issued so far (the first by the code grant, the rest by refreshes). */
   issued(): number;
@@ -49,6 +51,7 @@ export async function startFakeOura(): Promise<FakeOura> {
   let retryAfter = 1;
   let issuedCount = 0;
   const revoked: string[] = [];
+  let held: Promise<void> | null = null;
 
   const issue = () => {
     issuedCount += 1;
@@ -60,7 +63,7 @@ export async function startFakeOura(): Promise<FakeOura> {
     return { access_token: access, refresh_token: refresh, expires_in: 60, token_type: 'bearer' };
   };
 
-  const server = await startFakeServer((request, response) => {
+  const server = await startFakeServer(async (request, response) => {
     const { url } = request;
     if (url.pathname === '/oauth/authorize') {
       const back = new URL(url.searchParams.get('redirect_uri')!);
@@ -80,6 +83,7 @@ export async function startFakeOura(): Promise<FakeOura> {
       revoked.push(url.searchParams.get('access_token') ?? new URLSearchParams(request.body).get('token') ?? '');
       return json(response, 200, {});
     }
+    while (held) await held;
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
     if (!expiry || expiry < Date.now()) return json(response, 401, { detail: 'Unauthorized' });
@@ -130,5 +134,15 @@ export async function startFakeOura(): Promise<FakeOura> {
     },
     revoked,
     issued: () => issuedCount,
+    hold() {
+      let release = () => {};
+      held = new Promise<void>((resolve) => {
+        release = () => {
+          held = null;
+          resolve();
+        };
+      });
+      return release;
+    },
   });
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Connection" ADD COLUMN     "syncJobAt" TIMESTAMPTZ(3),
+ADD COLUMN     "syncJobId" TEXT;
