@@ -8,7 +8,9 @@ import { requireProvider } from '../providers/registry.js';
 import { getUser } from '../users/users.js';
 import { newId } from '../lib/ids.js';
 import { recordAudit } from '../audit/audit.js';
+import { log } from '../lib/logger.js';
 import { accessTokenFor } from './access-token.js';
+import { hookContext, providerCallFor } from './provider-call.js';
 import { decryptToken, encryptToken } from './token-crypto.js';
 import { removeConnectionData } from './remove-connection-data.js';
 import { claimSync } from './sync-claims.js';
@@ -39,11 +41,23 @@ export async function getWorkspaceConnection(ctx: ServiceContext, connectionId: 
   return connection;
 }
 
+/** A provider hook (Withings' notification subscription…) must not fail the connect or disconnect around it. */
+async function runHook(ctx: ServiceContext, connection: Connection, name: 'afterConnect' | 'beforeDisconnect'): Promise<void> {
+  const provider = requireProvider(connection.providerId);
+  const hook = provider[name];
+  if (!hook) return;
+  try {
+    await hook(await providerCallFor(ctx, connection), ctx.config, hookContext(ctx, provider.id));
+  } catch (error) {
+    log.warn(`${provider.id} ${name} failed`, { connectionId: connection.id, error: (error as Error).message });
+  }
+}
+
 const backfillJobId = (connectionId: string) => `sync:${connectionId}:backfill`;
 
 /**
- * Stores a new connection (tokens encrypted) and starts its backfill and periodic sync. A user has at most one
- * active connection per provider: a second one is a 409.
+ * Stores a new connection (tokens encrypted), runs the provider's afterConnect hook and starts its backfill and
+ * periodic sync. A user has at most one active connection per provider: a second one is a 409.
  */
 export async function createConnection(ctx: ServiceContext, userId: string, providerId: string, tokens: TokenSet | null): Promise<Connection> {
   const provider = requireProvider(providerId);
@@ -71,28 +85,37 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
     });
   });
   await recordAudit(ctx, { action: 'connection.created', targetType: 'connection', targetId: connection.id, details: { providerId: provider.id, userId: user.id } });
+  if (tokens) await runHook(ctx, connection, 'afterConnect');
   await startSync(ctx, connection, 'backfill', backfillJobId(connection.id));
   await scheduleSyncs(ctx, connection);
   return connection;
 }
 
 /**
- * Revokes the tokens at the provider where it offers revocation, stops the schedule, forgets the tokens, and
- * keeps the synced data unless `deleteData` asks to remove it.
+ * Runs the provider's beforeDisconnect hook, revokes the tokens at the provider where it offers revocation, stops
+ * the schedule, forgets the tokens and unread notices, and keeps the synced data unless `deleteData` asks to
+ * remove it. A connection the provider already ended (revoked there) keeps its reason.
  */
 export async function disconnectConnection(ctx: ServiceContext, userId: string, connectionId: string, deleteData: boolean): Promise<void> {
   const connection = await getConnection(ctx, userId, connectionId);
   const provider = requireProvider(connection.providerId);
-  if (provider.oauth && connection.accessToken && connection.status !== 'DISCONNECTED') {
+  const live = connection.status !== 'DISCONNECTED';
+  if (provider.oauth && connection.accessToken && live) {
+    await runHook(ctx, connection, 'beforeDisconnect');
     // Revocation needs a live token; a stored one may have expired since the last sync.
     const token = await accessTokenFor(ctx, connection).catch(() => decryptToken(ctx.tokenKeys, connection.accessToken!));
     await revokeToken(provider.oauth(ctx.config), token, { externalUserId: connection.externalUserId });
   }
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
-  await ctx.db.connection.update({
-    where: { id: connection.id },
-    data: { status: 'DISCONNECTED', statusReason: 'disconnected by the app', accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: ctx.clock.now() },
-  });
+  await ctx.db.$transaction([
+    ...(live
+      ? [ctx.db.connection.update({
+          where: { id: connection.id },
+          data: { status: 'DISCONNECTED', statusReason: 'disconnected by the app', accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: ctx.clock.now() },
+        })]
+      : []),
+    ctx.db.providerNotice.deleteMany({ where: { connectionId: connection.id } }),
+  ]);
   if (deleteData) await removeConnectionData(ctx, connection);
   await recordAudit(ctx, { action: 'connection.disconnected', targetType: 'connection', targetId: connection.id, details: { providerId: connection.providerId, deleteData } });
 }

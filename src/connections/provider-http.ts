@@ -49,10 +49,13 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
     // Polar sends "RateLimit-Reset: <short>, <long>": the first figure is the wait.
     const hints = [response.headers.get('retry-after'), response.headers.get('x-ratelimit-reset'), response.headers.get('ratelimit-reset')?.split(',')[0] ?? null];
     const wait = hints.filter((hint) => hint !== null && hint.trim() !== '').map(Number).find((value) => Number.isFinite(value) && value >= 0);
-    throw new ProviderError('provider rate limit reached', 'rate_limited', wait ?? 60);
+    throw new ProviderError('provider rate limit reached', 'rate_limited', wait ?? 60, 429);
   }
-  if (response.status === 401 || response.status === 403) throw new ProviderError(`provider answered ${response.status}`, 'unauthorized');
-  if (!response.ok) throw new ProviderError(`provider answered ${response.status}`, 'unavailable');
+  if (response.status === 401 || response.status === 403) throw new ProviderError(`provider answered ${response.status}`, 'unauthorized', null, response.status);
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new ProviderError(`provider answered ${response.status}`, 'unavailable', null, response.status);
+  }
   // Also while reading: a provider that stalls mid-body hits the same deadline.
   let text: string;
   try {

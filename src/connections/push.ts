@@ -1,17 +1,53 @@
-import type { Platform } from './sync-activities.js';
+import type { ServiceContext } from '../context.js';
+import type { Connection } from '../generated/prisma/client.js';
 import { NotFound, Unauthorized } from '../lib/errors.js';
 import { log } from '../lib/logger.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { PushRequest } from '../providers/provider.js';
+import type { Provider, PushNotice, PushRequest } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
+import { markConnectionRevoked } from './connection-status.js';
+import { storeNotices } from './notices.js';
+import type { Platform } from './sync-activities.js';
 import { startSync } from './sync-jobs.js';
 
 /** Bursts of notifications for one connection within this window start one sync. */
 const PUSH_WINDOW_MS = 60_000;
 
 /**
- * A provider's push notification: verified by the provider's own scheme, then an incremental sync of each
- * connection it names. Unknown users are ignored (the provider may notify about users of another install).
+ * What one connection does with the notices naming its user: a revocation disconnects it; a permission change
+ * replaces its scopes; new data starts an incremental sync, which first reads the data the notices carried or
+ * named (kept as ProviderNotices, since the provider wants its answer before that work is done). Answers the
+ * number of syncs started.
+ */
+async function actOnNotices(ctx: ServiceContext, provider: Provider, connection: Connection, notices: PushNotice[]): Promise<number> {
+  if (notices.some((notice) => notice.kind === 'revoked')) {
+    await markConnectionRevoked(ctx, connection, `the user revoked access at ${provider.name}`);
+    return 0;
+  }
+  const permissions = notices.flatMap((notice) => (notice.kind === 'permissions' ? [notice.permissions] : [])).at(-1);
+  if (permissions) await ctx.db.connection.update({ where: { id: connection.id }, data: { scopes: permissions } });
+  const data = notices.flatMap((notice) => (notice.kind === undefined || notice.kind === 'data' ? [notice] : []));
+  if (!data.length || connection.status !== 'ACTIVE') return 0;
+  const contents = data.flatMap((notice) => (notice.content ? [notice.content] : []));
+  if (contents.length) {
+    // Each notification gets its own sync: one already finished within the minute would not read these notices.
+    const first = await storeNotices(ctx, connection, contents);
+    await startSync(ctx, connection, 'push', `sync:${connection.id}:notice:${first}`);
+  } else {
+    await startSync(ctx, connection, 'push', `sync:${connection.id}:push:${Math.floor(ctx.clock.now().getTime() / PUSH_WINDOW_MS)}`);
+  }
+  return 1;
+}
+
+function byUser(notices: PushNotice[]): Map<string, PushNotice[]> {
+  const groups = new Map<string, PushNotice[]>();
+  for (const notice of notices) groups.set(notice.externalUserId, [...(groups.get(notice.externalUserId) ?? []), notice]);
+  return groups;
+}
+
+/**
+ * A provider's push notification: verified by the provider's own scheme, then acted on for each connection of
+ * the users it names. Unknown users are ignored (the provider may notify about users of another install).
  */
 export async function receivePush(platform: Platform, providerId: string, request: PushRequest): Promise<{ syncs: number; status: 200 | 204 }> {
   const provider = requireProvider(providerId);
@@ -23,13 +59,11 @@ export async function receivePush(platform: Platform, providerId: string, reques
     if (error instanceof ProviderError && error.kind === 'unauthorized') throw new Unauthorized(`push notification signature does not verify: ${error.message}`);
     throw error;
   }
-  const slot = Math.floor(platform.clock.now().getTime() / PUSH_WINDOW_MS);
   let syncs = 0;
-  for (const externalUserId of new Set(notices.map((notice) => notice.externalUserId))) {
-    const connections = await platform.db.connection.findMany({ where: { providerId: provider.id, externalUserId, status: 'ACTIVE' } });
+  for (const [externalUserId, group] of byUser(notices)) {
+    const connections = await platform.db.connection.findMany({ where: { providerId: provider.id, externalUserId, status: { not: 'DISCONNECTED' } } });
     for (const connection of connections) {
-      await startSync({ ...platform, workspaceId: connection.workspaceId }, connection, 'push', `sync:${connection.id}:push:${slot}`);
-      syncs += 1;
+      syncs += await actOnNotices({ ...platform, workspaceId: connection.workspaceId }, provider, connection, group);
     }
   }
   log.info('push received', { providerId, notices: notices.length, syncs });

@@ -4,12 +4,12 @@ import { ingestEvents } from '../events/ingest-events.js';
 import { ingestSamples } from '../health/ingest.js';
 import { newId } from '../lib/ids.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { ProviderCall } from '../providers/provider.js';
+import type { Provider, ProviderCall } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
 import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
-import { accessTokenFor } from './access-token.js';
 import { markConnectionError } from './connection-status.js';
-import { fetchProviderJson } from './provider-http.js';
+import { NOTICE_STREAM, readOldestNotice, type PageRead } from './notices.js';
+import { providerCallFor } from './provider-call.js';
 
 /** Everything of a service context but the tenant, which each activity takes from its connection. */
 export type Platform = Omit<ServiceContext, 'workspaceId'>;
@@ -30,13 +30,35 @@ async function loadConnection(platform: Platform, connectionId: string): Promise
   return platform.db.connection.findUnique({ where: { id: connectionId } });
 }
 
-/** The activities of the sync workflow, bound to the platform once (worker start-up or the local runner). */
+/** A stream's next page for its window in progress (or a new one from where it stopped), and its checkpoint. */
+async function readStreamPage(platform: Platform, provider: Provider, connection: Connection, call: ProviderCall, stream: string): Promise<PageRead> {
+  const states = (connection.syncState ?? {}) as Record<string, StreamState>;
+  const state = states[stream] ?? {};
+  const now = platform.clock.now();
+  const window = state.window
+    ? { from: new Date(state.window.from), to: new Date(state.window.to) }
+    : { from: state.until ? new Date(state.until) : new Date(now.getTime() - platform.config.sync.backfillDays * 86_400_000), to: now };
+  const page = await provider.fetchPage(call, stream, window, state.page ?? null, platform.config);
+  const next: StreamState = page.nextPage
+    ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }
+    : { from: state.from ?? window.from.toISOString(), until: window.to.toISOString() };
+  return {
+    page,
+    checkpoint: async () => {
+      await platform.db.connection.update({ where: { id: connection.id }, data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue } });
+    },
+  };
+}
+
+const FINISHED: PageOutcome = { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+
 /** Progress to the syncProgress subscription, and to the job's row (GET /v1/jobs/:jobId; none on Temporal). */
 async function publishProgress(platform: Platform, connection: Connection, jobId: string, stream: string, counts: StreamCounts): Promise<void> {
   platform.events.publish('sync.progress', connection.workspaceId, { connectionId: connection.id, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
   await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
 }
 
+/** The activities of the sync workflow, bound to the platform once (worker start-up or the local runner). */
 export function createSyncActivities(platform: Platform): SyncActivities {
   return {
     async beginSync(input: SyncInput & { jobId: string }) {
@@ -45,59 +67,43 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       await platform.db.syncEvent.create({
         data: { id: newId(), workspaceId: connection.workspaceId, connectionId: connection.id, jobId: input.jobId, type: 'sync.started', details: { reason: input.reason } },
       });
-      return { streams: [...requireProvider(connection.providerId).streams] };
+      const provider = requireProvider(connection.providerId);
+      return { streams: provider.readNotice ? [NOTICE_STREAM, ...provider.streams] : [...provider.streams] };
     },
 
     async syncPage({ connectionId, stream, jobId, countsBefore }): Promise<PageOutcome> {
       // Let requests waiting for the (embedded, single-connection) database go first between pages.
       await new Promise((resolve) => setImmediate(resolve));
       const connection = await loadConnection(platform, connectionId);
-      if (!connection || connection.status !== 'ACTIVE') return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+      if (!connection || connection.status !== 'ACTIVE') return FINISHED;
       const ctx = contextFor(platform, connection);
       const provider = requireProvider(connection.providerId);
-      const states = (connection.syncState ?? {}) as Record<string, StreamState>;
-      const state = states[stream] ?? {};
-      const now = ctx.clock.now();
-      const window = state.window
-        ? { from: new Date(state.window.from), to: new Date(state.window.to) }
-        : { from: state.until ? new Date(state.until) : new Date(now.getTime() - ctx.config.sync.backfillDays * 86_400_000), to: now };
-      let accessToken: string;
+      let call: ProviderCall;
       try {
-        accessToken = await accessTokenFor(ctx, connection);
+        call = await providerCallFor(ctx, connection);
       } catch (error) {
-        if (error instanceof ProviderError && error.kind === 'unauthorized') return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+        if (error instanceof ProviderError && error.kind === 'unauthorized') return FINISHED;
         throw error;
       }
-      const call: ProviderCall = {
-        accessToken,
-        externalUserId: connection.externalUserId,
-        connectionId: connection.id,
-        fetchJson: (url, init) => fetchProviderJson(url, accessToken, init),
-      };
-      let page;
+      let read;
       try {
-        page = await provider.fetchPage(call, stream, window, state.page ?? null, ctx.config);
+        read = stream === NOTICE_STREAM ? await readOldestNotice(platform, provider, connection, call) : await readStreamPage(platform, provider, connection, call, stream);
       } catch (error) {
         if (error instanceof ProviderError && error.kind === 'rate_limited') {
           return { done: false, samples: 0, events: 0, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
         }
         if (error instanceof ProviderError && error.kind === 'unauthorized') {
           await markConnectionError(ctx, connection, `the provider refused the token: ${error.message}`);
-          return { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+          return FINISHED;
         }
         throw error;
       }
+      const { page } = read;
       const provenance = { source: provider.id, connectionId: connection.id };
       const samples = page.samples.length ? await ingestSamples(ctx, connection.userId, page.samples, provenance) : null;
       const events = page.events.length ? await ingestEvents(ctx, connection.userId, page.events, provenance) : null;
       // The checkpoint comes after the data: a crash in between re-fetches a page whose rows are then duplicates.
-      const next: StreamState = page.nextPage
-        ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }
-        : { from: state.from ?? window.from.toISOString(), until: window.to.toISOString() };
-      await platform.db.connection.update({
-        where: { id: connection.id },
-        data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue },
-      });
+      await read.checkpoint();
       const outcome = {
         done: !page.nextPage,
         samples: samples?.inserted ?? 0,

@@ -56,12 +56,33 @@ export interface ProviderCall {
   externalUserId: string | null;
   /** Stable per connection, for providers (demo) that derive data from it. */
   connectionId: string;
+  /** When the user connected: push-first providers (Garmin) deliver what comes after it by themselves. */
+  connectedAt: Date;
   fetchJson(url: string, init?: RequestInit): Promise<unknown>;
 }
 
-/** A provider's push notification, reduced to what VitaSync acts on: whose data changed. */
-export interface PushNotice {
-  externalUserId: string;
+/** Data a notification carried (`payload`) or named (`url`), kept for the sync it starts (ProviderNotice). */
+export interface NoticeContent {
+  /** The provider's name for the kind of data, e.g. Garmin's summary type "dailies". */
+  stream: string;
+  url?: string;
+  payload?: unknown;
+}
+
+/**
+ * A provider's push notification, reduced to what VitaSync acts on: whose data changed (and, for push-first
+ * providers, the data itself or where to fetch it); that the user withdrew consent at the provider; or which
+ * permissions the user now grants.
+ */
+export type PushNotice =
+  | { externalUserId: string; kind?: 'data'; content?: NoticeContent }
+  | { externalUserId: string; kind: 'revoked' }
+  | { externalUserId: string; kind: 'permissions'; permissions: string[] };
+
+/** What the connect and disconnect hooks know besides the connection's call. */
+export interface ConnectionHookContext {
+  /** This install's push endpoint for the provider (POST /v1/providers/:providerId/push). */
+  pushUrl: string;
 }
 
 /** A push request as it arrived (raw body, for signature checks). */
@@ -90,11 +111,18 @@ export interface Provider {
   fetchPage(call: ProviderCall, stream: string, window: SyncWindow, page: string | null, config: Config): Promise<ProviderPage>;
   /**
    * Push notifications (POST /v1/providers/:providerId/push): check the provider's signature (throw
-   * ProviderError 'unauthorized' when it does not verify) and name the users with new data. A GET to the same
-   * path is the provider's subscription check: answer it with `pushChallenge` (null → 404).
+   * ProviderError 'unauthorized' when it does not verify) and name the users with new data, revoked consent or
+   * changed permissions. A GET to the same path is the provider's subscription check: answer it with
+   * `pushChallenge` (null → 404).
    */
   parsePush?(request: PushRequest, config: Config): PushNotice[];
   pushChallenge?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
   /** What the provider's docs ask a push endpoint to answer (default 200 with { syncs }). */
   pushResponseStatus?: 200 | 204;
+  /** Maps what a notification carried or named (a PushNotice's content) when the sync that follows reads it. */
+  readNotice?(call: ProviderCall, content: NoticeContent, config: Config): Promise<Pick<ProviderPage, 'samples' | 'events'>>;
+  /** Runs once a connection is stored, before its backfill (e.g. Withings' Notify - Subscribe); failures are logged. */
+  afterConnect?(call: ProviderCall, config: Config, context: ConnectionHookContext): Promise<void>;
+  /** Runs when the app disconnects, while the token still works (e.g. Withings' Notify - Revoke); failures are logged. */
+  beforeDisconnect?(call: ProviderCall, config: Config, context: ConnectionHookContext): Promise<void>;
 }

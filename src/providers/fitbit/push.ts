@@ -39,9 +39,10 @@ export function parseFitbitPush(request: PushRequest, config: Config): PushNotic
     throw new BadRequest('a Fitbit notification body must be a JSON array');
   }
   if (!Array.isArray(notifications)) throw new BadRequest('a Fitbit notification body must be a JSON array');
-  // userRevokedAccess names its user too: the sync that follows finds the token refused and marks the connection.
-  return notifications.flatMap((notification: unknown) => {
-    const { ownerType, ownerId } = (notification ?? {}) as { ownerType?: unknown; ownerId?: unknown };
-    return ownerType === 'user' && typeof ownerId === 'string' && ownerId ? [{ externalUserId: ownerId }] : [];
+  // collectionType userRevokedAccess: the user removed our access at Fitbit, so the connection ends.
+  return notifications.flatMap((notification: unknown): PushNotice[] => {
+    const { ownerType, ownerId, collectionType } = (notification ?? {}) as { ownerType?: unknown; ownerId?: unknown; collectionType?: unknown };
+    if (ownerType !== 'user' || typeof ownerId !== 'string' || !ownerId) return [];
+    return [collectionType === 'userRevokedAccess' ? { externalUserId: ownerId, kind: 'revoked' } : { externalUserId: ownerId }];
   });
 }

@@ -36,8 +36,9 @@ function parseEvent(body: string): StravaEvent {
 }
 
 /**
- * Activity create/update/delete and athlete events (an athlete revoking access sends updates.authorized "false")
- * all mean "sync this athlete": the sync picks up new activities, and a revocation surfaces there as a 401.
+ * Activity create/update/delete events mean "sync this athlete": the sync picks up new activities. An athlete
+ * event whose updates say authorized "false" is the athlete revoking our access ("Deauthorization" in the
+ * webhook docs): the connection ends. Other athlete updates also just sync.
  */
 export function parseStravaPush(request: PushRequest, config: Config): PushNotice[] {
   const expected = config.env.STRAVA_WEBHOOK_SUBSCRIPTION_ID;
@@ -46,6 +47,8 @@ export function parseStravaPush(request: PushRequest, config: Config): PushNotic
   if (!sameSecret(String(event.subscription_id ?? ''), expected)) throw new ProviderError('subscription_id is not this install’s Strava subscription', 'unauthorized');
   const owner = event.owner_id;
   if ((typeof owner !== 'number' && typeof owner !== 'string') || !['activity', 'athlete'].includes(String(event.object_type))) return [];
+  const updates = (event.updates ?? {}) as Record<string, unknown>;
+  if (event.object_type === 'athlete' && String(updates.authorized) === 'false') return [{ externalUserId: String(owner), kind: 'revoked' }];
   return [{ externalUserId: String(owner) }];
 }
 

@@ -149,4 +149,13 @@ describe('Fitbit through its fake server', () => {
     expect(connection.status).toBe('error');
     expect(connection.statusReason).toMatch(/refused|refresh/);
   });
+
+  it('disconnects the connection when Fitbit notifies that the user revoked access', async () => {
+    const connection = async () => (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.status !== 'disconnected');
+    const id = (await connection()).id;
+    const response = await fitbit.notify(pushUrl(), 'userRevokedAccess');
+    expect(response.status).toBe(204);
+    const revoked = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === id);
+    expect(revoked).toMatchObject({ status: 'disconnected', statusReason: 'the user revoked access at Fitbit' });
+  });
 });

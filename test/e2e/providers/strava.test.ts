@@ -162,6 +162,21 @@ describe('Strava through its fake server', () => {
     expect((await workouts()).length).toBeGreaterThan(0);
   });
 
+  it('disconnects the connection and stops its schedule when Strava sends the athlete’s deauthorization', async () => {
+    const back = await connectUser(t, userId, 'strava', { expectCreated: false });
+    const id = back.searchParams.get('connectionId')!;
+    await waitForJob(t, `sync:${id}:backfill`, { expectFound: true });
+    const deauthorized = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: STRAVA_ATHLETE_ID, objectType: 'athlete', aspectType: 'update', updates: { authorized: 'false' } });
+    expect(deauthorized.status).toBe(200);
+    expect(await deauthorized.json()).toEqual({ syncs: 0 });
+    const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === id);
+    expect(connection).toMatchObject({ status: 'disconnected', statusReason: 'the user revoked access at Strava' });
+    expect((await t.api('GET', `/v1/users/${userId}/connections/${id}/schedule`)).status).toBe(404);
+    // The athlete's later events start nothing, and no deauthorize call went out: Strava already ended the access.
+    expect(await (await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9010 })).json()).toEqual({ syncs: 0 });
+    expect(strava.requests.filter((r) => r.path === '/oauth/deauthorize').length).toBe(1);
+  });
+
   it('turns a new connection to error when the athlete revoked access at Strava', async () => {
     const back = await connectUser(t, userId, 'strava', { expectCreated: false });
     const id = back.searchParams.get('connectionId')!;

@@ -138,7 +138,7 @@ describe('Withings through its fake server', () => {
 
   it('reads status 601 inside a 200 answer as the rate limit', async () => {
     withings.throttleNext(1);
-    const call = { accessToken: 'any', externalUserId: null, connectionId: 'c', fetchJson: (url: string, init?: RequestInit) => fetchProviderJson(url, 'any', init) };
+    const call = { accessToken: 'any', externalUserId: null, connectionId: 'c', connectedAt: new Date(), fetchJson: (url: string, init?: RequestInit) => fetchProviderJson(url, 'any', init) };
     const window = { from: new Date(Date.now() - 3_600_000), to: new Date() };
     const error = await withingsProvider.fetchPage(call, 'measures', window, null, loadConfig({ WITHINGS_API_URL: withings.url })).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderError);
