@@ -10,7 +10,10 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  * - api-reference "Measure - Getmeas" (measuregrps, value × 10^unit, `more` 1/0 + `offset`), "Measure v2 -
  *   Getactivity" and "Sleep v2 - Getsummary" (`more` true/false + `offset`; only the requested data_fields);
  * - an expired or revoked token: HTTP 200 with { status: 401 } (as Withings answers); the rate limit: status 601;
- * - developer-guide "Keep user's data up to date" and "Payload and Categories": the notification form body.
+ * - developer-guide "Keep user's data up to date" and "Payload and Categories": the notification form body;
+ * - Notify - Subscribe / Revoke (POST /notify with action, callbackurl, appli): before accepting a subscription,
+ *   Withings checks the callback URL with a HEAD request that must answer 2xx ("Subscribe to notifications"),
+ *   else status 293 ("the callback URL is either absent or incorrect").
  * Consent is automatic (the fake user accepts). Days are UTC days.
  */
 export interface FakeWithings extends FakeServer {
@@ -29,6 +32,10 @@ export interface FakeWithings extends FakeServer {
   revoked: number[];
   /** Access tokens issued so far (the first by the code grant, the rest by refreshes). */
   issued(): number;
+  /** Notify calls in order, with the HEAD status their callback URL answered (subscribe only). */
+  notifyCalls: { action: string; appli: number; callbackurl: string; headStatus: number | null }[];
+  /** Accepted subscriptions: callback URL by appli. */
+  subscriptions: Map<number, string>;
 }
 
 export const WITHINGS_CLIENT = { id: 'withings-client', secret: 'withings-secret' };
@@ -97,6 +104,8 @@ export async function startFakeWithings(): Promise<FakeWithings> {
   const nonces = new Set<string>();
   const extraGroups: MeasureGroup[] = [];
   const revoked: number[] = [];
+  const notifyCalls: FakeWithings['notifyCalls'] = [];
+  const subscriptions = new Map<number, string>();
   let limited = 0;
   let retryAfter = 1;
   let throttled = 0;
@@ -162,7 +171,26 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     return { status: 2554, error: 'Unknown action' };
   }
 
-  const server = await startFakeServer((request, response) => {
+  async function notify(form: URLSearchParams) {
+    const action = form.get('action') ?? '';
+    const appli = Number(form.get('appli'));
+    const callbackurl = form.get('callbackurl') ?? '';
+    if (action === 'subscribe') {
+      const headStatus = await fetch(callbackurl, { method: 'HEAD' }).then((r) => r.status, () => 0);
+      notifyCalls.push({ action, appli, callbackurl, headStatus });
+      if (headStatus < 200 || headStatus > 299) return { status: 293, error: 'The callback URL is either absent or incorrect' };
+      subscriptions.set(appli, callbackurl);
+      return ok({});
+    }
+    notifyCalls.push({ action, appli, callbackurl, headStatus: null });
+    if (action === 'revoke' && subscriptions.get(appli) === callbackurl) {
+      subscriptions.delete(appli);
+      return ok({});
+    }
+    return { status: 294, error: 'No such subscription was found' };
+  }
+
+  const server = await startFakeServer(async (request, response) => {
     const { url } = request;
     const form = new URLSearchParams(request.body);
     if (url.pathname === '/oauth2_user/authorize2') {
@@ -194,6 +222,7 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
     if (!expiry || expiry < Date.now()) return json(response, 200, { status: 401, body: {}, error: 'invalid_token: The access token provided is invalid' });
+    if (url.pathname === '/notify') return json(response, 200, await notify(form));
     return json(response, 200, data(url.pathname, form));
   });
 
@@ -219,20 +248,23 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     },
     revoked,
     issued: () => issuedCount,
+    notifyCalls,
+    subscriptions,
   });
 }
 
 /**
- * Sends a Withings data update notification (appli 1: new weight-related data) to VitaSync's push endpoint, the
- * way Notify delivers it: a form body, authenticated only by the secret in the subscribed callback URL.
+ * Sends a Withings data update notification (appli 1: new weight-related data, or with `action` appli 46: a user
+ * action) to VitaSync's push endpoint, the way Notify delivers it: a form body, authenticated only by the secret
+ * in the subscribed callback URL.
  */
-export async function sendWithingsNotification(vitasyncUrl: string, options: { userId: number; secret: string; at?: Date }): Promise<Response> {
+export async function sendWithingsNotification(vitasyncUrl: string, options: { userId: number; secret: string; at?: Date; action?: 'unlink' | 'delete' | 'update' }): Promise<Response> {
   const at = Math.floor((options.at ?? new Date()).getTime() / 1000);
   const callback = new URL(`${vitasyncUrl}/v1/providers/withings/push`);
   callback.searchParams.set('secret', options.secret);
-  return fetch(callback, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ userid: String(options.userId), appli: '1', startdate: String(at - 60), enddate: String(at) }),
-  });
+  // appli 46 (user actions) carries an action and no date range.
+  const fields: Record<string, string> = options.action
+    ? { userid: String(options.userId), appli: '46', action: options.action }
+    : { userid: String(options.userId), appli: '1', startdate: String(at - 60), enddate: String(at) };
+  return fetch(callback, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
 }

@@ -1,64 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { ProviderError } from '../provider-error.js';
-import type { OAuthSettings, Provider, ProviderCall, ProviderPage, TokenSet } from '../provider.js';
-import { hasClientCredentials, providerSettings } from '../settings.js';
+import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provider.js';
+import { hasClientCredentials } from '../settings.js';
+import { dataCall, packToken, postForm, settings, unpackToken } from './api.js';
 import {
   activitySamples, checkedRows, isActivity, isMeasureGroup, isSleepSummary, measureSamples, MEASURE_TYPE_IDS, sleepEvents,
   type WithingsActivity, type WithingsMeasureGroup, type WithingsSleepSummary,
 } from './mapping.js';
+import { revokeNotifications, subscribeNotifications } from './notify.js';
 import { parseWithingsPush } from './push.js';
-
-/**
- * Withings Public API (https://developer.withings.com/api-reference): consent at account.withings.com, tokens and
- * data at wbsapi.withings.net. Every answer is HTTP 200 with { status, body, error }: status 0 is success, 401 an
- * invalid token, 601 the rate limit (120 requests a minute per application, with no Retry-After).
- */
-const DEFAULTS = { apiUrl: 'https://wbsapi.withings.net', authUrl: 'https://account.withings.com' };
-const settings = (config: Config) => providerSettings(config, 'withings', DEFAULTS);
-const RATE_LIMIT_WAIT_SECONDS = 60;
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The `body` of a successful answer; a failed status becomes the ProviderError a sync acts on. */
-function unwrap(answer: unknown, action: string, failure: 'unauthorized' | 'unavailable'): Record<string, unknown> {
-  if (!isObject(answer) || typeof answer.status !== 'number') throw new ProviderError(`Withings ${action} answered without a status`, 'invalid_response');
-  const detail = typeof answer.error === 'string' ? `: ${answer.error.slice(0, 200)}` : '';
-  if (answer.status === 601) throw new ProviderError(`Withings ${action} answered status 601 (rate limit)`, 'rate_limited', RATE_LIMIT_WAIT_SECONDS);
-  if (answer.status === 401) throw new ProviderError(`Withings ${action} refused the token${detail}`, 'unauthorized');
-  if (answer.status !== 0) throw new ProviderError(`Withings ${action} answered status ${answer.status}${detail}`, failure);
-  if (!isObject(answer.body)) throw new ProviderError(`Withings ${action} answered without a body`, 'invalid_response');
-  return answer.body;
-}
-
-/** A form POST without a bearer token (tokens, nonces, revocation). */
-async function postForm(url: string, form: Record<string, string>, failure: 'unauthorized' | 'unavailable'): Promise<Record<string, unknown>> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form),
-      redirect: 'error',
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (error) {
-    throw new ProviderError(`Withings ${form.action} failed: ${(error as Error).message}`, 'unavailable');
-  }
-  if (!response.ok) throw new ProviderError(`Withings ${form.action} answered HTTP ${response.status}`, 'unavailable');
-  return unwrap(await response.json().catch(() => null), form.action ?? 'call', failure);
-}
-
-/**
- * OAuth 2.0 - Revoke user access names the user, not a token, yet Provider.oauth.revoke is handed only the stored
- * access token: so the stored access token is "<userid>:<token>" and data calls send only the token part.
- */
-const packToken = (userId: string, token: string) => `${userId}:${token}`;
-
-function unpackToken(stored: string): { userId: string | null; token: string } {
-  const at = stored.indexOf(':');
-  return at > 0 ? { userId: stored.slice(0, at), token: stored.slice(at + 1) } : { userId: null, token: stored };
-}
 
 /** OAuth 2.0 - Request Access and Refresh Tokens: action=requesttoken and a wrapped answer, not RFC 6749. */
 async function requestToken(form: Record<string, string>, oauth: OAuthSettings, now: Date): Promise<TokenSet> {
@@ -90,15 +41,6 @@ async function revokeAccess(stored: string, oauth: OAuthSettings): Promise<boole
   const revoke = { action: 'revoke', client_id: oauth.clientId, nonce };
   await postForm(oauth.tokenUrl, { ...revoke, signature: sign(oauth.clientSecret, revoke), userid: userId }, 'unavailable');
   return true;
-}
-
-async function dataCall(call: ProviderCall, config: Config, path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
-  const answer = await call.fetchJson(`${settings(config).apiUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${unpackToken(call.accessToken).token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-  return unwrap(answer, form.action ?? path, 'unavailable');
 }
 
 /** Offset pagination: `more` (1/0 in getmeas, a boolean elsewhere) and the `offset` to ask for next. */
@@ -170,4 +112,6 @@ export const withingsProvider: Provider = {
   },
   parsePush: parseWithingsPush,
   pushResponseStatus: 200,
+  afterConnect: subscribeNotifications,
+  beforeDisconnect: revokeNotifications,
 };
