@@ -29,7 +29,9 @@ WITH raw AS (
 ),
 input AS (
   -- One statement may not write a key twice: within a chunk the later sample of a key wins.
-  SELECT DISTINCT ON ("metricType", "recordedAt", device) * FROM raw ORDER BY "metricType", "recordedAt", device, position DESC
+  -- Sorted byte-wise (COLLATE "C"): equality is the same under any deterministic collation, the sort far cheaper.
+  SELECT DISTINCT ON ("metricType" COLLATE "C", "recordedAt", device COLLATE "C") * FROM raw
+  ORDER BY "metricType" COLLATE "C", "recordedAt", device COLLATE "C", position DESC
 ),
 overlap AS (
   -- Whether anything is stored yet in the chunk's time span: a first sync of new data (most of a backfill) has
@@ -62,19 +64,38 @@ written AS (
   RETURNING id, "metricType", "recordedAt", value, (xmax = 0) AS fresh
 ),
 inserted AS (SELECT * FROM written WHERE fresh),
+quarters AS (
+  SELECT "metricType" COLLATE "C" AS "metricType", to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900) AS bucket, ${AGGREGATES}
+  FROM inserted GROUP BY 1, 2
+),
 quarter_hours AS (
   INSERT INTO "HealthRollup" ("userId", "metricType", source, "bucketStart", count, sum, min, max, "lastAt", "lastValue")
-  SELECT $8, "metricType", $9, to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900), ${AGGREGATES}
-  FROM inserted GROUP BY 2, 4
+  SELECT $8, "metricType", $9, bucket, count, sum, min, max, "lastAt", "lastValue" FROM quarters
   ON CONFLICT ("userId", "metricType", source, "bucketStart") DO UPDATE SET ${MERGE_AGGREGATES('HealthRollup')}
+),
+-- Local days are cut from the quarter-hour aggregates, one time-zone conversion per bucket instead of per sample:
+-- a bucket whose first and last instant fall on the same local date lies within that day (time-zone offsets are
+-- whole quarter hours today). Samples of any other bucket (local mean times of old dates) are cut one by one.
+odd_quarters AS (
+  SELECT "metricType", bucket FROM quarters
+  WHERE (bucket AT TIME ZONE $11)::date <> ((bucket + interval '899.999 seconds') AT TIME ZONE $11)::date
+),
+day_parts AS (
+  SELECT "metricType", (bucket AT TIME ZONE $11)::date AS day, count, sum, min, max, "lastAt", "lastValue" FROM quarters q
+  WHERE NOT EXISTS (SELECT 1 FROM odd_quarters o WHERE o."metricType" = q."metricType" AND o.bucket = q.bucket)
+  UNION ALL
+  SELECT "metricType" COLLATE "C", ("recordedAt" AT TIME ZONE $11)::date, 1, value, value, value, "recordedAt", value FROM inserted i
+  WHERE EXISTS (SELECT 1 FROM odd_quarters) AND EXISTS (
+    SELECT 1 FROM odd_quarters o WHERE o."metricType" = i."metricType" COLLATE "C" AND o.bucket = to_timestamp(floor(extract(epoch FROM i."recordedAt") / 900) * 900)
+  )
 ),
 days AS (
   INSERT INTO "DailyRollup" ("userId", "metricType", source, day, timezone, count, sum, min, max, "lastAt", "lastValue")
-  SELECT $8, "metricType", $9, ("recordedAt" AT TIME ZONE $11)::date, $11, ${AGGREGATES}
-  FROM inserted GROUP BY 2, 4
+  SELECT $8, "metricType", $9, day, $11, sum(count), sum(sum), min(min), max(max), max("lastAt"), (array_agg("lastValue" ORDER BY "lastAt" DESC))[1]
+  FROM day_parts GROUP BY 2, 4
   ON CONFLICT ("userId", "metricType", source, day) DO UPDATE SET ${MERGE_AGGREGATES('DailyRollup')}
 )
-SELECT "metricType",
+SELECT "metricType" COLLATE "C" AS "metricType",
   count(*) FILTER (WHERE fresh)::int AS inserted,
   count(*) FILTER (WHERE NOT fresh)::int AS corrected,
   coalesce(array_agg("recordedAt") FILTER (WHERE NOT fresh), '{}') AS "correctedAt",

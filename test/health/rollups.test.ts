@@ -108,4 +108,16 @@ describe('rollups', () => {
     expect(stored.map((row) => row.value)).toEqual([71]);
     expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
   });
+
+  it('cut days exactly in a zone whose old offset is not whole quarter hours (Monrovia 1960, -00:44:30)', async () => {
+    await updateUser(ctx, userId, { timezone: 'Africa/Monrovia' });
+    // Every minute for two hours around the local midnight of 1960-01-02 (00:44:30 UTC): a quarter-hour bucket
+    // straddles that midnight, so its samples must be cut one by one.
+    const start = Date.UTC(1960, 0, 1, 23, 44);
+    const samples = Array.from({ length: 120 }, (_, i) => ({ metricType: 'heart_rate', value: 60 + (i % 7), recordedAt: new Date(start + i * 60_000) }));
+    expect((await ingestSamples(ctx, userId, samples, { source: 'history' })).inserted).toBe(120);
+    const days = (await rolledDays()).filter((row: any) => row.source === 'history');
+    expect(days).toEqual((await rawDays('Africa/Monrovia')).filter((row: any) => row.source === 'history'));
+    expect(days.map((row: any) => row.count)).toEqual([60 + 1, 59]);
+  });
 });
