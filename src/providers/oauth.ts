@@ -16,7 +16,8 @@ export function authorizeUrl(settings: OAuthSettings, options: { redirectUri: st
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', settings.clientId);
   url.searchParams.set('redirect_uri', options.redirectUri);
-  url.searchParams.set('scope', settings.scopes.join(settings.scopeSeparator ?? ' '));
+  // Garmin has no scope parameter: the user picks permissions on its consent page.
+  if (settings.scopes.length) url.searchParams.set('scope', settings.scopes.join(settings.scopeSeparator ?? ' '));
   url.searchParams.set('state', options.state);
   for (const [name, value] of Object.entries(settings.extraAuthorizeParams ?? {})) url.searchParams.set(name, value);
   if (options.codeVerifier) {

@@ -3,6 +3,7 @@ import { NotFound } from '../lib/errors.js';
 import { demoProvider } from './demo/index.js';
 import { dexcomProvider } from './dexcom/index.js';
 import { fitbitProvider } from './fitbit/index.js';
+import { garminProvider } from './garmin/index.js';
 import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
@@ -11,7 +12,7 @@ import { withingsProvider } from './withings/index.js';
 import type { AuthKind, Provider } from './provider.js';
 
 /** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
-export const PROVIDERS: readonly Provider[] = [demoProvider, dexcomProvider, fitbitProvider, ouraProvider, polarProvider, stravaProvider, whoopProvider, withingsProvider].sort((a, b) => a.id.localeCompare(b.id));
+export const PROVIDERS: readonly Provider[] = [demoProvider, dexcomProvider, fitbitProvider, garminProvider, ouraProvider, polarProvider, stravaProvider, whoopProvider, withingsProvider].sort((a, b) => a.id.localeCompare(b.id));
 
 export interface ProviderInfo {
   id: string;
