@@ -25,7 +25,11 @@ export interface Database {
 }
 
 export interface SqlSession {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `prepareAs` names a statement the hot path runs again and again: PostgreSQL plans it once per connection
+   * instead of on every call (PGlite, in-process, ignores it).
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], prepareAs?: string): Promise<T[]>;
   execScript(sql: string): Promise<void>;
 }
 
@@ -58,7 +62,7 @@ async function openPostgres(url: string): Promise<Database> {
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params)).rows,
+          query: async (sql, params, prepareAs) => (await client.query(prepareAs ? { name: prepareAs, text: sql, values: params } : { text: sql, values: params })).rows,
           execScript: async (sql) => {
             await client.query(sql);
           },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../context.js';
 import type { SqlSession } from '../db/client.js';
 import { Invalid, NotFound } from '../lib/errors.js';
@@ -26,8 +27,11 @@ export interface IngestResult {
   records: PersonalRecordRow[];
 }
 
-/** Rows per statement: big enough to amortise the round trip, small enough to keep parameters cheap. */
-const CHUNK_ROWS = 5000;
+/** The prepared name of INGEST_SAMPLES_SQL, from its text: a changed statement is prepared anew. */
+const INGEST_STATEMENT = `ingest_samples_${createHash('sha256').update(INGEST_SAMPLES_SQL).digest('hex').slice(0, 12)}`;
+
+/** Rows per statement: a whole push (10,000 at most) in one; measured no slower than 2,500 or 5,000 a statement. */
+const CHUNK_ROWS = 10_000;
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 export function assertSource(source: string): string {
@@ -82,7 +86,7 @@ async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedS
   // The next chunk's parameters are built while the database works on this one.
   let params = paramsAt(0);
   for (let start = 0; start < samples.length; start += CHUNK_ROWS) {
-    const running = tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, params);
+    const running = tx.query<IngestedMetric>(INGEST_SAMPLES_SQL, params, INGEST_STATEMENT);
     if (start + CHUNK_ROWS < samples.length) params = paramsAt(start + CHUNK_ROWS);
     rows.push(...(await running));
   }
