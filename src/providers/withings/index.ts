@@ -9,7 +9,7 @@ import {
   type WithingsActivity, type WithingsMeasureGroup, type WithingsSleepSummary,
 } from './mapping.js';
 import { revokeNotifications, subscribeNotifications } from './notify.js';
-import { parseWithingsPush } from './push.js';
+import { parseWithingsPush, withingsPushChallenge } from './push.js';
 
 /** OAuth 2.0 - Request Access and Refresh Tokens: action=requesttoken and a wrapped answer, not RFC 6749. */
 async function requestToken(form: Record<string, string>, oauth: OAuthSettings, now: Date): Promise<TokenSet> {
@@ -111,6 +111,7 @@ export const withingsProvider: Provider = {
     }
   },
   parsePush: parseWithingsPush,
+  pushChallenge: withingsPushChallenge,
   pushResponseStatus: 200,
   afterConnect: subscribeNotifications,
   beforeDisconnect: revokeNotifications,

@@ -41,3 +41,11 @@ export function parseWithingsPush(request: PushRequest, config: Config): PushNot
   const revoked = secret && ENDS_CONNECTION.has(formField(request, 'action')?.trim() ?? '');
   return [revoked ? { externalUserId: userId, kind: 'revoked' } : { externalUserId: userId }];
 }
+
+/**
+ * Notify - Subscribe first checks the callback URL with a HEAD request that must answer 2xx; a HEAD routed to the
+ * subscription check gets that answer (a GET has nothing to check and stays 404).
+ */
+export function withingsPushChallenge(request: PushRequest): { status: number; body: string } | null {
+  return request.method === 'HEAD' ? { status: 200, body: '' } : null;
+}

@@ -98,8 +98,16 @@ describe('Withings through its fake server', () => {
     expect(withings.notifyCalls.filter((c) => c.action === 'subscribe').every((c) => c.headStatus !== null)).toBe(true);
   });
 
-  // Withings accepts a subscription only when the callback URL answers its HEAD probe with 2xx; VitaSync's router
-  // answers HEAD on /v1/providers/:providerId/push with 405 for now (src/server), so Withings refuses them.
+  it('has the answer to Withings’ HEAD probe of the callback URL, and none for a plain GET', async () => {
+    const head = { method: 'HEAD', headers: new Headers(), query: new URLSearchParams(), body: '' };
+    expect(withingsProvider.pushChallenge!(head, loadConfig({}))).toEqual({ status: 200, body: '' });
+    expect(withingsProvider.pushChallenge!({ ...head, method: 'GET' }, loadConfig({}))).toBeNull();
+    expect((await fetch(`${t.url}/v1/providers/withings/push`)).status).toBe(404);
+  });
+
+  // Withings accepts a subscription only when the callback URL answers its HEAD probe with 2xx. The provider has the
+  // answer (withingsPushChallenge), but VitaSync's router answers HEAD on /v1/providers/:providerId/push with 405
+  // for now instead of routing it to the subscription check (src/server), so Withings refuses the subscriptions.
   it.fails('has Withings accept the subscriptions, its HEAD probe of the callback URL answered with 2xx', () => {
     expect([...withings.subscriptions.keys()]).toEqual([1, 4, 16, 44, 46]);
   });
