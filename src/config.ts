@@ -16,6 +16,8 @@ export interface Config {
   production: boolean;
   rateLimit: { max: number; windowSeconds: number };
   maxBodyBytes: number;
+  /** Provider push notifications may carry data (Garmin sends up to 10 MB a push): a limit of their own. */
+  maxPushBodyBytes: number;
   /** Browser origins allowed to call the API (CORS). */
   corsOrigins: string[];
   /** Base URL browsers and providers reach this server at (OAuth redirect URIs, connect links). */
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1),
     },
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+    maxPushBodyBytes: integer(env, 'MAX_PUSH_BODY_BYTES', 16 * 1_048_576, 1024),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0)}`).replace(/\/$/, ''),
     encryption: {

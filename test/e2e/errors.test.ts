@@ -6,7 +6,7 @@ const ERROR_BODY = { statusCode: expect.any(Number), error: expect.any(String), 
 describe('errors on every path are JSON { statusCode, error, message }', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer('pglite', { maxBodyBytes: 4096 });
+    t = await startTestServer('pglite', { maxBodyBytes: 4096, maxPushBodyBytes: 16_384 });
   });
   afterAll(() => t?.close());
 
@@ -45,6 +45,14 @@ describe('errors on every path are JSON { statusCode, error, message }', () => {
     expect(response.body).toEqual({ ...ERROR_BODY, statusCode: 413 });
     const users = await t.api('GET', '/v1/users');
     expect(users.body.data.map((u: any) => u.externalId)).not.toContain('big');
+  });
+
+  it('takes provider pushes up to their own, larger limit (Garmin pushes data), and answers 413 above it', async () => {
+    const push = (bytes: number) => t.api('POST', '/v1/providers/garmin/push', { key: null, body: { dailies: [{ blob: 'x'.repeat(bytes) }] } });
+    expect((await push(8000)).status).not.toBe(413);
+    const over = await push(20_000);
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({ ...ERROR_BODY, statusCode: 413 });
   });
 
   it('names every response with X-Request-Id, echoing a sane one the client sent', async () => {

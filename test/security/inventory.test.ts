@@ -39,4 +39,12 @@ describe('an unlisted route', () => {
       }
     }
   });
+
+  it('answers HEAD on a listed GET as GET, without the body', async () => {
+    const response = await fetch(`${t.url}/v1/users`, { method: 'HEAD', headers: { authorization: `Bearer ${t.adminKey}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.text()).toBe('');
+    expect((await fetch(`${t.url}/v1/users`, { method: 'HEAD' })).status).toBe(401);
+  });
 });

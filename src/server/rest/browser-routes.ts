@@ -13,7 +13,7 @@ function respond(outcome: FlowOutcome): Response {
  * Routes without an API key: the OAuth redirects a browser follows (the signed link or state carries the tenant)
  * and providers' push notifications (their own signatures authenticate them).
  */
-export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>, request: Request, ctx: RequestContext, maxBodyBytes: number): Promise<Response> {
+export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>, request: Request, ctx: RequestContext, maxPushBodyBytes: number): Promise<Response> {
   const url = new URL(request.url);
   const providerId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
   const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
@@ -24,7 +24,7 @@ export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>,
     case 'callback':
       return respond(await completeAuthorization(platform, providerId, url.searchParams));
     case 'push': {
-      const body = await readRawBody(request, maxBodyBytes);
+      const body = await readRawBody(request, maxPushBodyBytes);
       const { syncs, status } = await receivePush(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body });
       return status === 204 ? new Response(null, { status }) : Response.json({ syncs }, { status });
     }

@@ -15,12 +15,14 @@ export function createRestHandler(schema: GraphQLSchema) {
   const router = createSofaRouter(schema);
   const handle = async (request: Request, ctx: RequestContext): Promise<Response> => {
     const url = new URL(request.url);
-    const match = matchRoute(request.method, url.pathname.slice(REST_BASE.length) || '/');
+    // HEAD is GET without the body (RFC 9110 §9.3.2): some providers probe a callback URL that way (Withings).
+    const head = request.method === 'HEAD';
+    const match = matchRoute(head ? 'GET' : request.method, url.pathname.slice(REST_BASE.length) || '/');
     if (!match) throw new NotFound(`no route ${request.method} ${url.pathname}; the routes are listed in /v1/openapi.json`);
     if ('allowed' in match) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
-    if (match.route.browser) return serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxBodyBytes);
+    if (match.route.browser) return withoutBodyIf(head, await serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxPushBodyBytes));
     // A caller without the route's scope hears 401/403 before anything about its input; the schema's scope rules
     // (the authority, for GraphQL too) decide the same way once the field runs.
     assertRouteScope(match.route, ctx);
@@ -37,8 +39,8 @@ export function createRestHandler(schema: GraphQLSchema) {
     }
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');
-    const forwarded = new Request(url, { method: request.method, headers, body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined) });
-    const response = await router.fetch(forwarded, { vitasync: ctx });
+    const forwarded = new Request(url, { method: head ? 'GET' : request.method, headers, body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined) });
+    const response = withoutBodyIf(head, await router.fetch(forwarded, { vitasync: ctx }));
     if (response.status >= 400) return response;
     const status = ctx.response.status ?? match.route.status;
     if (status === 204) return new Response(null, { status: 204 });
@@ -46,6 +48,10 @@ export function createRestHandler(schema: GraphQLSchema) {
     return response;
   };
   return { handle };
+}
+
+function withoutBodyIf(head: boolean, response: Response): Response {
+  return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
 }
 
 function assertRouteScope(route: RestRoute, ctx: RequestContext): void {

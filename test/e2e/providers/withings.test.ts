@@ -105,10 +105,9 @@ describe('Withings through its fake server', () => {
     expect((await fetch(`${t.url}/v1/providers/withings/push`)).status).toBe(404);
   });
 
-  // Withings accepts a subscription only when the callback URL answers its HEAD probe with 2xx. The provider has the
-  // answer (withingsPushChallenge), but VitaSync's router answers HEAD on /v1/providers/:providerId/push with 405
-  // for now instead of routing it to the subscription check (src/server), so Withings refuses the subscriptions.
-  it.fails('has Withings accept the subscriptions, its HEAD probe of the callback URL answered with 2xx', () => {
+  // Withings accepts a subscription only when the callback URL answers its HEAD probe with 2xx: the router serves
+  // HEAD as GET without a body, so the probe reaches the subscription check.
+  it('has Withings accept the subscriptions, its HEAD probe of the callback URL answered with 2xx', () => {
     expect([...withings.subscriptions.keys()]).toEqual([1, 4, 16, 44, 46]);
   });
 
