@@ -16,6 +16,10 @@ export interface Config {
   production: boolean;
   rateLimit: { max: number; windowSeconds: number };
   maxBodyBytes: number;
+  /** Operations (subscriptions mostly) one API key may have open at once over WebSockets, per instance. */
+  maxSubscriptionsPerKey: number;
+  /** How long a client may take to send a whole request (headers and body): slow-loris protection. */
+  requestTimeoutMs: number;
   /** Provider push notifications may carry data (Garmin sends up to 10 MB a push): a limit of their own. */
   maxPushBodyBytes: number;
   /** Browser origins allowed to call the API (CORS). */
@@ -99,6 +103,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
     maxPushBodyBytes: integer(env, 'MAX_PUSH_BODY_BYTES', 16 * 1_048_576, 1024),
+    maxSubscriptionsPerKey: integer(env, 'MAX_SUBSCRIPTIONS_PER_KEY', 50, 1),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0)}`).replace(/\/$/, ''),
     encryption: {

@@ -43,7 +43,12 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
   );
-  const server: Server = createServer(adapter);
+  // A client must send its whole request within REQUEST_TIMEOUT_MS (headers sooner): slow-loris connections
+  // are cut instead of holding sockets open.
+  const server: Server = createServer(
+    { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 20_000), connectionsCheckingInterval: Math.min(config.requestTimeoutMs / 2, 5_000) },
+    adapter,
+  );
   const closeWebSocket = attachWebSocket(server, app, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

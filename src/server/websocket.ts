@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Principal } from '../auth/authenticate.js';
@@ -16,6 +17,17 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export function attachWebSocket(server: Server, app: App, deps: AppDeps): () => Promise<void> {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
+  // Open operations per API key (this instance), and per connection to release them when its socket closes.
+  const openPerKey = new Map<string, number>();
+  const openPerConnection = new WeakMap<object, Set<string>>();
+  const release = (ctx: object, id: string) => {
+    const open = openPerConnection.get(ctx);
+    const keyId = principals.get(ctx)?.keyId;
+    if (!open?.delete(id) || !keyId) return;
+    const left = (openPerKey.get(keyId) ?? 1) - 1;
+    if (left > 0) openPerKey.set(keyId, left);
+    else openPerKey.delete(keyId);
+  };
   const disposable = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
@@ -33,8 +45,19 @@ export function attachWebSocket(server: Server, app: App, deps: AppDeps): () => 
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const contextValue = app.contextFor(principals.get(ctx) ?? null, newId());
+      onSubscribe: async (ctx, id, payload) => {
+        const principal = principals.get(ctx);
+        if (principal) {
+          const limit = deps.config.maxSubscriptionsPerKey;
+          if ((openPerKey.get(principal.keyId) ?? 0) >= limit) {
+            return [new GraphQLError(`this API key already has ${limit} subscriptions open (MAX_SUBSCRIPTIONS_PER_KEY); complete one first`, { extensions: { code: 'RATE_LIMITED' } })];
+          }
+          openPerKey.set(principal.keyId, (openPerKey.get(principal.keyId) ?? 0) + 1);
+          let open = openPerConnection.get(ctx);
+          if (!open) openPerConnection.set(ctx, (open = new Set()));
+          open.add(id);
+        }
+        const contextValue = app.contextFor(principal ?? null, newId());
         const { schema, execute, subscribe, parse, validate } = app.yoga.getEnveloped(contextValue);
         const args = {
           schema,
@@ -45,7 +68,13 @@ export function attachWebSocket(server: Server, app: App, deps: AppDeps): () => 
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
+        if (errors.length) release(ctx, id);
         return errors.length ? errors : (args as never);
+      },
+      onComplete: (ctx, id) => release(ctx, id),
+      onError: (ctx, id) => release(ctx, id),
+      onClose: (ctx) => {
+        for (const id of [...(openPerConnection.get(ctx) ?? [])]) release(ctx, id);
       },
     },
     wss,
