@@ -61,7 +61,10 @@ builder.mutationFields((t) => ({
       scope: t.arg({ type: ApiKeyScopeType, required: true }),
       expiresAt: t.arg({ type: 'DateTime', description: 'When the key stops working; never when omitted.' }),
     },
-    resolve: (_root, args, ctx) => createApiKey(serviceContext(ctx), args),
+    resolve: (_root, args, ctx) => {
+      const service = serviceContext(ctx);
+      return createApiKey({ ...service, quotas: service.config.quotas }, args);
+    },
   }),
   deleteApiKey: t.boolean({
     description: "Delete an API key; it stops working at once. The workspace's last admin key cannot be deleted (409).",

@@ -22,6 +22,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Provider push notifications may carry data (Garmin sends up to 10 MB a push): a limit of their own. */
   maxPushBodyBytes: number;
+  /** What one workspace may hold (API6): 0 means no limit. */
+  quotas: Quotas;
   /** Browser origins allowed to call the API (CORS). */
   corsOrigins: string[];
   /** Base URL browsers and providers reach this server at (OAuth redirect URIs, connect links). */
@@ -36,6 +38,13 @@ export interface Config {
 }
 
 export type Env = Record<string, string | undefined>;
+
+export interface Quotas {
+  /** End users per workspace (QUOTA_USERS). */
+  users: number;
+  /** Active API keys per workspace (QUOTA_API_KEYS); rotation replaces a key and is never refused. */
+  apiKeys: number;
+}
 
 export interface TemporalConfig {
   address: string | null;
@@ -104,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
     maxPushBodyBytes: integer(env, 'MAX_PUSH_BODY_BYTES', 16 * 1_048_576, 1024),
     maxSubscriptionsPerKey: integer(env, 'MAX_SUBSCRIPTIONS_PER_KEY', 50, 1),
+    quotas: { users: integer(env, 'QUOTA_USERS', 0, 0), apiKeys: integer(env, 'QUOTA_API_KEYS', 100, 0) },
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0)}`).replace(/\/$/, ''),

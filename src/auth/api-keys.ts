@@ -1,9 +1,12 @@
 import type { ServiceContext } from '../context.js';
-import type { ApiKey } from '../generated/prisma/client.js';
+import type { Quotas } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { ApiKey, Prisma } from '../generated/prisma/client.js';
 import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { recordAudit } from '../audit/audit.js';
+import { assertUnderQuota } from '../workspaces/quotas.js';
 import { displayPrefix, generateKeySecret, hashKey } from './key-secret.js';
 import { scopeToDb, type Scope } from './scopes.js';
 
@@ -13,8 +16,8 @@ export interface NewApiKeyInput {
   expiresAt?: Date | null;
 }
 
-/** What key management needs of the service context. */
-type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock' | 'actor'>;
+/** What key management needs of the service context; `quotas` when keys are made through the API. */
+type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock' | 'actor'> & { quotas?: Quotas };
 
 /** A freshly made key: the row plus the secret, which is never readable again. */
 export type ApiKeyWithSecret = ApiKey & { key: string };
@@ -37,18 +40,29 @@ function validateInput(ctx: KeyContext, input: NewApiKeyInput): void {
 
 export async function createApiKey(ctx: KeyContext, input: NewApiKeyInput, key = generateKeySecret()): Promise<ApiKeyWithSecret> {
   validateInput(ctx, input);
-  const row = await ctx.db.apiKey.create({
-    data: {
-      id: newId(),
-      workspaceId: ctx.workspaceId,
-      name: input.name.trim(),
-      prefix: displayPrefix(key),
-      secretHash: hashKey(key),
-      scope: scopeToDb(input.scope),
-      expiresAt: input.expiresAt ?? null,
-    },
-  });
-  await recordAudit(ctx, { action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scope: input.scope } });
+  const create = async (tx: Prisma.TransactionClient): Promise<ApiKey> => {
+    const row = await tx.apiKey.create({
+      data: {
+        id: newId(),
+        workspaceId: ctx.workspaceId,
+        name: input.name.trim(),
+        prefix: displayPrefix(key),
+        secretHash: hashKey(key),
+        scope: scopeToDb(input.scope),
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    await recordAudit({ ...ctx, db: tx as Db }, { action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scope: input.scope } });
+    return row;
+  };
+  // Workspace creation and bootstrap pass their own transaction (no $transaction on it) and no quotas.
+  const quotas = ctx.quotas;
+  const row = quotas
+    ? await ctx.db.$transaction(async (tx) => {
+        await assertUnderQuota(tx, quotas, 'apiKeys', ctx.workspaceId, () => tx.apiKey.count({ where: activeWhere(ctx) }));
+        return create(tx);
+      })
+    : await create(ctx.db);
   return { ...row, key };
 }
 

@@ -25,6 +25,12 @@ export class Forbidden extends AppError {
   readonly code = 'FORBIDDEN';
 }
 
+/** The workspace holds as much of something as its quota allows (QUOTA_* settings). */
+export class QuotaExceeded extends AppError {
+  readonly status = 403;
+  readonly code = 'QUOTA_EXCEEDED';
+}
+
 export class NotFound extends AppError {
   readonly status = 404;
   readonly code = 'NOT_FOUND';

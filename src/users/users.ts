@@ -4,6 +4,7 @@ import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { assertTimeZone } from '../lib/time.js';
+import { assertUnderQuota } from '../workspaces/quotas.js';
 import { recordAudit } from '../audit/audit.js';
 import { syncScheduleId } from '../connections/sync-jobs.js';
 import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
@@ -47,10 +48,13 @@ export async function createOrFindUser(ctx: ServiceContext, externalId: string, 
   const where = { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: id } };
   const existing = await ctx.db.user.findUnique({ where });
   if (existing) return { user: existing, created: false };
-  // ON CONFLICT DO NOTHING makes two racing creates agree on one row instead of one of them failing.
-  const inserted = await ctx.db.user.createMany({
-    data: [{ ...(data as Prisma.UserCreateManyInput), id: newId(), workspaceId: ctx.workspaceId, externalId: id }],
-    skipDuplicates: true,
+  const inserted = await ctx.db.$transaction(async (tx) => {
+    await assertUnderQuota(tx, ctx.config.quotas, 'users', ctx.workspaceId, () => tx.user.count({ where: { workspaceId: ctx.workspaceId } }));
+    // ON CONFLICT DO NOTHING makes two racing creates agree on one row instead of one of them failing.
+    return tx.user.createMany({
+      data: [{ ...(data as Prisma.UserCreateManyInput), id: newId(), workspaceId: ctx.workspaceId, externalId: id }],
+      skipDuplicates: true,
+    });
   });
   const user = await ctx.db.user.findUniqueOrThrow({ where });
   if (inserted.count === 1) announce(ctx, 'created', user);
