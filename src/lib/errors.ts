@@ -8,6 +8,14 @@ export abstract class AppError extends Error {
   abstract readonly code: string;
   /** Extra response headers, e.g. Retry-After on 429. */
   headers: Record<string, string> = {};
+  /** Identifiers a program acts on (e.g. the running job of a 409): REST body fields and GraphQL extensions. */
+  details: ErrorDetails = {};
+}
+
+/** The extra fields an error may carry, each documented on the error schema (src/server/rest/openapi.ts). */
+export interface ErrorDetails {
+  /** The job still running (409 on a second sync of a connection). */
+  jobId?: string;
 }
 
 export class BadRequest extends AppError {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { AppError, codeForStatus, STATUS_TEXT } from '../lib/errors.js';
+import { AppError, codeForStatus, STATUS_TEXT, type ErrorDetails } from '../lib/errors.js';
 import { log } from '../lib/logger.js';
 
 /** An error as the client sees it, on REST and GraphQL alike. Internal errors never show their message. */
@@ -8,6 +8,7 @@ export interface PublicError {
   code: string;
   message: string;
   headers: Record<string, string>;
+  details: ErrorDetails;
 }
 
 // graphql-js reports a bad enum value as a type error; the API contract calls it semantic (422).
@@ -16,7 +17,7 @@ const ENUM_VALUE_ERROR = /Value ".*" does not exist in ".*" enum/;
 export function toPublicError(error: unknown): PublicError {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   if (original instanceof AppError) {
-    return { status: original.status, code: original.code, message: original.message, headers: original.headers };
+    return { status: original.status, code: original.code, message: original.message, headers: original.headers, details: original.details };
   }
   // PostgreSQL text and jsonb cannot hold U+0000: input that carries it is malformed, not a server fault.
   if (NUL_SQLSTATES.has(sqlState(original) ?? '')) return plain(400, 'text must not contain the NUL character (U+0000)');
@@ -43,7 +44,7 @@ function sqlState(error: unknown): string | undefined {
 }
 
 function plain(status: number, message: string): PublicError {
-  return { status, code: codeForStatus(status), message, headers: {} };
+  return { status, code: codeForStatus(status), message, headers: {}, details: {} };
 }
 
 function describe(error: unknown): Record<string, unknown> {
@@ -51,9 +52,9 @@ function describe(error: unknown): Record<string, unknown> {
   return { value: String(error) };
 }
 
-/** The REST error body of API.md: { statusCode, error, message }. */
-export function restErrorBody(error: PublicError): { statusCode: number; error: string; message: string } {
-  return { statusCode: error.status, error: STATUS_TEXT[error.status] ?? 'Error', message: error.message };
+/** The REST error body of API.md: { statusCode, error, message }, plus the error's details (e.g. jobId). */
+export function restErrorBody(error: PublicError): { statusCode: number; error: string; message: string } & ErrorDetails {
+  return { statusCode: error.status, error: STATUS_TEXT[error.status] ?? 'Error', message: error.message, ...error.details };
 }
 
 export function restErrorResponse(error: PublicError, headers: Record<string, string> = {}): Response {
@@ -68,14 +69,14 @@ export function toGraphQLError(error: GraphQLError): GraphQLError {
   return new GraphQLError(pub.message, {
     nodes: error.nodes,
     path: error.path,
-    extensions: { code: pub.code, ...(http ? { http } : {}) },
+    extensions: { code: pub.code, ...pub.details, ...(http ? { http } : {}) },
   });
 }
 
 /** A request refused before GraphQL ran (bad key, rate limit), in the GraphQL response shape. */
 export function graphqlErrorResponse(error: PublicError, headers: Record<string, string> = {}): Response {
   return Response.json(
-    { errors: [{ message: error.message, extensions: { code: error.code } }] },
+    { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] },
     { status: error.status, headers: { ...error.headers, ...headers } },
   );
 }

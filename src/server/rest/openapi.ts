@@ -33,6 +33,7 @@ const ERROR_SCHEMA = {
     statusCode: { type: 'integer', example: 404 },
     error: { type: 'string', example: 'Not Found' },
     message: { type: 'string', example: 'user 01JZ0000000000000000000000 not found' },
+    jobId: { type: 'string', description: 'On a 409 to a sync request: the backfill or sync of the connection still running (`GET /v1/jobs/{jobId}`).' },
   },
 };
 

@@ -53,10 +53,10 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
     const backfill = `sync:${connectionId}:backfill`;
     const refused = await requestSync();
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+    expect(refused.body).toMatchObject({ statusCode: 409, error: 'Conflict', jobId: backfill });
     expect(refused.body.message).toContain(backfill);
     const graphql = await t.graphql(SYNC_MUTATION, { userId, connectionId });
-    expect(graphql.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(graphql.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', jobId: backfill });
     expect(graphql.body.errors[0].message).toContain(backfill);
     release();
     expect((await waitForJob(t, backfill, POLLING)).status).toBe('completed');
@@ -68,7 +68,7 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
     expect(first.status).toBe(202);
     const again = await requestSync();
     expect(again.status).toBe(409);
-    expect(again.body.message).toContain(first.body.id);
+    expect(again.body.jobId).toBe(first.body.id);
     release();
     expect((await waitForJob(t, first.body.id, POLLING)).status).toBe('completed');
     const next = await requestSync();
