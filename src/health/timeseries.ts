@@ -89,9 +89,28 @@ function perSourceSql(bucket: Bucket, fromDaily: boolean): string {
         AND day >= ($3::timestamptz AT TIME ZONE $5)::date AND day < ($4::timestamptz AT TIME ZONE $5)::date
       GROUP BY 1, 2`;
   }
-  return `SELECT ${bucketStartSql(bucket, '"bucketStart"')} AS start, source, ${PER_SOURCE_COLUMNS}
-    FROM "HealthRollup" WHERE "userId" = $1 AND "metricType" = $2 AND "bucketStart" >= $3 AND "bucketStart" < $4
-    GROUP BY 1, 2`;
+  return `SELECT start, source, ${PER_SOURCE_COLUMNS} FROM (${quarterHourPartsSql(bucket)}) AS parts GROUP BY 1, 2`;
+}
+
+/**
+ * The 15-minute rollups as parts of `bucket`s. A quarter hour lies within one bucket while zones keep offsets in
+ * whole quarter hours; one cut by a bucket's edge (local mean time before standard offsets, Monrovia's -00:44:30
+ * until 1972) is taken apart into its samples, as ingestion does for days. Such a quarter may start up to 15
+ * minutes before the window ($3) and still hold samples within it.
+ */
+function quarterHourPartsSql(bucket: Bucket): string {
+  const startOf = (instant: string) => bucketStartSql(bucket, instant);
+  const whole = (quarter: string) => `${startOf(quarter)} = ${startOf(`(${quarter} + interval '899.999 seconds')`)}`;
+  return `SELECT ${startOf('"bucketStart"')} AS start, source, count, sum, min, max, "lastAt", "lastValue"
+      FROM "HealthRollup" WHERE "userId" = $1 AND "metricType" = $2 AND "bucketStart" >= $3 AND "bucketStart" < $4
+        AND ${whole('"bucketStart"')}
+    UNION ALL
+    SELECT ${startOf('s."recordedAt"')}, s.source, 1, s.value, s.value, s.value, s."recordedAt", s.value
+      FROM "HealthRollup" q JOIN "HealthSample" s ON s."userId" = $1 AND s."metricType" = $2 AND s.source = q.source
+        AND s."recordedAt" >= q."bucketStart" AND s."recordedAt" < q."bucketStart" + interval '15 minutes'
+      WHERE q."userId" = $1 AND q."metricType" = $2 AND q."bucketStart" > $3::timestamptz - interval '15 minutes' AND q."bucketStart" < $4
+        AND NOT ${whole('q."bucketStart"')}
+        AND s."recordedAt" >= $3 AND s."recordedAt" < $4`;
 }
 
 /** Aggregated series of one metric, one source per bucket (the workspace's source priority decides). */
