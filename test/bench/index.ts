@@ -4,8 +4,10 @@
  * issue's targets, then one JSON line with everything. Each engine runs in its own child process, so one
  * engine's memory (PGlite keeps its whole database in the process) does not show up in the other's peak RSS.
  *
- * Suites (BENCH_SUITES, default all): "ingest" as above, and "workflows" — BENCH_WORKFLOWS (1,000) short sync
- * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts.
+ * Suites (BENCH_SUITES, default all): "ingest" as above, "workflows" — BENCH_WORKFLOWS (1,000) short sync
+ * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts — and "load":
+ * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
+ * load (also across two instances sharing REDIS_URL), see load.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -16,6 +18,8 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setLogLevel } from '../../src/lib/logger.js';
 import type { EngineName } from './engine.js';
+import { runLoadSuite, type LoadSuiteResult } from './load.js';
+import { formatLoadSuite } from './load-report.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
@@ -30,10 +34,10 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows'] as const;
+const SUITES = ['ingest', 'workflows', 'load'] as const;
 type Suite = (typeof SUITES)[number];
 
-/** BENCH_SUITES: which suites run ("ingest,workflows" by default). */
+/** BENCH_SUITES: which suites run (all by default). */
 function suites(): Suite[] {
   const names = (process.env.BENCH_SUITES ?? SUITES.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
   for (const name of names) if (!SUITES.includes(name as Suite)) throw new Error(`BENCH_SUITES: unknown suite "${name}" (${SUITES.join(', ')})`);
@@ -123,9 +127,29 @@ async function main(): Promise<void> {
       console.log(`\n${formatWorkflowSuite(workflows)}`);
     }
   }
+  let load: LoadSuiteResult | null = null;
+  if (selected.includes('load')) {
+    const { log } = options('postgres');
+    const loadOptions = {
+      engines: names,
+      seconds: envInt('BENCH_LOAD_SECONDS', 5),
+      warmupSeconds: envInt('BENCH_LOAD_WARMUP_SECONDS', 1),
+      connections: (process.env.BENCH_LOAD_CONNECTIONS ?? '1,10,100').split(',').map((count) => {
+        const value = Number(count.trim());
+        if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_LOAD_CONNECTIONS: "${count}" is not a positive integer`);
+        return value;
+      }),
+      rateLimit: envInt('BENCH_LOAD_RATE_LIMIT', 100),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      redisUrl: process.env.REDIS_URL || null,
+      log,
+    };
+    load = await runLoadSuite(loadOptions);
+    console.log(`\n${formatLoadSuite(load, loadOptions)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
-  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })), workflows }));
+  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })), workflows, load }));
 }
 
 const childEngine = process.env[CHILD_ENGINE] as EngineName | undefined;

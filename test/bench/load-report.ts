@@ -1,0 +1,82 @@
+import { cpus } from 'node:os';
+import type { LoadOptions, LoadRun, LoadSuiteResult, RateLimitRun, WriteCheck } from './load.js';
+import { READER_SAMPLES, ROUTE_LABELS, WRITE_BATCH, WRITERS } from './load-routes.js';
+
+const int = (n: number) => Math.round(n).toLocaleString('en');
+// autocannon's latency histogram has 1 ms resolution.
+const ms = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ms`;
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+const COLUMNS: [string, number][] = [['engine', 9], ['route', 36], ['conns', 6], ['req/s', 9], ['p50', 10], ['p99', 10], ['non-2xx', 8], ['errors', 7], ['pg/pglite', 10], ['load 1m', 12]];
+
+function line(cells: string[]): string {
+  return '  ' + cells.map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i]![1]) : cell.padStart(COLUMNS[i]![1]))).join(' ');
+}
+
+function ratio(run: LoadRun, runs: LoadRun[]): string {
+  if (run.engine !== 'postgres') return '';
+  const pglite = runs.find((other) => other.engine === 'pglite' && other.route === run.route && other.connections === run.connections);
+  return pglite ? `${(run.perSecond / pglite.perSecond).toFixed(2)}×` : '';
+}
+
+function runLine(run: LoadRun, runs: LoadRun[]): string {
+  return line([
+    run.engine,
+    ROUTE_LABELS[run.route],
+    String(run.connections),
+    int(run.perSecond),
+    ms(run.p50Ms),
+    ms(run.p99Ms),
+    int(run.non2xx),
+    int(run.errors),
+    ratio(run, runs),
+    `${run.loadAverage.start.toFixed(1)}→${run.loadAverage.end.toFixed(1)}`,
+  ]);
+}
+
+function writeCheckLine(check: WriteCheck): string {
+  const expected = check.answered201 * WRITE_BATCH;
+  const ok = check.storedRows >= expected && check.storedRows - expected <= check.maxInFlightRows;
+  return (
+    `  ${check.engine}: ${int(check.storedRows)} rows stored by the write runs (warm-up included) for ${int(check.answered201)} × 201 × ${WRITE_BATCH} = ${int(expected)} ` +
+    `(+${int(check.storedRows - expected)} from requests in flight when a run stopped; at most ${int(check.maxInFlightRows)}) ${mark(ok)}`
+  );
+}
+
+function rateLimitLines(run: RateLimitRun): string[] {
+  const { headers } = run;
+  const clean = Object.keys(run.otherStatuses).length === 0 && run.errors === 0;
+  const headersOk = headers.limited.seen === run.limited && headers.limited.withHeaders === headers.limited.seen && headers.accepted.withHeaders === headers.accepted.seen;
+  const instances = run.perInstance.length > 1 ? `; per instance (server logs): ${run.perInstance.map((one) => `${int(one.acceptedByServer)} accepted / ${int(one.answered['429'] ?? 0)} × 429`).join(', ')}` : '';
+  const retry = headers.retryAfter ? `Retry-After ${headers.retryAfter.min}–${headers.retryAfter.max} s` : 'no 429 seen';
+  const control = run.label.startsWith('control');
+  const expectation = control
+    ? `(each instance keeps its own count: up to ${int(run.limit * run.perInstance.length)}, so the limit is not held without Redis)`
+    : `≤ limit ${mark(run.acceptedByServer <= run.limit)}`;
+  return [
+    `  ${run.label} (${run.engine}${run.redis ? ' + Redis' : ''}), ${run.connections} connections for ${run.seconds} s, limit ${int(run.limit)} per ${run.windowSeconds} s:`,
+    `    accepted ${int(run.acceptedByServer)} by the servers' logs, counting the ${run.clientAborted} requests cut off by autocannon's stop as accepted ` +
+      `(${int(run.accepted)} 2xx read by autocannon) ${expectation}${instances}`,
+    `    autocannon: 429 × ${int(run.limited)}; statuses other than 2xx/429 (autocannon or logs) ${JSON.stringify(run.otherStatuses)}, socket errors/timeouts ${run.errors} ${mark(clean)}`,
+    `    headers on every response: ${int(headers.limited.withHeaders)} of ${int(headers.limited.seen)} 429s carry RateLimit-Limit/-Remaining (0)/-Reset and ${retry}; ` +
+      `${int(headers.accepted.withHeaders)} of ${int(headers.accepted.seen)} 2xx carry RateLimit-* ${mark(headersOk)}` +
+      (headers.firstProblem ? `   first failure: ${headers.firstProblem}` : ''),
+  ];
+}
+
+export function formatLoadSuite(result: LoadSuiteResult, options: Pick<LoadOptions, 'seconds' | 'warmupSeconds'>): string {
+  const lines = [
+    `Load: autocannon against src/main.ts in a child process (logging at info to a file), ${options.seconds} s per run after a ${options.warmupSeconds} s warm-up at 10 connections per route;`,
+    `  rate limit out of reach (the limiter still counts each request); reads: one user with ${int(READER_SAMPLES)} samples; writes: ${WRITE_BATCH} new samples a request over ${WRITERS} users;`,
+    `  GraphQL: user + latestSamples(limit: 20). p50/p99 from autocannon's histogram; load 1m = this machine's 1-minute load average at start→end (${cpus().length} CPUs).`,
+    line(COLUMNS.map(([name]) => name)),
+    ...result.runs.map((run) => runLine(run, result.runs)),
+  ];
+  if (result.writeChecks.length) lines.push('', 'Writes are real inserts:', ...result.writeChecks.map(writeCheckLine));
+  if (result.rateLimits.length) {
+    lines.push('', 'Rate limit under load (each client cycles read → write → GraphQL with one fresh key; one window spans the run):');
+    for (const run of result.rateLimits) lines.push(...rateLimitLines(run));
+  }
+  for (const skipped of result.skipped) lines.push(`  skipped: ${skipped}`);
+  return lines.join('\n');
+}
