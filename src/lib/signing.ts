@@ -34,3 +34,10 @@ export function verifyToken(purpose: string, token: string): unknown {
     return null;
   }
 }
+
+/** Compares secrets and signatures in time that does not depend on where they differ (UTF-8 bytes). */
+export function sameSecret(given: string, expected: string): boolean {
+  const left = Buffer.from(given);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

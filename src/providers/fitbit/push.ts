@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { BadRequest } from '../../lib/errors.js';
+import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 import { providerSettings } from '../settings.js';
@@ -11,16 +12,10 @@ import { providerSettings } from '../settings.js';
  * a JSON array of { collectionType, date, ownerId, ownerType, subscriptionId } signed in X-Fitbit-Signature.
  */
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 export function fitbitPushChallenge(request: PushRequest, config: Config): { status: number; body: string } {
   const expected = config.env.FITBIT_SUBSCRIBER_VERIFY;
   const given = request.query.get('verify');
-  if (expected && given && sameText(given, expected)) return { status: 204, body: '' };
+  if (expected && given && sameSecret(given, expected)) return { status: 204, body: '' };
   return { status: 404, body: 'unknown verification code' };
 }
 
@@ -31,7 +26,7 @@ export function parseFitbitPush(request: PushRequest, config: Config): PushNotic
   const signature = request.headers.get('x-fitbit-signature');
   if (!signature) throw new ProviderError('X-Fitbit-Signature header is missing', 'unauthorized');
   const expected = createHmac('sha1', `${secret}&`).update(request.body, 'utf8').digest('base64');
-  if (!sameText(signature, expected)) throw new ProviderError('X-Fitbit-Signature does not match the body', 'unauthorized');
+  if (!sameSecret(signature, expected)) throw new ProviderError('X-Fitbit-Signature does not match the body', 'unauthorized');
   let notifications: unknown;
   try {
     notifications = JSON.parse(request.body);

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { BadRequest } from '../../lib/errors.js';
+import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 import { callbackOnApiHost, garminSettings } from './api.js';
@@ -15,12 +15,6 @@ import { checkSummaries, summaryType } from './summaries.js';
  * ?secret=GARMIN_PUSH_SECRET, and the garmin-client-id header Garmin sends must, when present, be our consumer key.
  */
 export const PUSH_SECRET_ENV = 'GARMIN_PUSH_SECRET';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function verify(request: PushRequest, config: Config): void {
   const secret = config.env[PUSH_SECRET_ENV];

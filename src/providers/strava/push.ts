@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 
@@ -17,12 +17,6 @@ interface StravaEvent {
   subscription_id?: unknown;
   event_time?: unknown;
   updates?: unknown;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function parseEvent(body: string): StravaEvent {

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 
@@ -22,9 +23,7 @@ function verify(request: PushRequest, clientSecret: string, now: number): void {
   const signature = request.headers.get('x-whoop-signature');
   const timestamp = request.headers.get('x-whoop-signature-timestamp');
   if (!signature || !timestamp) throw new ProviderError('X-WHOOP-Signature and X-WHOOP-Signature-Timestamp are required', 'unauthorized');
-  const expected = Buffer.from(whoopSignature(timestamp, request.body, clientSecret));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ProviderError('X-WHOOP-Signature does not match the body', 'unauthorized');
+  if (!sameSecret(signature, whoopSignature(timestamp, request.body, clientSecret))) throw new ProviderError('X-WHOOP-Signature does not match the body', 'unauthorized');
   const sentAt = Number(timestamp);
   if (!Number.isFinite(sentAt) || Math.abs(now - sentAt) > WHOOP_PUSH_MAX_AGE_MS) {
     throw new ProviderError('X-WHOOP-Signature-Timestamp is more than 5 minutes away from now', 'unauthorized');

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 
@@ -13,12 +13,6 @@ import type { PushNotice, PushRequest } from '../provider.js';
  * unlink, so it then only starts a sync, which finds the token refused and marks the connection.
  */
 export const NOTIFY_SECRET_ENV = 'WITHINGS_NOTIFY_SECRET';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** A field of a url-encoded or multipart form body ("form-data parameters" in Withings' words). */
 function formField(request: PushRequest, name: 'userid' | 'action'): string | null {
