@@ -1,9 +1,15 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { json, startFakeServer, type FakeServer } from './fake-server.js';
 
 /**
  * A fake of Oura's API v2 and OAuth endpoints, from https://cloud.ouraring.com/docs/authentication and
  * https://cloud.ouraring.com/v2/docs: authorization-code grant, refresh_token grant, revoke, and the
- * usercollection endpoints with `data` + `next_token` pagination. Consent is automatic (the fake user accepts).
+ * usercollection endpoints with `data` + `next_token` pagination, and personal_info. Consent is automatic (the fake
+ * user accepts). Webhooks as in the v2 docs' "Webhook Subscription Routes": the app's subscriptions (x-client-id and
+ * x-client-secret; list, create, renew), each created only after a GET to its callback_url with the
+ * verification_token and a challenge is answered with {"challenge": …}; `notify` then POSTs a signed notification
+ * to every subscription of the event's (event_type, data_type), and `sendOuraWebhook` sends one anywhere.
  */
 export interface FakeOura extends FakeServer {
   /** Answer the next N data requests with 429 and this Retry-After. */
@@ -17,10 +23,31 @@ export interface FakeOura extends FakeServer {
   revoked: string[];
   /** Access tokens issued so far (the first by the code grant, the rest by refreshes). */
   issued(): number;
+  /** A workout the user just recorded (today, so an incremental sync's window holds it); returns its id. */
+  addWorkout(): string;
+  /** The app's webhook subscriptions, as Oura keeps them (with the verification token they were made with). */
+  subscriptions: FakeOuraSubscription[];
+  /** Let every subscription lapse this far from now (so a renewal is due). */
+  expireSubscriptionsIn(ms: number): void;
+  /** Delivers a notification as Oura does: to each subscription of its (event_type, data_type), signed. */
+  notify(event: { event_type: string; data_type: string; object_id: string }): Promise<Response[]>;
+}
+
+export interface FakeOuraSubscription {
+  id: string;
+  callback_url: string;
+  verification_token: string;
+  event_type: string;
+  data_type: string;
+  expiration_time: string;
 }
 
 export const OURA_CLIENT = { id: 'oura-client', secret: 'oura-secret' };
+/** The id personal_info answers, which webhooks name as user_id. */
+export const OURA_USER_ID = 'a1b2c3d4-oura-user';
 const DAY = 86_400_000;
+/** How long the fake's subscriptions live (Oura's WebhookSubscriptionModel has an expiration_time; the span is ours). */
+const SUBSCRIPTION_LIFETIME_MS = 90 * DAY;
 
 /** Deterministic heart rate every 10 minutes, paginated 100 rows per page, within the asked window. */
 function heartRates(from: number, to: number) {
@@ -52,6 +79,42 @@ export async function startFakeOura(): Promise<FakeOura> {
   let issuedCount = 0;
   const revoked: string[] = [];
   let held: Promise<void> | null = null;
+  const extraWorkouts: Record<string, unknown>[] = [];
+  const subscriptions: FakeOuraSubscription[] = [];
+  const model = ({ verification_token: _token, ...rest }: FakeOuraSubscription) => rest;
+  const expiresFromNow = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+  /** Oura's check of a new subscription's callback: the verification token and a challenge it must echo. */
+  async function callbackVerifies(callbackUrl: string, verificationToken: string): Promise<boolean> {
+    const challenge = randomUUID();
+    const url = new URL(callbackUrl);
+    url.searchParams.set('verification_token', verificationToken);
+    url.searchParams.set('challenge', challenge);
+    const answer = await fetch(url).catch(() => null);
+    if (!answer?.ok) return false;
+    const body = (await answer.json().catch(() => null)) as { challenge?: unknown } | null;
+    return body?.challenge === challenge;
+  }
+
+  async function webhookSubscriptions(method: string, path: string, body: string, response: ServerResponse): Promise<void> {
+    if (path === '') {
+      if (method === 'GET') return json(response, 200, subscriptions.map(model));
+      const input = JSON.parse(body || '{}') as Partial<FakeOuraSubscription>;
+      const { callback_url, verification_token, event_type, data_type } = input;
+      if (!callback_url || !verification_token || !['create', 'update', 'delete'].includes(event_type ?? '') || !data_type) {
+        return json(response, 422, { detail: 'callback_url, verification_token, event_type and data_type are required' });
+      }
+      if (!(await callbackVerifies(callback_url, verification_token))) return json(response, 422, { detail: 'callback_url did not answer the verification challenge' });
+      const created = { id: randomUUID(), callback_url, verification_token, event_type: event_type!, data_type, expiration_time: expiresFromNow(SUBSCRIPTION_LIFETIME_MS) };
+      subscriptions.push(created);
+      return json(response, 201, model(created));
+    }
+    const renew = /^\/renew\/([^/]+)$/.exec(path);
+    const subscription = renew && method === 'PUT' ? subscriptions.find((s) => s.id === decodeURIComponent(renew[1]!)) : undefined;
+    if (!subscription) return json(response, 404, { detail: 'Not Found' });
+    subscription.expiration_time = expiresFromNow(SUBSCRIPTION_LIFETIME_MS);
+    return json(response, 200, model(subscription));
+  }
 
   const issue = () => {
     issuedCount += 1;
@@ -83,9 +146,16 @@ export async function startFakeOura(): Promise<FakeOura> {
       revoked.push(url.searchParams.get('access_token') ?? new URLSearchParams(request.body).get('token') ?? '');
       return json(response, 200, {});
     }
-    while (held) await held;
+    if (url.pathname.startsWith('/v2/webhook/subscription')) {
+      if (request.headers['x-client-id'] !== OURA_CLIENT.id || request.headers['x-client-secret'] !== OURA_CLIENT.secret) return json(response, 401, { detail: 'Unauthorized' });
+      return webhookSubscriptions(request.method, url.pathname.slice('/v2/webhook/subscription'.length), request.body, response);
+    }
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
+    if (url.pathname === '/v2/usercollection/personal_info' && expiry && expiry >= Date.now()) {
+      return json(response, 200, { id: OURA_USER_ID, age: 34, weight: 70.2, height: 1.78, biological_sex: 'female', email: 'ring-owner@example.com' });
+    }
+    while (held) await held;
     if (!expiry || expiry < Date.now()) return json(response, 401, { detail: 'Unauthorized' });
     if (failing > 0) {
       failing -= 1;
@@ -111,11 +181,15 @@ export async function startFakeOura(): Promise<FakeOura> {
           total_sleep_duration: 27_000, deep_sleep_duration: 5400, rem_sleep_duration: 6300, light_sleep_duration: 15_300, awake_time: 1800,
           efficiency: 88, latency: 600, average_heart_rate: 54.5, lowest_heart_rate: 48, average_hrv: 45,
         })), token, 10));
-      case '/v2/usercollection/workout':
-        return json(response, 200, page(days(q.get('start_date')!, q.get('end_date')!).filter((_, i) => i % 3 === 0).map((day) => ({
+      case '/v2/usercollection/workout': {
+        const range = days(q.get('start_date')!, q.get('end_date')!);
+        const daily = range.filter((_, i) => i % 3 === 0).map((day) => ({
           id: `workout-${day}`, activity: 'running', intensity: 'moderate', calories: 450, distance: 7200,
           start_datetime: `${day}T17:00:00.000Z`, end_datetime: `${day}T17:40:00.000Z`, source: 'manual',
-        })), token, 10));
+        }));
+        const extra = extraWorkouts.filter((workout) => range.includes(String(workout.day)));
+        return json(response, 200, page([...daily, ...extra], token, 10));
+      }
       default:
         return json(response, 404, { detail: 'Not Found' });
     }
@@ -134,6 +208,23 @@ export async function startFakeOura(): Promise<FakeOura> {
     },
     revoked,
     issued: () => issuedCount,
+    addWorkout() {
+      const start = Date.now() - 50 * 60_000;
+      const id = `workout-extra-${extraWorkouts.length + 1}`;
+      extraWorkouts.push({
+        id, day: new Date(start).toISOString().slice(0, 10), activity: 'cycling', intensity: 'hard', calories: 380, distance: 15_000,
+        start_datetime: new Date(start).toISOString(), end_datetime: new Date(start + 40 * 60_000).toISOString(), source: 'autodetected',
+      });
+      return id;
+    },
+    subscriptions,
+    expireSubscriptionsIn(ms: number) {
+      for (const subscription of subscriptions) subscription.expiration_time = expiresFromNow(ms);
+    },
+    notify(event: { event_type: string; data_type: string; object_id: string }) {
+      const targets = subscriptions.filter((s) => s.event_type === event.event_type && s.data_type === event.data_type);
+      return Promise.all(targets.map((s) => sendOuraWebhook(s.callback_url, event)));
+    },
     hold() {
       let release = () => {};
       held = new Promise<void>((resolve) => {
@@ -145,4 +236,27 @@ export async function startFakeOura(): Promise<FakeOura> {
       return release;
     },
   });
+}
+
+/**
+ * POSTs an Oura webhook notification to `pushUrl`, signed as Oura signs it: x-oura-signature is the upper-case hex
+ * HMAC-SHA256 of x-oura-timestamp (Unix seconds) followed by the body, keyed with the client secret (or another
+ * secret, to forge one; `tamper` changes the body after signing).
+ */
+export async function sendOuraWebhook(
+  pushUrl: string,
+  event: { event_type: string; data_type: string; object_id?: string },
+  options: { secret?: string; userId?: string; tamper?: (body: string) => string } = {},
+): Promise<Response> {
+  const body = JSON.stringify({
+    event_type: event.event_type,
+    data_type: event.data_type,
+    object_id: event.object_id ?? 'object-1',
+    event_time: new Date().toISOString(),
+    user_id: options.userId ?? OURA_USER_ID,
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', options.secret ?? OURA_CLIENT.secret).update(timestamp + body).digest('hex').toUpperCase();
+  const headers = { 'content-type': 'application/json', 'x-oura-signature': signature, 'x-oura-timestamp': timestamp };
+  return fetch(pushUrl, { method: 'POST', headers, body: options.tamper ? options.tamper(body) : body });
 }

@@ -1,8 +1,12 @@
 import type { Config } from '../../config.js';
+import { fetchProviderJson } from '../../connections/provider-http.js';
+import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { ProviderError } from '../provider-error.js';
-import type { Provider, ProviderCall, ProviderPage, SyncWindow } from '../provider.js';
+import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { hasClientCredentials, providerSettings } from '../settings.js';
 import { dailyActivitySamples, heartRateSamples, sleepEvents, workoutEvents, type OuraDailyActivity, type OuraHeartRate, type OuraSleep, type OuraWorkout } from './mapping.js';
+import { OURA_VERIFICATION_TOKEN_ENV, ouraPushChallenge, parseOuraPush } from './push.js';
+import { ensureOuraSubscriptions } from './subscriptions.js';
 
 // Oura's documented hosts: cloud.ouraring.com for consent, api.ouraring.com for tokens and data.
 const DEFAULTS = { apiUrl: 'https://api.ouraring.com', authUrl: 'https://cloud.ouraring.com' };
@@ -30,6 +34,19 @@ async function collection<T>(call: ProviderCall, config: Config, name: string, w
   return asCollection<T>(await call.fetchJson(url.toString()));
 }
 
+/** The personal info's id is the user_id Oura's webhooks name, and the token response does not carry it. */
+async function personalInfoId(apiUrl: string, accessToken: string): Promise<string> {
+  const info = (await fetchProviderJson(`${apiUrl}/v2/usercollection/personal_info`, accessToken)) as { id?: unknown } | null;
+  if (typeof info?.id !== 'string' || !info.id) throw new ProviderError('Oura personal info has no id', 'invalid_response');
+  return info.id;
+}
+
+async function requestTokens(form: Record<string, string>, oauth: OAuthSettings, now: Date, apiUrl: string): Promise<TokenSet> {
+  const json = await postTokenForm(oauth, form);
+  const tokens = standardTokenSet(json, oauth, form, now);
+  return { ...tokens, externalUserId: form.grant_type === 'authorization_code' ? await personalInfoId(apiUrl, json.access_token) : null };
+}
+
 export const ouraProvider: Provider = {
   id: 'oura',
   name: 'Oura',
@@ -48,6 +65,7 @@ export const ouraProvider: Provider = {
       clientAuth: 'body',
       clientId: s.clientId ?? '',
       clientSecret: s.clientSecret ?? '',
+      tokenRequest: (form, oauth, now) => requestTokens(form, oauth, now, s.apiUrl),
     };
   },
   streams: ['heartrate', 'daily_activity', 'sleep', 'workout'],
@@ -72,5 +90,15 @@ export const ouraProvider: Provider = {
       default:
         throw new Error(`Oura has no stream ${stream}`);
     }
+  },
+  parsePush(request, config) {
+    const secret = settings(config).clientSecret;
+    if (!secret) throw new ProviderError('OURA_CLIENT_SECRET is not set, so no webhook can be verified', 'unauthorized');
+    return parseOuraPush(request, secret);
+  },
+  pushChallenge: ouraPushChallenge,
+  // Oura's subscriptions are the app's, not the user's: each connect makes sure they exist and renews them.
+  async afterConnect(_call, config, context) {
+    await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
   },
 };

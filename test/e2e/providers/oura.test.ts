@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OURA_CLIENT, startFakeOura, type FakeOura } from '../../fakes/oura.js';
-import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
+import { OURA_CLIENT, OURA_USER_ID, sendOuraWebhook, startFakeOura, type FakeOura } from '../../fakes/oura.js';
+import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
+import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { startTemporalHarness, temporalAddress } from '../../helpers/temporal.js';
 
 describe('Oura through its fake server', () => {
   let oura: FakeOura;
   let t: TestServer;
   let userId: string;
   let connectionId: string;
+  let pushUrl: string;
+  const pushJobs = () => t.server.database.prisma.job.findMany({ where: { id: { startsWith: `sync:${connectionId}:push:` } } });
+  const VERIFICATION_TOKEN = 'oura-verification-token';
 
   beforeAll(async () => {
     oura = await startFakeOura();
     t = await startTestServer('pglite', {
-      env: { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url, SYNC_BACKFILL_DAYS: '3' },
+      env: {
+        OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
+        OURA_WEBHOOK_VERIFICATION_TOKEN: VERIFICATION_TOKEN, SYNC_BACKFILL_DAYS: '3',
+      },
     });
+    pushUrl = `${t.url}/v1/providers/oura/push`;
     await setRedirectUris(t, [APP_RETURN]);
     userId = (await t.api('POST', '/v1/users', { body: { externalId: 'ring-owner' } })).body.id;
   });
@@ -61,6 +70,62 @@ describe('Oura through its fake server', () => {
     expect(oura.requests.filter((r) => r.path === '/oauth/token' && r.body.includes('refresh_token')).length).toBe(oura.issued() - 1);
   });
 
+  it('learns the Oura user id from personal info, which webhooks name', async () => {
+    const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(row.externalUserId).toBe(OURA_USER_ID);
+  });
+
+  it('subscribes the app to Oura webhooks on connect, after Oura verified the push URL', async () => {
+    const callback = `${t.server.config.publicUrl}/v1/providers/oura/push`;
+    // The fake keeps a subscription only once our push URL echoed its challenge for our verification token.
+    expect(oura.subscriptions.map((s) => `${s.event_type}:${s.data_type}`).sort()).toEqual(
+      ['create:daily_activity', 'create:sleep', 'create:workout', 'update:daily_activity', 'update:sleep', 'update:workout'],
+    );
+    expect(oura.subscriptions.every((s) => s.callback_url === callback && s.verification_token === VERIFICATION_TOKEN)).toBe(true);
+    const created = oura.requests.filter((r) => r.method === 'POST' && r.path === '/v2/webhook/subscription');
+    expect(created.every((r) => r.headers['x-client-id'] === OURA_CLIENT.id && r.headers['x-client-secret'] === OURA_CLIENT.secret)).toBe(true);
+  });
+
+  it('answers Oura\'s subscription check with the challenge only for our verification token', async () => {
+    const good = await fetch(`${pushUrl}?verification_token=${VERIFICATION_TOKEN}&challenge=ch-123`);
+    expect(good.status).toBe(200);
+    expect(await good.json()).toEqual({ challenge: 'ch-123' });
+    const wrong = await fetch(`${pushUrl}?verification_token=guess&challenge=ch-123`);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ statusCode: 403, message: expect.stringMatching(/verification_token/) });
+  });
+
+  it('starts an incremental sync on a signed webhook that brings the new workout', async () => {
+    const workouts = async () => (await t.api('GET', `/v1/users/${userId}/events?type=workout&limit=200`)).body.data as any[];
+    const before = (await workouts()).length;
+    const workoutId = oura.addWorkout();
+    const [response, ...others] = await oura.notify({ event_type: 'create', data_type: 'workout', object_id: workoutId });
+    expect(others).toEqual([]);
+    expect(response!.status).toBe(200);
+    expect(await response!.json()).toEqual({ syncs: 1 });
+    const [job] = await pushJobs();
+    expect((await waitForJob(t, job!.id, { expectFound: true })).status).toBe('completed');
+    const after = await workouts();
+    expect(after.length).toBe(before + 1);
+    expect(after.find((e) => e.externalId === workoutId)).toMatchObject({ subtype: 'cycling', distance: 15_000, energy: 380 });
+  });
+
+  it('refuses unsigned, forged and altered webhooks without syncing, and ignores unknown users, deletions and unread types', async () => {
+    const jobsBefore = (await pushJobs()).length;
+    const forged = await sendOuraWebhook(pushUrl, { event_type: 'update', data_type: 'sleep' }, { secret: 'not-the-client-secret' });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ statusCode: 401, message: expect.stringMatching(/signature/) });
+    const altered = await sendOuraWebhook(pushUrl, { event_type: 'update', data_type: 'sleep' }, { tamper: (body) => body.replace('update', 'create') });
+    expect(altered.status).toBe(401);
+    const unsigned = await fetch(pushUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event_type: 'create', data_type: 'sleep', user_id: OURA_USER_ID }) });
+    expect(unsigned.status).toBe(401);
+    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'sleep' }, { userId: 'someone-else' })).json()).toEqual({ syncs: 0 });
+    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'delete', data_type: 'workout' })).json()).toEqual({ syncs: 0 });
+    // A data type no sync reads (tags) starts nothing either.
+    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'tag' })).json()).toEqual({ syncs: 0 });
+    expect((await pushJobs()).length).toBe(jobsBefore);
+  });
+
   it('re-syncs without duplicates and honours 429 Retry-After', async () => {
     const before = (await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data;
     oura.rateLimitNext(1, 1);
@@ -97,11 +162,68 @@ describe('Oura through its fake server', () => {
     expect(oura.revoked.length).toBe(1);
     expect((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data).toEqual([]);
     expect((await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0].status).toBe('disconnected');
+    // Webhooks about a disconnected user start nothing.
+    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'workout' })).json()).toEqual({ syncs: 0 });
+  });
+
+  it('renews subscriptions about to lapse when the next user connects, without duplicating them', async () => {
+    const ids = oura.subscriptions.map((s) => s.id).sort();
+    oura.expireSubscriptionsIn(86_400_000);
+    const other = (await t.api('POST', '/v1/users', { body: { externalId: 'second-ring' } })).body.id;
+    expect((await connectUser(t, other, 'oura')).searchParams.get('status')).toBe('connected');
+    expect(oura.subscriptions.map((s) => s.id).sort()).toEqual(ids);
+    expect(oura.subscriptions.every((s) => Date.parse(s.expiration_time) > Date.now() + 30 * 86_400_000)).toBe(true);
+    expect(oura.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/v2/webhook/subscription/renew/')).length).toBe(6);
   });
 
   it('rejects a reused or forged state at the callback', async () => {
     const callback = await t.api('GET', `/v1/oauth/oura/callback?state=forged&code=x`, { key: null });
     expect(callback.status).toBe(400);
+  });
+});
+
+const SERVICE_CASES = [
+  { name: 'local runner on PostgreSQL', available: engineAvailable('postgres') },
+  { name: 'Temporal', available: Boolean(temporalAddress && postgresUrl) },
+] as const;
+
+describe.each(SERVICE_CASES)('Oura webhooks on the $name', ({ name, available }) => {
+  let oura: FakeOura;
+  let t: TestServer;
+  let stop: () => Promise<void>;
+  let userId: string;
+
+  beforeAll(async () => {
+    if (!available) return;
+    oura = await startFakeOura();
+    const env = {
+      OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
+      OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token', SYNC_BACKFILL_DAYS: '1',
+    };
+    if (name === 'Temporal') {
+      ({ t, stop } = await startTemporalHarness(env));
+    } else {
+      t = await startTestServer('postgres', { env });
+      stop = () => t.close();
+    }
+    await setRedirectUris(t, [APP_RETURN]);
+    userId = (await t.api('POST', '/v1/users', { body: { externalId: `ring-owner-${name}` } })).body.id;
+  }, 120_000);
+  afterAll(async () => {
+    await stop?.();
+    await oura?.close();
+  });
+
+  it.skipIf(!available)('subscribes on connect, then syncs the workout a signed notification announces', async () => {
+    const connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
+    expect((await waitForJob(t, `sync:${connectionId}:backfill`, { attempts: 900 })).status).toBe('completed');
+    expect(oura.subscriptions).toHaveLength(6);
+    const workoutId = oura.addWorkout();
+    const [response] = await oura.notify({ event_type: 'create', data_type: 'workout', object_id: workoutId });
+    expect(await response!.json()).toEqual({ syncs: 1 });
+    const workouts = () => t.api('GET', `/v1/users/${userId}/events?type=workout&limit=200`).then((r) => r.body.data as any[]);
+    const after = await eventually(workouts, (data) => data.some((e) => e.externalId === workoutId));
+    expect(after.find((e) => e.externalId === workoutId)).toMatchObject({ subtype: 'cycling', source: 'oura', connectionId });
   });
 });
 
