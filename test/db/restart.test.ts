@@ -6,22 +6,21 @@ import { startChildServer as startMain, stopChildServer } from '../helpers/child
 
 describe('a fresh embedded install', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-data-'));
-  const port = String(20000 + Math.floor(Math.random() * 20000));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints an admin key once, and keeps users and keys across a restart', async () => {
-    const env = { VITASYNC_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' };
+    const env = { VITASYNC_DATA_DIR: dataDir, HOST: '127.0.0.1' };
     const first = await startMain(env);
     const key = /vs_live_[A-Za-z0-9_-]{43}/.exec(first.output())?.[0];
     expect(key, first.output()).toBeDefined();
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const base = `http://127.0.0.1:${port}/v1`;
-    const created = await fetch(`${base}/users`, { method: 'POST', headers, body: JSON.stringify({ externalId: 'persisted' }) });
+    const created = await fetch(`http://127.0.0.1:${first.port}/v1/users`, { method: 'POST', headers, body: JSON.stringify({ externalId: 'persisted' }) });
     expect(created.status).toBe(201);
-    const reader = await (await fetch(`${base}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'r', scope: 'read' }) })).json();
+    const reader = await (await fetch(`http://127.0.0.1:${first.port}/v1/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'r', scope: 'read' }) })).json();
     await stopChildServer(first);
 
     const second = await startMain(env);
+    const base = `http://127.0.0.1:${second.port}/v1`;
     try {
       expect(second.output()).not.toMatch(/vs_live_/);
       const users = await (await fetch(`${base}/users`, { headers })).json();

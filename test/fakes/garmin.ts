@@ -34,6 +34,8 @@ export interface FakeGarmin extends FakeServer {
   settled(): Promise<void>;
   /** Notifications sent, with VitaSync's answer. */
   deliveries: { key: string; mode: GarminMode | 'lifecycle'; status: number }[];
+  /** Backfill ranges Garmin accepted (202), as `resource:from:to`; a repeated range is refused with 409 and not listed again. */
+  acceptedBackfills(): string[];
   /** Answer the next N summary or backfill requests with 429 and this Retry-After. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** Answer the next summary request with a summary that has no start time. */
@@ -265,6 +267,7 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     },
     modes,
     notify,
+    acceptedBackfills: () => [...backfilled],
     async settled() {
       while (pending.length) await Promise.all(pending.splice(0));
     },

@@ -7,9 +7,21 @@ export interface ChildServer {
   output(): string;
 }
 
+export interface ChildHttpServer extends ChildServer {
+  /** The port the server bound: tests pass PORT=0 so the OS picks a free one and no two runs collide. */
+  port: number;
+}
+
 /** Starts `src/main.ts` as `npm start` does, in a child process, resolving once it listens. */
-export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  return startChild('src/main.ts', 'vitasync listening', env);
+export async function startChildServer(env: Record<string, string>): Promise<ChildHttpServer> {
+  const server = await startChild('src/main.ts', 'vitasync listening', { PORT: '0', ...env });
+  const listening = server
+    .output()
+    .split('\n')
+    .find((line) => line.includes('"vitasync listening"'));
+  const port = listening ? Number(JSON.parse(listening).port) : NaN;
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no listening port in:\n${server.output()}`);
+  return { ...server, port };
 }
 
 /** Starts `workflows/worker.ts` as `npm run worker` does, resolving once it polls its task queue. */

@@ -9,20 +9,21 @@ import { demoConnectionData } from '../helpers/demo-expected.js';
 
 describe('a backfill killed with SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-kill-'));
-  const port = String(21000 + Math.floor(Math.random() * 20000));
   const key = generateKeySecret();
-  const env = { VITASYNC_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '40', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000000' };
-  const base = `http://127.0.0.1:${port}/v1`;
+  const env = { VITASYNC_DATA_DIR: dataDir, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '40', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000000' };
+  // Each server binds a free port of its own (PORT=0); requests go to whichever is up.
+  let port = 0;
   // No keep-alive: a pooled socket to the killed process would fail the first request to its successor.
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' };
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`http://127.0.0.1:${port}/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
     return response.status === 204 ? null : response.json();
   };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('resumes after a restart and ends with exactly the data a clean run gives', async () => {
     const first = await startChildServer(env);
+    port = first.port;
     let connectionId: string;
     try {
       const user = await api('POST', '/users', { externalId: 'killed' });
@@ -42,6 +43,7 @@ describe('a backfill killed with SIGKILL', () => {
     }
 
     const second = await startChildServer(env);
+    port = second.port;
     try {
       let job;
       for (let i = 0; i < 2400; i++) {
