@@ -28,6 +28,8 @@ export function toPublicError(error: unknown): PublicError {
     // Parse, validation and variable coercion errors: the request itself was malformed.
     if (!original.originalError) return plain(400, original.message);
   }
+  // A client that hung up mid-request is not a server fault: no one reads the answer, and the log says 499.
+  if (isClientDisconnect(original)) return plain(499, 'the client closed the connection before the request was answered');
   log.error('unexpected error', { error: describe(original) });
   return plain(500, 'An unexpected error occurred; the request id in X-Request-Id identifies it in the server log.');
 }
@@ -41,6 +43,16 @@ function sqlState(error: unknown): string | undefined {
   const viaPrisma = candidate?.meta?.driverAdapterError?.cause?.originalCode;
   if (typeof viaPrisma === 'string') return viaPrisma;
   return typeof candidate?.code === 'string' ? candidate.code : undefined;
+}
+
+/**
+ * Node's "aborted" (ECONNRESET) from a request body cut off mid-read, or the AbortError of the request's signal
+ * that GraphQL Yoga raises once the socket closes. Our own deadlines raise TimeoutError, which stays a fault.
+ */
+function isClientDisconnect(error: unknown): boolean {
+  const candidate = error as { name?: unknown; message?: unknown; code?: unknown } | null;
+  if (candidate?.name === 'AbortError') return true;
+  return candidate?.code === 'ECONNRESET' && candidate.message === 'aborted';
 }
 
 function plain(status: number, message: string): PublicError {
