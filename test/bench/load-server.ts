@@ -20,8 +20,8 @@ export interface LoadServer {
   call(method: string, path: string, body?: unknown, key?: string): Promise<any>;
   /**
    * Requests the server logged as answered since `since` (ms epoch): its own count, including answers autocannon
-   * never read because it stopped first. Requests whose client hung up mid-request are logged as a 500 with an
-   * abort error; they are counted apart (`clientAborted`), as no client received that status.
+   * never read because it stopped first. Requests whose client hung up mid-request are logged as 499; they are
+   * counted apart (`clientAborted`), as no client received that status.
    */
   answeredSince(since: number): { statuses: Record<string, number>; clientAborted: number };
   stop(): Promise<void>;
@@ -112,16 +112,13 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
       return text ? JSON.parse(text) : null;
     },
     answeredSince: (since) => {
-      type Entry = { msg?: string; time?: string; requestId?: string; status?: number; error?: { name?: string; message?: string } };
+      type Entry = { msg?: string; time?: string; status?: number };
       const entries = readFileSync(logPath, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Entry);
-      const aborted = new Set(
-        entries.filter((entry) => entry.msg === 'unexpected error' && (entry.error?.name === 'AbortError' || entry.error?.message === 'aborted')).map((entry) => entry.requestId),
-      );
       const statuses: Record<string, number> = {};
       let clientAborted = 0;
       for (const entry of entries) {
         if (entry.msg !== 'request' || Date.parse(entry.time!) < since) continue;
-        if (entry.status === 500 && aborted.has(entry.requestId)) clientAborted += 1;
+        if (entry.status === 499) clientAborted += 1;
         else statuses[entry.status!] = (statuses[entry.status!] ?? 0) + 1;
       }
       return { statuses, clientAborted };
