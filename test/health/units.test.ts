@@ -3,17 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../src/lib/errors.js';
 import { METRIC_TYPES, requireMetricType } from '../../src/health/metric-types.js';
 import { acceptedUnits, convertFromCanonical, convertToCanonical } from '../../src/health/units.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const toCanonical = (id: string, value: number, unit?: string | null) => convertToCanonical(requireMetricType(id), value, unit);
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('unit conversion', () => {
   it('converts known values exactly as the definitions say', () => {

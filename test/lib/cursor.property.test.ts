@@ -2,15 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/lib/errors.js';
 import { decodeCursor, encodeCursor, type Key } from '../../src/lib/pagination.js';
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+import { thrownBy } from '../helpers/thrown.js';
 
 /** What every refused cursor must raise: the 400 the REST layer turns into `{ statusCode: 400, … }`. */
 function expectRefused(list: string, cursor: string): void {
