@@ -125,4 +125,9 @@ export interface Provider {
   afterConnect?(call: ProviderCall, config: Config, context: ConnectionHookContext): Promise<void>;
   /** Runs when the app disconnects, while the token still works (e.g. Withings' Notify - Revoke); failures are logged. */
   beforeDisconnect?(call: ProviderCall, config: Config, context: ConnectionHookContext): Promise<void>;
+  /**
+   * App-level upkeep that no single connection owns (Oura: renew the app's webhook subscriptions before they lapse).
+   * Runs at start-up and then daily while the provider has active connections; idempotent; failures are logged.
+   */
+  upkeep?(config: Config, context: ConnectionHookContext): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import { schema } from '../../schema/index.js';
 import type { Config } from '../config.js';
+import { startProviderUpkeep } from '../connections/provider-upkeep.js';
 import { loadTokenKeys } from '../connections/token-keys.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { startJobEngine } from '../jobs/engine.js';
@@ -61,6 +62,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   // Without PUBLIC_URL, OAuth redirect URIs name the port actually bound (PORT=0 picks a free one).
   if (!config.env.PUBLIC_URL) config.publicUrl = `http://localhost:${port}`;
   log.info('vitasync listening', { port, database: database.kind, redis: !!config.redisUrl });
+  // After listening: an upkeep may have the provider call back this server (Oura checks a new subscription's URL).
+  const upkeep = startProviderUpkeep(database.prisma, config);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -70,6 +73,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     generatedAdminKey,
     close: async () => {
       await closeWebSocket();
+      await upkeep.close();
       await jobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

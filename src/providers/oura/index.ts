@@ -97,8 +97,12 @@ export const ouraProvider: Provider = {
     return parseOuraPush(request, secret);
   },
   pushChallenge: ouraPushChallenge,
-  // Oura's subscriptions are the app's, not the user's: each connect makes sure they exist and renews them.
+  // Oura's subscriptions are the app's, not the user's: each connect makes sure they exist and renews them, and so
+  // does the daily upkeep, so they stay alive while no one new connects.
   async afterConnect(_call, config, context) {
+    await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
+  },
+  async upkeep(config, context) {
     await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
   },
 };

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeySecret } from '../../../src/auth/key-secret.js';
 import { OURA_CLIENT, OURA_USER_ID, sendOuraWebhook, startFakeOura, type FakeOura } from '../../fakes/oura.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
@@ -179,6 +183,55 @@ describe('Oura through its fake server', () => {
   it('rejects a reused or forged state at the callback', async () => {
     const callback = await t.api('GET', `/v1/oauth/oura/callback?state=forged&code=x`, { key: null });
     expect(callback.status).toBe(400);
+  });
+});
+
+describe('Oura webhook subscriptions with no one connecting', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-oura-upkeep-'));
+  const adminKey = generateKeySecret();
+  let oura: FakeOura;
+  let t: TestServer | undefined;
+  const env = () => ({
+    OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
+    OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token', SYNC_BACKFILL_DAYS: '1',
+  });
+  const renewals = () => oura.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/v2/webhook/subscription/renew/'));
+  const creations = () => oura.requests.filter((r) => r.method === 'POST' && r.path === '/v2/webhook/subscription');
+
+  beforeAll(async () => {
+    oura = await startFakeOura();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await oura?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks Oura for nothing while no user is connected', async () => {
+    t = await startTestServer('pglite', { dataDir, adminKey, env: env() });
+    await setRedirectUris(t, [APP_RETURN]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(oura.requests.filter((r) => r.path.startsWith('/v2/webhook/'))).toEqual([]);
+  });
+
+  it('renews them at start-up (and daily after) while users are connected, without duplicating them', async () => {
+    const userId = (await t!.api('POST', '/v1/users', { body: { externalId: 'quiet-ring' } })).body.id;
+    expect((await connectUser(t!, userId, 'oura')).searchParams.get('status')).toBe('connected');
+    expect(oura.subscriptions).toHaveLength(6);
+    const ids = oura.subscriptions.map((s) => s.id).sort();
+    const port = t!.server.port;
+    await t!.close();
+    t = undefined;
+
+    // A day before they lapse, with no connect since: the next start (as the daily run) renews all six. The same
+    // port keeps the same push URL, as a fixed PUBLIC_URL does in production.
+    oura.expireSubscriptionsIn(86_400_000);
+    t = await startTestServer('pglite', { dataDir, adminKey, port, env: env() });
+    await eventually(async () => renewals().length, (count) => count >= 6);
+    expect(renewals()).toHaveLength(6);
+    expect(creations()).toHaveLength(6);
+    expect(oura.subscriptions.map((s) => s.id).sort()).toEqual(ids);
+    expect(oura.subscriptions.every((s) => Date.parse(s.expiration_time) > Date.now() + 30 * 86_400_000)).toBe(true);
   });
 });
 
