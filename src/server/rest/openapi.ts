@@ -146,7 +146,7 @@ function pushOperation(route: RestRoute): Json {
     operationId: check ? 'providerPushCheck' : 'providerPush',
     summary: route.summary,
     description: check
-      ? "The provider's check of a push subscription (Fitbit's verify code, Strava's hub.challenge…), answered as its docs require."
+      ? "The provider's check of a push subscription (Fitbit's verify code, Strava's hub.challenge, Oura's challenge…), answered as its docs require."
       : "Where a provider posts its notifications. Verified with the provider's own signature scheme; starts an incremental sync of each named user's connection (bursts within a minute collapse into one).",
     tags: [route.tag],
     security: [],
@@ -156,7 +156,7 @@ function pushOperation(route: RestRoute): Json {
     responses: {
       '200': check
         ? {
-            description: 'The challenge answer, in the form the provider expects (Strava: `{ "hub.challenge": … }`).',
+            description: 'The challenge answer, in the form the provider expects (Strava: `{ "hub.challenge": … }`, Oura: `{ "challenge": … }`).',
             content: { 'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } }, 'text/plain': { schema: { type: 'string' } } },
           }
         : { description: 'Accepted.', content: { 'application/json': { schema: { type: 'object', properties: { syncs: { type: 'integer' } }, required: ['syncs'] } } } },
@@ -164,7 +164,7 @@ function pushOperation(route: RestRoute): Json {
       '400': errorResponse(400),
       '401': errorResponse(401),
       ...(check
-        ? { '403': { ...errorResponse(403, 'hub.verify_token does not match STRAVA_WEBHOOK_VERIFY_TOKEN'), description: "The verify token is not this install's (Strava)." } }
+        ? { '403': { ...errorResponse(403, 'hub.verify_token does not match STRAVA_WEBHOOK_VERIFY_TOKEN'), description: "The verify token is not this install's (Strava, Oura)." } }
         : {}),
       '404': check
         ? {
