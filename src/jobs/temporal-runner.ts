@@ -55,6 +55,17 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     };
   }
 
+  /**
+   * Temporal runs an interval schedule at multiples of `every` since the epoch plus `offset`. Without an offset every
+   * connection's hourly sync would start at the top of the hour at once; with the offset of its first run (default
+   * one interval from now, as on the local runner) each keeps its own phase and the load spreads over the hour.
+   */
+  function intervalSpec(everySeconds: number, firstRunAt?: Date) {
+    const everyMs = everySeconds * 1000;
+    const first = firstRunAt?.getTime() ?? Date.now() + everyMs;
+    return { intervals: [{ every: everyMs, offset: ((first % everyMs) + everyMs) % everyMs }] };
+  }
+
   async function describeSchedule(id: string): Promise<ScheduleState | null> {
     let description;
     try {
@@ -86,7 +97,7 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     status,
     async schedule(workflow, input, options) {
       const action = { type: 'startWorkflow' as const, workflowType: workflow, args: [input], taskQueue: settings.taskQueue, memo: { workspaceId: options.workspaceId } };
-      const spec = { intervals: [{ every: `${options.everySeconds} seconds` }] };
+      const spec = intervalSpec(options.everySeconds, options.firstRunAt);
       try {
         await client.schedule.create({ scheduleId: options.id, spec, action, memo: { workspaceId: options.workspaceId } });
       } catch (error) {
@@ -99,7 +110,7 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
       const handle = client.schedule.getHandle(id);
       try {
         if (change.everySeconds !== undefined) {
-          const spec = { intervals: [{ every: `${change.everySeconds} seconds` }] };
+          const spec = intervalSpec(change.everySeconds);
           await handle.update((previous) => ({ ...previous, spec }));
         }
         if (change.paused === true) await handle.pause('paused through the API');
