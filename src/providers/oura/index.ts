@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import { fetchProviderJson } from '../../connections/provider-http.js';
 import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { ProviderError } from '../provider-error.js';
-import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
+import type { ConnectionHookContext, OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { hasClientCredentials, providerSettings } from '../settings.js';
 import { dailyActivitySamples, heartRateSamples, sleepEvents, workoutEvents, type OuraDailyActivity, type OuraHeartRate, type OuraSleep, type OuraWorkout } from './mapping.js';
 import { OURA_VERIFICATION_TOKEN_ENV, ouraPushChallenge, parseOuraPush } from './push.js';
@@ -45,6 +45,10 @@ async function requestTokens(form: Record<string, string>, oauth: OAuthSettings,
   const json = await postTokenForm(oauth, form);
   const tokens = standardTokenSet(json, oauth, form, now);
   return { ...tokens, externalUserId: form.grant_type === 'authorization_code' ? await personalInfoId(apiUrl, json.access_token) : null };
+}
+
+async function keepSubscriptions(config: Config, context: ConnectionHookContext): Promise<void> {
+  await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
 }
 
 export const ouraProvider: Provider = {
@@ -99,10 +103,6 @@ export const ouraProvider: Provider = {
   pushChallenge: ouraPushChallenge,
   // Oura's subscriptions are the app's, not the user's: each connect makes sure they exist and renews them, and so
   // does the daily upkeep, so they stay alive while no one new connects.
-  async afterConnect(_call, config, context) {
-    await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
-  },
-  async upkeep(config, context) {
-    await ensureOuraSubscriptions(settings(config), config.env[OURA_VERIFICATION_TOKEN_ENV], context.pushUrl, new Date());
-  },
+  afterConnect: (_call, config, context) => keepSubscriptions(config, context),
+  upkeep: keepSubscriptions,
 };
