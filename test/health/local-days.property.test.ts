@@ -129,10 +129,12 @@ function checkDayBuckets(points: { start: Date; count: number }[], instants: num
   }
   for (let i = 0; i + 1 < starts.length; i++) {
     const [start, next] = [starts[i]!, starts[i + 1]!];
-    // Since 1980 every zone here keeps whole or half hours and changes them by 30 or 60 minutes; only Apia's
+    // Since 1980 every zone here keeps whole or half hours and changes them by 30 or 60 minutes, but for St. John's
+    // double daylight time of 1988 (two hours: a 22-hour day in April, a 26-hour one in October); only Apia's
     // skipped 2011-12-30 makes two calendar days one step.
     if (daysBetween(dates[i]!, dates[i + 1]!) === 1 && Number(dates[i]!.slice(0, 4)) >= 1980) {
-      expect([23, 23.5, 24, 24.5, 25], `length of ${dates[i]}`).toContain((next - start) / HOUR);
+      const lengths = zone === 'America/St_Johns' && dates[i]!.startsWith('1988-') ? [22, 23, 24, 25, 26] : [23, 23.5, 24, 24.5, 25];
+      expect(lengths, `length of ${dates[i]}`).toContain((next - start) / HOUR);
     }
     expect(localDate(next - 1, zone), `${dates[i]} lasts until the next bucket`).toBe(dates[i]);
     for (const at of instants.filter((instant) => localDate(instant, zone) === dates[i])) {
@@ -173,7 +175,8 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
           const days = await timeseries(ctx, userId, { metricType: 'heart_rate', bucket: 'day', agg: 'count', ...window });
           checkDayBuckets(days.data, instants, zone);
         }),
-        { numRuns: 40 },
+        // Found by this property: St. John's 22-hour 1988-04-03 (double daylight time), which the check disallowed.
+        { numRuns: 40, examples: [[{ zone: 'America/St_Johns', instants: [576041461000, 576041462000, 576041463000, 576044783198, 576059843891, 576073983066, 576086263336, 576096591711, 576097519118, 576109672011, 576117124226, 576120600000] }]] },
       );
     });
 
