@@ -7,7 +7,8 @@
  * Parameters: $1 ids, $2 metric types, $3 recordedAt and $4 endAt (epoch ms, endAt may be null; float8 holds a
  * millisecond of any date to the microsecond), $5 values, $6 devices,
  * $7 external ids (arrays, one entry per sample); $8 user id, $9 source, $10 connection id, $11 IANA zone;
- * $12 and $13 the metric types whose highest and lowest sample matter (personal records).
+ * $12 and $13 the metric types whose highest and lowest sample matter (personal records); $14 true to treat the
+ * span as holding stored rows even when it looks empty.
  * Returns one row per metric type that got new or corrected samples, with what records and live updates need.
  */
 const MERGE_AGGREGATES = (table: string) => `
@@ -35,8 +36,9 @@ input AS (
 ),
 overlap AS (
   -- Whether anything is stored yet in the chunk's time span: a first sync of new data (most of a backfill) has
-  -- nothing there and skips the per-row probes below entirely. One index range read.
-  SELECT EXISTS (
+  -- nothing there, skips the per-row probes below entirely and is written with a plain insert. One index range
+  -- read. $14 forces the careful path: the retry after a concurrent writer took some of the same keys.
+  SELECT $14::boolean OR EXISTS (
     SELECT 1 FROM "HealthSample" WHERE "userId" = $8 AND "recordedAt" BETWEEN (SELECT min("recordedAt") FROM input) AND (SELECT max("recordedAt") FROM input)
   ) AS found
 ),
@@ -53,9 +55,17 @@ changed AS (
   ) stored ON true
   WHERE stored.value IS DISTINCT FROM i.value
 ),
-written AS (
+fresh_rows AS (
+  -- Nothing stored in the span: no key can conflict, so no ON CONFLICT, whose speculative insertion costs a third
+  -- of the insert. A concurrent ingest writing the same keys makes this fail on the unique key (ingest.ts retries
+  -- with $14).
   INSERT INTO "HealthSample" (id, "userId", "metricType", "recordedAt", "endAt", value, source, device, "connectionId", "externalId")
-  SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM changed
+  SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM input WHERE NOT (SELECT found FROM overlap)
+  RETURNING id, "metricType", "recordedAt", value, true AS fresh
+),
+merged_rows AS (
+  INSERT INTO "HealthSample" (id, "userId", "metricType", "recordedAt", "endAt", value, source, device, "connectionId", "externalId")
+  SELECT id, $8, "metricType", "recordedAt", "endAt", value, $9, device, $10, "externalId" FROM changed WHERE (SELECT found FROM overlap)
   -- A source re-sending a key with another value corrects it (a day's total grows until the day ends);
   -- the same value again is a duplicate and writes nothing.
   ON CONFLICT ("userId", "metricType", "recordedAt", source, device) DO UPDATE
@@ -63,6 +73,7 @@ written AS (
     WHERE "HealthSample".value IS DISTINCT FROM EXCLUDED.value
   RETURNING id, "metricType", "recordedAt", value, (xmax = 0) AS fresh
 ),
+written AS (SELECT * FROM fresh_rows UNION ALL SELECT * FROM merged_rows),
 inserted AS (SELECT * FROM written WHERE fresh),
 quarters AS (
   SELECT "metricType" COLLATE "C" AS "metricType", to_timestamp(floor(extract(epoch FROM "recordedAt") / 900) * 900) AS bucket, ${AGGREGATES}

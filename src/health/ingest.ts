@@ -30,6 +30,8 @@ export interface IngestResult {
 /** The prepared name of INGEST_SAMPLES_SQL, from its text: a changed statement is prepared anew. */
 const INGEST_STATEMENT = `ingest_samples_${createHash('sha256').update(INGEST_SAMPLES_SQL).digest('hex').slice(0, 12)}`;
 
+const UNIQUE_VIOLATION = '23505';
+
 /** Rows per statement: a whole push (10,000 at most) in one; measured no slower than 2,500 or 5,000 a statement. */
 const CHUNK_ROWS = 10_000;
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -39,7 +41,7 @@ export function assertSource(source: string): string {
   return source;
 }
 
-function chunkParams(chunk: NormalizedSample[], userId: string, provenance: Provenance, timezone: string): unknown[] {
+function chunkParams(chunk: NormalizedSample[], userId: string, provenance: Provenance, timezone: string, careful: boolean): unknown[] {
   return [
     // ULIDs and metric type ids are plain tokens; times go as epoch milliseconds, not ISO text.
     plainArray(chunk.map(() => newId())),
@@ -55,6 +57,7 @@ function chunkParams(chunk: NormalizedSample[], userId: string, provenance: Prov
     timezone,
     SINGLE_VALUE_RECORD_METRICS.highest,
     SINGLE_VALUE_RECORD_METRICS.lowest,
+    careful,
   ];
 }
 
@@ -77,12 +80,12 @@ function mergeMetrics(rows: IngestedMetric[]): IngestedMetric[] {
   return [...byMetric.values()];
 }
 
-async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedSample[], provenance: Provenance): Promise<IngestedMetric[]> {
+async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedSample[], provenance: Provenance, careful: boolean): Promise<IngestedMetric[]> {
   // FOR SHARE: a concurrent time-zone change (which rebuilds daily rollups) waits for this ingest, and vice versa.
   const [user] = await tx.query<{ timezone: string }>('SELECT timezone FROM "User" WHERE id = $1 FOR SHARE', [userId]);
   if (!user) throw new NotFound(`user ${userId} not found`);
   const rows: IngestedMetric[] = [];
-  const paramsAt = (start: number) => chunkParams(samples.slice(start, start + CHUNK_ROWS), userId, provenance, user.timezone);
+  const paramsAt = (start: number) => chunkParams(samples.slice(start, start + CHUNK_ROWS), userId, provenance, user.timezone, careful);
   // The next chunk's parameters are built while the database works on this one.
   let params = paramsAt(0);
   for (let start = 0; start < samples.length; start += CHUNK_ROWS) {
@@ -110,10 +113,18 @@ export async function ingestSamples(ctx: ServiceContext, userId: string, inputs:
   const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!owner) throw new NotFound(`user ${userId} not found`);
   const { samples, rejected } = normalizeSamples(inputs, ctx.clock.now());
-  const { metrics, records } = await ctx.sql.transaction(async (tx) => {
-    const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance) : [];
-    const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
-    return { metrics, records };
+  const write = (careful: boolean) =>
+    ctx.sql.transaction(async (tx) => {
+      const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance, careful) : [];
+      const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
+      return { metrics, records };
+    });
+  // A span that looked empty is written with plain inserts; a concurrent ingest of the same keys that committed
+  // first makes one fail on the unique key, and nothing of it is kept: written again, carefully, it counts them as
+  // duplicates.
+  const { metrics, records } = await write(false).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) return write(true);
+    throw error;
   });
   const inserted = metrics.reduce((total, metric) => total + metric.inserted, 0);
   const updated = metrics.reduce((total, metric) => total + metric.corrected, 0);
