@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/context.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { createOrFindUser } from '../../src/users/users.js';
-import { createScratchDatabase, ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
-import { openTestPlatform } from '../helpers/platform.js';
+import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
+import { openEnginePlatform } from '../helpers/platform.js';
 
 const START = Date.UTC(2026, 5, 1);
 /** Three days of heart rate every 30 s, and a few samples only one writer has. */
@@ -16,13 +16,7 @@ describe.each(ENGINES)('concurrent ingests of the same samples on %s', (engine: 
     let close: () => Promise<void>;
 
     beforeAll(async () => {
-      const scratch = engine === 'postgres' ? await createScratchDatabase() : null;
-      const platform = await openTestPlatform(scratch ? { databaseUrl: scratch.url } : {});
-      ctx = platform.ctx;
-      close = async () => {
-        await platform.close();
-        await scratch?.drop();
-      };
+      ({ ctx, close } = await openEnginePlatform(engine));
     });
     afterAll(() => close?.());
 

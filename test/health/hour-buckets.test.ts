@@ -3,8 +3,8 @@ import type { ServiceContext } from '../../src/context.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { timeseries } from '../../src/health/timeseries.js';
 import { createOrFindUser } from '../../src/users/users.js';
-import { createScratchDatabase, ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
-import { openTestPlatform } from '../helpers/platform.js';
+import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
+import { openEnginePlatform } from '../helpers/platform.js';
 
 const MINUTE = 60_000;
 
@@ -53,13 +53,7 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
     let users = 0;
 
     beforeAll(async () => {
-      const scratch = engine === 'postgres' ? await createScratchDatabase() : null;
-      const platform = await openTestPlatform(scratch ? { databaseUrl: scratch.url } : {});
-      ctx = platform.ctx;
-      close = async () => {
-        await platform.close();
-        await scratch?.drop();
-      };
+      ({ ctx, close } = await openEnginePlatform(engine));
     });
     afterAll(() => close?.());
 

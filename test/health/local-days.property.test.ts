@@ -5,8 +5,8 @@ import { dailySummaries } from '../../src/health/daily-summaries.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { timeseries } from '../../src/health/timeseries.js';
 import { createOrFindUser, updateUser } from '../../src/users/users.js';
-import { createScratchDatabase, ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
-import { openTestPlatform } from '../helpers/platform.js';
+import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
+import { openEnginePlatform } from '../helpers/platform.js';
 
 /**
  * Local days are cut in SQL (AT TIME ZONE on the rollups), so the properties run through the real ingestion and
@@ -150,13 +150,7 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
     let runs = 0;
 
     beforeAll(async () => {
-      const scratch = engine === 'postgres' ? await createScratchDatabase() : null;
-      const platform = await openTestPlatform(scratch ? { databaseUrl: scratch.url } : {});
-      ctx = platform.ctx;
-      close = async () => {
-        await platform.close();
-        await scratch?.drop();
-      };
+      ({ ctx, close } = await openEnginePlatform(engine));
     });
     afterAll(() => close?.());
 

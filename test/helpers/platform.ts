@@ -8,6 +8,7 @@ import { createEventBus } from '../../src/events/bus.js';
 import { startJobEngine } from '../../src/jobs/engine.js';
 import { systemClock } from '../../src/lib/time.js';
 import { createWorkspace } from '../../src/workspaces/workspaces.js';
+import { createScratchDatabase, type Engine } from './engines.js';
 
 /** A migrated in-memory database with the real platform (events, job engine) and one workspace, for service tests. */
 export async function openTestPlatform(overrides: Partial<Config> = {}): Promise<{ database: Database; ctx: ServiceContext; close(): Promise<void> }> {
@@ -25,6 +26,19 @@ export async function openTestPlatform(overrides: Partial<Config> = {}): Promise
     close: async () => {
       await jobs.close();
       await database.close();
+    },
+  };
+}
+
+/** openTestPlatform on one engine: PGlite in memory, or a scratch PostgreSQL database dropped on close. */
+export async function openEnginePlatform(engine: Engine): Promise<{ ctx: ServiceContext; close(): Promise<void> }> {
+  const scratch = engine === 'postgres' ? await createScratchDatabase() : null;
+  const platform = await openTestPlatform(scratch ? { databaseUrl: scratch.url } : {});
+  return {
+    ctx: platform.ctx,
+    close: async () => {
+      await platform.close();
+      await scratch?.drop();
     },
   };
 }
