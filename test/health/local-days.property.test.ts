@@ -106,7 +106,9 @@ const scenario = fc
     // Ingestion refuses samples before 1900.
     const instants = [...new Set([...run, ...close.map((offset) => at + offset)])].filter((instant) => instant >= EARLIEST).sort((a, b) => a - b);
     return { zone, instants };
-  });
+  })
+  // A run that lies wholly before 1900 (early in 1900, led back by up to 30 hours) leaves nothing to ingest.
+  .filter(({ instants }) => instants.length > 0);
 
 function expectedDays(instants: number[], zone: string): Map<string, number> {
   const days = new Map<string, number>();
