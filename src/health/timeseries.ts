@@ -66,12 +66,13 @@ function bucketStartSql(bucket: Bucket, instant: string, zone = '$5'): string {
 }
 
 /**
- * bucketStartSql's hour start is exact unless an offset change lies between it and the instant: a change of less
- * than an hour (Lord Howe's 30 minutes) leaves the hour it repeats or shortens labelled before the change, where the
- * wall clock reads a half hour. That label is still one per bucket, so buckets are grouped by it and moved here, on
- * to the change: the first instant whose reading is in the hour (the change comes at a full hour of the old offset).
+ * The first instant of the bucket bucketStartSql labels `start`. Its label is that instant, except for an hour with an
+ * offset change inside it: a change of less than an hour (Lord Howe's 30 minutes) leaves the hour it repeats or
+ * shortens labelled before the change, where the wall clock reads a half hour. That label is still one per bucket, so
+ * buckets are grouped by it and moved here on to the change (which comes at a full hour of the old offset).
  */
-function exactHourStartSql(start: string, zone: string): string {
+function firstInstantSql(bucket: Bucket, start: string, zone: string): string {
+  if (bucket !== 'hour') return start;
   const local = `(${start} AT TIME ZONE ${zone})`;
   const pastHour = `(${local} - date_trunc('hour', ${local}))`;
   return `(CASE WHEN ${pastHour} = interval '0' THEN ${start} ELSE ${start} + (interval '1 hour' - ${pastHour}) END)`;
@@ -155,7 +156,7 @@ export async function timeseries(ctx: ServiceContext, userId: string, query: Tim
   }
   // Whole buckets: widen the window to the edges of the buckets that hold `from` and `to`.
   const [edges] = await ctx.sql.query<{ start: Date; end: Date }>(
-    `SELECT ${bucket === 'hour' ? exactHourStartSql(bucketStartSql(bucket, '$1::timestamptz', '$3::text'), '$3::text') : bucketStartSql(bucket, '$1::timestamptz', '$3::text')} AS start,
+    `SELECT ${firstInstantSql(bucket, bucketStartSql(bucket, '$1::timestamptz', '$3::text'), '$3::text')} AS start,
        ${bucketEndSql(bucket, "($2::timestamptz - interval '1 millisecond')", '$3::text')} AS end`,
     [from.toISOString(), to.toISOString(), timezone],
   );
@@ -165,7 +166,7 @@ export async function timeseries(ctx: ServiceContext, userId: string, query: Tim
     // The zone CTE gives $5 its type even in the minute query, which does not use it.
     `WITH zone AS (SELECT $5::text AS name), per_source AS (${perSourceSql(bucket, fromDaily, new Date(edges!.start) < QUARTER_HOUR_OFFSETS_SINCE)}),
      ranked AS (SELECT *, row_number() OVER (PARTITION BY start ORDER BY ${sourceRankSql('$6')}, source) AS choice FROM per_source)
-     SELECT ${bucket === 'hour' ? exactHourStartSql('start', '$5') : 'start'} AS start, source, count, (${VALUE_SQL[agg]})::float8 AS value
+     SELECT ${firstInstantSql(bucket, 'start', '$5')} AS start, source, count, (${VALUE_SQL[agg]})::float8 AS value
      FROM ranked WHERE choice = 1 ORDER BY 1`,
     [user.id, metric.id, new Date(edges!.start).toISOString(), new Date(edges!.end).toISOString(), timezone, priorities],
   );
