@@ -9,9 +9,9 @@ interface ContractRoute {
   scope: string;
 }
 
-/** ../shared/spec/routes.tsv: the 98 routes of the REST contract (method, path, scope). */
+/** schema/routes.tsv (copied from the contract): the 98 routes of the REST contract (method, path, scope). */
 function contractRoutes(): ContractRoute[] {
-  const tsv = readFileSync(new URL('../../../shared/spec/routes.tsv', import.meta.url), 'utf8');
+  const tsv = readFileSync(new URL('../../schema/routes.tsv', import.meta.url), 'utf8');
   return tsv
     .trim()
     .split('\n')
