@@ -1,4 +1,11 @@
-import { createApiKey, deleteApiKey, listApiKeys, MAX_ROTATION_GRACE_SECONDS, rotateApiKey, type ApiKeyWithSecret } from '../src/auth/api-keys.js';
+import {
+  createApiKey,
+  deleteApiKey,
+  listApiKeys,
+  MAX_ROTATION_GRACE_SECONDS,
+  rotateApiKey,
+  type ApiKeyWithSecret,
+} from '../src/auth/api-keys.js';
 import { SCOPES, scopeFromDb } from '../src/auth/scopes.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';

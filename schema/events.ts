@@ -20,7 +20,10 @@ export const HealthEventType = builder.prismaObject('HealthEvent', {
     avgHeartRate: t.exposeFloat('avgHeartRate', { nullable: true }),
     maxHeartRate: t.exposeFloat('maxHeartRate', { nullable: true }),
     elevationGain: t.exposeFloat('elevationGain', { nullable: true, description: 'Metres.' }),
-    details: t.expose('details', { type: 'JSON', description: 'Sleep stages with stageSeconds totals, efficiency, latency, awakenings; workout streams.' }),
+    details: t.expose('details', {
+      type: 'JSON',
+      description: 'Sleep stages with stageSeconds totals, efficiency, latency, awakenings; workout streams.',
+    }),
     source: t.exposeString('source'),
     device: t.string({ nullable: true, resolve: (event) => event.device || null }),
     connectionId: t.exposeString('connectionId', { nullable: true }),
@@ -45,7 +48,8 @@ builder.queryFields((t) => ({
       source: t.arg.string(),
       ...pageArgs,
     },
-    resolve: (_root, { userId, type, from, to, source, ...page }, ctx) => listEvents(serviceContext(ctx), String(userId), { types: type, from, to, source }, page),
+    resolve: (_root, { userId, type, from, to, source, ...page }, ctx) =>
+      listEvents(serviceContext(ctx), String(userId), { types: type, from, to, source }, page),
   }),
   event: t.field({
     type: HealthEventType,

@@ -115,7 +115,8 @@ builder.queryFields((t) => ({
   }),
   healthTimeseries: t.field({
     type: TimeseriesType,
-    description: "Aggregated series of one metric in buckets of the requested zone (default the user's); whole buckets overlapping [from, to).",
+    description:
+      "Aggregated series of one metric in buckets of the requested zone (default the user's); whole buckets overlapping [from, to).",
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),

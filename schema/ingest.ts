@@ -32,7 +32,10 @@ const HealthEventInput = builder.inputType('HealthEventInput', {
     avgHeartRate: t.float({ description: 'bpm.' }),
     maxHeartRate: t.float({ description: 'bpm.' }),
     elevationGain: t.float({ description: 'Metres.' }),
-    details: t.field({ type: 'JSON', description: 'Sleep: { stages: [{ stage: awake|light|deep|rem, startAt, endAt }], efficiency, latencySeconds, awakenings }.' }),
+    details: t.field({
+      type: 'JSON',
+      description: 'Sleep: { stages: [{ stage: awake|light|deep|rem, startAt, endAt }], efficiency, latencySeconds, awakenings }.',
+    }),
     device: t.string(),
     externalId: t.string({ description: "The source's id; events are deduplicated on it (else on type + start)." }),
   }),
@@ -54,11 +57,17 @@ const MetricCountType = builder.objectRef<{ metricType: string; inserted: number
 const SampleIngestResultType = builder.objectRef<IngestResult>('SampleIngestResult').implement({
   fields: (t) => ({
     inserted: t.exposeInt('inserted'),
-    updated: t.exposeInt('updated', { description: 'Samples stored before under the same metric, time, source and device whose value changed.' }),
+    updated: t.exposeInt('updated', {
+      description: 'Samples stored before under the same metric, time, source and device whose value changed.',
+    }),
     duplicates: t.exposeInt('duplicates', { description: 'Valid samples already stored with the same value.' }),
     rejected: t.field({ type: [RejectionType], resolve: (result) => result.rejected }),
     metrics: t.field({ type: [MetricCountType], resolve: (result) => result.metrics }),
-    records: t.field({ type: [PersonalRecordType], description: 'Personal records this push set.', resolve: (result) => result.records as never }),
+    records: t.field({
+      type: [PersonalRecordType],
+      description: 'Personal records this push set.',
+      resolve: (result) => result.records as never,
+    }),
   }),
 });
 

@@ -7,7 +7,10 @@ import { pageArgs, pageType } from './pagination.js';
 
 const MetricCategoryEnum = builder.enumType('MetricCategory', { values: METRIC_CATEGORIES });
 const MetricKindEnum = builder.enumType('MetricKind', {
-  values: { sample: { description: 'An instant measurement (heart rate, weight).' }, total: { description: 'An amount over an interval (steps).' } },
+  values: {
+    sample: { description: 'An instant measurement (heart rate, weight).' },
+    total: { description: 'An amount over an interval (steps).' },
+  },
 });
 
 const MetricTypeType = builder.objectRef<MetricType>('MetricType').implement({
@@ -20,7 +23,11 @@ const MetricTypeType = builder.objectRef<MetricType>('MetricType').implement({
     unit: t.exposeString('unit', { description: 'Canonical unit: every stored value is in it.' }),
     acceptedUnits: t.stringList({ description: 'Units ingestion converts from.', resolve: (metric) => acceptedUnits(metric) }),
     kind: t.field({ type: MetricKindEnum, resolve: (metric) => metric.kind }),
-    aggregation: t.field({ type: AggregationEnum, description: 'Default aggregation of timeseries and daily summaries.', resolve: (metric) => metric.aggregation }),
+    aggregation: t.field({
+      type: AggregationEnum,
+      description: 'Default aggregation of timeseries and daily summaries.',
+      resolve: (metric) => metric.aggregation,
+    }),
     minValue: t.float({ description: 'Smallest possible value (canonical unit).', resolve: (metric) => metric.range.min }),
     maxValue: t.float({ description: 'Largest possible value (canonical unit).', resolve: (metric) => metric.range.max }),
   }),

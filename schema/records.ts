@@ -11,7 +11,9 @@ export const PersonalRecordType = builder.prismaObject('PersonalRecord', {
     id: t.exposeID('id'),
     userId: t.exposeID('userId'),
     metricType: t.exposeString('metricType', { description: 'Metric type, or "workout"/"sleep" for event records.' }),
-    kind: t.exposeString('kind', { description: 'highest, lowest, highest_daily_total, longest_duration, longest_distance, fastest_speed.' }),
+    kind: t.exposeString('kind', {
+      description: 'highest, lowest, highest_daily_total, longest_duration, longest_distance, fastest_speed.',
+    }),
     qualifier: t.string({ nullable: true, description: 'The sport of a workout record.', resolve: (record) => record.qualifier || null }),
     value: t.exposeFloat('value'),
     unit: t.exposeString('unit'),

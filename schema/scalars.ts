@@ -6,7 +6,9 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError(`DateTime must be an ISO 8601 string with a zone, e.g. "2025-06-15T09:00:00.000Z"; got ${JSON.stringify(value)}`);
+    throw new GraphQLError(
+      `DateTime must be an ISO 8601 string with a zone, e.g. "2025-06-15T09:00:00.000Z"; got ${JSON.stringify(value)}`,
+    );
   }
   return new Date(value);
 }

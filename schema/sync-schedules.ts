@@ -25,7 +25,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   updateSyncSchedule: t.field({
     type: SyncScheduleType,
-    description: "Change how often a connection syncs, or pause and resume its periodic sync (manual syncs still run).",
+    description: 'Change how often a connection syncs, or pause and resume its periodic sync (manual syncs still run).',
     authScopes: { write: true },
     args: {
       userId: t.arg.id({ required: true }),
@@ -33,6 +33,7 @@ builder.mutationFields((t) => ({
       everyMinutes: t.arg.int({ description: `Minutes between syncs, 1 to ${MAX_SYNC_INTERVAL_MINUTES}.` }),
       paused: t.arg.boolean({ description: 'true pauses the periodic sync, false resumes it.' }),
     },
-    resolve: (_root, { userId, connectionId, ...change }, ctx) => updateSyncSchedule(serviceContext(ctx), String(userId), String(connectionId), change),
+    resolve: (_root, { userId, connectionId, ...change }, ctx) =>
+      updateSyncSchedule(serviceContext(ctx), String(userId), String(connectionId), change),
   }),
 }));

@@ -25,7 +25,8 @@ export const UserType = builder.prismaObject('User', {
       type: [HealthSampleType],
       description: 'The most recent samples (newest first), optionally of one metric type.',
       args: { limit: t.arg.int({ description: '1–100, default 20.' }), metricType: t.arg.string() },
-      resolve: (user, args, ctx) => latestSamples(ctx, user.id, { limit: Math.min(Math.max(args.limit ?? 20, 1), 100), metricType: args.metricType ?? null }),
+      resolve: (user, args, ctx) =>
+        latestSamples(ctx, user.id, { limit: Math.min(Math.max(args.limit ?? 20, 1), 100), metricType: args.metricType ?? null }),
     }),
     latestEvents: t.relation('events', {
       description: 'The most recent events (newest first), optionally of one type.',

@@ -9,7 +9,8 @@ const WorkspaceType = builder.prismaObject('Workspace', {
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     sourcePriority: t.exposeStringList('sourcePriority', {
-      description: 'When sources overlap, timeseries and daily summaries use the first listed source with data; unlisted sources follow alphabetically.',
+      description:
+        'When sources overlap, timeseries and daily summaries use the first listed source with data; unlisted sources follow alphabetically.',
     }),
     redirectUris: t.exposeStringList('redirectUris', { description: 'Where connect flows may send the browser back.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -35,7 +36,7 @@ builder.mutationFields((t) => ({
   }),
   setRedirectUris: t.field({
     type: WorkspaceType,
-    description: "The app URIs connect flows may return to (exact origin and path; https, or http on localhost).",
+    description: 'The app URIs connect flows may return to (exact origin and path; https, or http on localhost).',
     authScopes: { admin: true },
     args: { uris: t.arg.stringList({ required: true }) },
     resolve: (_root, args, ctx) => setRedirectUris(serviceContext(ctx), args.uris),

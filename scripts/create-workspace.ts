@@ -21,5 +21,7 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: 
 await migrate(database);
 const events = createEventBus(null);
 const created = await createWorkspace({ db: database.prisma, sql: database, clock: systemClock, events: events.bus }, name);
-process.stdout.write(`workspace ${created.workspace.id} "${created.workspace.name}"\nadmin API key (shown once): ${created.adminKey.key}\n`);
+process.stdout.write(
+  `workspace ${created.workspace.id} "${created.workspace.name}"\nadmin API key (shown once): ${created.adminKey.key}\n`,
+);
 await database.close();

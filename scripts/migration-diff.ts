@@ -10,11 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, messages } from '@electric-sql/pglite';
-import {
-  DriverAdapterError,
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-} from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import * as engineRuntime from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffParams, MigrationList, SchemaContainer, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -118,11 +114,7 @@ export async function diffMigrationsToSchema({
   schemaPath = SCHEMA_PATH,
   migrationsDir = MIGRATIONS_DIR,
 }: { schemaPath?: string; migrationsDir?: string } = {}): Promise<string> {
-  const [runtime, files, migrations] = await Promise.all([
-    loadEngineModule(),
-    readSchemaFiles(schemaPath),
-    readMigrations(migrationsDir),
-  ]);
+  const [runtime, files, migrations] = await Promise.all([loadEngineModule(), readSchemaFiles(schemaPath), readMigrations(migrationsDir)]);
   // The engine replays the migrations into the shadow database and introspects it. Its "main" connection is only
   // asked for the server version, so one fresh in-memory PGlite serves both and is closed afterwards
   // (PrismaPGlite's own connectToShadowDb opens a PGlite that nobody closes).
@@ -175,7 +167,11 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   // Same shape as the names `prisma migrate dev --name` produces.
-  const name = arg.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 200);
+  const name = arg
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 200);
   if (!name) {
     console.error(`invalid migration name: ${JSON.stringify(arg)}`);
     return 2;

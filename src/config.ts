@@ -59,12 +59,14 @@ export interface TemporalConfig {
 function temporalConfig(env: Env): TemporalConfig {
   const certPath = optional(env, 'TEMPORAL_TLS_CERT');
   const keyPath = optional(env, 'TEMPORAL_TLS_KEY');
-  if (Boolean(certPath) !== Boolean(keyPath)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS client certificate and key files) go together');
+  if (Boolean(certPath) !== Boolean(keyPath))
+    throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS client certificate and key files) go together');
   const caPath = optional(env, 'TEMPORAL_TLS_CA');
   const serverName = optional(env, 'TEMPORAL_TLS_SERVER_NAME');
   const apiKey = optional(env, 'TEMPORAL_API_KEY');
   const tlsFlag = optional(env, 'TEMPORAL_TLS');
-  if (tlsFlag !== null && tlsFlag !== 'true' && tlsFlag !== 'false') throw new Error(`TEMPORAL_TLS must be true or false, got "${tlsFlag}"`);
+  if (tlsFlag !== null && tlsFlag !== 'true' && tlsFlag !== 'false')
+    throw new Error(`TEMPORAL_TLS must be true or false, got "${tlsFlag}"`);
   const tls = tlsFlag === 'true' || certPath || caPath || serverName || (apiKey && tlsFlag !== 'false');
   return {
     address: optional(env, 'TEMPORAL_ADDRESS'),
@@ -115,7 +117,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxSubscriptionsPerKey: integer(env, 'MAX_SUBSCRIPTIONS_PER_KEY', 50, 1),
     quotas: { users: integer(env, 'QUOTA_USERS', 0, 0), apiKeys: integer(env, 'QUOTA_API_KEYS', 100, 0) },
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0)}`).replace(/\/$/, ''),
     encryption: {
       key: optional(env, 'VITASYNC_ENCRYPTION_KEY'),

@@ -63,7 +63,12 @@ export async function runSync(input: SyncInput, activities: SyncActivities, engi
     for (const stream of streams) {
       const stats: StreamCounts = (counts[stream] = { pages: 0, samples: 0, events: 0 });
       for (;;) {
-        const page = await activities.syncPage({ connectionId: input.connectionId, stream, jobId, ...(progressInPage ? { countsBefore: { ...stats } } : {}) });
+        const page = await activities.syncPage({
+          connectionId: input.connectionId,
+          stream,
+          jobId,
+          ...(progressInPage ? { countsBefore: { ...stats } } : {}),
+        });
         if (page.retryAfterSeconds !== null) {
           await engine.sleep(page.retryAfterSeconds * 1000);
           continue;
@@ -76,7 +81,12 @@ export async function runSync(input: SyncInput, activities: SyncActivities, engi
       }
     }
   } catch (error) {
-    await activities.finishSync({ connectionId: input.connectionId, jobId, counts, error: error instanceof Error ? error.message : String(error) });
+    await activities.finishSync({
+      connectionId: input.connectionId,
+      jobId,
+      counts,
+      error: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
   await activities.finishSync({ connectionId: input.connectionId, jobId, counts, error: null });

@@ -17,7 +17,9 @@ import { bundleWorkflows } from './bundle.js';
 import { withHeartbeats } from './heartbeats.js';
 
 /** A worker ready to run, and `close` for what it opened (call after its run ends). */
-export async function createWorker(env: Record<string, string | undefined> = process.env): Promise<{ worker: Worker; close(): Promise<void> }> {
+export async function createWorker(
+  env: Record<string, string | undefined> = process.env,
+): Promise<{ worker: Worker; close(): Promise<void> }> {
   const config = loadConfig(env);
   const address = config.temporal.address;
   if (!address) throw new Error('TEMPORAL_ADDRESS must be set to run a Temporal worker');
@@ -25,7 +27,15 @@ export async function createWorker(env: Record<string, string | undefined> = pro
   await migrate(database);
   const events = createEventBus(config.redisUrl);
   const jobs = await createTemporalRunner({ ...config.temporal, address });
-  const activities = createActivities({ db: database.prisma, sql: database, clock: systemClock, events: events.bus, jobs, config, tokenKeys: loadTokenKeys(config) });
+  const activities = createActivities({
+    db: database.prisma,
+    sql: database,
+    clock: systemClock,
+    events: events.bus,
+    jobs,
+    config,
+    tokenKeys: loadTokenKeys(config),
+  });
   const connection = await NativeConnection.connect(temporalConnectionOptions({ ...config.temporal, address }));
   const worker = await Worker.create({
     connection,

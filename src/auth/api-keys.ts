@@ -52,7 +52,10 @@ export async function createApiKey(ctx: KeyContext, input: NewApiKeyInput, key =
         expiresAt: input.expiresAt ?? null,
       },
     });
-    await recordAudit({ ...ctx, db: tx as Db }, { action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scope: input.scope } });
+    await recordAudit(
+      { ...ctx, db: tx as Db },
+      { action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name: row.name, scope: input.scope } },
+    );
     return row;
   };
   // Workspace creation and bootstrap pass their own transaction (no $transaction on it) and no quotas.
@@ -135,7 +138,12 @@ export async function rotateApiKey(ctx: KeyContext, id: string, graceSeconds = 0
         rotatedFromId: old.id,
       },
     });
-    await recordAudit(txCtx, { action: 'api_key.rotated', targetType: 'api_key', targetId: old.id, details: { newKeyId: row.id, gracePeriodSeconds: graceSeconds } });
+    await recordAudit(txCtx, {
+      action: 'api_key.rotated',
+      targetType: 'api_key',
+      targetId: old.id,
+      details: { newKeyId: row.id, gracePeriodSeconds: graceSeconds },
+    });
     return { ...row, key };
   });
 }

@@ -18,7 +18,11 @@ async function refresh(ctx: ServiceContext, connectionId: string): Promise<strin
       await tx.$queryRaw`SELECT id FROM "Connection" WHERE id = ${connectionId} FOR UPDATE`;
       const current = await tx.connection.findUniqueOrThrow({ where: { id: connectionId } });
       // Another process may have refreshed while we waited for the lock.
-      if (current.accessToken && current.tokenExpiresAt && current.tokenExpiresAt.getTime() - ctx.clock.now().getTime() > REFRESH_MARGIN_MS) {
+      if (
+        current.accessToken &&
+        current.tokenExpiresAt &&
+        current.tokenExpiresAt.getTime() - ctx.clock.now().getTime() > REFRESH_MARGIN_MS
+      ) {
         return decryptToken(ctx.tokenKeys, current.accessToken);
       }
       const provider = requireProvider(current.providerId);
@@ -53,7 +57,8 @@ export async function accessTokenFor(ctx: ServiceContext, connection: Connection
   try {
     return await pending;
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'unauthorized') await markConnectionError(ctx, connection, `token refresh failed: ${error.message}`);
+    if (error instanceof ProviderError && error.kind === 'unauthorized')
+      await markConnectionError(ctx, connection, `token refresh failed: ${error.message}`);
     throw error;
   }
 }

@@ -7,7 +7,14 @@ import { syncScheduleId } from './sync-jobs.js';
 /** A connection the provider no longer honours (revoked consent, failed refresh): status ERROR with the reason. */
 export async function markConnectionError(ctx: ServiceContext, connection: Connection, reason: string): Promise<void> {
   await ctx.db.connection.update({ where: { id: connection.id }, data: { status: 'ERROR', statusReason: reason } });
-  ctx.events.publish('connection.changed', connection.workspaceId, { connectionId: connection.id, userId: connection.userId, providerId: connection.providerId, status: 'error' as const, reason, at: ctx.clock.now() });
+  ctx.events.publish('connection.changed', connection.workspaceId, {
+    connectionId: connection.id,
+    userId: connection.userId,
+    providerId: connection.providerId,
+    status: 'error' as const,
+    reason,
+    at: ctx.clock.now(),
+  });
   log.warn('connection error', { connectionId: connection.id, providerId: connection.providerId, reason });
 }
 
@@ -22,11 +29,30 @@ export async function markConnectionRevoked(ctx: ServiceContext, connection: Con
   await ctx.db.$transaction([
     ctx.db.connection.update({
       where: { id: connection.id },
-      data: { status: 'DISCONNECTED', statusReason: reason, accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: now },
+      data: {
+        status: 'DISCONNECTED',
+        statusReason: reason,
+        accessToken: null,
+        refreshToken: null,
+        tokenExpiresAt: null,
+        disconnectedAt: now,
+      },
     }),
     ctx.db.providerNotice.deleteMany({ where: { connectionId: connection.id } }),
   ]);
-  ctx.events.publish('connection.changed', connection.workspaceId, { connectionId: connection.id, userId: connection.userId, providerId: connection.providerId, status: 'disconnected' as const, reason, at: now });
-  await recordAudit(ctx, { action: 'connection.disconnected', targetType: 'connection', targetId: connection.id, details: { providerId: connection.providerId, by: 'provider', reason } });
+  ctx.events.publish('connection.changed', connection.workspaceId, {
+    connectionId: connection.id,
+    userId: connection.userId,
+    providerId: connection.providerId,
+    status: 'disconnected' as const,
+    reason,
+    at: now,
+  });
+  await recordAudit(ctx, {
+    action: 'connection.disconnected',
+    targetType: 'connection',
+    targetId: connection.id,
+    details: { providerId: connection.providerId, by: 'provider', reason },
+  });
   log.info('connection revoked at the provider', { connectionId: connection.id, providerId: connection.providerId });
 }

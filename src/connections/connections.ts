@@ -59,7 +59,12 @@ const backfillJobId = (connectionId: string) => `sync:${connectionId}:backfill`;
  * Stores a new connection (tokens encrypted), runs the provider's afterConnect hook and starts its backfill and
  * periodic sync. A user has at most one active connection per provider: a second one is a 409.
  */
-export async function createConnection(ctx: ServiceContext, userId: string, providerId: string, tokens: TokenSet | null): Promise<Connection> {
+export async function createConnection(
+  ctx: ServiceContext,
+  userId: string,
+  providerId: string,
+  tokens: TokenSet | null,
+): Promise<Connection> {
   const provider = requireProvider(providerId);
   const user = await getUser(ctx, userId);
   const connection = await ctx.db.$transaction(async (tx) => {
@@ -84,7 +89,12 @@ export async function createConnection(ctx: ServiceContext, userId: string, prov
       },
     });
   });
-  await recordAudit(ctx, { action: 'connection.created', targetType: 'connection', targetId: connection.id, details: { providerId: provider.id, userId: user.id } });
+  await recordAudit(ctx, {
+    action: 'connection.created',
+    targetType: 'connection',
+    targetId: connection.id,
+    details: { providerId: provider.id, userId: user.id },
+  });
   if (tokens) await runHook(ctx, connection, 'afterConnect');
   await startSync(ctx, connection, 'backfill', backfillJobId(connection.id));
   await scheduleSyncs(ctx, connection);
@@ -109,15 +119,29 @@ export async function disconnectConnection(ctx: ServiceContext, userId: string, 
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
   await ctx.db.$transaction([
     ...(live
-      ? [ctx.db.connection.update({
-          where: { id: connection.id },
-          data: { status: 'DISCONNECTED', statusReason: 'disconnected by the app', accessToken: null, refreshToken: null, tokenExpiresAt: null, disconnectedAt: ctx.clock.now() },
-        })]
+      ? [
+          ctx.db.connection.update({
+            where: { id: connection.id },
+            data: {
+              status: 'DISCONNECTED',
+              statusReason: 'disconnected by the app',
+              accessToken: null,
+              refreshToken: null,
+              tokenExpiresAt: null,
+              disconnectedAt: ctx.clock.now(),
+            },
+          }),
+        ]
       : []),
     ctx.db.providerNotice.deleteMany({ where: { connectionId: connection.id } }),
   ]);
   if (deleteData) await removeConnectionData(ctx, connection);
-  await recordAudit(ctx, { action: 'connection.disconnected', targetType: 'connection', targetId: connection.id, details: { providerId: connection.providerId, deleteData } });
+  await recordAudit(ctx, {
+    action: 'connection.disconnected',
+    targetType: 'connection',
+    targetId: connection.id,
+    details: { providerId: connection.providerId, deleteData },
+  });
 }
 
 /** Starts a sync now and answers the job to watch; 409 naming the running one while a backfill or manual sync runs. */

@@ -35,7 +35,11 @@ export async function storeNotices(platform: Platform, connection: Connection, c
 
 /** A client error other than auth and rate limits: asking again gets the same answer. */
 const isPermanent = (error: unknown) =>
-  error instanceof ProviderError && error.status !== null && error.status >= 400 && error.status < 500 && ![401, 403, 408, 429].includes(error.status);
+  error instanceof ProviderError &&
+  error.status !== null &&
+  error.status >= 400 &&
+  error.status < 500 &&
+  ![401, 403, 408, 429].includes(error.status);
 
 /**
  * Reads the connection's oldest notice through the provider. Returns a page whose `nextPage` says whether to look
@@ -51,7 +55,11 @@ export async function readOldestNotice(
   const notice = await platform.db.providerNotice.findFirst({ where: { connectionId: connection.id }, orderBy: { id: 'asc' } });
   if (!notice || !provider.readNotice) return { page: { samples: [], events: [], nextPage: null }, checkpoint: async () => undefined };
   const forget = async () => void (await platform.db.providerNotice.deleteMany({ where: { id: notice.id } }));
-  const content: NoticeContent = { stream: notice.stream, ...(notice.url ? { url: notice.url } : {}), ...(notice.payload !== null ? { payload: notice.payload } : {}) };
+  const content: NoticeContent = {
+    stream: notice.stream,
+    ...(notice.url ? { url: notice.url } : {}),
+    ...(notice.payload !== null ? { payload: notice.payload } : {}),
+  };
   try {
     const data = await provider.readNotice(call, content, platform.config);
     return { page: { ...data, nextPage: 'next' }, checkpoint: forget };
@@ -59,7 +67,13 @@ export async function readOldestNotice(
     if (error instanceof ProviderError && (error.kind === 'rate_limited' || error.kind === 'unauthorized')) throw error;
     const attempts = notice.attempts + 1;
     if (attempts >= MAX_NOTICE_ATTEMPTS || isPermanent(error)) {
-      log.warn('provider notice dropped', { connectionId: connection.id, providerId: provider.id, stream: notice.stream, attempts, error: (error as Error).message });
+      log.warn('provider notice dropped', {
+        connectionId: connection.id,
+        providerId: provider.id,
+        stream: notice.stream,
+        attempts,
+        error: (error as Error).message,
+      });
       await forget();
       return { page: { samples: [], events: [], nextPage: 'next' }, checkpoint: async () => undefined };
     }

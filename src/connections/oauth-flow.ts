@@ -49,7 +49,12 @@ function assertAllowedRedirect(allowed: string[], redirectUri: string): void {
   if (!ok) throw new Invalid(`redirectUri "${redirectUri}" is not in the workspace's redirectUris (setRedirectUris)`);
 }
 
-export async function createConnectLink(ctx: ServiceContext, userId: string, providerId: string, redirectUri: string | null): Promise<{ url: string; expiresAt: Date }> {
+export async function createConnectLink(
+  ctx: ServiceContext,
+  userId: string,
+  providerId: string,
+  redirectUri: string | null,
+): Promise<{ url: string; expiresAt: Date }> {
   const user = await getUser(ctx, userId);
   const provider = requireProvider(providerId);
   assertConfigured(ctx, provider);
@@ -89,7 +94,8 @@ export async function beginAuthorization(platform: Platform, providerId: string,
       const connection = await createConnection(ctx, claims.u, provider.id, null);
       return outcome(claims.r, { status: 'connected', connectionId: connection.id, providerId: provider.id }, 201);
     } catch (error) {
-      if (error instanceof AppError) return outcome(claims.r, { status: 'error', error: error.code.toLowerCase(), message: error.message }, error.status);
+      if (error instanceof AppError)
+        return outcome(claims.r, { status: 'error', error: error.code.toLowerCase(), message: error.message }, error.status);
       throw error;
     }
   }
@@ -133,8 +139,8 @@ export async function completeAuthorization(platform: Platform, providerId: stri
     const connection = await createConnection(ctx, pending.userId, provider.id, tokens);
     return outcome(pending.redirectUri, { status: 'connected', connectionId: connection.id, providerId: provider.id }, 201);
   } catch (error) {
-    if (error instanceof AppError) return outcome(pending.redirectUri, { status: 'error', error: error.code.toLowerCase(), message: error.message }, error.status);
+    if (error instanceof AppError)
+      return outcome(pending.redirectUri, { status: 'error', error: error.code.toLowerCase(), message: error.message }, error.status);
     return outcome(pending.redirectUri, { status: 'error', error: 'provider_error', message: (error as Error).message }, 502);
   }
 }
-

@@ -27,7 +27,12 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
  * Retry-After, 401/403 unauthorized, 5xx and timeouts unavailable, a malformed, oversized or redirecting answer
  * invalid_response.
  */
-export async function fetchProviderJson(url: string, accessToken: string, init: RequestInit = {}, limits: ProviderLimits = PROVIDER_LIMITS): Promise<unknown> {
+export async function fetchProviderJson(
+  url: string,
+  accessToken: string,
+  init: RequestInit = {},
+  limits: ProviderLimits = PROVIDER_LIMITS,
+): Promise<unknown> {
   const headers = new Headers(init.headers);
   if (accessToken && !headers.has('authorization')) headers.set('authorization', `Bearer ${accessToken}`);
   headers.set('accept', 'application/json');
@@ -38,7 +43,10 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
     response = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(limits.timeoutMs) });
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    throw new ProviderError(timedOut ? `provider did not answer within ${limits.timeoutMs} ms` : `provider request failed: ${(error as Error).message}`, 'unavailable');
+    throw new ProviderError(
+      timedOut ? `provider did not answer within ${limits.timeoutMs} ms` : `provider request failed: ${(error as Error).message}`,
+      'unavailable',
+    );
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
@@ -47,11 +55,19 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
   if (response.status === 429) {
     // Retry-After (RFC 9110) where given; some providers (WHOOP) document X-RateLimit-Reset, seconds to the reset.
     // Polar sends "RateLimit-Reset: <short>, <long>": the first figure is the wait.
-    const hints = [response.headers.get('retry-after'), response.headers.get('x-ratelimit-reset'), response.headers.get('ratelimit-reset')?.split(',')[0] ?? null];
-    const wait = hints.filter((hint) => hint !== null && hint.trim() !== '').map(Number).find((value) => Number.isFinite(value) && value >= 0);
+    const hints = [
+      response.headers.get('retry-after'),
+      response.headers.get('x-ratelimit-reset'),
+      response.headers.get('ratelimit-reset')?.split(',')[0] ?? null,
+    ];
+    const wait = hints
+      .filter((hint) => hint !== null && hint.trim() !== '')
+      .map(Number)
+      .find((value) => Number.isFinite(value) && value >= 0);
     throw new ProviderError('provider rate limit reached', 'rate_limited', wait ?? 60, 429);
   }
-  if (response.status === 401 || response.status === 403) throw new ProviderError(`provider answered ${response.status}`, 'unauthorized', null, response.status);
+  if (response.status === 401 || response.status === 403)
+    throw new ProviderError(`provider answered ${response.status}`, 'unauthorized', null, response.status);
   if (!response.ok) {
     await response.body?.cancel();
     throw new ProviderError(`provider answered ${response.status}`, 'unavailable', null, response.status);
@@ -63,7 +79,10 @@ export async function fetchProviderJson(url: string, accessToken: string, init: 
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     const timedOut = (error as Error).name === 'TimeoutError';
-    throw new ProviderError(timedOut ? `provider did not answer within ${limits.timeoutMs} ms` : `provider answer broke off: ${(error as Error).message}`, 'unavailable');
+    throw new ProviderError(
+      timedOut ? `provider did not answer within ${limits.timeoutMs} ms` : `provider answer broke off: ${(error as Error).message}`,
+      'unavailable',
+    );
   }
   if (response.status === 204 || text.trim() === '') return null;
   try {

@@ -49,19 +49,26 @@ function byUser(notices: PushNotice[]): Map<string, PushNotice[]> {
  * A provider's push notification: verified by the provider's own scheme, then acted on for each connection of
  * the users it names. Unknown users are ignored (the provider may notify about users of another install).
  */
-export async function receivePush(platform: Platform, providerId: string, request: PushRequest): Promise<{ syncs: number; status: 200 | 204 }> {
+export async function receivePush(
+  platform: Platform,
+  providerId: string,
+  request: PushRequest,
+): Promise<{ syncs: number; status: 200 | 204 }> {
   const provider = requireProvider(providerId);
   if (!provider.parsePush) throw new NotFound(`provider "${providerId}" sends no push notifications`);
   let notices;
   try {
     notices = provider.parsePush(request, platform.config);
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'unauthorized') throw new Unauthorized(`push notification signature does not verify: ${error.message}`);
+    if (error instanceof ProviderError && error.kind === 'unauthorized')
+      throw new Unauthorized(`push notification signature does not verify: ${error.message}`);
     throw error;
   }
   let syncs = 0;
   for (const [externalUserId, group] of byUser(notices)) {
-    const connections = await platform.db.connection.findMany({ where: { providerId: provider.id, externalUserId, status: { not: 'DISCONNECTED' } } });
+    const connections = await platform.db.connection.findMany({
+      where: { providerId: provider.id, externalUserId, status: { not: 'DISCONNECTED' } },
+    });
     for (const connection of connections) {
       syncs += await actOnNotices({ ...platform, workspaceId: connection.workspaceId }, provider, connection, group);
     }

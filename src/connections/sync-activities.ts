@@ -31,7 +31,13 @@ async function loadConnection(platform: Platform, connectionId: string): Promise
 }
 
 /** A stream's next page for its window in progress (or a new one from where it stopped), and its checkpoint. */
-async function readStreamPage(platform: Platform, provider: Provider, connection: Connection, call: ProviderCall, stream: string): Promise<PageRead> {
+async function readStreamPage(
+  platform: Platform,
+  provider: Provider,
+  connection: Connection,
+  call: ProviderCall,
+  stream: string,
+): Promise<PageRead> {
   const states = (connection.syncState ?? {}) as Record<string, StreamState>;
   const state = states[stream] ?? {};
   const now = platform.clock.now();
@@ -45,7 +51,10 @@ async function readStreamPage(platform: Platform, provider: Provider, connection
   return {
     page,
     checkpoint: async () => {
-      await platform.db.connection.update({ where: { id: connection.id }, data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue } });
+      await platform.db.connection.update({
+        where: { id: connection.id },
+        data: { syncState: { ...states, [stream]: next } as unknown as Prisma.InputJsonValue },
+      });
     },
   };
 }
@@ -53,8 +62,21 @@ async function readStreamPage(platform: Platform, provider: Provider, connection
 const FINISHED: PageOutcome = { done: true, samples: 0, events: 0, retryAfterSeconds: null };
 
 /** Progress to the syncProgress subscription, and to the job's row (GET /v1/jobs/:jobId; none on Temporal). */
-async function publishProgress(platform: Platform, connection: Connection, jobId: string, stream: string, counts: StreamCounts): Promise<void> {
-  platform.events.publish('sync.progress', connection.workspaceId, { connectionId: connection.id, userId: connection.userId, jobId, stream, counts, at: platform.clock.now() });
+async function publishProgress(
+  platform: Platform,
+  connection: Connection,
+  jobId: string,
+  stream: string,
+  counts: StreamCounts,
+): Promise<void> {
+  platform.events.publish('sync.progress', connection.workspaceId, {
+    connectionId: connection.id,
+    userId: connection.userId,
+    jobId,
+    stream,
+    counts,
+    at: platform.clock.now(),
+  });
   await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
 }
 
@@ -65,7 +87,14 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       const connection = await loadConnection(platform, input.connectionId);
       if (!connection || connection.status !== 'ACTIVE') return { streams: [] };
       await platform.db.syncEvent.create({
-        data: { id: newId(), workspaceId: connection.workspaceId, connectionId: connection.id, jobId: input.jobId, type: 'sync.started', details: { reason: input.reason } },
+        data: {
+          id: newId(),
+          workspaceId: connection.workspaceId,
+          connectionId: connection.id,
+          jobId: input.jobId,
+          type: 'sync.started',
+          details: { reason: input.reason },
+        },
       });
       const provider = requireProvider(connection.providerId);
       return { streams: provider.readNotice ? [NOTICE_STREAM, ...provider.streams] : [...provider.streams] };
@@ -87,7 +116,10 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       }
       let read;
       try {
-        read = stream === NOTICE_STREAM ? await readOldestNotice(platform, provider, connection, call) : await readStreamPage(platform, provider, connection, call, stream);
+        read =
+          stream === NOTICE_STREAM
+            ? await readOldestNotice(platform, provider, connection, call)
+            : await readStreamPage(platform, provider, connection, call, stream);
       } catch (error) {
         if (error instanceof ProviderError && error.kind === 'rate_limited') {
           return { done: false, samples: 0, events: 0, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
@@ -111,7 +143,11 @@ export function createSyncActivities(platform: Platform): SyncActivities {
         retryAfterSeconds: null,
       };
       if (countsBefore) {
-        const counts = { pages: countsBefore.pages + 1, samples: countsBefore.samples + outcome.samples, events: countsBefore.events + outcome.events };
+        const counts = {
+          pages: countsBefore.pages + 1,
+          samples: countsBefore.samples + outcome.samples,
+          events: countsBefore.events + outcome.events,
+        };
         await publishProgress(platform, connection, jobId, stream, counts);
       }
       return outcome;
@@ -123,9 +159,19 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       const now = platform.clock.now();
       await platform.db.$transaction([
         platform.db.syncEvent.create({
-          data: { id: newId(), workspaceId: connection.workspaceId, connectionId, jobId, type: error ? 'sync.failed' : 'sync.completed', details: { counts, ...(error ? { error } : {}) } as unknown as Prisma.InputJsonValue },
+          data: {
+            id: newId(),
+            workspaceId: connection.workspaceId,
+            connectionId,
+            jobId,
+            type: error ? 'sync.failed' : 'sync.completed',
+            details: { counts, ...(error ? { error } : {}) } as unknown as Prisma.InputJsonValue,
+          },
         }),
-        platform.db.connection.update({ where: { id: connectionId }, data: { lastSyncAt: now, lastSyncStatus: error ? 'failed' : 'completed', lastSyncError: error } }),
+        platform.db.connection.update({
+          where: { id: connectionId },
+          data: { lastSyncAt: now, lastSyncStatus: error ? 'failed' : 'completed', lastSyncError: error },
+        }),
       ]);
     },
 

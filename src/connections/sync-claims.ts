@@ -22,7 +22,9 @@ export async function unfinishedSync(ctx: ServiceContext, connection: Connection
 }
 
 function alreadySyncing(connectionId: string, jobId: string): Conflict {
-  const conflict = new Conflict(`connection ${connectionId} is already syncing: job ${jobId} has not finished; follow it at GET /v1/jobs/${encodeURIComponent(jobId)}`);
+  const conflict = new Conflict(
+    `connection ${connectionId} is already syncing: job ${jobId} has not finished; follow it at GET /v1/jobs/${encodeURIComponent(jobId)}`,
+  );
   conflict.details = { jobId };
   return conflict;
 }

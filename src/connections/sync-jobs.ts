@@ -15,5 +15,9 @@ export async function startSync(ctx: ServiceContext, connection: Connection, rea
 
 export async function scheduleSyncs(ctx: ServiceContext, connection: Connection): Promise<void> {
   const input: SyncInput = { connectionId: connection.id, reason: 'scheduled' };
-  await ctx.jobs.schedule(SYNC_WORKFLOW, input, { id: syncScheduleId(connection.id), workspaceId: connection.workspaceId, everySeconds: ctx.config.sync.intervalMinutes * 60 });
+  await ctx.jobs.schedule(SYNC_WORKFLOW, input, {
+    id: syncScheduleId(connection.id),
+    workspaceId: connection.workspaceId,
+    everySeconds: ctx.config.sync.intervalMinutes * 60,
+  });
 }

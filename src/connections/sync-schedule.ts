@@ -25,7 +25,10 @@ function asSyncSchedule(ctx: ServiceContext, connectionId: string, state: Schedu
 export async function getSyncSchedule(ctx: ServiceContext, userId: string, connectionId: string): Promise<SyncSchedule> {
   const connection = await getConnection(ctx, userId, connectionId);
   const schedule = asSyncSchedule(ctx, connection.id, await ctx.jobs.describeSchedule(syncScheduleId(connection.id)));
-  if (!schedule) throw new NotFound(`connection ${connection.id} has no sync schedule${connection.status === 'DISCONNECTED' ? ' (it is disconnected)' : ''}`);
+  if (!schedule)
+    throw new NotFound(
+      `connection ${connection.id} has no sync schedule${connection.status === 'DISCONNECTED' ? ' (it is disconnected)' : ''}`,
+    );
   return schedule;
 }
 
@@ -44,7 +47,14 @@ export async function updateSyncSchedule(
   const connection = await getConnection(ctx, userId, connectionId);
   if (connection.status === 'DISCONNECTED') throw new Conflict(`connection ${connection.id} is disconnected; connect again to sync`);
   if (everyMinutes === undefined && paused === undefined) return getSyncSchedule(ctx, userId, connectionId);
-  const updated = asSyncSchedule(ctx, connection.id, await ctx.jobs.updateSchedule(syncScheduleId(connection.id), { everySeconds: everyMinutes === undefined ? undefined : everyMinutes * 60, paused }));
+  const updated = asSyncSchedule(
+    ctx,
+    connection.id,
+    await ctx.jobs.updateSchedule(syncScheduleId(connection.id), {
+      everySeconds: everyMinutes === undefined ? undefined : everyMinutes * 60,
+      paused,
+    }),
+  );
   if (!updated) throw new NotFound(`connection ${connection.id} has no sync schedule`);
   await recordAudit(ctx, {
     action: 'connection.sync_schedule_changed',

@@ -68,7 +68,8 @@ async function openPostgres(url: string): Promise<Database> {
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async (sql, params, prepareAs) => (await client.query(prepareAs ? { name: prepareAs, text: sql, values: params } : { text: sql, values: params })).rows,
+          query: async (sql, params, prepareAs) =>
+            (await client.query(prepareAs ? { name: prepareAs, text: sql, values: params } : { text: sql, values: params })).rows,
           execScript: async (sql) => {
             await client.query(sql);
           },

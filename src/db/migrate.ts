@@ -81,6 +81,6 @@ VALUES ('${randomUUID()}', '${migration.checksum}', now(), '${escaped(migration.
 COMMIT;`);
   } catch (error) {
     await session.execScript('ROLLBACK').catch(() => undefined);
-    throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`);
+    throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
   }
 }

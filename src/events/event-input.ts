@@ -45,7 +45,8 @@ function sleepDetails(details: Record<string, unknown>, startAt: Date, endAt: Da
   for (const stage of stages) {
     const from = Date.parse(stage?.startAt);
     const to = Date.parse(stage?.endAt);
-    if (!SLEEP_STAGES.includes(stage?.stage as never)) throw new Invalid(`sleep stage "${stage?.stage}" must be one of ${SLEEP_STAGES.join(', ')}`);
+    if (!SLEEP_STAGES.includes(stage?.stage as never))
+      throw new Invalid(`sleep stage "${stage?.stage}" must be one of ${SLEEP_STAGES.join(', ')}`);
     if (!(from >= startAt.getTime() && to <= endAt.getTime() && to > from)) {
       throw new Invalid('every sleep stage must lie within the session and end after it starts');
     }
@@ -60,11 +61,18 @@ function sleepDetails(details: Record<string, unknown>, startAt: Date, endAt: Da
 }
 
 export function normalizeEvent(input: EventInput): NormalizedEvent {
-  if (!EVENT_TYPES.includes(input.type as EventType)) throw new Invalid(`event type "${input.type}" must be one of ${EVENT_TYPES.join(', ')}`);
+  if (!EVENT_TYPES.includes(input.type as EventType))
+    throw new Invalid(`event type "${input.type}" must be one of ${EVENT_TYPES.join(', ')}`);
   const type = input.type as EventType;
   const durationSeconds = Math.round((input.endAt.getTime() - input.startAt.getTime()) / 1000);
   if (durationSeconds <= 0 || durationSeconds > MAX_EVENT_SECONDS) throw new Invalid('endAt must be after startAt, at most 7 days later');
-  const subtype = input.subtype ? input.subtype.trim().toLowerCase().replace(/[\s-]+/g, '_').slice(0, 64) : null;
+  const subtype = input.subtype
+    ? input.subtype
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+        .slice(0, 64)
+    : null;
   const details = input.details ?? {};
   if (typeof details !== 'object' || Array.isArray(details)) throw new Invalid('details must be a JSON object');
   return {

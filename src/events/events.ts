@@ -25,7 +25,9 @@ export async function listEvents(ctx: ServiceContext, userId: string, filter: Ev
     userId: user.id,
     ...(filter.types?.length ? { type: { in: filter.types } } : {}),
     ...(filter.source ? { source: filter.source } : {}),
-    ...(filter.from || filter.to ? { startAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { startAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
   };
   return paginate(args, {
     list: `events:${user.id}`,
@@ -33,8 +35,15 @@ export async function listEvents(ctx: ServiceContext, userId: string, filter: Ev
     fetch: ({ take, skip, after }) => {
       const afterAt = after ? new Date(String(after[0])) : null;
       // The redundant `gte` bound lets the index start at the cursor (see health/samples.ts).
-      const keyset: Prisma.HealthEventWhereInput = afterAt ? { startAt: { gte: afterAt }, OR: [{ startAt: { gt: afterAt } }, { id: { gt: String(after![1]) } }] } : {};
-      return ctx.db.healthEvent.findMany({ where: { AND: [where, keyset] }, orderBy: [{ startAt: 'asc' }, { id: 'asc' }], take, skip: after ? 0 : skip });
+      const keyset: Prisma.HealthEventWhereInput = afterAt
+        ? { startAt: { gte: afterAt }, OR: [{ startAt: { gt: afterAt } }, { id: { gt: String(after![1]) } }] }
+        : {};
+      return ctx.db.healthEvent.findMany({
+        where: { AND: [where, keyset] },
+        orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
+        take,
+        skip: after ? 0 : skip,
+      });
     },
     keyOf: (event) => [event.startAt.toISOString(), event.id],
   });

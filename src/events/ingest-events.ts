@@ -18,7 +18,20 @@ export interface EventIngestResult {
   records: PersonalRecordRow[];
 }
 
-const COLUMNS = ['subtype', 'startAt', 'endAt', 'durationSeconds', 'distance', 'energy', 'avgHeartRate', 'maxHeartRate', 'elevationGain', 'details', 'device', 'externalId'] as const;
+const COLUMNS = [
+  'subtype',
+  'startAt',
+  'endAt',
+  'durationSeconds',
+  'distance',
+  'energy',
+  'avgHeartRate',
+  'maxHeartRate',
+  'elevationGain',
+  'details',
+  'device',
+  'externalId',
+] as const;
 
 // Updates only when something differs, so an unchanged re-sync counts as a duplicate and keeps updatedAt.
 const UPSERT_EVENT_SQL = `
@@ -47,7 +60,12 @@ function params(userId: string, event: NormalizedEvent, provenance: Provenance):
 }
 
 /** The one ingestion path for workouts, sleep sessions and activity summaries. */
-export async function ingestEvents(ctx: ServiceContext, userId: string, inputs: readonly EventInput[], provenance: Provenance): Promise<EventIngestResult> {
+export async function ingestEvents(
+  ctx: ServiceContext,
+  userId: string,
+  inputs: readonly EventInput[],
+  provenance: Provenance,
+): Promise<EventIngestResult> {
   assertSource(provenance.source);
   const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!owner) throw new NotFound(`user ${userId} not found`);

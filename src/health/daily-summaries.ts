@@ -28,7 +28,14 @@ export interface DailySummary {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const VALUE_BY_AGG: Record<Aggregation, string> = { avg: 'sum / NULLIF(count, 0)', min: 'min', max: 'max', sum: 'sum', count: 'count', last: '"lastValue"' };
+const VALUE_BY_AGG: Record<Aggregation, string> = {
+  avg: 'sum / NULLIF(count, 0)',
+  min: 'min',
+  max: 'max',
+  sum: 'sum',
+  count: 'count',
+  last: '"lastValue"',
+};
 
 function checkDate(name: string, value: string | null | undefined): string | null {
   if (value == null) return null;
@@ -43,7 +50,12 @@ const VALUE_CASE = `CASE "metricType" ${METRIC_TYPES.map((m) => `WHEN '${m.id}' 
  * Per-day values per metric in the user's time zone (a DST day has 23 or 25 hours; +05:30 and +05:45 days are
  * days too), served from the daily rollups; keyset pages on (date, metricType).
  */
-export async function dailySummaries(ctx: ServiceContext, userId: string, query: DailySummaryQuery, args: PageArgs): Promise<Page<DailySummary>> {
+export async function dailySummaries(
+  ctx: ServiceContext,
+  userId: string,
+  query: DailySummaryQuery,
+  args: PageArgs,
+): Promise<Page<DailySummary>> {
   const user = await getUser(ctx, userId);
   const from = checkDate('from', query.from);
   const to = checkDate('to', query.to);

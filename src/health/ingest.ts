@@ -80,7 +80,13 @@ function mergeMetrics(rows: IngestedMetric[]): IngestedMetric[] {
   return [...byMetric.values()];
 }
 
-async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedSample[], provenance: Provenance, careful: boolean): Promise<IngestedMetric[]> {
+async function writeSamples(
+  tx: SqlSession,
+  userId: string,
+  samples: NormalizedSample[],
+  provenance: Provenance,
+  careful: boolean,
+): Promise<IngestedMetric[]> {
   // FOR SHARE: a concurrent time-zone change (which rebuilds daily rollups) waits for this ingest, and vice versa.
   const [user] = await tx.query<{ timezone: string }>('SELECT timezone FROM "User" WHERE id = $1 FOR SHARE', [userId]);
   if (!user) throw new NotFound(`user ${userId} not found`);
@@ -94,9 +100,23 @@ async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedS
     rows.push(...(await running));
   }
   const date = (at: Date | null) => (at === null ? null : new Date(at));
-  const metrics = mergeMetrics(rows.map((row) => ({ ...row, firstAt: new Date(row.firstAt), lastAt: new Date(row.lastAt), maxAt: date(row.maxAt), minAt: date(row.minAt) })));
+  const metrics = mergeMetrics(
+    rows.map((row) => ({
+      ...row,
+      firstAt: new Date(row.firstAt),
+      lastAt: new Date(row.lastAt),
+      maxAt: date(row.maxAt),
+      minAt: date(row.minAt),
+    })),
+  );
   for (const metric of metrics.filter((m) => m.corrected > 0)) {
-    const params = [userId, provenance.source, metric.metricType, metric.correctedAt.map((at) => new Date(at).toISOString()), user.timezone];
+    const params = [
+      userId,
+      provenance.source,
+      metric.metricType,
+      metric.correctedAt.map((at) => new Date(at).toISOString()),
+      user.timezone,
+    ];
     await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[0]!, params.slice(0, 4));
     await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[1]!, params);
   }
@@ -108,7 +128,12 @@ async function writeSamples(tx: SqlSession, userId: string, samples: NormalizedS
  * rejects impossible values with a reason per sample, writes new samples and their rollups and records in one
  * transaction, and announces what landed.
  */
-export async function ingestSamples(ctx: ServiceContext, userId: string, inputs: readonly SampleInput[], provenance: Provenance): Promise<IngestResult> {
+export async function ingestSamples(
+  ctx: ServiceContext,
+  userId: string,
+  inputs: readonly SampleInput[],
+  provenance: Provenance,
+): Promise<IngestResult> {
   assertSource(provenance.source);
   const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!owner) throw new NotFound(`user ${userId} not found`);
@@ -128,9 +153,17 @@ export async function ingestSamples(ctx: ServiceContext, userId: string, inputs:
   });
   const inserted = metrics.reduce((total, metric) => total + metric.inserted, 0);
   const updated = metrics.reduce((total, metric) => total + metric.corrected, 0);
-  const counts = metrics.filter((metric) => metric.inserted > 0).map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
+  const counts = metrics
+    .filter((metric) => metric.inserted > 0)
+    .map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
   if (inserted > 0) {
-    ctx.events.publish('health.samples', ctx.workspaceId, { userId, source: provenance.source, inserted, metrics: counts, at: ctx.clock.now() });
+    ctx.events.publish('health.samples', ctx.workspaceId, {
+      userId,
+      source: provenance.source,
+      inserted,
+      metrics: counts,
+      at: ctx.clock.now(),
+    });
   }
   for (const record of records) ctx.events.publish('health.records', ctx.workspaceId, record);
   return { inserted, updated, duplicates: samples.length - inserted - updated, rejected, metrics: counts, records };

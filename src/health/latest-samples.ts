@@ -23,7 +23,10 @@ export function latestSamples(ctx: { db: Db; sql: Database }, userId: string, ar
        ) s`,
       [userIds, args.metricType, args.limit],
     );
-    const rows = await ctx.db.healthSample.findMany({ where: { id: { in: picked.map((row) => row.id) } }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await ctx.db.healthSample.findMany({
+      where: { id: { in: picked.map((row) => row.id) } },
+      orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+    });
     return userIds.map((userId) => rows.filter((row) => row.userId === userId));
   });
   return loader.load(userId);

@@ -5,10 +5,12 @@
  * taken apart into its samples, as ingestion does.
  */
 export function rebuildDailyRollupsStatements(userId: string, timezone: string): [sql: string, ...params: string[]][] {
-  const whole = (quarter: string) => `(${quarter} AT TIME ZONE $2)::date = ((${quarter} + interval '899.999 seconds') AT TIME ZONE $2)::date`;
+  const whole = (quarter: string) =>
+    `(${quarter} AT TIME ZONE $2)::date = ((${quarter} + interval '899.999 seconds') AT TIME ZONE $2)::date`;
   return [
     [`DELETE FROM "DailyRollup" WHERE "userId" = $1`, userId],
-    [`INSERT INTO "DailyRollup" ("userId", "metricType", source, day, timezone, count, sum, min, max, "lastAt", "lastValue")
+    [
+      `INSERT INTO "DailyRollup" ("userId", "metricType", source, day, timezone, count, sum, min, max, "lastAt", "lastValue")
      SELECT $1, "metricType", source, day, $2, sum(count), sum(sum), min(min), max(max), max("lastAt"), (array_agg("lastValue" ORDER BY "lastAt" DESC))[1]
      FROM (
        SELECT "metricType", source, ("bucketStart" AT TIME ZONE $2)::date AS day, count, sum, min, max, "lastAt", "lastValue"
@@ -19,6 +21,9 @@ export function rebuildDailyRollupsStatements(userId: string, timezone: string):
          AND s."recordedAt" >= q."bucketStart" AND s."recordedAt" < q."bucketStart" + interval '15 minutes'
        WHERE q."userId" = $1 AND NOT ${whole('q."bucketStart"')}
      ) AS parts
-     GROUP BY "metricType", source, day`, userId, timezone],
+     GROUP BY "metricType", source, day`,
+      userId,
+      timezone,
+    ],
   ];
 }

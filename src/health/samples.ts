@@ -25,7 +25,9 @@ export async function listSamples(ctx: ServiceContext, userId: string, filter: S
     userId: user.id,
     ...(metricTypes ? { metricType: { in: metricTypes } } : {}),
     ...(filter.source ? { source: filter.source } : {}),
-    ...(filter.from || filter.to ? { recordedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { recordedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
   };
   return paginate(args, {
     list: `samples:${user.id}`,

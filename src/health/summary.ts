@@ -15,7 +15,14 @@ export interface MetricSummary {
 /** Count per metric type with first/last timestamps and the latest value, from the rollups (fast at any size). */
 export async function healthSummary(ctx: ServiceContext, userId: string): Promise<MetricSummary[]> {
   const user = await getUser(ctx, userId);
-  const rows = await ctx.sql.query<{ metricType: string; count: string; firstDay: string; lastAt: Date; latestValue: number; sources: string[] }>(
+  const rows = await ctx.sql.query<{
+    metricType: string;
+    count: string;
+    firstDay: string;
+    lastAt: Date;
+    latestValue: number;
+    sources: string[];
+  }>(
     `SELECT "metricType", sum(count)::bigint AS count, max("lastAt") AS "lastAt",
        (array_agg("lastValue" ORDER BY "lastAt" DESC))[1] AS "latestValue",
        array_agg(DISTINCT source ORDER BY source) AS sources

@@ -19,7 +19,12 @@ interface Unit {
   zero?: number;
 }
 
-const defineUnit = (symbol: string, factor: number, aliases: readonly string[] = [], zero?: number): Unit => ({ symbol, factor, aliases, zero });
+const defineUnit = (symbol: string, factor: number, aliases: readonly string[] = [], zero?: number): Unit => ({
+  symbol,
+  factor,
+  aliases,
+  zero,
+});
 
 const DIMENSIONS: Record<string, readonly Unit[]> = {
   count: [defineUnit('count', 1)],

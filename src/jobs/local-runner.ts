@@ -73,15 +73,21 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
        RETURNING id, "workspaceId", workflow, input, "nextRunAt" AS slot`,
     );
     for (const schedule of due) {
-      await runner.start(schedule.workflow, schedule.input, { id: `${schedule.id}:${new Date(schedule.slot).toISOString()}`, workspaceId: schedule.workspaceId });
+      await runner.start(schedule.workflow, schedule.input, {
+        id: `${schedule.id}:${new Date(schedule.slot).toISOString()}`,
+        workspaceId: schedule.workspaceId,
+      });
     }
   }
 
   async function execute(job: JobRow): Promise<void> {
     const orchestration = orchestrations[job.workflow];
-    const heartbeat = setInterval(() => {
-      db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
-    }, (leaseSeconds * 1000) / 3);
+    const heartbeat = setInterval(
+      () => {
+        db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
+      },
+      (leaseSeconds * 1000) / 3,
+    );
     try {
       if (!orchestration) throw new Error(`no workflow named ${job.workflow}`);
       const result = await orchestration(job.input, {
@@ -93,7 +99,13 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       });
       await db.job.update({
         where: { id: job.id },
-        data: { status: 'completed', result: (result ?? null) as Prisma.InputJsonValue, finishedAt: new Date(), lockedBy: null, lockedUntil: null },
+        data: {
+          status: 'completed',
+          result: (result ?? null) as Prisma.InputJsonValue,
+          finishedAt: new Date(),
+          lockedBy: null,
+          lockedUntil: null,
+        },
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -103,7 +115,13 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         where: { id: job.id },
         data: final
           ? { status: 'failed', lastError: message, finishedAt: new Date(), lockedBy: null, lockedUntil: null }
-          : { status: 'retrying', lastError: message, runAfter: new Date(Date.now() + backoffSeconds(job.attempt) * 1000), lockedBy: null, lockedUntil: null },
+          : {
+              status: 'retrying',
+              lastError: message,
+              runAfter: new Date(Date.now() + backoffSeconds(job.attempt) * 1000),
+              lockedBy: null,
+              lockedUntil: null,
+            },
       });
     } finally {
       clearInterval(heartbeat);
@@ -127,26 +145,41 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     } catch (error) {
       if (!stopped) log.error('job runner poll failed', { error: String(error) });
     }
-    if (!stopped && !timer) timer = setTimeout(tick, pollMs);
+    if (!stopped && !timer) timer = setTimeout(() => void tick(), pollMs);
   }
 
   function kick(): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(tick, 0);
+    timer = setTimeout(() => void tick(), 0);
   }
 
   async function describeSchedule(id: string): Promise<ScheduleState | null> {
     const row = await db.schedule.findUnique({ where: { id } });
     if (!row) return null;
-    return { id: row.id, workspaceId: row.workspaceId, everySeconds: row.intervalSeconds, paused: row.paused, nextRunAt: row.paused ? null : row.nextRunAt };
+    return {
+      id: row.id,
+      workspaceId: row.workspaceId,
+      everySeconds: row.intervalSeconds,
+      paused: row.paused,
+      nextRunAt: row.paused ? null : row.nextRunAt,
+    };
   }
 
   const runner = {
     kick,
     async start(workflow: string, input: unknown, start: { id: string; workspaceId: string; maxAttempts?: number }) {
       const created = await db.job.createMany({
-        data: [{ id: start.id, workspaceId: start.workspaceId, workflow, input: input as Prisma.InputJsonValue, status: 'queued', maxAttempts: start.maxAttempts ?? 5 }],
+        data: [
+          {
+            id: start.id,
+            workspaceId: start.workspaceId,
+            workflow,
+            input: input as Prisma.InputJsonValue,
+            status: 'queued',
+            maxAttempts: start.maxAttempts ?? 5,
+          },
+        ],
         skipDuplicates: true,
       });
       kick();
@@ -169,11 +202,22 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         finishedAt: job.finishedAt,
       };
     },
-    async schedule(workflow: string, input: unknown, schedule: { id: string; workspaceId: string; everySeconds: number; firstRunAt?: Date }) {
+    async schedule(
+      workflow: string,
+      input: unknown,
+      schedule: { id: string; workspaceId: string; everySeconds: number; firstRunAt?: Date },
+    ) {
       const nextRunAt = schedule.firstRunAt ?? new Date(Date.now() + schedule.everySeconds * 1000);
       await db.schedule.upsert({
         where: { id: schedule.id },
-        create: { id: schedule.id, workspaceId: schedule.workspaceId, workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, nextRunAt },
+        create: {
+          id: schedule.id,
+          workspaceId: schedule.workspaceId,
+          workflow,
+          input: input as Prisma.InputJsonValue,
+          intervalSeconds: schedule.everySeconds,
+          nextRunAt,
+        },
         update: { workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, paused: false },
       });
     },
@@ -187,7 +231,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       const soonest = new Date(Date.now() + everySeconds * 1000);
       const resumed = current.paused && change.paused === false;
       const nextRunAt = resumed || current.nextRunAt > soonest ? soonest : current.nextRunAt;
-      await db.schedule.update({ where: { id }, data: { intervalSeconds: everySeconds, paused: change.paused ?? current.paused, nextRunAt } });
+      await db.schedule.update({
+        where: { id },
+        data: { intervalSeconds: everySeconds, paused: change.paused ?? current.paused, nextRunAt },
+      });
       return describeSchedule(id);
     },
     async unschedule(id: string) {

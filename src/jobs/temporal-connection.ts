@@ -7,12 +7,16 @@ import type { TemporalConfig } from '../config.js';
  * (mTLS client certificate, a private CA, an SNI override) and a Temporal Cloud API key. Files are read once, at
  * start-up, so a missing one stops the process with its path rather than failing the first workflow.
  */
-export function temporalConnectionOptions(settings: Pick<TemporalConfig, 'tls' | 'apiKey'> & { address: string }): { address: string; tls?: TLSConfig; apiKey?: string } {
+export function temporalConnectionOptions(settings: Pick<TemporalConfig, 'tls' | 'apiKey'> & { address: string }): {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+} {
   const read = (path: string, what: string) => {
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new Error(`cannot read the Temporal ${what} at ${path}: ${(error as Error).message}`);
+      throw new Error(`cannot read the Temporal ${what} at ${path}: ${(error as Error).message}`, { cause: error });
     }
   };
   const { tls } = settings;
@@ -20,7 +24,13 @@ export function temporalConnectionOptions(settings: Pick<TemporalConfig, 'tls' |
     address: settings.address,
     ...(tls && {
       tls: {
-        ...(tls.certPath && tls.keyPath && { clientCertPair: { crt: read(tls.certPath, 'client certificate (TEMPORAL_TLS_CERT)'), key: read(tls.keyPath, 'client key (TEMPORAL_TLS_KEY)') } }),
+        ...(tls.certPath &&
+          tls.keyPath && {
+            clientCertPair: {
+              crt: read(tls.certPath, 'client certificate (TEMPORAL_TLS_CERT)'),
+              key: read(tls.keyPath, 'client key (TEMPORAL_TLS_KEY)'),
+            },
+          }),
         ...(tls.caPath && { serverRootCACertificate: read(tls.caPath, 'CA certificate (TEMPORAL_TLS_CA)') }),
         ...(tls.serverName && { serverNameOverride: tls.serverName }),
       },

@@ -1,4 +1,11 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { TemporalConfig } from '../config.js';
 import { temporalConnectionOptions } from './temporal-connection.js';
 import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
@@ -32,12 +39,22 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     const waitingToRetry = (pending?.attempt ?? 1) > 1 && pending?.state === PENDING_ACTIVITY_SCHEDULED;
     const attempt = Math.max(1, (pending?.attempt ?? 1) - (waitingToRetry ? 1 : 0));
     const lastError = pending?.lastFailure?.message ?? null;
-    let state: JobStatus = description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'RUNNING' ? (waitingToRetry ? 'retrying' : 'running') : 'failed';
+    let state: JobStatus =
+      description.status.name === 'COMPLETED'
+        ? 'completed'
+        : description.status.name === 'RUNNING'
+          ? waitingToRetry
+            ? 'retrying'
+            : 'running'
+          : 'failed';
     let result: unknown = null;
     let failure: string | null = lastError;
     if (state === 'completed') result = await handle.result();
     if (state === 'failed') {
-      failure = await handle.result().then(() => null, (error: Error) => (error.cause instanceof Error ? error.cause.message : error.message));
+      failure = await handle.result().then(
+        () => null,
+        (error: Error) => (error.cause instanceof Error ? error.cause.message : error.message),
+      );
       state = 'failed';
     }
     return {
@@ -87,7 +104,12 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
   return {
     async start(workflow, input, options) {
       try {
-        await client.workflow.start(workflow, { taskQueue: settings.taskQueue, workflowId: options.id, args: [input], memo: { workspaceId: options.workspaceId } });
+        await client.workflow.start(workflow, {
+          taskQueue: settings.taskQueue,
+          workflowId: options.id,
+          args: [input],
+          memo: { workspaceId: options.workspaceId },
+        });
         return { id: options.id, started: true };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return { id: options.id, started: false };
@@ -96,7 +118,13 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     },
     status,
     async schedule(workflow, input, options) {
-      const action = { type: 'startWorkflow' as const, workflowType: workflow, args: [input], taskQueue: settings.taskQueue, memo: { workspaceId: options.workspaceId } };
+      const action = {
+        type: 'startWorkflow' as const,
+        workflowType: workflow,
+        args: [input],
+        taskQueue: settings.taskQueue,
+        memo: { workspaceId: options.workspaceId },
+      };
       const spec = intervalSpec(options.everySeconds, options.firstRunAt);
       try {
         await client.schedule.create({ scheduleId: options.id, spec, action, memo: { workspaceId: options.workspaceId } });

@@ -9,7 +9,7 @@ export function isIanaTimeZone(zone: string): boolean {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: zone });
       // Intl also accepts offsets like "+05:30"; only region names are IANA zones.
-      known = zone === 'UTC' || /^[A-Za-z_]+(\/[A-Za-z0-9_+\-]+)+$/.test(zone);
+      known = zone === 'UTC' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(zone);
     } catch {
       known = false;
     }

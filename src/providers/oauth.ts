@@ -11,7 +11,10 @@ export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-export function authorizeUrl(settings: OAuthSettings, options: { redirectUri: string; state: string; codeVerifier: string | null }): string {
+export function authorizeUrl(
+  settings: OAuthSettings,
+  options: { redirectUri: string; state: string; codeVerifier: string | null },
+): string {
   const url = new URL(settings.authorizeUrl);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', settings.clientId);
@@ -42,7 +45,10 @@ export interface TokenResponse {
  * POSTs a token request (RFC 6749 §4.1.3, §6) with the client's credentials where the provider wants them, and
  * answers the JSON once it carries an access_token. Providers with their own token habits build on it.
  */
-export async function postTokenForm(settings: OAuthSettings, form: Record<string, string>): Promise<TokenResponse & { access_token: string }> {
+export async function postTokenForm(
+  settings: OAuthSettings,
+  form: Record<string, string>,
+): Promise<TokenResponse & { access_token: string }> {
   const body = new URLSearchParams(form);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (settings.clientAuth === 'basic') {
@@ -51,7 +57,13 @@ export async function postTokenForm(settings: OAuthSettings, form: Record<string
     body.set('client_id', settings.clientId);
     body.set('client_secret', settings.clientSecret);
   }
-  const response = await fetch(settings.tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(15_000) }).catch((error: Error) => {
+  const response = await fetch(settings.tokenUrl, {
+    method: 'POST',
+    headers,
+    body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(15_000),
+  }).catch((error: Error) => {
     throw new ProviderError(`token endpoint unreachable: ${error.message}`, 'unavailable');
   });
   const json = (await response.json().catch(() => ({}))) as TokenResponse;
@@ -64,7 +76,12 @@ export async function postTokenForm(settings: OAuthSettings, form: Record<string
 }
 
 /** The RFC 6749 reading of a token answer; a refresh that returns no new refresh token keeps the old one. */
-export function standardTokenSet(json: TokenResponse & { access_token: string }, settings: OAuthSettings, form: Record<string, string>, now: Date): TokenSet {
+export function standardTokenSet(
+  json: TokenResponse & { access_token: string },
+  settings: OAuthSettings,
+  form: Record<string, string>,
+  now: Date,
+): TokenSet {
   const expiresIn = Number(json.expires_in);
   return {
     accessToken: json.access_token,
@@ -80,8 +97,18 @@ async function tokenRequest(settings: OAuthSettings, form: Record<string, string
   return standardTokenSet(await postTokenForm(settings, form), settings, form, now);
 }
 
-export function exchangeCode(settings: OAuthSettings, code: string, redirectUri: string, codeVerifier: string | null, now: Date): Promise<TokenSet> {
-  return tokenRequest(settings, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) }, now);
+export function exchangeCode(
+  settings: OAuthSettings,
+  code: string,
+  redirectUri: string,
+  codeVerifier: string | null,
+  now: Date,
+): Promise<TokenSet> {
+  return tokenRequest(
+    settings,
+    { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) },
+    now,
+  );
 }
 
 export function refreshTokens(settings: OAuthSettings, refreshToken: string, now: Date): Promise<TokenSet> {

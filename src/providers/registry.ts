@@ -12,7 +12,17 @@ import { withingsProvider } from './withings/index.js';
 import type { AuthKind, Provider } from './provider.js';
 
 /** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
-export const PROVIDERS: readonly Provider[] = [demoProvider, dexcomProvider, fitbitProvider, garminProvider, ouraProvider, polarProvider, stravaProvider, whoopProvider, withingsProvider].sort((a, b) => a.id.localeCompare(b.id));
+export const PROVIDERS: readonly Provider[] = [
+  demoProvider,
+  dexcomProvider,
+  fitbitProvider,
+  garminProvider,
+  ouraProvider,
+  polarProvider,
+  stravaProvider,
+  whoopProvider,
+  withingsProvider,
+].sort((a, b) => a.id.localeCompare(b.id));
 
 export interface ProviderInfo {
   id: string;

@@ -14,7 +14,11 @@ export interface ProviderSettings {
   tokenUrl: string;
 }
 
-export function providerSettings(config: Config, id: string, defaults: { apiUrl: string; authUrl: string; tokenUrl?: string }): ProviderSettings {
+export function providerSettings(
+  config: Config,
+  id: string,
+  defaults: { apiUrl: string; authUrl: string; tokenUrl?: string },
+): ProviderSettings {
   const prefix = id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
   const env = config.env;
   const authUrl = (env[`${prefix}_AUTH_URL`] || defaults.authUrl).replace(/\/$/, '');

@@ -6,13 +6,20 @@ import { upsertRecord, type PersonalRecordRow, type RecordCandidate } from './up
 const MIN_DISTANCE_FOR_SPEED_M = 1000;
 
 function candidates(event: HealthEventRow): RecordCandidate[] {
-  const base = { metricType: event.type, qualifier: event.type === 'workout' ? (event.subtype ?? 'other') : '', achievedAt: new Date(event.startAt), eventId: event.id, source: event.source };
+  const base = {
+    metricType: event.type,
+    qualifier: event.type === 'workout' ? (event.subtype ?? 'other') : '',
+    achievedAt: new Date(event.startAt),
+    eventId: event.id,
+    source: event.source,
+  };
   if (event.type === 'sleep') return [{ ...base, kind: 'longest_duration', value: event.durationSeconds, unit: 's' }];
   if (event.type !== 'workout') return [];
   const found: RecordCandidate[] = [{ ...base, kind: 'longest_duration', value: event.durationSeconds, unit: 's' }];
   if (event.distance != null && event.distance > 0) {
     found.push({ ...base, kind: 'longest_distance', value: event.distance, unit: 'm' });
-    if (event.distance >= MIN_DISTANCE_FOR_SPEED_M) found.push({ ...base, kind: 'fastest_speed', value: event.distance / event.durationSeconds, unit: 'm/s' });
+    if (event.distance >= MIN_DISTANCE_FOR_SPEED_M)
+      found.push({ ...base, kind: 'fastest_speed', value: event.distance / event.durationSeconds, unit: 'm/s' });
   }
   return found;
 }

@@ -17,12 +17,20 @@ export const SINGLE_VALUE_RECORD_METRICS = {
   lowest: METRIC_TYPES.filter((type) => type.kind !== 'total' && type.higherIsBetter === false).map((type) => type.id),
 };
 
-export async function updateSampleRecords(tx: SqlSession, userId: string, metrics: IngestedMetric[], source: string): Promise<PersonalRecordRow[]> {
+export async function updateSampleRecords(
+  tx: SqlSession,
+  userId: string,
+  metrics: IngestedMetric[],
+  source: string,
+): Promise<PersonalRecordRow[]> {
   const set: PersonalRecordRow[] = [];
   for (const metric of metrics) {
     const type = getMetricType(metric.metricType);
     if (!type || type.higherIsBetter === undefined) continue;
-    const candidate = type.kind === 'total' ? await bestDailyTotal(tx, userId, metric, type.unit, source) : singleValue(metric, type.unit, type.higherIsBetter, source);
+    const candidate =
+      type.kind === 'total'
+        ? await bestDailyTotal(tx, userId, metric, type.unit, source)
+        : singleValue(metric, type.unit, type.higherIsBetter, source);
     if (!candidate) continue;
     const record = await upsertRecord(tx, userId, candidate);
     if (record) set.push(record);
@@ -32,11 +40,33 @@ export async function updateSampleRecords(tx: SqlSession, userId: string, metric
 
 function singleValue(metric: IngestedMetric, unit: string, higherIsBetter: boolean, source: string): RecordCandidate {
   return higherIsBetter
-    ? { metricType: metric.metricType, kind: 'highest', value: metric.maxValue, unit, achievedAt: metric.maxAt!, sampleId: metric.maxId!, source }
-    : { metricType: metric.metricType, kind: 'lowest', value: metric.minValue, unit, achievedAt: metric.minAt!, sampleId: metric.minId!, source };
+    ? {
+        metricType: metric.metricType,
+        kind: 'highest',
+        value: metric.maxValue,
+        unit,
+        achievedAt: metric.maxAt!,
+        sampleId: metric.maxId!,
+        source,
+      }
+    : {
+        metricType: metric.metricType,
+        kind: 'lowest',
+        value: metric.minValue,
+        unit,
+        achievedAt: metric.minAt!,
+        sampleId: metric.minId!,
+        source,
+      };
 }
 
-async function bestDailyTotal(tx: SqlSession, userId: string, metric: IngestedMetric, unit: string, source: string): Promise<RecordCandidate | null> {
+async function bestDailyTotal(
+  tx: SqlSession,
+  userId: string,
+  metric: IngestedMetric,
+  unit: string,
+  source: string,
+): Promise<RecordCandidate | null> {
   // Only the days this batch touched can have changed; a day's edge in any zone is within 14 hours of UTC.
   const [best] = await tx.query<{ day: string; sum: number; timezone: string }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum, timezone FROM "DailyRollup"

@@ -69,7 +69,10 @@ export function createApp(deps: AppDeps) {
       const outcome = await deps.rateLimiter.hit(principal ? `key:${principal.keyId}` : `ip:${clientAddress}`);
       limitHeaders = rateLimitHeaders(outcome);
       if (!outcome.allowed) {
-        throw new RateLimited(`rate limit of ${outcome.limit} requests per ${deps.config.rateLimit.windowSeconds} s exceeded; retry after ${outcome.resetSeconds} s`, outcome.resetSeconds);
+        throw new RateLimited(
+          `rate limit of ${outcome.limit} requests per ${deps.config.rateLimit.windowSeconds} s exceeded; retry after ${outcome.resetSeconds} s`,
+          outcome.resetSeconds,
+        );
       }
       const ctx = contextFor(principal, requestId);
       const response = isGraphQL ? await yoga.fetch(request, ctx) : await rest.handle(request, ctx);
@@ -116,7 +119,11 @@ export function createApp(deps: AppDeps) {
         response.headers.set('X-Request-Id', requestId);
       }
       const isData = (response.headers.get('content-type') ?? '').includes('json') && !response.headers.has('cache-control');
-      const headers = { ...SECURITY_HEADERS, ...(isData ? DATA_HEADERS : {}), ...corsHeaders(deps.config.corsOrigins, request.headers.get('origin')) };
+      const headers = {
+        ...SECURITY_HEADERS,
+        ...(isData ? DATA_HEADERS : {}),
+        ...corsHeaders(deps.config.corsOrigins, request.headers.get('origin')),
+      };
       for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
       log.info('request', {
         method: request.method,

@@ -16,6 +16,11 @@ export function preflightResponse(allowed: readonly string[], origin: string | n
   if (!headers['Access-Control-Allow-Origin']) return new Response(null, { status: 204, headers: { Vary: 'Origin' } });
   return new Response(null, {
     status: 204,
-    headers: { ...headers, 'Access-Control-Allow-Methods': ALLOWED_METHODS, 'Access-Control-Allow-Headers': ALLOWED_HEADERS, 'Access-Control-Max-Age': '600' },
+    headers: {
+      ...headers,
+      'Access-Control-Allow-Methods': ALLOWED_METHODS,
+      'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+      'Access-Control-Max-Age': '600',
+    },
   });
 }

@@ -17,7 +17,13 @@ const ENUM_VALUE_ERROR = /Value ".*" does not exist in ".*" enum/;
 export function toPublicError(error: unknown): PublicError {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   if (original instanceof AppError) {
-    return { status: original.status, code: original.code, message: original.message, headers: original.headers, details: original.details };
+    return {
+      status: original.status,
+      code: original.code,
+      message: original.message,
+      headers: original.headers,
+      details: original.details,
+    };
   }
   // PostgreSQL text and jsonb cannot hold U+0000: input that carries it is malformed, not a server fault.
   if (NUL_SQLSTATES.has(sqlState(original) ?? '')) return plain(400, 'text must not contain the NUL character (U+0000)');

@@ -7,9 +7,11 @@ import { graphqlLimitPlugins } from './graphql-limits.js';
 
 // Validation errors bypass maskError; give them the same codes as the same values passed as variables.
 const validationErrorCodes: Plugin = {
-  onValidate: () => ({ valid, result, setResult }) => {
-    if (!valid) setResult(result.map((error) => toGraphQLError(error)));
-  },
+  onValidate:
+    () =>
+    ({ valid, result, setResult }) => {
+      if (!valid) setResult(result.map((error) => toGraphQLError(error)));
+    },
 };
 
 /** POST /graphql (and GraphiQL on GET outside production), with errors masked to { message, extensions.code }. */
@@ -23,7 +25,8 @@ export function createGraphQLHandler(schema: GraphQLSchema, options: { productio
     logging: false,
     plugins: [...graphqlLimitPlugins(options.production), validationErrorCodes],
     maskedErrors: {
-      maskError: (error, message) => toGraphQLError(error instanceof GraphQLError ? error : new GraphQLError(message, { originalError: error as Error })),
+      maskError: (error, message) =>
+        toGraphQLError(error instanceof GraphQLError ? error : new GraphQLError(message, { originalError: error as Error })),
     },
   });
 }

@@ -47,8 +47,12 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   // A client must send its whole request within REQUEST_TIMEOUT_MS (headers sooner): slow-loris connections
   // are cut instead of holding sockets open.
   const server: Server = createServer(
-    { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 20_000), connectionsCheckingInterval: Math.min(config.requestTimeoutMs / 2, 5_000) },
-    adapter,
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
+      connectionsCheckingInterval: Math.min(config.requestTimeoutMs / 2, 5_000),
+    },
+    (req, res) => void adapter.requestListener(req, res),
   );
   const closeWebSocket = attachWebSocket(server, app, deps);
   await new Promise<void>((resolve, reject) => {

@@ -34,7 +34,12 @@ export function attachWebSocket(server: Server, app: App, deps: AppDeps): () => 
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-        const header = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null;
+        const header =
+          typeof params.authorization === 'string'
+            ? params.authorization
+            : typeof params.Authorization === 'string'
+              ? params.Authorization
+              : null;
         try {
           const principal = await authenticate(deps.database.prisma, deps.clock, header);
           if (!principal) throw new Unauthorized('an API key is required in connection_init: { "authorization": "Bearer vs_live_…" }');
@@ -50,7 +55,11 @@ export function attachWebSocket(server: Server, app: App, deps: AppDeps): () => 
         if (principal) {
           const limit = deps.config.maxSubscriptionsPerKey;
           if ((openPerKey.get(principal.keyId) ?? 0) >= limit) {
-            return [new GraphQLError(`this API key already has ${limit} subscriptions open (MAX_SUBSCRIPTIONS_PER_KEY); complete one first`, { extensions: { code: 'RATE_LIMITED' } })];
+            return [
+              new GraphQLError(`this API key already has ${limit} subscriptions open (MAX_SUBSCRIPTIONS_PER_KEY); complete one first`, {
+                extensions: { code: 'RATE_LIMITED' },
+              }),
+            ];
           }
           openPerKey.set(principal.keyId, (openPerKey.get(principal.keyId) ?? 0) + 1);
           let open = openPerConnection.get(ctx);

@@ -30,7 +30,8 @@ function validate(input: UserInput): Prisma.UserUpdateInput {
   if (input.timezone != null) data.timezone = assertTimeZone(input.timezone);
   if (input.metadata != null) {
     if (typeof input.metadata !== 'object' || Array.isArray(input.metadata)) throw new Invalid('metadata must be a JSON object');
-    if (JSON.stringify(input.metadata).length > MAX_METADATA_BYTES) throw new Invalid(`metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
+    if (JSON.stringify(input.metadata).length > MAX_METADATA_BYTES)
+      throw new Invalid(`metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
     data.metadata = input.metadata as Prisma.InputJsonObject;
   }
   return data;
@@ -41,7 +42,11 @@ function announce(ctx: ServiceContext, action: UserChangeAction, user: User): vo
 }
 
 /** Creates the user for `externalId`, or returns the one that exists (then `created` is false and nothing changes). */
-export async function createOrFindUser(ctx: ServiceContext, externalId: string, input: UserInput): Promise<{ user: User; created: boolean }> {
+export async function createOrFindUser(
+  ctx: ServiceContext,
+  externalId: string,
+  input: UserInput,
+): Promise<{ user: User; created: boolean }> {
   const id = externalId.trim();
   if (id.length < 1 || id.length > 255) throw new Invalid('externalId must be 1 to 255 characters');
   const data = validate(input);
@@ -49,7 +54,9 @@ export async function createOrFindUser(ctx: ServiceContext, externalId: string, 
   const existing = await ctx.db.user.findUnique({ where });
   if (existing) return { user: existing, created: false };
   const inserted = await ctx.db.$transaction(async (tx) => {
-    await assertUnderQuota(tx, ctx.config.quotas, 'users', ctx.workspaceId, () => tx.user.count({ where: { workspaceId: ctx.workspaceId } }));
+    await assertUnderQuota(tx, ctx.config.quotas, 'users', ctx.workspaceId, () =>
+      tx.user.count({ where: { workspaceId: ctx.workspaceId } }),
+    );
     // ON CONFLICT DO NOTHING makes two racing creates agree on one row instead of one of them failing.
     return tx.user.createMany({
       data: [{ ...(data as Prisma.UserCreateManyInput), id: newId(), workspaceId: ctx.workspaceId, externalId: id }],
@@ -89,7 +96,8 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
   const user = await ctx.db.$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: existing.id }, data });
     if (updated.timezone !== existing.timezone) {
-      for (const [sql, ...params] of rebuildDailyRollupsStatements(updated.id, updated.timezone)) await tx.$executeRawUnsafe(sql, ...params);
+      for (const [sql, ...params] of rebuildDailyRollupsStatements(updated.id, updated.timezone))
+        await tx.$executeRawUnsafe(sql, ...params);
     }
     return updated;
   });
@@ -100,7 +108,10 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
 /** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
 export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
   const { user, connectionIds } = await ctx.db.$transaction(async (tx) => {
-    const found = await tx.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, include: { connections: { select: { id: true } } } });
+    const found = await tx.user.findFirst({
+      where: { id: userId, workspaceId: ctx.workspaceId },
+      include: { connections: { select: { id: true } } },
+    });
     if (!found) throw new NotFound(`user ${userId} not found`);
     // Samples have no foreign key to cascade through (prisma/schema.prisma): they go first, in this transaction.
     await tx.healthSample.deleteMany({ where: { userId: found.id } });

@@ -26,7 +26,8 @@ export async function bootstrap(
   }
   if (options.adminKey) {
     const known = await ctx.db.apiKey.findUnique({ where: { secretHash: hashKey(options.adminKey) } });
-    if (!known) await createApiKey({ ...ctx, workspaceId: first.id }, { name: 'admin (VITASYNC_ADMIN_KEY)', scope: 'admin' }, options.adminKey);
+    if (!known)
+      await createApiKey({ ...ctx, workspaceId: first.id }, { name: 'admin (VITASYNC_ADMIN_KEY)', scope: 'admin' }, options.adminKey);
   }
   return { generatedAdminKey: null };
 }

@@ -19,7 +19,14 @@ export async function setSourcePriority(ctx: ServiceContext, sources: string[]):
   if (new Set(sources).size !== sources.length) throw new Invalid('sourcePriority lists a source twice');
   const [workspace] = await ctx.db.$transaction([
     ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { sourcePriority: sources } }),
-    ctx.db.auditEvent.create({ data: auditData(ctx, { action: 'workspace.source_priority_changed', targetType: 'workspace', targetId: ctx.workspaceId, details: { sources } }) }),
+    ctx.db.auditEvent.create({
+      data: auditData(ctx, {
+        action: 'workspace.source_priority_changed',
+        targetType: 'workspace',
+        targetId: ctx.workspaceId,
+        details: { sources },
+      }),
+    }),
   ]);
   return workspace;
 }
@@ -35,11 +42,19 @@ export async function setRedirectUris(ctx: ServiceContext, uris: string[]): Prom
       throw new Invalid(`"${uri}" is not a URL`);
     }
     const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new Invalid(`"${uri}" must use https (http only on localhost)`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+      throw new Invalid(`"${uri}" must use https (http only on localhost)`);
   }
   const [workspace] = await ctx.db.$transaction([
     ctx.db.workspace.update({ where: { id: ctx.workspaceId }, data: { redirectUris: uris } }),
-    ctx.db.auditEvent.create({ data: auditData(ctx, { action: 'workspace.redirect_uris_changed', targetType: 'workspace', targetId: ctx.workspaceId, details: { uris } }) }),
+    ctx.db.auditEvent.create({
+      data: auditData(ctx, {
+        action: 'workspace.redirect_uris_changed',
+        targetType: 'workspace',
+        targetId: ctx.workspaceId,
+        details: { uris },
+      }),
+    }),
   ]);
   return workspace;
 }

@@ -13,7 +13,9 @@ describe('the audit log', () => {
     const rotated = await t.api('POST', `/v1/api-keys/${created.body.id}/rotate`, { body: {} });
     await t.api('DELETE', `/v1/api-keys/${rotated.body.id}`);
     const user = await t.api('POST', '/v1/users', { body: { externalId: 'audited' } });
-    await t.api('POST', `/v1/users/${user.body.id}/health`, { body: { samples: [{ metricType: 'heart_rate', value: 213.7, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
+    await t.api('POST', `/v1/users/${user.body.id}/health`, {
+      body: { samples: [{ metricType: 'heart_rate', value: 213.7, recordedAt: '2025-06-01T10:00:00.000Z' }] },
+    });
     await t.api('DELETE', `/v1/users/${user.body.id}/health`, { headers: { 'x-request-id': 'gdpr-123' } });
     await t.graphql('mutation { setSourcePriority(sources: ["oura"]) { id } }');
     await t.api('DELETE', `/v1/users/${user.body.id}`);
@@ -21,7 +23,16 @@ describe('the audit log', () => {
     const log = await t.api('GET', '/v1/audit-log?limit=100');
     expect(log.status).toBe(200);
     const actions = log.body.data.map((event: any) => event.action);
-    expect(actions).toEqual(expect.arrayContaining(['api_key.created', 'api_key.rotated', 'api_key.deleted', 'health_data.deleted', 'workspace.source_priority_changed', 'user.deleted']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'api_key.created',
+        'api_key.rotated',
+        'api_key.deleted',
+        'health_data.deleted',
+        'workspace.source_priority_changed',
+        'user.deleted',
+      ]),
+    );
     const erasure = log.body.data.find((event: any) => event.action === 'health_data.deleted');
     expect(erasure).toMatchObject({ targetType: 'user', targetId: user.body.id, requestId: 'gdpr-123', actorKeyId: expect.any(String) });
     // The deleted user's entries outlive the user; no value or secret is ever written.

@@ -39,14 +39,22 @@ type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
 function suites(): Suite[] {
-  const names = (process.env.BENCH_SUITES ?? SUITES.join(',')).split(',').map((name) => name.trim()).filter(Boolean);
-  for (const name of names) if (!SUITES.includes(name as Suite)) throw new Error(`BENCH_SUITES: unknown suite "${name}" (${SUITES.join(', ')})`);
+  const names = (process.env.BENCH_SUITES ?? SUITES.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!SUITES.includes(name as Suite)) throw new Error(`BENCH_SUITES: unknown suite "${name}" (${SUITES.join(', ')})`);
   return names as Suite[];
 }
 
 function engines(): EngineName[] {
-  const names = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
-  for (const name of names) if (name !== 'pglite' && name !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${name}" (pglite, postgres)`);
+  const names = (process.env.BENCH_ENGINES ?? 'pglite,postgres')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (name !== 'pglite' && name !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${name}" (pglite, postgres)`);
   return names as EngineName[];
 }
 
@@ -93,7 +101,10 @@ function codeVersion(): { commit: string; changed: string[] } {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     // Porcelain lines are "XY path"; X may be a space, so the output is not trimmed.
-    const changed = git('status', '--porcelain', '--', 'src', 'prisma').split('\n').filter(Boolean).map((line) => line.slice(3));
+    const changed = git('status', '--porcelain', '--', 'src', 'prisma')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
     return { commit: git('rev-parse', '--short', 'HEAD').trim(), changed };
   } catch {
     return { commit: 'unknown', changed: [] };
@@ -104,7 +115,9 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const names = engines();
   const code = codeVersion();
-  console.log(`VitaSync bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM`);
+  console.log(
+    `VitaSync bench — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM`,
+  );
   console.log(`code: ${code.commit}${code.changed.length ? ` + uncommitted changes in ${code.changed.join(', ')}` : ''}`);
   const selected = suites();
   const results: EngineResult[] = [];
@@ -122,7 +135,9 @@ async function main(): Promise<void> {
     if (!postgresUrl) log('workflows: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
     else {
       setLogLevel('silent');
-      const temporal = process.env.TEMPORAL_ADDRESS ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } : null;
+      const temporal = process.env.TEMPORAL_ADDRESS
+        ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }
+        : null;
       workflows = await runWorkflowSuite({ workflows: envInt('BENCH_WORKFLOWS', 1000), postgresUrl, temporal, log });
       console.log(`\n${formatWorkflowSuite(workflows)}`);
     }
@@ -149,7 +164,18 @@ async function main(): Promise<void> {
   }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
-  console.log(JSON.stringify({ bench: 'vitasync', node: process.version, code, targets: TARGETS, totalMs, engines: results.map((result) => ({ ...result, figures: figures(result) })), workflows, load }));
+  console.log(
+    JSON.stringify({
+      bench: 'vitasync',
+      node: process.version,
+      code,
+      targets: TARGETS,
+      totalMs,
+      engines: results.map((result) => ({ ...result, figures: figures(result) })),
+      workflows,
+      load,
+    }),
+  );
 }
 
 const childEngine = process.env[CHILD_ENGINE] as EngineName | undefined;

@@ -23,7 +23,13 @@ export interface IngestRun {
 }
 
 /** Streams `series` through the ingestion service in calls of CALL_SIZE; only one batch is in memory at a time. */
-export async function ingestSeries(ctx: ServiceContext, userId: string, series: HeartRateSeries, provenance: Provenance, serverCpu: CpuSnapshot): Promise<IngestRun> {
+export async function ingestSeries(
+  ctx: ServiceContext,
+  userId: string,
+  series: HeartRateSeries,
+  provenance: Provenance,
+  serverCpu: CpuSnapshot,
+): Promise<IngestRun> {
   const cpu = await startCpu(serverCpu);
   const rss = new RssSampler(100);
   const run = { samples: 0, inserted: 0, duplicates: 0, rejected: 0, serviceMs: 0 };

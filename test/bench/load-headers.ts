@@ -13,7 +13,9 @@ export interface HeaderCheck {
 type Headers = Record<string, string | string[]>;
 
 function lowerCased(headers: Headers): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]),
+  );
 }
 
 const positiveInteger = (value: string | undefined) => value !== undefined && /^\d+$/.test(value) && Number(value) > 0;
@@ -23,8 +25,16 @@ const positiveInteger = (value: string | undefined) => value !== undefined && /^
  * RateLimit-Remaining and RateLimit-Reset on 2xx and 429, and on 429 also Remaining 0 and a Retry-After of
  * 1…window seconds.
  */
-export function checkRateLimitHeaders(limit: number, windowSeconds: number): { onResponse: NonNullable<autocannon.Request['onResponse']>; result(): HeaderCheck } {
-  const check: HeaderCheck = { accepted: { seen: 0, withHeaders: 0 }, limited: { seen: 0, withHeaders: 0 }, retryAfter: null, firstProblem: null };
+export function checkRateLimitHeaders(
+  limit: number,
+  windowSeconds: number,
+): { onResponse: NonNullable<autocannon.Request['onResponse']>; result(): HeaderCheck } {
+  const check: HeaderCheck = {
+    accepted: { seen: 0, withHeaders: 0 },
+    limited: { seen: 0, withHeaders: 0 },
+    retryAfter: null,
+    firstProblem: null,
+  };
   const onResponse = (status: number, _body: string, _context: Record<string, unknown>, raw: Headers) => {
     const headers = lowerCased(raw);
     const common =
@@ -39,7 +49,10 @@ export function checkRateLimitHeaders(limit: number, windowSeconds: number): { o
       ok = common && headers['ratelimit-remaining'] === '0' && positiveInteger(headers['retry-after']) && retryAfter <= windowSeconds;
       if (ok) {
         check.limited.withHeaders += 1;
-        check.retryAfter = { min: Math.min(check.retryAfter?.min ?? retryAfter, retryAfter), max: Math.max(check.retryAfter?.max ?? retryAfter, retryAfter) };
+        check.retryAfter = {
+          min: Math.min(check.retryAfter?.min ?? retryAfter, retryAfter),
+          max: Math.max(check.retryAfter?.max ?? retryAfter, retryAfter),
+        };
       }
     } else if (status >= 200 && status < 300) {
       check.accepted.seen += 1;
@@ -49,7 +62,9 @@ export function checkRateLimitHeaders(limit: number, windowSeconds: number): { o
       ok = false;
     }
     if (!ok && !check.firstProblem) {
-      const shown = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'].map((name) => `${name}=${headers[name] ?? '∅'}`);
+      const shown = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'].map(
+        (name) => `${name}=${headers[name] ?? '∅'}`,
+      );
       check.firstProblem = `${status} ${shown.join(' ')}`;
     }
   };

@@ -7,7 +7,18 @@ const int = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ms`;
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
-const COLUMNS: [string, number][] = [['engine', 9], ['route', 36], ['conns', 6], ['req/s', 9], ['p50', 10], ['p99', 10], ['non-2xx', 8], ['errors', 7], ['pg/pglite', 10], ['load 1m', 12]];
+const COLUMNS: [string, number][] = [
+  ['engine', 9],
+  ['route', 36],
+  ['conns', 6],
+  ['req/s', 9],
+  ['p50', 10],
+  ['p99', 10],
+  ['non-2xx', 8],
+  ['errors', 7],
+  ['pg/pglite', 10],
+  ['load 1m', 12],
+];
 
 function line(cells: string[]): string {
   return '  ' + cells.map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i]![1]) : cell.padStart(COLUMNS[i]![1]))).join(' ');
@@ -46,8 +57,14 @@ function writeCheckLine(check: WriteCheck): string {
 function rateLimitLines(run: RateLimitRun): string[] {
   const { headers } = run;
   const clean = Object.keys(run.otherStatuses).length === 0 && run.errors === 0;
-  const headersOk = headers.limited.seen === run.limited && headers.limited.withHeaders === headers.limited.seen && headers.accepted.withHeaders === headers.accepted.seen;
-  const instances = run.perInstance.length > 1 ? `; per instance (server logs): ${run.perInstance.map((one) => `${int(one.acceptedByServer)} accepted / ${int(one.answered['429'] ?? 0)} × 429`).join(', ')}` : '';
+  const headersOk =
+    headers.limited.seen === run.limited &&
+    headers.limited.withHeaders === headers.limited.seen &&
+    headers.accepted.withHeaders === headers.accepted.seen;
+  const instances =
+    run.perInstance.length > 1
+      ? `; per instance (server logs): ${run.perInstance.map((one) => `${int(one.acceptedByServer)} accepted / ${int(one.answered['429'] ?? 0)} × 429`).join(', ')}`
+      : '';
   const retry = headers.retryAfter ? `Retry-After ${headers.retryAfter.min}–${headers.retryAfter.max} s` : 'no 429 seen';
   const control = run.label.startsWith('control');
   const expectation = control

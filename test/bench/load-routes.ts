@@ -45,7 +45,8 @@ export async function seed(server: LoadServer, writers: number): Promise<Seeded>
   return { readerId: reader.id, writerIds, writes: { start: Date.now() - 90 * 24 * 3600_000, nextBatch: 0 } };
 }
 
-const GRAPHQL_QUERY = 'query Latest($id: ID!) { user(userId: $id) { id externalId timezone latestSamples(limit: 20) { id metricType value unit recordedAt source } } }';
+const GRAPHQL_QUERY =
+  'query Latest($id: ID!) { user(userId: $id) { id externalId timezone latestSamples(limit: 20) { id metricType value unit recordedAt source } } }';
 
 /**
  * Write batches carry timestamps no batch has used before (one second apart from 90 days ago, numbered across
@@ -63,7 +64,11 @@ function writeRequest(seeded: Seeded, key: string): autocannon.Request {
         recordedAt: new Date(writes.start + (n * WRITE_BATCH + i) * 1000).toISOString(),
         value: 60 + (i % 30),
       }));
-      return { ...request, path: `/v1/users/${writerIds[n % writerIds.length]}/health`, body: JSON.stringify({ source: 'bench', samples }) };
+      return {
+        ...request,
+        path: `/v1/users/${writerIds[n % writerIds.length]}/health`,
+        body: JSON.stringify({ source: 'bench', samples }),
+      };
     },
   };
 }

@@ -113,7 +113,10 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
     },
     answeredSince: (since) => {
       type Entry = { msg?: string; time?: string; status?: number };
-      const entries = readFileSync(logPath, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Entry);
+      const entries = readFileSync(logPath, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Entry);
       const statuses: Record<string, number> = {};
       let clientAborted = 0;
       for (const entry of entries) {

@@ -104,7 +104,14 @@ function cannon(url: string, connections: number, seconds: number, requests: aut
   return Promise.resolve(autocannon({ url, connections, duration: seconds, timeout: 30, requests }));
 }
 
-async function measure(engine: EngineName, route: LoadRoute, url: string, request: autocannon.Request, connections: number, seconds: number): Promise<LoadRun> {
+async function measure(
+  engine: EngineName,
+  route: LoadRoute,
+  url: string,
+  request: autocannon.Request,
+  connections: number,
+  seconds: number,
+): Promise<LoadRun> {
   const start = loadavg()[0]!;
   const result = await cannon(url, connections, seconds, [request]);
   const statusCodes = statusCounts(result);
@@ -134,7 +141,11 @@ async function storedRows(server: LoadServer, seeded: Seeded): Promise<number> {
 
 async function throughputOn(engine: EngineName, options: LoadOptions): Promise<{ runs: LoadRun[]; writeCheck: WriteCheck }> {
   const scratch = engine === 'postgres' ? await createScratchDatabase(options.postgresUrl) : null;
-  const server = await startLoadServer({ databaseUrl: scratch?.url ?? null, redisUrl: null, rateLimit: { max: 1_000_000_000, windowSeconds: 60 } });
+  const server = await startLoadServer({
+    databaseUrl: scratch?.url ?? null,
+    redisUrl: null,
+    rateLimit: { max: 1_000_000_000, windowSeconds: 60 },
+  });
   try {
     const seeded = await seed(server, WRITERS);
     options.log(`load/${engine}: server up, seeded; ${options.seconds} s per run`);
@@ -150,7 +161,9 @@ async function throughputOn(engine: EngineName, options: LoadOptions): Promise<{
         const run = await measure(engine, route, server.url, request, connections, options.seconds);
         runs.push(run);
         runsOfRoute.push(run);
-        options.log(`load/${engine}: ${route} × ${connections}: ${run.perSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`);
+        options.log(
+          `load/${engine}: ${route} × ${connections}: ${run.perSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
+        );
       }
       if (route === 'write') {
         answered201 = runsOfRoute.reduce((total, run) => total + (run.statusCodes['201'] ?? 0), 0);
@@ -182,7 +195,9 @@ async function rateLimitRun(setup: RateLimitSetup, options: LoadOptions): Promis
   const headers = checkRateLimitHeaders(setup.limit, setup.windowSeconds);
   const requests = LOAD_ROUTES.map((route) => ({ ...routeRequest(route, setup.seeded, setup.key), onResponse: headers.onResponse }));
   const startedAt = Date.now();
-  const results = await Promise.all(setup.servers.map((server) => cannon(server.url, Math.ceil(connections / setup.servers.length), options.seconds, requests)));
+  const results = await Promise.all(
+    setup.servers.map((server) => cannon(server.url, Math.ceil(connections / setup.servers.length), options.seconds, requests)),
+  );
   // Requests cut off by autocannon's stop are still answered (and logged) by the server.
   await pause(1000);
   const isAccepted = (status: number) => status >= 200 && status < 300;
@@ -222,7 +237,9 @@ async function rateLimitRun(setup: RateLimitSetup, options: LoadOptions): Promis
     errors: perInstance.reduce((total, instance) => total + instance.errors, 0),
     headers: headers.result(),
   };
-  options.log(`load/rate-limit: ${run.label}: ${run.accepted} accepted (${run.acceptedByServer} by the servers' logs; limit ${run.limit}), ${run.limited} × 429, other ${JSON.stringify(otherStatuses)}, errors ${run.errors}`);
+  options.log(
+    `load/rate-limit: ${run.label}: ${run.accepted} accepted (${run.acceptedByServer} by the servers' logs; limit ${run.limit}), ${run.limited} × 429, other ${JSON.stringify(otherStatuses)}, errors ${run.errors}`,
+  );
   return run;
 }
 
@@ -237,7 +254,8 @@ async function withInstances<T>(
   const servers = [await startLoadServer({ databaseUrl, redisUrl, rateLimit })];
   try {
     const seeded = await seed(servers[0]!, 1);
-    for (let i = 1; i < count; i++) servers.push(await startLoadServer({ databaseUrl, redisUrl, rateLimit, adminKey: servers[0]!.adminKey }));
+    for (let i = 1; i < count; i++)
+      servers.push(await startLoadServer({ databaseUrl, redisUrl, rateLimit, adminKey: servers[0]!.adminKey }));
     // A key no request has used yet, so its window opens with the run.
     const { key } = await servers[0]!.call('POST', '/v1/api-keys', { name: `load ${Date.now()}`, scope: 'write' });
     return await body(servers, seeded, key as string);

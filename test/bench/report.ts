@@ -45,8 +45,8 @@ export function figures(result: EngineResult): Figures {
     ingestVsCopy: ingestSamplesPerSecond / copyRowsPerSecond,
     reingestVsCopy: reingestSamplesPerSecond / copyRowsPerSecond,
     ingestVsCopyWithForeignKey: ingestSamplesPerSecond / (result.copy.rows / (result.copy.withForeignKeyMs / 1000)),
-    ingestVsCopyCpu: (result.copy.cpuMs / result.copy.rows) / (runCpuMs(result.ingest) / result.ingest.samples),
-    reingestVsCopyCpu: (result.copy.cpuMs / result.copy.rows) / (runCpuMs(result.reingest) / result.reingest.samples),
+    ingestVsCopyCpu: result.copy.cpuMs / result.copy.rows / (runCpuMs(result.ingest) / result.ingest.samples),
+    reingestVsCopyCpu: result.copy.cpuMs / result.copy.rows / (runCpuMs(result.reingest) / result.reingest.samples),
     page1000VsPage1,
     page1000VsPage2: result.pages.page1000.medianMs / result.pages.page2.medianMs,
     rawScanVsRollups: result.reads.rawScanDayYear.medianMs / result.reads.timeseriesDayYear.medianMs,
@@ -76,22 +76,45 @@ function cpuText(run: IngestRun): string {
 }
 
 function latencyRow(label: string, value: Latency, note = ''): string {
-  return row(label, msText(value.medianMs), `${msText(value.minMs)}–${msText(value.maxMs)}`, `n=${value.runs}`) + (note ? `   ${note}` : '');
+  return (
+    row(label, msText(value.medianMs), `${msText(value.minMs)}–${msText(value.maxMs)}`, `n=${value.runs}`) + (note ? `   ${note}` : '')
+  );
 }
 
 export function formatEngine(result: EngineResult): string {
   const f = figures(result);
   const { ingest, reingest, year, reads, pages, copy, rollupCheck } = result;
-  const consistent = rollupCheck.samples === ingest.inserted && rollupCheck.quarterHourCount === ingest.inserted && rollupCheck.dailyCount === ingest.inserted;
+  const consistent =
+    rollupCheck.samples === ingest.inserted &&
+    rollupCheck.quarterHourCount === ingest.inserted &&
+    rollupCheck.dailyCount === ingest.inserted;
   const note = result.engine === 'postgres' ? '' : ' (targets are set for PostgreSQL; shown for information)';
   return [
     `━━ ${result.engine} ${result.serverVersion}${note}`,
     `Ingest ${int(ingest.samples)} heart-rate samples, calls of 10,000 to ingestSamples`,
     row('', 'time', 'rows/s', 'vs COPY', 'target'),
     row('raw COPY (same rows, same indexes)', sec(copy.ms), int(f.copyRowsPerSecond), '100%', ''),
-    row('raw COPY + the foreign key to User', sec(copy.withForeignKeyMs), int(copy.rows / (copy.withForeignKeyMs / 1000)), pct(copy.ms / copy.withForeignKeyMs), ''),
-    row(`ingestSamples, new (${int(ingest.inserted)} inserted)`, sec(ingest.serviceMs), int(f.ingestSamplesPerSecond), pct(f.ingestVsCopy), `≥ ${pct(TARGETS.ingestVsCopy)} ${mark(f.targetsMet.ingest)}`),
-    row(`ingestSamples, all duplicates (${int(reingest.duplicates)})`, sec(reingest.serviceMs), int(f.reingestSamplesPerSecond), pct(f.reingestVsCopy), `≥ ${pct(TARGETS.reingestVsCopy)} ${mark(f.targetsMet.reingest)}`),
+    row(
+      'raw COPY + the foreign key to User',
+      sec(copy.withForeignKeyMs),
+      int(copy.rows / (copy.withForeignKeyMs / 1000)),
+      pct(copy.ms / copy.withForeignKeyMs),
+      '',
+    ),
+    row(
+      `ingestSamples, new (${int(ingest.inserted)} inserted)`,
+      sec(ingest.serviceMs),
+      int(f.ingestSamplesPerSecond),
+      pct(f.ingestVsCopy),
+      `≥ ${pct(TARGETS.ingestVsCopy)} ${mark(f.targetsMet.ingest)}`,
+    ),
+    row(
+      `ingestSamples, all duplicates (${int(reingest.duplicates)})`,
+      sec(reingest.serviceMs),
+      int(f.reingestSamplesPerSecond),
+      pct(f.reingestVsCopy),
+      `≥ ${pct(TARGETS.reingestVsCopy)} ${mark(f.targetsMet.reingest)}`,
+    ),
     `  ingestion against COPY with the foreign key: ${pct(f.ingestVsCopyWithForeignKey)}`,
     `  by CPU time instead of wall time (steadier under other load): ingest ${pct(f.ingestVsCopyCpu)} of COPY, re-ingest ${pct(f.reingestVsCopyCpu)}`,
     `  (time inside ingestSamples; generating the input added ${sec(ingest.wallMs - ingest.serviceMs)} and ${sec(reingest.wallMs - reingest.serviceMs)}; rejected: ${ingest.rejected + reingest.rejected})`,
@@ -105,10 +128,18 @@ export function formatEngine(result: EngineResult): string {
     `  loaded through ingestSamples in ${sec(year.serviceMs)}: ${int(year.samples / (year.serviceMs / 1000))} samples/s; peak RSS ${int(mb(year.rssPeakBytes))} MB (${int(mb(year.rssStartBytes))} MB at start)`,
     `  ${cpuText(year)}`,
     row('', 'median', 'min–max', 'runs'),
-    latencyRow(`timeseries, day buckets, whole year (${reads.timeseriesDayYear.points} pts)`, reads.timeseriesDayYear, `target < ${TARGETS.yearDayTimeseriesMs} ms ${mark(f.targetsMet.timeseries)}`),
+    latencyRow(
+      `timeseries, day buckets, whole year (${reads.timeseriesDayYear.points} pts)`,
+      reads.timeseriesDayYear,
+      `target < ${TARGETS.yearDayTimeseriesMs} ms ${mark(f.targetsMet.timeseries)}`,
+    ),
     latencyRow(`timeseries, hour buckets, one week (${reads.timeseriesHourWeek.points} pts)`, reads.timeseriesHourWeek),
     latencyRow(`daily summaries, 365 days (${reads.dailySummaries365.rows} rows)`, reads.dailySummaries365),
-    latencyRow(`raw date_trunc scan of the year (${reads.rawScanDayYear.rows} rows)`, reads.rawScanDayYear, `${f.rawScanVsRollups.toFixed(0)}× the rollup read`),
+    latencyRow(
+      `raw date_trunc scan of the year (${reads.rawScanDayYear.rows} rows)`,
+      reads.rawScanDayYear,
+      `${f.rawScanVsRollups.toFixed(0)}× the rollup read`,
+    ),
     '',
     `Cursor pages: listSamples, limit 100 (walking to page 1000 took ${sec(pages.walkMs)})`,
     latencyRow('page 1 (no cursor: also counts the total)', pages.page1),

@@ -89,7 +89,9 @@ async function loadYear(engine: BenchEngine, ctx: ServiceContext, options: Bench
   const userId = await newUser(ctx, 'bench-year');
   const intervalSeconds = (YEAR_DAYS * 86400) / options.yearSamples;
   const series: HeartRateSeries = { start: START, count: options.yearSamples, intervalSeconds, seed: 2, utcOffsetHours: 1 };
-  options.log(`  loading ${options.yearSamples.toLocaleString('en')} samples over ${YEAR_DAYS} days (one every ${intervalSeconds.toFixed(1)} s)…`);
+  options.log(
+    `  loading ${options.yearSamples.toLocaleString('en')} samples over ${YEAR_DAYS} days (one every ${intervalSeconds.toFixed(1)} s)…`,
+  );
   const run = await ingestSeries(ctx, userId, series, { source: SOURCE }, engine.serverCpu);
   // Autovacuum would do this within a minute of such a load; reads are measured in that steady state.
   for (const table of ['HealthSample', 'HealthRollup', 'DailyRollup']) await engine.database.query(`VACUUM ANALYZE "${table}"`);
@@ -112,20 +114,28 @@ async function readLatencies(engine: BenchEngine, ctx: ServiceContext, userId: s
   }, timed);
   const lastDay = new Date(START.getTime() + (YEAR_DAYS - 1) * 86400e3).toISOString().slice(0, 10);
   const dailySummaries365 = await latency(async () => {
-    const page = await dailySummaries(ctx, userId, { from: START.toISOString().slice(0, 10), to: lastDay, metricTypes: [HEART_RATE] }, { limit: 500 });
+    const page = await dailySummaries(
+      ctx,
+      userId,
+      { from: START.toISOString().slice(0, 10), to: lastDay, metricTypes: [HEART_RATE] },
+      { limit: 500 },
+    );
     rows = page.data.length;
   }, timed);
   // What the day series would cost without rollups: the same buckets computed from the raw samples.
   let rawRows = 0;
-  const rawScanDayYear = await latency(async () => {
-    rawRows = (
-      await engine.database.query(
-        `SELECT date_trunc('day', "recordedAt" AT TIME ZONE $4) AS day, count(*) AS n, avg(value) AS value FROM "HealthSample"
+  const rawScanDayYear = await latency(
+    async () => {
+      rawRows = (
+        await engine.database.query(
+          `SELECT date_trunc('day', "recordedAt" AT TIME ZONE $4) AS day, count(*) AS n, avg(value) AS value FROM "HealthSample"
          WHERE "userId" = $1 AND "metricType" = $5 AND "recordedAt" >= $2 AND "recordedAt" < $3 GROUP BY 1`,
-        [userId, START.toISOString(), end.toISOString(), TIMEZONE, HEART_RATE],
-      )
-    ).length;
-  }, { warmups: 1, runs: options.rawScanRuns });
+          [userId, START.toISOString(), end.toISOString(), TIMEZONE, HEART_RATE],
+        )
+      ).length;
+    },
+    { warmups: 1, runs: options.rawScanRuns },
+  );
   return {
     timeseriesDayYear: { ...timeseriesDayYear, points },
     timeseriesHourWeek: { ...timeseriesHourWeek, points: hourPoints },
@@ -177,7 +187,19 @@ export async function runEngine(name: EngineName, options: BenchOptions): Promis
     const pages = await cursorPages(ctx, userId, options);
     const loadAverage = { start: loadAtStart, end: loadavg()[0]! };
     const serverVersion = version?.server_version ?? '?';
-    return { engine: name, serverVersion, copy, ingest, reingest, year, reads, pages, rollupCheck: check, loadAverage, totalMs: performance.now() - started };
+    return {
+      engine: name,
+      serverVersion,
+      copy,
+      ingest,
+      reingest,
+      year,
+      reads,
+      pages,
+      rollupCheck: check,
+      loadAverage,
+      totalMs: performance.now() - started,
+    };
   } finally {
     process.off('SIGINT', abort);
     process.off('SIGTERM', abort);

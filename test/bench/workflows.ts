@@ -45,10 +45,17 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** N users, each with an active demo connection whose streams are synced up to an hour ago. */
-async function seedConnections(db: Awaited<ReturnType<typeof openTestPlatform>>['ctx']['db'], workspaceId: string, count: number): Promise<string[]> {
+async function seedConnections(
+  db: Awaited<ReturnType<typeof openTestPlatform>>['ctx']['db'],
+  workspaceId: string,
+  count: number,
+): Promise<string[]> {
   const now = Date.now();
   const syncState = Object.fromEntries(
-    demoProvider.streams.map((stream) => [stream, { from: new Date(now - 3_600_000).toISOString(), until: new Date(now - 3_600_000).toISOString() }]),
+    demoProvider.streams.map((stream) => [
+      stream,
+      { from: new Date(now - 3_600_000).toISOString(), until: new Date(now - 3_600_000).toISOString() },
+    ]),
   );
   const users = Array.from({ length: count }, (_, i) => ({ id: newId(), workspaceId, externalId: `bench-${i}` }));
   await db.user.createMany({ data: users });
@@ -62,7 +69,9 @@ async function runOn(engine: JobEngineName, options: WorkflowSuiteOptions): Prom
   const taskQueue = `vitasync-bench-${newId()}`;
   const env = {
     DATABASE_URL: scratch.url,
-    ...(engine === 'temporal' ? { TEMPORAL_ADDRESS: options.temporal!.address, TEMPORAL_NAMESPACE: options.temporal!.namespace, TEMPORAL_TASK_QUEUE: taskQueue } : {}),
+    ...(engine === 'temporal'
+      ? { TEMPORAL_ADDRESS: options.temporal!.address, TEMPORAL_NAMESPACE: options.temporal!.namespace, TEMPORAL_TASK_QUEUE: taskQueue }
+      : {}),
     JOB_CONCURRENCY: process.env.JOB_CONCURRENCY ?? '',
   };
   const config = loadConfig(env);
@@ -94,7 +103,10 @@ async function runOn(engine: JobEngineName, options: WorkflowSuiteOptions): Prom
       await new Promise((resolve) => setTimeout(resolve, 200));
       finished = await ctx.db.syncEvent.count({ where: { type: { in: ['sync.completed', 'sync.failed'] } } });
     }
-    const ends = await ctx.db.syncEvent.findMany({ where: { type: { in: ['sync.completed', 'sync.failed'] } }, select: { connectionId: true, type: true, createdAt: true } });
+    const ends = await ctx.db.syncEvent.findMany({
+      where: { type: { in: ['sync.completed', 'sync.failed'] } },
+      select: { connectionId: true, type: true, createdAt: true },
+    });
     const latencies = ends.map((end) => end.createdAt.getTime() - startedAt.get(end.connectionId)!).sort((a, b) => a - b);
     const wallMs = Math.max(...ends.map((end) => end.createdAt.getTime())) - firstStart;
     const failed = ends.filter((end) => end.type === 'sync.failed').length;
@@ -127,7 +139,9 @@ export async function runWorkflowSuite(options: WorkflowSuiteOptions): Promise<W
 }
 
 export function formatWorkflowSuite(runs: WorkflowRun[]): string {
-  const lines = [`Workflows: ${runs[0]?.workflows ?? 0} short sync workflows (demo provider, one page per stream), start to completion, on PostgreSQL`];
+  const lines = [
+    `Workflows: ${runs[0]?.workflows ?? 0} short sync workflows (demo provider, one page per stream), start to completion, on PostgreSQL`,
+  ];
   for (const run of runs) {
     lines.push(
       `  ${run.engine.padEnd(9)} ${run.perSecond.toFixed(1).padStart(8)} workflows/s   p50 ${(run.p50Ms / 1000).toFixed(2)} s   p99 ${(run.p99Ms / 1000).toFixed(2)} s   ` +
@@ -136,7 +150,9 @@ export function formatWorkflowSuite(runs: WorkflowRun[]): string {
   }
   const [local, temporal] = runs;
   if (local && temporal) {
-    lines.push(`  temporal / local: throughput ${(temporal.perSecond / local.perSecond).toFixed(2)}×, p50 ${(temporal.p50Ms / local.p50Ms).toFixed(2)}×, p99 ${(temporal.p99Ms / local.p99Ms).toFixed(2)}×`);
+    lines.push(
+      `  temporal / local: throughput ${(temporal.perSecond / local.perSecond).toFixed(2)}×, p50 ${(temporal.p50Ms / local.p50Ms).toFixed(2)}×, p99 ${(temporal.p99Ms / local.p99Ms).toFixed(2)}×`,
+    );
   }
   return lines.join('\n');
 }

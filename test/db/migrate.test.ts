@@ -38,7 +38,9 @@ describe('migration runner', () => {
     mkdirSync(join(dir, '20250102000000_broken'));
     writeFileSync(join(dir, '20250102000000_broken', 'migration.sql'), 'CREATE TABLE "B" (id TEXT);\nSELECT * FROM "Missing";');
     await expect(migrate(db, dir)).rejects.toThrow(/20250102000000_broken failed/);
-    const tables = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_name IN ('A', 'B')");
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_name IN ('A', 'B')",
+    );
     expect(tables.map((row) => row.table_name)).toEqual(['A']);
 
     writeFileSync(join(dir, '20250101000000_first', 'migration.sql'), 'CREATE TABLE "A" (id TEXT PRIMARY KEY, x INT);');

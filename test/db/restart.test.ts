@@ -14,9 +14,19 @@ describe('a fresh embedded install', () => {
     const key = /vs_live_[A-Za-z0-9_-]{43}/.exec(first.output())?.[0];
     expect(key, first.output()).toBeDefined();
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const created = await fetch(`http://127.0.0.1:${first.port}/v1/users`, { method: 'POST', headers, body: JSON.stringify({ externalId: 'persisted' }) });
+    const created = await fetch(`http://127.0.0.1:${first.port}/v1/users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ externalId: 'persisted' }),
+    });
     expect(created.status).toBe(201);
-    const reader = await (await fetch(`http://127.0.0.1:${first.port}/v1/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'r', scope: 'read' }) })).json();
+    const reader = await (
+      await fetch(`http://127.0.0.1:${first.port}/v1/api-keys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'r', scope: 'read' }),
+      })
+    ).json();
     await stopChildServer(first);
 
     const second = await startMain(env);

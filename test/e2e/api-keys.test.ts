@@ -39,7 +39,8 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
     it('lists keys as offset and cursor pages that never carry the secret or its hash', async () => {
       const other = await t.newWorkspace('Key listing');
       const secrets = [other.adminKey];
-      for (const scope of ['read', 'write', 'admin']) secrets.push((await create({ name: `${scope} key`, scope }, other.adminKey)).body.key);
+      for (const scope of ['read', 'write', 'admin'])
+        secrets.push((await create({ name: `${scope} key`, scope }, other.adminKey)).body.key);
 
       const offsetPage = await t.api('GET', '/v1/api-keys?limit=3&offset=1', { key: other.adminKey });
       expect(offsetPage.status).toBe(200);
@@ -48,7 +49,9 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
 
       const first = await t.api('GET', '/v1/api-keys?limit=2', { key: other.adminKey });
       expect(first.body.data).toHaveLength(2);
-      const second = await t.api('GET', `/v1/api-keys?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key: other.adminKey });
+      const second = await t.api('GET', `/v1/api-keys?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, {
+        key: other.adminKey,
+      });
       expect(second.body.data.map((k: any) => k.name)).toEqual(['write key', 'admin key']);
       expect(second.body.nextCursor).toBeNull();
 
@@ -122,7 +125,10 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
     it('does not count an expired admin key as a remaining admin when deleting the last working one', async () => {
       const other = await t.newWorkspace('Expired admin');
       const [admin] = await listAll(other.adminKey);
-      const expiring = await create({ name: 'temp admin', scope: 'admin', expiresAt: new Date(Date.now() + 1500).toISOString() }, other.adminKey);
+      const expiring = await create(
+        { name: 'temp admin', scope: 'admin', expiresAt: new Date(Date.now() + 1500).toISOString() },
+        other.adminKey,
+      );
       expect(expiring.status).toBe(201);
       await sleep(1600);
       expect(await statusOf(expiring.body.key)).toBe(401);
@@ -147,11 +153,16 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
           const other = await t.newWorkspace(`Racing admins ${i}`);
           const second = await create({ name: 'second admin', scope: 'admin' }, other.adminKey);
           const [first] = await listAll(other.adminKey);
-          return [{ id: first.id, key: other.adminKey }, { id: second.body.id, key: second.body.key }];
+          return [
+            { id: first.id, key: other.adminKey },
+            { id: second.body.id, key: second.body.key },
+          ];
         }),
       );
       // Each key deletes itself, so whichever request comes second is still authenticated.
-      const statuses = await Promise.all(pairs.map((pair) => Promise.all(pair.map(({ id, key }) => t.api('DELETE', `/v1/api-keys/${id}`, { key })))));
+      const statuses = await Promise.all(
+        pairs.map((pair) => Promise.all(pair.map(({ id, key }) => t.api('DELETE', `/v1/api-keys/${id}`, { key })))),
+      );
       for (const [i, pair] of statuses.entries()) expect(pair.map((r) => r.status).sort(), `workspace ${i}`).toEqual([204, 409]);
     });
 
@@ -213,7 +224,12 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
     });
 
     it('answers 401 on every key route without a key', async () => {
-      for (const [method, path] of [['GET', '/v1/api-keys'], ['POST', '/v1/api-keys'], ['DELETE', `/v1/api-keys/${UNKNOWN_ID}`], ['POST', `/v1/api-keys/${UNKNOWN_ID}/rotate`]]) {
+      for (const [method, path] of [
+        ['GET', '/v1/api-keys'],
+        ['POST', '/v1/api-keys'],
+        ['DELETE', `/v1/api-keys/${UNKNOWN_ID}`],
+        ['POST', `/v1/api-keys/${UNKNOWN_ID}/rotate`],
+      ]) {
         const response = await t.api(method!, path!, { key: null, body: method === 'POST' ? { name: 'x', scope: 'read' } : undefined });
         expect(response.status, `${method} ${path}`).toBe(401);
       }

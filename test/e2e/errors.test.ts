@@ -34,7 +34,10 @@ describe('errors on every path are JSON { statusCode, error, message }', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const response = await t.api('POST', '/v1/users', { body: 'externalId=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await t.api('POST', '/v1/users', {
+      body: 'externalId=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(415);
     expect(response.body).toEqual({ ...ERROR_BODY, statusCode: 415 });
   });
@@ -48,7 +51,8 @@ describe('errors on every path are JSON { statusCode, error, message }', () => {
   });
 
   it('takes provider pushes up to their own, larger limit (Garmin pushes data), and answers 413 above it', async () => {
-    const push = (bytes: number) => t.api('POST', '/v1/providers/garmin/push', { key: null, body: { dailies: [{ blob: 'x'.repeat(bytes) }] } });
+    const push = (bytes: number) =>
+      t.api('POST', '/v1/providers/garmin/push', { key: null, body: { dailies: [{ blob: 'x'.repeat(bytes) }] } });
     expect((await push(8000)).status).not.toBe(413);
     const over = await push(20_000);
     expect(over.status).toBe(413);

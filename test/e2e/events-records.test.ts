@@ -5,8 +5,14 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 type EventBody = Record<string, unknown> & { type: string; startAt: string; endAt: string };
 
 const minutesAfter = (at: string, minutes: number) => new Date(Date.parse(at) + minutes * 60_000).toISOString();
-const workout = (subtype: string, startAt: string, minutes: number, distance?: number, extra: Partial<EventBody> = {}): EventBody =>
-  ({ type: 'workout', subtype, startAt, endAt: minutesAfter(startAt, minutes), ...(distance === undefined ? {} : { distance }), ...extra });
+const workout = (subtype: string, startAt: string, minutes: number, distance?: number, extra: Partial<EventBody> = {}): EventBody => ({
+  type: 'workout',
+  subtype,
+  startAt,
+  endAt: minutesAfter(startAt, minutes),
+  ...(distance === undefined ? {} : { distance }),
+  ...extra,
+});
 const stage = (name: string, startAt: string, minutes: number) => ({ stage: name, startAt, endAt: minutesAfter(startAt, minutes) });
 const restingHeartRate = (recordedAt: string, bpm: number) => ({ metricType: 'resting_heart_rate', value: bpm, recordedAt });
 const steps = (recordedAt: string, count: number) => ({ metricType: 'steps', value: count, recordedAt });
@@ -40,24 +46,54 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       return response.body;
     }
-    const records = async (userId: string, metricType?: string) => (await read(`/v1/users/${userId}/personal-records${metricType ? `/${metricType}` : ''}`)).data;
+    const records = async (userId: string, metricType?: string) =>
+      (await read(`/v1/users/${userId}/personal-records${metricType ? `/${metricType}` : ''}`)).data;
     const brief = (record: any) => [record.kind, record.qualifier, record.value, record.previousValue];
 
     it('stores a workout with its sport in lower case, a sleep session with stage totals and an activity', async () => {
       const userId = await newUser();
       const night = '2025-06-09T22:00:00.000Z';
       const sleep: EventBody = {
-        type: 'sleep', subtype: 'main', startAt: night, endAt: minutesAfter(night, 480),
-        details: { stages: [stage('light', night, 60), stage('deep', minutesAfter(night, 60), 90), stage('rem', minutesAfter(night, 150), 30), stage('light', minutesAfter(night, 180), 240), stage('awake', minutesAfter(night, 420), 60)], efficiency: 88 },
+        type: 'sleep',
+        subtype: 'main',
+        startAt: night,
+        endAt: minutesAfter(night, 480),
+        details: {
+          stages: [
+            stage('light', night, 60),
+            stage('deep', minutesAfter(night, 60), 90),
+            stage('rem', minutesAfter(night, 150), 30),
+            stage('light', minutesAfter(night, 180), 240),
+            stage('awake', minutesAfter(night, 420), 60),
+          ],
+          efficiency: 88,
+        },
       };
-      const activity: EventBody = { type: 'activity', subtype: 'daily', startAt: '2025-06-10T00:00:00.000Z', endAt: '2025-06-11T00:00:00.000Z', energy: 540 };
-      const pushed = await pushEvents(userId, [workout('Running', '2025-06-10T06:00:00.000Z', 45, 8200, { avgHeartRate: 151, externalId: 'run-1' }), sleep, activity]);
+      const activity: EventBody = {
+        type: 'activity',
+        subtype: 'daily',
+        startAt: '2025-06-10T00:00:00.000Z',
+        endAt: '2025-06-11T00:00:00.000Z',
+        energy: 540,
+      };
+      const pushed = await pushEvents(userId, [
+        workout('Running', '2025-06-10T06:00:00.000Z', 45, 8200, { avgHeartRate: 151, externalId: 'run-1' }),
+        sleep,
+        activity,
+      ]);
       expect(pushed).toMatchObject({ inserted: 3, updated: 0, duplicates: 0, rejected: [] });
 
       const events = (await read(`/v1/users/${userId}/events`)).data;
       expect(events.map((e: any) => e.type)).toEqual(['sleep', 'activity', 'workout']);
       const [storedSleep, storedActivity, storedWorkout] = events;
-      expect(storedWorkout).toMatchObject({ subtype: 'running', durationSeconds: 2700, distance: 8200, avgHeartRate: 151, externalId: 'run-1', source: 'api' });
+      expect(storedWorkout).toMatchObject({
+        subtype: 'running',
+        durationSeconds: 2700,
+        distance: 8200,
+        avgHeartRate: 151,
+        externalId: 'run-1',
+        source: 'api',
+      });
       expect(storedSleep.durationSeconds).toBe(28_800);
       expect(storedSleep.details).toMatchObject({ efficiency: 88, stageSeconds: { light: 18_000, deep: 5400, rem: 1800, awake: 3600 } });
       expect(storedActivity).toMatchObject({ subtype: 'daily', durationSeconds: 86_400, energy: 540 });
@@ -77,7 +113,9 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const next: any = await read(`/v1/users/${userId}/events?type=workout&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const next: any = await read(
+          `/v1/users/${userId}/events?type=workout&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         seen.push(...next.data.map((e: any) => e.id));
         cursor = next.nextCursor;
       } while (cursor && seen.length < 20);
@@ -115,7 +153,12 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
         workout('running', '2025-06-10T06:00:00.000Z', 30, 5000),
         { type: 'workout', startAt: '2025-06-10T08:00:00.000Z', endAt: '2025-06-10T07:00:00.000Z' },
         { type: 'meditation', startAt: '2025-06-10T09:00:00.000Z', endAt: '2025-06-10T09:20:00.000Z' },
-        { type: 'sleep', startAt: night, endAt: minutesAfter(night, 420), details: { stages: [stage('deep', minutesAfter(night, 400), 60)] } },
+        {
+          type: 'sleep',
+          startAt: night,
+          endAt: minutesAfter(night, 420),
+          details: { stages: [stage('deep', minutesAfter(night, 400), 60)] },
+        },
       ]);
       expect(pushed).toMatchObject({ inserted: 1, updated: 0, duplicates: 0 });
       expect(pushed.rejected).toEqual([
@@ -132,7 +175,15 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       expect(first.records.map(brief)).toEqual([['lowest', null, 55, null]]);
       const lower = await pushSamples(userId, [restingHeartRate('2025-06-11T06:00:00.000Z', 52)]);
       expect(lower.records).toEqual([
-        expect.objectContaining({ metricType: 'resting_heart_rate', kind: 'lowest', value: 52, unit: 'bpm', previousValue: 55, achievedAt: '2025-06-11T06:00:00.000Z', previousAchievedAt: '2025-06-10T06:00:00.000Z' }),
+        expect.objectContaining({
+          metricType: 'resting_heart_rate',
+          kind: 'lowest',
+          value: 52,
+          unit: 'bpm',
+          previousValue: 55,
+          achievedAt: '2025-06-11T06:00:00.000Z',
+          previousAchievedAt: '2025-06-10T06:00:00.000Z',
+        }),
       ]);
       expect((await pushSamples(userId, [restingHeartRate('2025-06-12T06:00:00.000Z', 58)])).records).toEqual([]);
       const stored = await records(userId, 'resting_heart_rate');
@@ -145,14 +196,28 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       // 00:30 and 12:00 on 11 June in Berlin (CEST), though the first is still 10 June in UTC.
       await pushSamples(userId, [steps('2025-06-10T22:30:00.000Z', 6000), steps('2025-06-11T10:00:00.000Z', 5000)], 'healthkit');
       const [record] = await records(userId, 'steps');
-      expect(record).toMatchObject({ kind: 'highest_daily_total', value: 11_000, unit: 'count', achievedAt: '2025-06-10T22:00:00.000Z', source: 'healthkit' });
+      expect(record).toMatchObject({
+        kind: 'highest_daily_total',
+        value: 11_000,
+        unit: 'count',
+        achievedAt: '2025-06-10T22:00:00.000Z',
+        source: 'healthkit',
+      });
 
       // Another source's count of the same day is not added to it.
       expect((await pushSamples(userId, [steps('2025-06-11T12:00:00.000Z', 8000)], 'garmin')).records).toEqual([]);
       expect((await records(userId, 'steps')).map(brief)).toEqual([['highest_daily_total', null, 11_000, null]]);
 
       const better = await pushSamples(userId, [steps('2025-06-12T08:00:00.000Z', 12_500)], 'garmin');
-      expect(better.records).toEqual([expect.objectContaining({ kind: 'highest_daily_total', value: 12_500, previousValue: 11_000, source: 'garmin', achievedAt: '2025-06-11T22:00:00.000Z' })]);
+      expect(better.records).toEqual([
+        expect.objectContaining({
+          kind: 'highest_daily_total',
+          value: 12_500,
+          previousValue: 11_000,
+          source: 'garmin',
+          achievedAt: '2025-06-11T22:00:00.000Z',
+        }),
+      ]);
     });
 
     it('sets longest distance and longest duration for running when a longer run comes, with the previous values', async () => {
@@ -184,7 +249,10 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     it('filters personal records by metric type', async () => {
       const userId = await newUser();
       await pushSamples(userId, [restingHeartRate('2025-06-10T06:00:00.000Z', 50), steps('2025-06-10T08:00:00.000Z', 9000)]);
-      await pushEvents(userId, [workout('rowing', '2025-06-10T07:00:00.000Z', 20), { type: 'sleep', startAt: '2025-06-10T22:00:00.000Z', endAt: '2025-06-11T05:00:00.000Z' }]);
+      await pushEvents(userId, [
+        workout('rowing', '2025-06-10T07:00:00.000Z', 20),
+        { type: 'sleep', startAt: '2025-06-10T22:00:00.000Z', endAt: '2025-06-11T05:00:00.000Z' },
+      ]);
       const all = await records(userId);
       expect(all.map((r: any) => r.metricType)).toEqual(['resting_heart_rate', 'sleep', 'steps', 'workout']);
       expect((await records(userId, 'sleep')).map(brief)).toEqual([['longest_duration', null, 25_200, null]]);
@@ -196,9 +264,16 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       const other = await t.newWorkspace('Event neighbours');
       const theirs = await t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: 'neighbour' } });
       const id = theirs.body.id;
-      const paths = [`/v1/users/${id}/events`, `/v1/users/${id}/events/01ARZ3NDEKTSV4RRFFQ69G5FAV`, `/v1/users/${id}/personal-records`, `/v1/users/${id}/personal-records/steps`];
+      const paths = [
+        `/v1/users/${id}/events`,
+        `/v1/users/${id}/events/01ARZ3NDEKTSV4RRFFQ69G5FAV`,
+        `/v1/users/${id}/personal-records`,
+        `/v1/users/${id}/personal-records/steps`,
+      ];
       for (const path of paths) expect((await t.api('GET', path)).status, path).toBe(404);
-      const push = await t.api('POST', `/v1/users/${id}/events`, { body: { events: [workout('running', '2025-06-10T06:00:00.000Z', 30)] } });
+      const push = await t.api('POST', `/v1/users/${id}/events`, {
+        body: { events: [workout('running', '2025-06-10T06:00:00.000Z', 30)] },
+      });
       expect(push.status).toBe(404);
     });
   });

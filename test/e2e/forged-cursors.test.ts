@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const workout = (startAt: string) => ({ type: 'workout', subtype: 'running', startAt, endAt: new Date(Date.parse(startAt) + 30 * 60e3).toISOString() });
+const workout = (startAt: string) => ({
+  type: 'workout',
+  subtype: 'running',
+  startAt,
+  endAt: new Date(Date.parse(startAt) + 30 * 60e3).toISOString(),
+});
 const steps = (recordedAt: string, value: number) => ({ metricType: 'steps', value, recordedAt });
 
 describe.each(ENGINES)('forged cursors on %s', (engine) => {
@@ -20,7 +25,9 @@ describe.each(ENGINES)('forged cursors on %s', (engine) => {
         ids.push(created.body.id);
       }
       for (const id of ids.slice(0, 2)) {
-        const samples = ['2025-06-01T10:00:00.000Z', '2025-06-02T10:00:00.000Z', '2025-06-03T10:00:00.000Z'].map((at, i) => steps(at, 100 + i));
+        const samples = ['2025-06-01T10:00:00.000Z', '2025-06-02T10:00:00.000Z', '2025-06-03T10:00:00.000Z'].map((at, i) =>
+          steps(at, 100 + i),
+        );
         expect((await t.api('POST', `/v1/users/${id}/health`, { body: { samples } })).status).toBe(201);
         const events = ['2025-06-01T06:00:00.000Z', '2025-06-02T06:00:00.000Z'].map(workout);
         expect((await t.api('POST', `/v1/users/${id}/events`, { body: { events } })).status).toBe(201);

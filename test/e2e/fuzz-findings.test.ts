@@ -35,9 +35,13 @@ describe.each(ENGINES)('fuzz findings on %s', (engine) => {
       }
       const keys = await t.api('GET', '/v1/api-keys?limit=500');
       expect(keys.body.data.map((key: { name: string }) => key.name)).not.toContain('false');
-      const rotated = await t.api('POST', `/v1/api-keys/${(await t.api('POST', '/v1/api-keys', { body: { name: 'r', scope: 'read' } })).body.id}/rotate`, {
-        body: { gracePeriodSeconds: true },
-      });
+      const rotated = await t.api(
+        'POST',
+        `/v1/api-keys/${(await t.api('POST', '/v1/api-keys', { body: { name: 'r', scope: 'read' } })).body.id}/rotate`,
+        {
+          body: { gracePeriodSeconds: true },
+        },
+      );
       expect(rotated.status).toBe(400);
     });
 
@@ -83,7 +87,11 @@ describe.each(ENGINES)('fuzz findings on %s', (engine) => {
         ['POST', '/v1/users', { externalId: `a${NUL}b` }],
         ['POST', '/v1/users', { externalId: 'nul-in-json', metadata: { note: NUL } }],
         ['POST', '/v1/users', { externalId: 'nul-in-nested-arg', createUser_latestSamples_metricType: NUL }],
-        ['POST', `/v1/users/${userId}/health`, { samples: [{ metricType: 'steps', value: 5, recordedAt: '2025-06-15T09:00:00.000Z', device: `watch${NUL}` }] }],
+        [
+          'POST',
+          `/v1/users/${userId}/health`,
+          { samples: [{ metricType: 'steps', value: 5, recordedAt: '2025-06-15T09:00:00.000Z', device: `watch${NUL}` }] },
+        ],
       ];
       for (const [method, path, body] of cases) {
         const response = await t.api(method, path, { body });

@@ -37,25 +37,48 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
       const offsetPage = await t.graphql(USERS, { limit: 2, offset: 2 }, other.adminKey);
       expect(offsetPage.status).toBe(200);
       expect(offsetPage.body).toEqual({
-        data: { users: { data: [{ externalId: 'g2' }, { externalId: 'g3' }], total: 5, limit: 2, offset: 2, nextCursor: expect.any(String) } },
+        data: {
+          users: { data: [{ externalId: 'g2' }, { externalId: 'g3' }], total: 5, limit: 2, offset: 2, nextCursor: expect.any(String) },
+        },
       });
 
       const first = await t.graphql(USERS, { limit: 3 }, other.adminKey);
       const second = await t.graphql(USERS, { limit: 3, cursor: first.body.data.users.nextCursor }, other.adminKey);
-      expect(second.body.data.users).toEqual({ data: [{ externalId: 'g3' }, { externalId: 'g4' }], total: null, limit: 3, offset: null, nextCursor: null });
+      expect(second.body.data.users).toEqual({
+        data: [{ externalId: 'g3' }, { externalId: 'g4' }],
+        total: null,
+        limit: 3,
+        offset: null,
+        nextCursor: null,
+      });
     });
 
     it('creates a user, finds the same one on a repeated externalId, gets it by userId, updates and deletes it', async () => {
-      const created = await t.graphql(CREATE_USER, { externalId: 'gq-alice', email: 'alice@example.com', timezone: 'Europe/Berlin', metadata: { plan: 'pro' } });
+      const created = await t.graphql(CREATE_USER, {
+        externalId: 'gq-alice',
+        email: 'alice@example.com',
+        timezone: 'Europe/Berlin',
+        metadata: { plan: 'pro' },
+      });
       expect(created.status).toBe(200);
       const user = created.body.data.createUser;
-      expect(user).toMatchObject({ externalId: 'gq-alice', email: 'alice@example.com', timezone: 'Europe/Berlin', metadata: { plan: 'pro' } });
+      expect(user).toMatchObject({
+        externalId: 'gq-alice',
+        email: 'alice@example.com',
+        timezone: 'Europe/Berlin',
+        metadata: { plan: 'pro' },
+      });
       expect(user.id).toMatch(ULID);
       expect((await t.graphql(CREATE_USER, { externalId: 'gq-alice', timezone: 'UTC' })).body.data.createUser).toEqual(user);
       expect((await t.graphql(USER, { userId: user.id })).body).toEqual({ data: { user } });
 
       const updated = await t.graphql(UPDATE_USER, { userId: user.id, metadata: { plan: 'team' } });
-      expect(updated.body.data.updateUser).toMatchObject({ id: user.id, email: 'alice@example.com', timezone: 'Europe/Berlin', metadata: { plan: 'team' } });
+      expect(updated.body.data.updateUser).toMatchObject({
+        id: user.id,
+        email: 'alice@example.com',
+        timezone: 'Europe/Berlin',
+        metadata: { plan: 'team' },
+      });
       expect(codes((await t.graphql(UPDATE_USER, { userId: user.id, email: 'not-an-email' })).body)).toEqual(['UNPROCESSABLE_ENTITY']);
 
       const deleted = await t.graphql('mutation ($userId: ID!) { deleteUser(userId: $userId) }', { userId: user.id });
@@ -64,7 +87,9 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
     });
 
     it('creates an API key whose secret is returned once and works at once', async () => {
-      const created = await t.graphql('mutation { createApiKey(name: "gql reader", scope: read) { id name scope prefix key expiresAt createdAt } }');
+      const created = await t.graphql(
+        'mutation { createApiKey(name: "gql reader", scope: read) { id name scope prefix key expiresAt createdAt } }',
+      );
       const key = created.body.data.createApiKey;
       expect(key).toMatchObject({ name: 'gql reader', scope: 'read', expiresAt: null });
       expect(key.key).toMatch(/^vs_live_[A-Za-z0-9_-]{43}$/);
@@ -93,7 +118,9 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
         const response = await t.graphql(USER, { userId });
         expect(response.status).toBe(200);
         expect(response.body.data).toBeNull();
-        expect(response.body.errors).toEqual([{ message: expect.stringContaining(userId), path: ['user'], locations: expect.any(Array), extensions: { code: 'NOT_FOUND' } }]);
+        expect(response.body.errors).toEqual([
+          { message: expect.stringContaining(userId), path: ['user'], locations: expect.any(Array), extensions: { code: 'NOT_FOUND' } },
+        ]);
       }
     });
 
@@ -104,7 +131,9 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
       const denied = await t.graphql(CREATE_USER, { externalId: 'by-reader' }, read);
       expect(codes(denied.body)).toEqual(['FORBIDDEN']);
       expect(denied.body.data).toBeNull();
-      expect(codes((await t.graphql('mutation { createApiKey(name: "x", scope: admin) { key } }', {}, await t.keyWithScope('write'))).body)).toEqual(['FORBIDDEN']);
+      expect(
+        codes((await t.graphql('mutation { createApiKey(name: "x", scope: admin) { key } }', {}, await t.keyWithScope('write'))).body),
+      ).toEqual(['FORBIDDEN']);
       const users = await t.graphql(USERS, { limit: 500 });
       expect(users.body.data.users.data.map((u: any) => u.externalId)).not.toContain('by-reader');
     });
@@ -113,7 +142,9 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
       const badZone = await t.graphql(CREATE_USER, { externalId: 'mars', timezone: 'Mars/Base' });
       expect(codes(badZone.body)).toEqual(['UNPROCESSABLE_ENTITY']);
       expect(badZone.body.errors[0].message).toContain('Mars/Base');
-      const badScope = await t.graphql('mutation ($scope: ApiKeyScope!) { createApiKey(name: "x", scope: $scope) { key } }', { scope: 'root' });
+      const badScope = await t.graphql('mutation ($scope: ApiKeyScope!) { createApiKey(name: "x", scope: $scope) { key } }', {
+        scope: 'root',
+      });
       expect(codes(badScope.body)).toEqual(['UNPROCESSABLE_ENTITY']);
       for (const variables of [{ limit: 0 }, { limit: 501 }, { limit: 'ten' }, { offset: -1 }, { cursor: 'forged' }]) {
         expect(codes((await t.graphql(USERS, variables)).body), JSON.stringify(variables)).toEqual(['BAD_REQUEST']);
@@ -123,9 +154,17 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
 
     it('gives a value written inline in the query the same error code as the same value passed as a variable', async () => {
       const pairs: [string, string, Record<string, unknown>][] = [
-        ['mutation { createApiKey(name: "x", scope: root) { key } }', 'mutation ($s: ApiKeyScope!) { createApiKey(name: "x", scope: $s) { key } }', { s: 'root' }],
+        [
+          'mutation { createApiKey(name: "x", scope: root) { key } }',
+          'mutation ($s: ApiKeyScope!) { createApiKey(name: "x", scope: $s) { key } }',
+          { s: 'root' },
+        ],
         ['{ users(limit: "ten") { limit } }', 'query ($l: Int) { users(limit: $l) { limit } }', { l: 'ten' }],
-        ['mutation { createApiKey(name: "x", scope: read, expiresAt: "2099-01-01T00:00:00") { id } }', 'mutation ($a: DateTime) { createApiKey(name: "x", scope: read, expiresAt: $a) { id } }', { a: '2099-01-01T00:00:00' }],
+        [
+          'mutation { createApiKey(name: "x", scope: read, expiresAt: "2099-01-01T00:00:00") { id } }',
+          'mutation ($a: DateTime) { createApiKey(name: "x", scope: read, expiresAt: $a) { id } }',
+          { a: '2099-01-01T00:00:00' },
+        ],
       ];
       for (const [inline, withVariable, variables] of pairs) {
         const expected = codes((await t.graphql(withVariable, variables)).body);
@@ -148,11 +187,16 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
       const user = (await t.graphql(CREATE_USER, { externalId: 'dates' })).body.data.createUser;
       expect(user.createdAt).toMatch(ISO_UTC);
       expect(user.updatedAt).toMatch(ISO_UTC);
-      const created = await t.graphql('mutation ($at: DateTime) { createApiKey(name: "dated", scope: read, expiresAt: $at) { expiresAt createdAt } }', {
-        at: '2099-06-15T11:30:00+02:00',
-      });
+      const created = await t.graphql(
+        'mutation ($at: DateTime) { createApiKey(name: "dated", scope: read, expiresAt: $at) { expiresAt createdAt } }',
+        {
+          at: '2099-06-15T11:30:00+02:00',
+        },
+      );
       expect(created.body.data.createApiKey).toEqual({ expiresAt: '2099-06-15T09:30:00.000Z', createdAt: expect.stringMatching(ISO_UTC) });
-      const zoneless = await t.graphql('mutation ($at: DateTime) { createApiKey(name: "zoneless", scope: read, expiresAt: $at) { id } }', { at: '2099-06-15T09:30:00' });
+      const zoneless = await t.graphql('mutation ($at: DateTime) { createApiKey(name: "zoneless", scope: read, expiresAt: $at) { id } }', {
+        at: '2099-06-15T09:30:00',
+      });
       expect(codes(zoneless.body)).toEqual(['BAD_REQUEST']);
       expect(zoneless.body.errors[0].message).toMatch(/with a zone/);
     });
@@ -174,7 +218,10 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
         expect(text).not.toMatch(/stack|at .*\.(ts|js):\d+|prisma|invalid byte sequence|0x00/i);
         for (const error of response.body.errors) expect(error.extensions.code).toMatch(/^[A-Z_]+$/);
       }
-      expect(responses.at(-1)!.body.errors[0]).toMatchObject({ message: 'text must not contain the NUL character (U+0000)', extensions: { code: 'BAD_REQUEST' } });
+      expect(responses.at(-1)!.body.errors[0]).toMatchObject({
+        message: 'text must not contain the NUL character (U+0000)',
+        extensions: { code: 'BAD_REQUEST' },
+      });
     });
   });
 });

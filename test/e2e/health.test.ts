@@ -5,7 +5,12 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 type Sample = { metricType: string; value: number; recordedAt: string; unit?: string; endAt?: string; device?: string };
 type Query = Record<string, string | number | string[]>;
 
-const sample = (metricType: string, value: number, recordedAt: string, extra: Partial<Sample> = {}): Sample => ({ metricType, value, recordedAt, ...extra });
+const sample = (metricType: string, value: number, recordedAt: string, extra: Partial<Sample> = {}): Sample => ({
+  metricType,
+  value,
+  recordedAt,
+  ...extra,
+});
 const heartRate = (at: string, bpm: number) => sample('heart_rate', bpm, at);
 const steps = (at: string, count: number) => sample('steps', count, at);
 const JUNE_10 = { from: '2025-06-10T00:00:00.000Z', to: '2025-06-11T00:00:00.000Z' };
@@ -28,8 +33,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       expect(created.status).toBe(201);
       return created.body.id;
     }
-    const push = (userId: string, samples: Sample[], source?: string, key?: string) => t.api('POST', `/v1/users/${userId}/health`, { key, body: { source, samples } });
-    const get = (userId: string, path: string, params: Query = {}, key?: string) => t.api('GET', `/v1/users/${userId}/health${path}${query(params)}`, { key });
+    const push = (userId: string, samples: Sample[], source?: string, key?: string) =>
+      t.api('POST', `/v1/users/${userId}/health`, { key, body: { source, samples } });
+    const get = (userId: string, path: string, params: Query = {}, key?: string) =>
+      t.api('GET', `/v1/users/${userId}/health${path}${query(params)}`, { key });
     async function ok(response: Promise<{ status: number; body: any }>): Promise<any> {
       const { status, body } = await response;
       expect(status, JSON.stringify(body)).toBe(200);
@@ -42,18 +49,31 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     it('answers a push with 201 and the exact counts per metric type', async () => {
       const userId = await newUser();
       const response = await push(userId, [
-        heartRate('2025-06-10T08:00:00.000Z', 61), heartRate('2025-06-10T08:05:00.000Z', 64), heartRate('2025-06-10T08:10:00.000Z', 66),
-        steps('2025-06-10T08:00:00.000Z', 500), steps('2025-06-10T08:15:00.000Z', 700),
+        heartRate('2025-06-10T08:00:00.000Z', 61),
+        heartRate('2025-06-10T08:05:00.000Z', 64),
+        heartRate('2025-06-10T08:10:00.000Z', 66),
+        steps('2025-06-10T08:00:00.000Z', 500),
+        steps('2025-06-10T08:15:00.000Z', 700),
       ]);
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ inserted: 5, duplicates: 0, rejected: [] });
       expect(response.body.metrics).toHaveLength(2);
-      expect(response.body.metrics).toEqual(expect.arrayContaining([{ metricType: 'heart_rate', inserted: 3 }, { metricType: 'steps', inserted: 2 }]));
+      expect(response.body.metrics).toEqual(
+        expect.arrayContaining([
+          { metricType: 'heart_rate', inserted: 3 },
+          { metricType: 'steps', inserted: 2 },
+        ]),
+      );
     });
 
     it('stores nothing for a batch pushed again and leaves every read unchanged', async () => {
       const userId = await newUser('Europe/Berlin');
-      const batch = [heartRate('2025-06-10T08:00:00.000Z', 70), heartRate('2025-06-10T20:00:00.000Z', 80), steps('2025-06-10T09:00:00.000Z', 1200), steps('2025-06-11T09:00:00.000Z', 300)];
+      const batch = [
+        heartRate('2025-06-10T08:00:00.000Z', 70),
+        heartRate('2025-06-10T20:00:00.000Z', 80),
+        steps('2025-06-10T09:00:00.000Z', 1200),
+        steps('2025-06-11T09:00:00.000Z', 300),
+      ];
       expect((await push(userId, batch)).body.inserted).toBe(4);
       const window = { from: '2025-06-09T00:00:00.000Z', to: '2025-06-13T00:00:00.000Z' };
       const reads = async () => ({
@@ -75,7 +95,11 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     it('converts pounds, degrees Fahrenheit and mmol/L into the canonical unit and reports that unit', async () => {
       const userId = await newUser();
       const at = '2025-06-10T07:00:00.000Z';
-      const pushed = await push(userId, [sample('weight', 154.3, at, { unit: 'lb' }), sample('body_temperature', 98.6, at, { unit: '°F' }), sample('blood_glucose', 5.5, at, { unit: 'mmol/L' })]);
+      const pushed = await push(userId, [
+        sample('weight', 154.3, at, { unit: 'lb' }),
+        sample('body_temperature', 98.6, at, { unit: '°F' }),
+        sample('blood_glucose', 5.5, at, { unit: 'mmol/L' }),
+      ]);
       expect(pushed.body).toMatchObject({ inserted: 3, rejected: [] });
       const stored = Object.fromEntries((await ok(get(userId, ''))).data.map((s: any) => [s.metricType, [s.unit, s.value]]));
       expect(stored).toEqual({
@@ -89,8 +113,13 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const userId = await newUser();
       const at = '2025-06-10T08:00:00.000Z';
       const response = await push(userId, [
-        heartRate(at, 62), heartRate('2025-06-10T08:01:00.000Z', 900), steps(at, -5), steps('2025-06-10T09:00:00.000Z', 40),
-        sample('blood_sugar', 90, at), sample('weight', 70, at, { unit: 'furlong' }), heartRate('2099-01-01T00:00:00.000Z', 60),
+        heartRate(at, 62),
+        heartRate('2025-06-10T08:01:00.000Z', 900),
+        steps(at, -5),
+        steps('2025-06-10T09:00:00.000Z', 40),
+        sample('blood_sugar', 90, at),
+        sample('weight', 70, at, { unit: 'furlong' }),
+        heartRate('2099-01-01T00:00:00.000Z', 60),
       ]);
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ inserted: 2, duplicates: 0 });
@@ -102,7 +131,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
         { index: 6, metricType: 'heart_rate', reason: expect.stringMatching(/future/) },
       ]);
       const stored = (await ok(get(userId, ''))).data;
-      expect(stored.map((s: any) => [s.metricType, s.value])).toEqual([['heart_rate', 62], ['steps', 40]]);
+      expect(stored.map((s: any) => [s.metricType, s.value])).toEqual([
+        ['heart_rate', 62],
+        ['steps', 40],
+      ]);
     });
 
     it('keeps both sources of a metric in raw reads but uses one source per timeseries bucket', async () => {
@@ -111,7 +143,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       await push(userId, [steps(at, 1000)], 'healthkit');
       await push(userId, [steps(at, 1200)], 'garmin');
       const raw = (await ok(get(userId, ''))).data;
-      expect(raw.map((s: any) => [s.source, s.value]).sort()).toEqual([['garmin', 1200], ['healthkit', 1000]]);
+      expect(raw.map((s: any) => [s.source, s.value]).sort()).toEqual([
+        ['garmin', 1200],
+        ['healthkit', 1000],
+      ]);
       for (const bucket of ['hour', 'day']) {
         const points = await series(userId, { metricType: 'steps', bucket, ...JUNE_10 });
         // No priority is configured, so the alphabetically first source serves the bucket.
@@ -122,7 +157,11 @@ describe.each(ENGINES)('health data on %s', (engine) => {
 
     it('filters raw samples by one metric type and by two', async () => {
       const userId = await newUser();
-      await push(userId, [heartRate('2025-06-10T08:00:00.000Z', 60), steps('2025-06-10T08:00:00.000Z', 10), sample('weight', 70, '2025-06-10T08:00:00.000Z')]);
+      await push(userId, [
+        heartRate('2025-06-10T08:00:00.000Z', 60),
+        steps('2025-06-10T08:00:00.000Z', 10),
+        sample('weight', 70, '2025-06-10T08:00:00.000Z'),
+      ]);
       const one = await ok(get(userId, '', { metricType: 'heart_rate' }));
       expect(one.data.map((s: any) => s.metricType)).toEqual(['heart_rate']);
       const two = await ok(get(userId, '', { metricType: ['heart_rate', 'weight'] }));
@@ -131,7 +170,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
 
     it('returns the samples of a [from, to) window', async () => {
       const userId = await newUser();
-      await push(userId, ['08', '09', '10', '11'].map((hour, i) => heartRate(`2025-06-10T${hour}:00:00.000Z`, 60 + i)));
+      await push(
+        userId,
+        ['08', '09', '10', '11'].map((hour, i) => heartRate(`2025-06-10T${hour}:00:00.000Z`, 60 + i)),
+      );
       const window = await ok(get(userId, '', { from: '2025-06-10T09:00:00.000Z', to: '2025-06-10T11:00:00.000Z' }));
       expect(window.data.map((s: any) => s.recordedAt)).toEqual(['2025-06-10T09:00:00.000Z', '2025-06-10T10:00:00.000Z']);
       expect(window.total).toBe(2);
@@ -141,7 +183,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const userId = await newUser();
       // Samples sharing a timestamp make the id the tie-breaker of the keyset.
       const at = (minute: number) => `2025-06-10T08:0${minute}:00.000Z`;
-      await push(userId, [0, 1, 1, 1, 2, 3, 3].map((minute, i) => sample(['heart_rate', 'steps', 'weight', 'spo2'][i % 4]!, 60 + i, at(minute))));
+      await push(
+        userId,
+        [0, 1, 1, 1, 2, 3, 3].map((minute, i) => sample(['heart_rate', 'steps', 'weight', 'spo2'][i % 4]!, 60 + i, at(minute))),
+      );
       const all = (await ok(get(userId, '', { limit: 500 }))).data.map((s: any) => s.id);
       expect(all).toHaveLength(7);
       const seen: string[] = [];
@@ -159,7 +204,7 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       for (const forged of ['forged', tampered]) expect((await get(userId, '', { cursor: forged })).status).toBe(400);
     });
 
-    it("cuts steps into Europe/Berlin days across the 23-hour day of the spring DST change", async () => {
+    it('cuts steps into Europe/Berlin days across the 23-hour day of the spring DST change', async () => {
       const userId = await newUser('Europe/Berlin');
       await push(userId, [
         steps('2025-03-29T22:30:00.000Z', 50), // 23:30 on the 29th (CET)
@@ -167,18 +212,41 @@ describe.each(ENGINES)('health data on %s', (engine) => {
         steps('2025-03-30T21:30:00.000Z', 200), // 23:30 on the 30th (CEST)
         steps('2025-03-30T22:30:00.000Z', 400), // 00:30 on the 31st (CEST)
       ]);
-      const points = await series(userId, { metricType: 'steps', bucket: 'day', from: '2025-03-29T12:00:00.000Z', to: '2025-03-31T12:00:00.000Z' });
-      expect(startsAndValues(points)).toEqual([['2025-03-28T23:00:00.000Z', 50], ['2025-03-29T23:00:00.000Z', 300], ['2025-03-30T22:00:00.000Z', 400]]);
+      const points = await series(userId, {
+        metricType: 'steps',
+        bucket: 'day',
+        from: '2025-03-29T12:00:00.000Z',
+        to: '2025-03-31T12:00:00.000Z',
+      });
+      expect(startsAndValues(points)).toEqual([
+        ['2025-03-28T23:00:00.000Z', 50],
+        ['2025-03-29T23:00:00.000Z', 300],
+        ['2025-03-30T22:00:00.000Z', 400],
+      ]);
       const daily = await days(userId, { from: '2025-03-29', to: '2025-03-31', metricType: 'steps' });
-      expect(daily.map((d: any) => [d.date, d.value, d.timezone])).toEqual([['2025-03-29', 50, 'Europe/Berlin'], ['2025-03-30', 300, 'Europe/Berlin'], ['2025-03-31', 400, 'Europe/Berlin']]);
+      expect(daily.map((d: any) => [d.date, d.value, d.timezone])).toEqual([
+        ['2025-03-29', 50, 'Europe/Berlin'],
+        ['2025-03-30', 300, 'Europe/Berlin'],
+        ['2025-03-31', 400, 'Europe/Berlin'],
+      ]);
     });
 
     it('keeps the repeated hour of the autumn DST change in Europe/Berlin as two hourly buckets', async () => {
       const userId = await newUser('Europe/Berlin');
       // 02:30 CEST and, an hour later, 02:30 CET: the same wall-clock time twice on 26 October 2025.
-      await push(userId, [steps('2025-10-25T23:30:00.000Z', 1), steps('2025-10-26T00:30:00.000Z', 100), steps('2025-10-26T01:30:00.000Z', 200), steps('2025-10-26T02:30:00.000Z', 400)]);
+      await push(userId, [
+        steps('2025-10-25T23:30:00.000Z', 1),
+        steps('2025-10-26T00:30:00.000Z', 100),
+        steps('2025-10-26T01:30:00.000Z', 200),
+        steps('2025-10-26T02:30:00.000Z', 400),
+      ]);
       const window = { metricType: 'steps', from: '2025-10-25T23:00:00.000Z', to: '2025-10-26T03:00:00.000Z' };
-      const expected = [['2025-10-25T23:00:00.000Z', 1], ['2025-10-26T00:00:00.000Z', 100], ['2025-10-26T01:00:00.000Z', 200], ['2025-10-26T02:00:00.000Z', 400]];
+      const expected = [
+        ['2025-10-25T23:00:00.000Z', 1],
+        ['2025-10-26T00:00:00.000Z', 100],
+        ['2025-10-26T01:00:00.000Z', 200],
+        ['2025-10-26T02:00:00.000Z', 400],
+      ];
       expect(startsAndValues(await series(userId, { ...window, bucket: 'hour' }))).toEqual(expected);
       // The 25-hour day holds all four.
       expect(startsAndValues(await series(userId, { ...window, bucket: 'day' }))).toEqual([['2025-10-25T22:00:00.000Z', 701]]);
@@ -186,24 +254,41 @@ describe.each(ENGINES)('health data on %s', (engine) => {
 
     it("cuts Asia/Kathmandu days at 18:15Z when the timezone parameter overrides the user's zone", async () => {
       const userId = await newUser('UTC');
-      await push(userId, [steps('2025-06-10T18:10:00.000Z', 10), steps('2025-06-10T18:20:00.000Z', 20), steps('2025-06-11T18:14:00.000Z', 40), steps('2025-06-11T18:16:00.000Z', 80)]);
+      await push(userId, [
+        steps('2025-06-10T18:10:00.000Z', 10),
+        steps('2025-06-10T18:20:00.000Z', 20),
+        steps('2025-06-11T18:14:00.000Z', 40),
+        steps('2025-06-11T18:16:00.000Z', 80),
+      ]);
       const window = { metricType: 'steps', from: '2025-06-10T12:00:00.000Z', to: '2025-06-12T00:00:00.000Z' };
       const kathmandu = await ok(get(userId, '/timeseries', { ...window, timezone: 'Asia/Kathmandu' }));
       expect(kathmandu.timezone).toBe('Asia/Kathmandu');
-      expect(startsAndValues(kathmandu.data)).toEqual([['2025-06-09T18:15:00.000Z', 10], ['2025-06-10T18:15:00.000Z', 60], ['2025-06-11T18:15:00.000Z', 80]]);
+      expect(startsAndValues(kathmandu.data)).toEqual([
+        ['2025-06-09T18:15:00.000Z', 10],
+        ['2025-06-10T18:15:00.000Z', 60],
+        ['2025-06-11T18:15:00.000Z', 80],
+      ]);
       const utc = await ok(get(userId, '/timeseries', window));
       expect(utc.timezone).toBe('UTC');
-      expect(startsAndValues(utc.data)).toEqual([['2025-06-10T00:00:00.000Z', 30], ['2025-06-11T00:00:00.000Z', 120]]);
+      expect(startsAndValues(utc.data)).toEqual([
+        ['2025-06-10T00:00:00.000Z', 30],
+        ['2025-06-11T00:00:00.000Z', 120],
+      ]);
     });
 
     const aggregates = async (userId: string, bucket: string) => {
       const window = { metricType: 'heart_rate', bucket, from: '2025-06-10T09:00:00.000Z', to: '2025-06-10T09:01:00.000Z' };
       const values: Record<string, number[]> = {};
-      for (const agg of ['default', 'max', 'min', 'count', 'last']) values[agg] = (await series(userId, agg === 'default' ? window : { ...window, agg })).map((p: any) => p.value);
+      for (const agg of ['default', 'max', 'min', 'count', 'last'])
+        values[agg] = (await series(userId, agg === 'default' ? window : { ...window, agg })).map((p: any) => p.value);
       return values;
     };
     // Sent out of time order: `last` is the latest by time, not by arrival.
-    const threeBeats = [heartRate('2025-06-10T09:00:20.000Z', 70), heartRate('2025-06-10T09:00:00.000Z', 60), heartRate('2025-06-10T09:00:10.000Z', 95)];
+    const threeBeats = [
+      heartRate('2025-06-10T09:00:20.000Z', 70),
+      heartRate('2025-06-10T09:00:00.000Z', 60),
+      heartRate('2025-06-10T09:00:10.000Z', 95),
+    ];
     const expectedAggregates = { default: [75], max: [95], min: [60], count: [3], last: [70] };
 
     it('aggregates hour and day buckets with avg, max, min, count and last', async () => {
@@ -219,7 +304,13 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       expect(await aggregates(userId, 'minute')).toEqual(expectedAggregates);
       await push(userId, [heartRate('2025-06-10T09:00:30.000Z', 200)], 'zephyr');
       // The second source's bucket is not mixed in: 'api' sorts first and serves the minute alone.
-      const points = await series(userId, { metricType: 'heart_rate', bucket: 'minute', agg: 'count', from: '2025-06-10T09:00:00.000Z', to: '2025-06-10T09:01:00.000Z' });
+      const points = await series(userId, {
+        metricType: 'heart_rate',
+        bucket: 'minute',
+        agg: 'count',
+        from: '2025-06-10T09:00:00.000Z',
+        to: '2025-06-10T09:01:00.000Z',
+      });
       expect(points).toEqual([{ start: '2025-06-10T09:00:00.000Z', value: 3, count: 3, source: 'api' }]);
     });
 
@@ -227,7 +318,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const userId = await newUser('UTC');
       await push(userId, [steps('2025-06-10T23:30:00.000Z', 100), steps('2025-06-11T00:30:00.000Z', 200)]);
       const cut = async () => (await days(userId, { metricType: 'steps' })).map((d: any) => [d.date, d.value, d.timezone]);
-      expect(await cut()).toEqual([['2025-06-10', 100, 'UTC'], ['2025-06-11', 200, 'UTC']]);
+      expect(await cut()).toEqual([
+        ['2025-06-10', 100, 'UTC'],
+        ['2025-06-11', 200, 'UTC'],
+      ]);
       expect((await t.api('PATCH', `/v1/users/${userId}`, { body: { timezone: 'Asia/Tokyo' } })).status).toBe(200);
       expect(await cut()).toEqual([['2025-06-11', 300, 'Asia/Tokyo']]);
       expect((await t.api('PATCH', `/v1/users/${userId}`, { body: { timezone: 'America/New_York' } })).status).toBe(200);
@@ -240,25 +334,71 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const userId = await newUser('Asia/Kathmandu');
       // 18:15Z starts the next Kathmandu day, so the 99 bpm of 18:30Z belongs to 12 June.
       await push(userId, [
-        heartRate('2025-06-10T19:00:00.000Z', 60), heartRate('2025-06-11T06:00:00.000Z', 70), heartRate('2025-06-11T18:00:00.000Z', 80), heartRate('2025-06-11T18:30:00.000Z', 99),
-        steps('2025-06-10T19:00:00.000Z', 100), steps('2025-06-11T18:00:00.000Z', 250),
+        heartRate('2025-06-10T19:00:00.000Z', 60),
+        heartRate('2025-06-11T06:00:00.000Z', 70),
+        heartRate('2025-06-11T18:00:00.000Z', 80),
+        heartRate('2025-06-11T18:30:00.000Z', 99),
+        steps('2025-06-10T19:00:00.000Z', 100),
+        steps('2025-06-11T18:00:00.000Z', 250),
       ]);
       const daily = await days(userId, { from: '2025-06-11', to: '2025-06-11' });
       expect(daily).toEqual([
-        { date: '2025-06-11', timezone: 'Asia/Kathmandu', metricType: 'heart_rate', unit: 'bpm', agg: 'avg', value: 70, count: 3, min: 60, max: 80, source: 'api' },
-        { date: '2025-06-11', timezone: 'Asia/Kathmandu', metricType: 'steps', unit: 'count', agg: 'sum', value: 350, count: 2, min: 100, max: 250, source: 'api' },
+        {
+          date: '2025-06-11',
+          timezone: 'Asia/Kathmandu',
+          metricType: 'heart_rate',
+          unit: 'bpm',
+          agg: 'avg',
+          value: 70,
+          count: 3,
+          min: 60,
+          max: 80,
+          source: 'api',
+        },
+        {
+          date: '2025-06-11',
+          timezone: 'Asia/Kathmandu',
+          metricType: 'steps',
+          unit: 'count',
+          agg: 'sum',
+          value: 350,
+          count: 2,
+          min: 100,
+          max: 250,
+          source: 'api',
+        },
       ]);
     });
 
     it('summarises each metric type with its count, first and last time and latest value', async () => {
       const userId = await newUser();
-      await push(userId, [heartRate('2025-06-12T08:00:00.000Z', 72), heartRate('2025-06-10T08:00:00.000Z', 60), sample('weight', 70.5, '2025-06-11T07:00:00.000Z')]);
+      await push(userId, [
+        heartRate('2025-06-12T08:00:00.000Z', 72),
+        heartRate('2025-06-10T08:00:00.000Z', 60),
+        sample('weight', 70.5, '2025-06-11T07:00:00.000Z'),
+      ]);
       // An older sample arriving later changes neither the last time nor the latest value.
       await push(userId, [heartRate('2025-06-11T08:00:00.000Z', 65)], 'garmin');
       const summary = await ok(get(userId, '/summary'));
       expect(summary.data).toEqual([
-        { metricType: 'heart_rate', unit: 'bpm', count: 3, firstAt: '2025-06-10T08:00:00.000Z', lastAt: '2025-06-12T08:00:00.000Z', latestValue: 72, sources: ['api', 'garmin'] },
-        { metricType: 'weight', unit: 'kg', count: 1, firstAt: '2025-06-11T07:00:00.000Z', lastAt: '2025-06-11T07:00:00.000Z', latestValue: 70.5, sources: ['api'] },
+        {
+          metricType: 'heart_rate',
+          unit: 'bpm',
+          count: 3,
+          firstAt: '2025-06-10T08:00:00.000Z',
+          lastAt: '2025-06-12T08:00:00.000Z',
+          latestValue: 72,
+          sources: ['api', 'garmin'],
+        },
+        {
+          metricType: 'weight',
+          unit: 'kg',
+          count: 1,
+          firstAt: '2025-06-11T07:00:00.000Z',
+          lastAt: '2025-06-11T07:00:00.000Z',
+          latestValue: 70.5,
+          sources: ['api'],
+        },
       ]);
     });
 
@@ -285,7 +425,13 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const userId = await newUser();
       const batch = [sample('resting_heart_rate', 52, '2025-06-10T06:00:00.000Z'), steps('2025-06-10T08:00:00.000Z', 900)];
       expect((await push(userId, batch)).body.records.length).toBeGreaterThan(0);
-      const workout = { type: 'workout', subtype: 'running', startAt: '2025-06-10T07:00:00.000Z', endAt: '2025-06-10T07:30:00.000Z', distance: 5000 };
+      const workout = {
+        type: 'workout',
+        subtype: 'running',
+        startAt: '2025-06-10T07:00:00.000Z',
+        endAt: '2025-06-10T07:30:00.000Z',
+        distance: 5000,
+      };
       expect((await t.api('POST', `/v1/users/${userId}/events`, { body: { events: [workout] } })).body.inserted).toBe(1);
 
       const deleted = await t.api('DELETE', `/v1/users/${userId}/health`);
@@ -319,8 +465,12 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const theirs = await newUser('UTC', other.adminKey);
       expect((await push(theirs, [heartRate('2025-06-10T08:00:00.000Z', 60)], undefined, other.adminKey)).status).toBe(201);
       const responses = [
-        await push(theirs, [heartRate('2025-06-10T09:00:00.000Z', 61)]), await get(theirs, ''), await get(theirs, '/summary'),
-        await get(theirs, '/timeseries', { metricType: 'heart_rate', ...JUNE_10 }), await get(theirs, '/daily-summaries'), await t.api('DELETE', `/v1/users/${theirs}/health`),
+        await push(theirs, [heartRate('2025-06-10T09:00:00.000Z', 61)]),
+        await get(theirs, ''),
+        await get(theirs, '/summary'),
+        await get(theirs, '/timeseries', { metricType: 'heart_rate', ...JUNE_10 }),
+        await get(theirs, '/daily-summaries'),
+        await t.api('DELETE', `/v1/users/${theirs}/health`),
       ];
       expect(responses.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404]);
       expect((await ok(get(theirs, '', {}, other.adminKey))).data.map((s: any) => s.value)).toEqual([60]);

@@ -4,9 +4,12 @@ import WebSocket from 'ws';
 import { postgresUrl, redisUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const SAMPLES = 'subscription ($userId: ID) { healthSamplesIngested(userId: $userId) { userId source inserted metrics { metricType inserted } at } }';
-const EVENTS = 'subscription ($userId: ID) { healthEventIngested(userId: $userId) { id userId type subtype durationSeconds distance source } }';
-const RECORDS = 'subscription ($userId: ID) { personalRecordSet(userId: $userId) { userId metricType kind qualifier value unit previousValue eventId } }';
+const SAMPLES =
+  'subscription ($userId: ID) { healthSamplesIngested(userId: $userId) { userId source inserted metrics { metricType inserted } at } }';
+const EVENTS =
+  'subscription ($userId: ID) { healthEventIngested(userId: $userId) { id userId type subtype durationSeconds distance source } }';
+const RECORDS =
+  'subscription ($userId: ID) { personalRecordSet(userId: $userId) { userId metricType kind qualifier value unit previousValue eventId } }';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The messages and errors one subscription has received so far. */
@@ -19,7 +22,13 @@ interface Feed {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = (minute: number) => new Date(Date.UTC(2025, 5, 10, 6) + minute * 60_000).toISOString();
 const heartRate = (minute: number, bpm = 60) => ({ metricType: 'heart_rate', value: bpm, recordedAt: at(minute) });
-const workout = (subtype: string, minute: number, minutes: number, distance?: number) => ({ type: 'workout', subtype, startAt: at(minute), endAt: at(minute + minutes), distance });
+const workout = (subtype: string, minute: number, minutes: number, distance?: number) => ({
+  type: 'workout',
+  subtype,
+  startAt: at(minute),
+  endAt: at(minute + minutes),
+  distance,
+});
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -33,7 +42,12 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 5000): 
 function subscriber() {
   const clients: Client[] = [];
   const listen = (server: TestServer, key: string, query: string, variables: Record<string, unknown> = {}): Feed => {
-    const client = createClient({ url: server.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: server.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
     const feed: Feed = { messages: [], errors: [], stop: () => undefined };
     feed.stop = client.subscribe<Record<string, unknown>>(
@@ -111,13 +125,21 @@ describe('live health updates over graphql-ws', () => {
       const [message] = feed.messages;
       expect(message).toEqual({ userId, source: 'healthkit', inserted: 3, metrics: expect.any(Array), at: expect.stringMatching(ISO_UTC) });
       expect(message.metrics).toHaveLength(2);
-      expect(message.metrics).toEqual(expect.arrayContaining([{ metricType: 'heart_rate', inserted: 2 }, { metricType: 'steps', inserted: 1 }]));
+      expect(message.metrics).toEqual(
+        expect.arrayContaining([
+          { metricType: 'heart_rate', inserted: 2 },
+          { metricType: 'steps', inserted: 1 },
+        ]),
+      );
       expect(Date.parse(message.at)).toBeGreaterThanOrEqual(before - 1000);
 
       // A later push arrives as the next message: nothing else (the bystander's push) came in between.
       await push(t, userId, 'health', { samples: [heartRate(5)] });
       await waitUntil(() => feed.messages.length >= 2, 'the second message');
-      expect(feed.messages.map((m) => [m.source, m.inserted])).toEqual([['healthkit', 3], ['api', 1]]);
+      expect(feed.messages.map((m) => [m.source, m.inserted])).toEqual([
+        ['healthkit', 3],
+        ['api', 1],
+      ]);
       expect(feed.errors).toEqual([]);
     } finally {
       feed.stop();
@@ -148,13 +170,26 @@ describe('live health updates over graphql-ws', () => {
     const records = ws.listen(t, t.adminKey, RECORDS, { userId });
     try {
       // Each warm-up walk is longer than the last, so it also sets a record.
-      await ws.untilLive([events, records], (attempt) => push(t, userId, 'events', { events: [workout('walking', -10_000 + attempt * 200, 1 + attempt)] }));
+      await ws.untilLive([events, records], (attempt) =>
+        push(t, userId, 'events', { events: [workout('walking', -10_000 + attempt * 200, 1 + attempt)] }),
+      );
       const pushed = await push(t, userId, 'events', { events: [workout('Running', 0, 50, 10_000)] });
       expect(pushed).toMatchObject({ inserted: 1, updated: 0 });
       await waitUntil(() => events.messages.length >= 1 && records.messages.length >= 3, 'the event and its records');
       const [stored] = (await t.api('GET', `/v1/users/${userId}/events?type=workout&from=${at(0)}`)).body.data;
-      expect(events.messages).toEqual([{ id: stored.id, userId, type: 'workout', subtype: 'running', durationSeconds: 3000, distance: 10_000, source: 'api' }]);
-      const recordOf = (kind: string, value: number, unit: string) => ({ userId, metricType: 'workout', kind, qualifier: 'running', value, unit, previousValue: null, eventId: stored.id });
+      expect(events.messages).toEqual([
+        { id: stored.id, userId, type: 'workout', subtype: 'running', durationSeconds: 3000, distance: 10_000, source: 'api' },
+      ]);
+      const recordOf = (kind: string, value: number, unit: string) => ({
+        userId,
+        metricType: 'workout',
+        kind,
+        qualifier: 'running',
+        value,
+        unit,
+        previousValue: null,
+        eventId: stored.id,
+      });
       expect(records.messages.sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
         recordOf('fastest_speed', 10_000 / 3000, 'm/s'),
         recordOf('longest_distance', 10_000, 'm'),
@@ -216,13 +251,22 @@ describe.skipIf(!redisUrl || !postgresUrl)('live health updates across two insta
       });
       await push(second, userId, 'health', { source: 'health_connect', samples: [heartRate(0), heartRate(1), heartRate(2)] });
       await waitUntil(() => feed.messages.length >= 1, 'the message from the other instance');
-      expect(feed.messages[0]).toEqual({ userId, source: 'health_connect', inserted: 3, metrics: [{ metricType: 'heart_rate', inserted: 3 }], at: expect.stringMatching(ISO_UTC) });
+      expect(feed.messages[0]).toEqual({
+        userId,
+        source: 'health_connect',
+        inserted: 3,
+        metrics: [{ metricType: 'heart_rate', inserted: 3 }],
+        at: expect.stringMatching(ISO_UTC),
+      });
 
       // A push through the subscriber's own instance also arrives, and neither arrives twice.
       await push(first, userId, 'health', { samples: [heartRate(3)] });
       await waitUntil(() => feed.messages.length >= 2, 'the message from the same instance');
       await sleep(200);
-      expect(feed.messages.map((m) => [m.source, m.inserted])).toEqual([['health_connect', 3], ['api', 1]]);
+      expect(feed.messages.map((m) => [m.source, m.inserted])).toEqual([
+        ['health_connect', 3],
+        ['api', 1],
+      ]);
     } finally {
       feed.stop();
     }

@@ -22,7 +22,14 @@ const writes = fc.array(
 );
 
 /** Walks a list with cursor pages of `limit`, running the writes planned for each page; returns the ids seen. */
-async function walk(t: TestServer, path: string, key: string, limit: number, plan: Write[], write: (count: number) => Promise<void>): Promise<string[]> {
+async function walk(
+  t: TestServer,
+  path: string,
+  key: string,
+  limit: number,
+  plan: Write[],
+  write: (count: number) => Promise<void>,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 200; page++) {
@@ -41,8 +48,14 @@ async function walk(t: TestServer, path: string, key: string, limit: number, pla
 function expectEachOnce(seen: string[], before: string[]): void {
   const counts = new Map<string, number>();
   for (const id of seen) counts.set(id, (counts.get(id) ?? 0) + 1);
-  expect([...counts].filter(([, n]) => n > 1), 'rows seen twice').toEqual([]);
-  expect(before.filter((id) => !counts.has(id)), 'rows skipped').toEqual([]);
+  expect(
+    [...counts].filter(([, n]) => n > 1),
+    'rows seen twice',
+  ).toEqual([]);
+  expect(
+    before.filter((id) => !counts.has(id)),
+    'rows skipped',
+  ).toEqual([]);
 }
 
 describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) => {
@@ -80,7 +93,11 @@ describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) =>
       // Few distinct instants, so new samples share timestamps with stored ones (the id breaks the tie) and some
       // re-send a stored key with another value (a correction: the same row, updated in place).
       const instant = fc.integer({ min: 0, max: 11 }).map((slot) => new Date(start + slot * 3600e3).toISOString());
-      const sample = fc.record({ recordedAt: instant, device: fc.constantFrom('watch', 'ring', 'phone'), value: fc.integer({ min: 1, max: 5000 }) });
+      const sample = fc.record({
+        recordedAt: instant,
+        device: fc.constantFrom('watch', 'ring', 'phone'),
+        value: fc.integer({ min: 1, max: 5000 }),
+      });
       await fc.assert(
         fc.asyncProperty(
           fc.array(sample, { maxLength: 25 }),

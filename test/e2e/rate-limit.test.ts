@@ -40,7 +40,12 @@ describe.skipIf(!redisUrl || !postgresUrl)('rate limiting shared through Redis',
   beforeAll(async () => {
     const rateLimit = { max: 6, windowSeconds: 30 };
     first = await startTestServer('postgres', { rateLimit, redisUrl });
-    second = await startTestServer('postgres', { rateLimit, redisUrl, databaseUrl: first.server.config.databaseUrl, adminKey: first.adminKey });
+    second = await startTestServer('postgres', {
+      rateLimit,
+      redisUrl,
+      databaseUrl: first.server.config.databaseUrl,
+      adminKey: first.adminKey,
+    });
   });
   afterAll(async () => {
     await second?.close();

@@ -35,7 +35,12 @@ describe('userChanged subscription over graphql-ws', () => {
   const clients: Client[] = [];
 
   const connect = (connectionParams: Record<string, unknown>) => {
-    const client = createClient({ url: t.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
+    const client = createClient({
+      url: t.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams,
+      retryAttempts: 0,
+    });
     clients.push(client);
     return client;
   };
@@ -75,11 +80,14 @@ describe('userChanged subscription over graphql-ws', () => {
   function closeOf(connectionParams: Record<string, unknown>): Promise<{ code: number; reason: string }> {
     const client = connect(connectionParams);
     return new Promise((resolve, reject) => {
-      client.subscribe({ query: USER_CHANGED }, {
-        next: () => reject(new Error('an unauthenticated subscription received an event')),
-        error: (event) => resolve(event as { code: number; reason: string }),
-        complete: () => reject(new Error('an unauthenticated subscription completed')),
-      });
+      client.subscribe(
+        { query: USER_CHANGED },
+        {
+          next: () => reject(new Error('an unauthenticated subscription received an event')),
+          error: (event) => resolve(event as { code: number; reason: string }),
+          complete: () => reject(new Error('an unauthenticated subscription completed')),
+        },
+      );
     });
   }
 
@@ -106,7 +114,12 @@ describe('userChanged subscription over graphql-ws', () => {
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'live-alice' } });
       expect(created.status).toBe(201);
       await waitUntil(() => ours.events.length >= 1, 'the created event');
-      expect(ours.events[0]).toEqual({ action: 'created', userId: created.body.id, externalId: 'live-alice', at: expect.stringMatching(ISO_UTC) });
+      expect(ours.events[0]).toEqual({
+        action: 'created',
+        userId: created.body.id,
+        externalId: 'live-alice',
+        at: expect.stringMatching(ISO_UTC),
+      });
       expect(Date.parse(ours.events[0]!.at)).toBeGreaterThanOrEqual(before - 1000);
 
       // Finding an existing user changes nothing, so it announces nothing.
@@ -138,7 +151,8 @@ describe('userChanged subscription over graphql-ws', () => {
       await untilLive([first, second, third], t.adminKey);
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'live-bob' } });
       await waitUntil(() => [first, second, third].every((feed) => feed.events.length >= 1), 'the event on every subscription');
-      for (const feed of [first, second, third]) expect(feed.events).toEqual([expect.objectContaining({ action: 'created', userId: created.body.id })]);
+      for (const feed of [first, second, third])
+        expect(feed.events).toEqual([expect.objectContaining({ action: 'created', userId: created.body.id })]);
     } finally {
       for (const feed of [first, second, third]) feed.stop();
     }
@@ -153,7 +167,12 @@ describe('userChanged subscription over graphql-ws', () => {
   it('closes a connection with an unknown, malformed or deleted key with code 4401', async () => {
     const deleted = await t.api('POST', '/v1/api-keys', { body: { name: 'soon gone', scope: 'read' } });
     expect((await t.api('DELETE', `/v1/api-keys/${deleted.body.id}`)).status).toBe(204);
-    for (const authorization of [`Bearer vs_live_${'A'.repeat(43)}`, 'Bearer not-a-key', `Basic ${t.adminKey}`, `Bearer ${deleted.body.key}`]) {
+    for (const authorization of [
+      `Bearer vs_live_${'A'.repeat(43)}`,
+      'Bearer not-a-key',
+      `Basic ${t.adminKey}`,
+      `Bearer ${deleted.body.key}`,
+    ]) {
       expect((await closeOf({ authorization })).code, authorization.slice(0, 20)).toBe(4401);
     }
   });

@@ -15,7 +15,12 @@ describe.each(ENGINES)('users on %s', (engine) => {
         body: { externalId: 'alice', email: 'alice@example.com', timezone: 'Asia/Kathmandu', metadata: { plan: 'pro' } },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ externalId: 'alice', email: 'alice@example.com', timezone: 'Asia/Kathmandu', metadata: { plan: 'pro' } });
+      expect(created.body).toMatchObject({
+        externalId: 'alice',
+        email: 'alice@example.com',
+        timezone: 'Asia/Kathmandu',
+        metadata: { plan: 'pro' },
+      });
       expect(created.body.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
       expect(created.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
@@ -62,7 +67,9 @@ describe.each(ENGINES)('users on %s', (engine) => {
     it('updates only the given fields and moves updatedAt', async () => {
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'carol', email: 'carol@example.com' } });
       await new Promise((resolve) => setTimeout(resolve, 5));
-      const patched = await t.api('PATCH', `/v1/users/${created.body.id}`, { body: { timezone: 'America/St_Johns', metadata: { tier: 2 } } });
+      const patched = await t.api('PATCH', `/v1/users/${created.body.id}`, {
+        body: { timezone: 'America/St_Johns', metadata: { tier: 2 } },
+      });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ email: 'carol@example.com', timezone: 'America/St_Johns', metadata: { tier: 2 } });
       expect(Date.parse(patched.body.updatedAt)).toBeGreaterThan(Date.parse(created.body.updatedAt));
@@ -74,7 +81,8 @@ describe.each(ENGINES)('users on %s', (engine) => {
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'dave' } });
       const kept = await t.api('POST', '/v1/users', { body: { externalId: 'erin' } });
       const sample = { metricType: 'steps', value: 100, recordedAt: '2025-06-01T10:00:00.000Z' };
-      for (const id of [created.body.id, kept.body.id]) expect((await t.api('POST', `/v1/users/${id}/health`, { body: { samples: [sample] } })).status).toBe(201);
+      for (const id of [created.body.id, kept.body.id])
+        expect((await t.api('POST', `/v1/users/${id}/health`, { body: { samples: [sample] } })).status).toBe(201);
       const deleted = await t.api('DELETE', `/v1/users/${created.body.id}`);
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeNull();

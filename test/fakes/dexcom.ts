@@ -61,15 +61,32 @@ function egv(k: number): EgvRecord {
   const at = k * FIVE_MINUTES;
   const mgdl = Math.round(110 + 40 * Math.sin(k / 20));
   const base = {
-    recordId: `egv-${k}`, transmitterId: '8GZ7K2', transmitterTicks: k * 300, trend: 'flat', trendRate: 0.1, transmitterGeneration: 'g7',
-    systemTime: noOffset(at), displayTime: noOffset(at + 3_600_000), displayDevice: 'receiver', unit: 'mg/dL', rateUnit: 'mg/dL/min',
+    recordId: `egv-${k}`,
+    transmitterId: '8GZ7K2',
+    transmitterTicks: k * 300,
+    trend: 'flat',
+    trendRate: 0.1,
+    transmitterGeneration: 'g7',
+    systemTime: noOffset(at),
+    displayTime: noOffset(at + 3_600_000),
+    displayDevice: 'receiver',
+    unit: 'mg/dL',
+    rateUnit: 'mg/dL/min',
   };
   if (k % 288 === 7) return { ...base, value: 40, status: 'low', trend: 'doubleDown' };
   if (k % 288 === 77) return { ...base, value: 400, status: 'high', trend: 'doubleUp' };
   if (k % 288 === 100) return { ...base, value: 0, status: 'unknown', trend: 'notComputable', trendRate: null };
   if (k % 12 === 3) {
-    return { ...base, systemTime: `${noOffset(at)}+00:00`, displayTime: `${noOffset(at - 5 * 3_600_000)}-05:00`, displayDevice: 'iOS',
-      unit: 'mmol/L', rateUnit: 'mmol/L/min', value: Math.round((mgdl / 18.016) * 10) / 10, status: 'ok' };
+    return {
+      ...base,
+      systemTime: `${noOffset(at)}+00:00`,
+      displayTime: `${noOffset(at - 5 * 3_600_000)}-05:00`,
+      displayDevice: 'iOS',
+      unit: 'mmol/L',
+      rateUnit: 'mmol/L/min',
+      value: Math.round((mgdl / 18.016) * 10) / 10,
+      status: 'ok',
+    };
   }
   return { ...base, value: mgdl, status: 'ok' };
 }
@@ -80,8 +97,15 @@ function events(from: number, to: number) {
   for (let day = Math.floor(from / DAY) * DAY; day <= to; day += DAY) {
     const label = new Date(day).toISOString().slice(0, 10);
     const entry = (id: string, offset: number, fields: Record<string, unknown>) => ({
-      recordId: `${id}-${label}`, systemTime: noOffset(day + offset), displayTime: noOffset(day + offset), eventStatus: 'created',
-      transmitterId: '8GZ7K2', transmitterGeneration: 'g7', displayDevice: 'android', eventSubType: null, ...fields,
+      recordId: `${id}-${label}`,
+      systemTime: noOffset(day + offset),
+      displayTime: noOffset(day + offset),
+      eventStatus: 'created',
+      transmitterId: '8GZ7K2',
+      transmitterGeneration: 'g7',
+      displayDevice: 'android',
+      eventSubType: null,
+      ...fields,
     });
     out.push(
       entry('exercise', 17 * 3_600_000, { eventType: 'exercise', eventSubType: 'medium', value: 30, unit: 'minutes' }),
@@ -131,11 +155,14 @@ export async function startFakeDexcom(): Promise<FakeDexcom> {
     }
     if (request.method === 'POST' && url.pathname === '/v2/oauth2/token') {
       const form = new URLSearchParams(request.body);
-      if (form.get('client_id') !== DEXCOM_CLIENT.id || form.get('client_secret') !== DEXCOM_CLIENT.secret) return json(response, 401, { error: 'invalid_client' });
+      if (form.get('client_id') !== DEXCOM_CLIENT.id || form.get('client_secret') !== DEXCOM_CLIENT.secret)
+        return json(response, 401, { error: 'invalid_client' });
       const code = form.get('code') ?? '';
-      if (form.get('grant_type') === 'authorization_code' && codes.get(code) === form.get('redirect_uri') && codes.delete(code)) return json(response, 200, issue());
+      if (form.get('grant_type') === 'authorization_code' && codes.get(code) === form.get('redirect_uri') && codes.delete(code))
+        return json(response, 200, issue());
       // Single use: a refresh token is spent by its first refresh, which hands out the next one.
-      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return json(response, 200, issue());
+      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+        return json(response, 200, issue());
       return json(response, 400, { error: 'invalid_grant' });
     }
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -154,7 +181,13 @@ export async function startFakeDexcom(): Promise<FakeDexcom> {
     }
     switch (url.pathname) {
       case '/v3/users/self/egvs': {
-        if (broken) return json(response, 200, { recordType: 'egv', recordVersion: '3.0', userId: USER_ID, records: [{ recordId: 'egv-broken', value: 120, unit: 'mg/dL' }] });
+        if (broken)
+          return json(response, 200, {
+            recordType: 'egv',
+            recordVersion: '3.0',
+            userId: USER_ID,
+            records: [{ recordId: 'egv-broken', value: 120, unit: 'mg/dL' }],
+          });
         const records: EgvRecord[] = [];
         for (let k = Math.ceil(from / FIVE_MINUTES); k * FIVE_MINUTES <= to; k++) records.push(egv(k));
         records.push(...extra.filter((record) => Date.parse(`${record.systemTime}Z`) >= from && Date.parse(`${record.systemTime}Z`) <= to));

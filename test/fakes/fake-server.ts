@@ -8,11 +8,15 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export type FakeHandler = (request: { method: string; url: URL; headers: IncomingMessage['headers']; body: string }, response: ServerResponse) => void | Promise<void>;
+export type FakeHandler = (
+  request: { method: string; url: URL; headers: IncomingMessage['headers']; body: string },
+  response: ServerResponse,
+) => void | Promise<void>;
 
 export async function startFakeServer(handler: FakeHandler): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void serve(req, res));
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -23,7 +27,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     } catch (error) {
       res.writeHead(500).end(String(error));
     }
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -72,7 +72,16 @@ function heartRateDay(date: string, utc: boolean) {
     dataset.push({ time: clock, value: 58 + Math.round((at / 600_000) % 30) });
   }
   return {
-    'activities-heart': [{ dateTime: date, value: { customHeartRateZones: [], heartRateZones: [{ name: 'Out of Range', min: 30, max: 99, minutes: 1200, caloriesOut: 1500 }], restingHeartRate: 57 } }],
+    'activities-heart': [
+      {
+        dateTime: date,
+        value: {
+          customHeartRateZones: [],
+          heartRateZones: [{ name: 'Out of Range', min: 30, max: 99, minutes: 1200, caloriesOut: 1500 }],
+          restingHeartRate: 57,
+        },
+      },
+    ],
     'activities-heart-intraday': { dataset, datasetInterval: 1, datasetType: 'minute' },
   };
 }
@@ -83,9 +92,23 @@ function daySummary(date: string) {
     activities: [],
     goals: { activeMinutes: 30, caloriesOut: 2500, distance: 8.05, floors: 10, steps: 10000 },
     summary: {
-      steps: 8000 + n, floors: 12, elevation: 36.58, caloriesOut: 2450, activityCalories: 950, caloriesBMR: 1500, marginalCalories: 600,
-      distances: [{ activity: 'total', distance: 6.12 }, { activity: 'tracker', distance: 6.12 }, { activity: 'loggedActivities', distance: 0 }],
-      sedentaryMinutes: 700, lightlyActiveMinutes: 200, fairlyActiveMinutes: 25, veryActiveMinutes: 20, restingHeartRate: 57,
+      steps: 8000 + n,
+      floors: 12,
+      elevation: 36.58,
+      caloriesOut: 2450,
+      activityCalories: 950,
+      caloriesBMR: 1500,
+      marginalCalories: 600,
+      distances: [
+        { activity: 'total', distance: 6.12 },
+        { activity: 'tracker', distance: 6.12 },
+        { activity: 'loggedActivities', distance: 0 },
+      ],
+      sedentaryMinutes: 700,
+      lightlyActiveMinutes: 200,
+      fairlyActiveMinutes: 25,
+      veryActiveMinutes: 20,
+      restingHeartRate: 57,
     },
   };
 }
@@ -94,12 +117,30 @@ function daySummary(date: string) {
 function sleepLog(date: string) {
   const start = dayStart(date) - 30 * 60_000;
   return {
-    dateOfSleep: date, duration: 27_000_000, efficiency: 92, isMainSleep: true, infoCode: 0, logType: 'auto_detected', type: 'stages',
-    logId: 40_000 + Number(date.replaceAll('-', '').slice(2)), startTime: fitbitLocal(start), endTime: fitbitLocal(start + 27_000_000),
-    minutesAfterWakeup: 0, minutesAsleep: 405, minutesAwake: 45, minutesToFallAsleep: 0, timeInBed: 450,
+    dateOfSleep: date,
+    duration: 27_000_000,
+    efficiency: 92,
+    isMainSleep: true,
+    infoCode: 0,
+    logType: 'auto_detected',
+    type: 'stages',
+    logId: 40_000 + Number(date.replaceAll('-', '').slice(2)),
+    startTime: fitbitLocal(start),
+    endTime: fitbitLocal(start + 27_000_000),
+    minutesAfterWakeup: 0,
+    minutesAsleep: 405,
+    minutesAwake: 45,
+    minutesToFallAsleep: 0,
+    timeInBed: 450,
     levels: {
-      summary: { deep: { count: 4, minutes: 80, thirtyDayAvgMinutes: 75 }, light: { count: 22, minutes: 230, thirtyDayAvgMinutes: 220 }, rem: { count: 6, minutes: 95, thirtyDayAvgMinutes: 90 }, wake: { count: 18, minutes: 45, thirtyDayAvgMinutes: 50 } },
-      data: [], shortData: [],
+      summary: {
+        deep: { count: 4, minutes: 80, thirtyDayAvgMinutes: 75 },
+        light: { count: 22, minutes: 230, thirtyDayAvgMinutes: 220 },
+        rem: { count: 6, minutes: 95, thirtyDayAvgMinutes: 90 },
+        wake: { count: 18, minutes: 45, thirtyDayAvgMinutes: 50 },
+      },
+      data: [],
+      shortData: [],
     },
   };
 }
@@ -107,11 +148,23 @@ function sleepLog(date: string) {
 function activityLog(workout: FitbitWorkout) {
   const offset = '+05:30';
   return {
-    logId: workout.logId, activityName: workout.name, activityTypeId: 90009, logType: 'auto_detected',
-    startTime: `${fitbitLocal(workout.start)}${offset}`, originalStartTime: `${fitbitLocal(workout.start)}${offset}`,
-    duration: workout.minutes * 60_000, activeDuration: workout.minutes * 60_000, originalDuration: workout.minutes * 60_000,
-    calories: 420, distance: 6.5, distanceUnit: 'Kilometer', averageHeartRate: 148, elevationGain: 25, steps: 6200,
-    source: { id: '310951265', name: 'Charge 6', type: 'tracker', url: 'https://www.fitbit.com/' }, lastModified: new Date(workout.start).toISOString(),
+    logId: workout.logId,
+    activityName: workout.name,
+    activityTypeId: 90009,
+    logType: 'auto_detected',
+    startTime: `${fitbitLocal(workout.start)}${offset}`,
+    originalStartTime: `${fitbitLocal(workout.start)}${offset}`,
+    duration: workout.minutes * 60_000,
+    activeDuration: workout.minutes * 60_000,
+    originalDuration: workout.minutes * 60_000,
+    calories: 420,
+    distance: 6.5,
+    distanceUnit: 'Kilometer',
+    averageHeartRate: 148,
+    elevationGain: 25,
+    steps: 6200,
+    source: { id: '310951265', name: 'Charge 6', type: 'tracker', url: 'https://www.fitbit.com/' },
+    lastModified: new Date(workout.start).toISOString(),
   };
 }
 
@@ -126,10 +179,20 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
   let issuedCount = 0;
   const now = Date.now();
   // A run at 18:00 local on each of the last ten days, and weigh-ins every other morning.
-  const workouts: FitbitWorkout[] = Array.from({ length: 10 }, (_, i) => ({ logId: 50_000 + i, start: dayStart(localDate(now - (10 - i) * DAY)) + 18 * 3_600_000, minutes: 40, name: 'Run' }));
-  const weighIns = Array.from({ length: 5 }, (_, i) => ({ logId: 60_000 + i, at: dayStart(localDate(now - (9 - 2 * i) * DAY)) + 7.25 * 3_600_000, kg: 72.4 - i * 0.1 }));
+  const workouts: FitbitWorkout[] = Array.from({ length: 10 }, (_, i) => ({
+    logId: 50_000 + i,
+    start: dayStart(localDate(now - (10 - i) * DAY)) + 18 * 3_600_000,
+    minutes: 40,
+    name: 'Run',
+  }));
+  const weighIns = Array.from({ length: 5 }, (_, i) => ({
+    logId: 60_000 + i,
+    at: dayStart(localDate(now - (9 - 2 * i) * DAY)) + 7.25 * 3_600_000,
+    kg: 72.4 - i * 0.1,
+  }));
 
-  const clientOk = (header: string | undefined) => header === `Basic ${Buffer.from(`${FITBIT_CLIENT.id}:${FITBIT_CLIENT.secret}`).toString('base64')}`;
+  const clientOk = (header: string | undefined) =>
+    header === `Basic ${Buffer.from(`${FITBIT_CLIENT.id}:${FITBIT_CLIENT.secret}`).toString('base64')}`;
   const issue = () => {
     issuedCount += 1;
     const access = `fitbit-access-${issuedCount}`;
@@ -137,7 +200,14 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
     tokens.set(access, Date.now() + 60_000);
     refreshTokens.add(refresh);
     // Fitbit issues 8-hour tokens; 60 s puts every page inside VitaSync's refresh margin.
-    return { access_token: access, refresh_token: refresh, expires_in: 60, scope: SCOPES.join(' '), token_type: 'Bearer', user_id: FITBIT_USER_ID };
+    return {
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: 60,
+      scope: SCOPES.join(' '),
+      token_type: 'Bearer',
+      user_id: FITBIT_USER_ID,
+    };
   };
   const rateHeaders = { 'fitbit-rate-limit-limit': '150', 'fitbit-rate-limit-remaining': '149', 'fitbit-rate-limit-reset': '1800' };
 
@@ -145,7 +215,8 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
     const { url } = request;
     const q = url.searchParams;
     if (url.pathname === '/oauth2/authorize') {
-      if (q.get('client_id') !== FITBIT_CLIENT.id || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return fitbitError(response, 400, 'invalid_request', 'bad authorize request');
+      if (q.get('client_id') !== FITBIT_CLIENT.id || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge'))
+        return fitbitError(response, 400, 'invalid_request', 'bad authorize request');
       const code = `fitbit-code-${codes.size + 1}`;
       codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')! });
       const back = new URL(q.get('redirect_uri')!);
@@ -166,28 +237,56 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
       if (form.get('grant_type') === 'authorization_code') {
         const grant = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
-        const verifier = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
-        if (!grant || grant.redirectUri !== form.get('redirect_uri') || grant.challenge !== verifier) return fitbitError(response, 400, 'invalid_grant', 'Authorization code invalid');
+        const verifier = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url');
+        if (!grant || grant.redirectUri !== form.get('redirect_uri') || grant.challenge !== verifier)
+          return fitbitError(response, 400, 'invalid_grant', 'Authorization code invalid');
         return json(response, 200, issue());
       }
-      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return json(response, 200, issue());
+      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+        return json(response, 200, issue());
       return fitbitError(response, 400, 'invalid_grant', 'Refresh token invalid');
     }
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
-    if (!expiry || expiry < Date.now()) return fitbitError(response, 401, expiry ? 'expired_token' : 'invalid_token', 'Access token invalid');
+    if (!expiry || expiry < Date.now())
+      return fitbitError(response, 401, expiry ? 'expired_token' : 'invalid_token', 'Access token invalid');
     if (limited > 0) {
       limited -= 1;
-      return fitbitError(response, 429, 'system', 'Too Many Requests', { 'retry-after': String(retryAfter), ...rateHeaders, 'fitbit-rate-limit-remaining': '0', 'fitbit-rate-limit-reset': String(retryAfter) });
+      return fitbitError(response, 429, 'system', 'Too Many Requests', {
+        'retry-after': String(retryAfter),
+        ...rateHeaders,
+        'fitbit-rate-limit-remaining': '0',
+        'fitbit-rate-limit-reset': String(retryAfter),
+      });
     }
     const broken = [...malformed].find((prefix) => url.pathname.startsWith(prefix));
     if (broken) {
       malformed.delete(broken);
-      return json(response, 200, { 'activities-heart': [], 'activities-heart-intraday': { dataset: 'not a list' }, sleep: {}, activities: 7, weight: null }, rateHeaders);
+      return json(
+        response,
+        200,
+        { 'activities-heart': [], 'activities-heart-intraday': { dataset: 'not a list' }, sleep: {}, activities: 7, weight: null },
+        rateHeaders,
+      );
     }
     let match: RegExpMatchArray | null;
     if (url.pathname === '/1/user/-/profile.json') {
-      return json(response, 200, { user: { encodedId: FITBIT_USER_ID, displayName: 'Asha', timezone: 'Asia/Kolkata', offsetFromUTCMillis: FITBIT_OFFSET_MS, locale: 'en_IN' } }, rateHeaders);
+      return json(
+        response,
+        200,
+        {
+          user: {
+            encodedId: FITBIT_USER_ID,
+            displayName: 'Asha',
+            timezone: 'Asia/Kolkata',
+            offsetFromUTCMillis: FITBIT_OFFSET_MS,
+            locale: 'en_IN',
+          },
+        },
+        rateHeaders,
+      );
     }
     if ((match = url.pathname.match(/^\/1\/user\/-\/activities\/heart\/date\/(\d{4}-\d{2}-\d{2})\/1d\/1min\.json$/))) {
       return json(response, 200, heartRateDay(match[1]!, q.get('timezone') === 'UTC'), rateHeaders);
@@ -199,25 +298,52 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
       const dates = datesBetween(match[1]!, match[2]!);
       if (dates.length > 100) return fitbitError(response, 400, 'validation', 'The date range must not exceed 100 days');
       const sleep = dates.map(sleepLog).filter((log) => dayStart(log.dateOfSleep) + 7 * 3_600_000 <= Date.now());
-      return json(response, 200, { sleep, summary: { totalMinutesAsleep: sleep.length * 405, totalSleepRecords: sleep.length, totalTimeInBed: sleep.length * 450 } }, rateHeaders);
+      return json(
+        response,
+        200,
+        { sleep, summary: { totalMinutesAsleep: sleep.length * 405, totalSleepRecords: sleep.length, totalTimeInBed: sleep.length * 450 } },
+        rateHeaders,
+      );
     }
     if ((match = url.pathname.match(/^\/1\/user\/-\/body\/log\/weight\/date\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})\.json$/))) {
       const dates = datesBetween(match[1]!, match[2]!);
       if (dates.length > 31) return fitbitError(response, 400, 'validation', 'The date range must not exceed 31 days');
       const weight = weighIns
         .filter((w) => dates.includes(localDate(w.at)))
-        .map((w) => ({ logId: w.logId, date: localDate(w.at), time: fitbitLocal(w.at).slice(11, 19), weight: w.kg, bmi: 23.1, fat: 18.5, source: 'Aria' }));
+        .map((w) => ({
+          logId: w.logId,
+          date: localDate(w.at),
+          time: fitbitLocal(w.at).slice(11, 19),
+          weight: w.kg,
+          bmi: 23.1,
+          fat: 18.5,
+          source: 'Aria',
+        }));
       return json(response, 200, { weight }, rateHeaders);
     }
     if (url.pathname === '/1/user/-/activities/list.json') {
       const limit = Math.min(Number(q.get('limit')), 100);
       const offset = Number(q.get('offset'));
-      if (q.get('sort') !== 'asc' || !q.get('afterDate') || !(limit > 0) || !(offset >= 0)) return fitbitError(response, 400, 'validation', 'afterDate, sort=asc, offset and limit are required');
+      if (q.get('sort') !== 'asc' || !q.get('afterDate') || !(limit > 0) || !(offset >= 0))
+        return fitbitError(response, 400, 'validation', 'afterDate, sort=asc, offset and limit are required');
       // Two entries a page, so that a short test still walks pagination.next.
       const size = Math.min(limit, 2);
-      const all = workouts.filter((w) => w.start >= dayStart(q.get('afterDate')!) && w.start + w.minutes * 60_000 <= Date.now()).sort((a, b) => a.start - b.start);
-      const next = offset + size < all.length ? `http://${request.headers.host}/1/user/-/activities/list.json?${new URLSearchParams({ afterDate: q.get('afterDate')!, sort: 'asc', offset: String(offset + size), limit: String(limit) })}` : '';
-      return json(response, 200, { activities: all.slice(offset, offset + size).map(activityLog), pagination: { afterDate: q.get('afterDate'), limit, next, offset, previous: '', sort: 'asc' } }, rateHeaders);
+      const all = workouts
+        .filter((w) => w.start >= dayStart(q.get('afterDate')!) && w.start + w.minutes * 60_000 <= Date.now())
+        .sort((a, b) => a.start - b.start);
+      const next =
+        offset + size < all.length
+          ? `http://${request.headers.host}/1/user/-/activities/list.json?${new URLSearchParams({ afterDate: q.get('afterDate')!, sort: 'asc', offset: String(offset + size), limit: String(limit) })}`
+          : '';
+      return json(
+        response,
+        200,
+        {
+          activities: all.slice(offset, offset + size).map(activityLog),
+          pagination: { afterDate: q.get('afterDate'), limit, next, offset, previous: '', sort: 'asc' },
+        },
+        rateHeaders,
+      );
     }
     return fitbitError(response, 404, 'not_found', 'The API you are requesting could not be found.');
   });
@@ -237,10 +363,22 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
     addWorkout: (workout: FitbitWorkout) => void workouts.push(workout),
     addWeighIn: (logId: number, at: number, kg: number) => void weighIns.push({ logId, at, kg }),
     notify(subscriberUrl: string, collectionType: string, options: { badSignature?: boolean } = {}) {
-      const body = JSON.stringify([{ collectionType, date: localDate(Date.now()), ownerId: FITBIT_USER_ID, ownerType: 'user', subscriptionId: `${FITBIT_USER_ID}-${collectionType}` }]);
+      const body = JSON.stringify([
+        {
+          collectionType,
+          date: localDate(Date.now()),
+          ownerId: FITBIT_USER_ID,
+          ownerType: 'user',
+          subscriptionId: `${FITBIT_USER_ID}-${collectionType}`,
+        },
+      ]);
       const key = `${options.badSignature ? 'not-the-secret' : FITBIT_CLIENT.secret}&`;
       const signature = createHmac('sha1', key).update(body).digest('base64');
-      return fetch(subscriberUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fitbit-signature': signature }, body });
+      return fetch(subscriberUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fitbit-signature': signature },
+        body,
+      });
     },
   });
 }

@@ -59,58 +59,175 @@ const dom = (seconds: number) => new Date(seconds * 1000).getUTCDate();
 export function garminDay(d: number): Record<string, Summary[]> {
   const night = d - 2 * 3600;
   return {
-    dailies: [{
-      summaryId: `x-daily-${d}`, calendarDate: ymd(d), activityType: 'GENERIC', activeKilocalories: 500 + dom(d), bmrKilocalories: 1700,
-      steps: 8000 + dom(d) * 10, distanceInMeters: 6400.5, durationInSeconds: DAY, activeTimeInSeconds: 5400, startTimeInSeconds: d,
-      startTimeOffsetInSeconds: 0, moderateIntensityDurationInSeconds: 1800, vigorousIntensityDurationInSeconds: 900, floorsClimbed: 8,
-      minHeartRateInBeatsPerMinute: 48, averageHeartRateInBeatsPerMinute: 64, maxHeartRateInBeatsPerMinute: 150, restingHeartRateInBeatsPerMinute: 52,
-      timeOffsetHeartRateSamples: { 15: 75, 30: 75, 3180: 76, 3195: 65 }, averageStressLevel: 30, maxStressLevel: 87, stressQualifier: 'balanced',
-      bodyBatteryChargedValue: 40, bodyBatteryDrainedValue: 35, stepsGoal: 10000,
-    }],
-    sleeps: [{
-      summaryId: `x-sleep-${d}`, calendarDate: ymd(d), durationInSeconds: 28_800, startTimeInSeconds: night, startTimeOffsetInSeconds: 0,
-      unmeasurableSleepInSeconds: 0, deepSleepDurationInSeconds: 5400, lightSleepDurationInSeconds: 16_200, remSleepInSeconds: 5400, awakeDurationInSeconds: 1800,
-      sleepLevelsMap: {
-        light: [{ startTimeInSeconds: night, endTimeInSeconds: night + 3600 }, { startTimeInSeconds: night + 9000, endTimeInSeconds: night + 21_600 }],
-        deep: [{ startTimeInSeconds: night + 3600, endTimeInSeconds: night + 9000 }],
-        rem: [{ startTimeInSeconds: night + 21_600, endTimeInSeconds: night + 27_000 }],
-        awake: [{ startTimeInSeconds: night + 27_000, endTimeInSeconds: night + 28_800 }],
+    dailies: [
+      {
+        summaryId: `x-daily-${d}`,
+        calendarDate: ymd(d),
+        activityType: 'GENERIC',
+        activeKilocalories: 500 + dom(d),
+        bmrKilocalories: 1700,
+        steps: 8000 + dom(d) * 10,
+        distanceInMeters: 6400.5,
+        durationInSeconds: DAY,
+        activeTimeInSeconds: 5400,
+        startTimeInSeconds: d,
+        startTimeOffsetInSeconds: 0,
+        moderateIntensityDurationInSeconds: 1800,
+        vigorousIntensityDurationInSeconds: 900,
+        floorsClimbed: 8,
+        minHeartRateInBeatsPerMinute: 48,
+        averageHeartRateInBeatsPerMinute: 64,
+        maxHeartRateInBeatsPerMinute: 150,
+        restingHeartRateInBeatsPerMinute: 52,
+        timeOffsetHeartRateSamples: { 15: 75, 30: 75, 3180: 76, 3195: 65 },
+        averageStressLevel: 30,
+        maxStressLevel: 87,
+        stressQualifier: 'balanced',
+        bodyBatteryChargedValue: 40,
+        bodyBatteryDrainedValue: 35,
+        stepsGoal: 10000,
       },
-      validation: 'ENHANCED_FINAL', overallSleepScore: { value: 82, qualifierKey: 'GOOD' }, sleepScores: { totalDuration: { qualifierKey: 'GOOD' } },
-    }],
-    activities: [{
-      summaryId: `${d}1`, activityId: d * 10 + 1, activityName: 'Morning Run', activityType: 'RUNNING', startTimeInSeconds: d + 7 * 3600,
-      startTimeOffsetInSeconds: 0, durationInSeconds: 2700, distanceInMeters: 7500.3, averageSpeedInMetersPerSecond: 2.78,
-      averageHeartRateInBeatsPerMinute: 152, maxHeartRateInBeatsPerMinute: 178, activeKilocalories: 560, totalElevationGainInMeters: 85.5,
-      deviceName: 'Forerunner 965', steps: 7200, manual: false,
-    }],
-    bodyComps: [{
-      summaryId: `x-bc-${d}`, measurementTimeInSeconds: d + 6 * 3600 + 1800, measurementTimeOffsetInSeconds: 0, muscleMassInGrams: 34_500,
-      boneMassInGrams: 3200, bodyWaterInPercent: 58.2, bodyFatInPercent: 18.4, bodyMassIndex: 23.1, weightInGrams: 75_000 + dom(d) * 10,
-    }],
-    stressDetails: [{
-      summaryId: `x-stress-${d}`, calendarDate: ymd(d), startTimeInSeconds: d, startTimeOffsetInSeconds: 0, durationInSeconds: DAY,
-      timeOffsetStressLevelValues: { 0: 18, 180: 51, 360: -1, 540: 29 }, timeOffsetBodyBatteryValues: { 0: 55, 180: 56, 360: 59 },
-    }],
+    ],
+    sleeps: [
+      {
+        summaryId: `x-sleep-${d}`,
+        calendarDate: ymd(d),
+        durationInSeconds: 28_800,
+        startTimeInSeconds: night,
+        startTimeOffsetInSeconds: 0,
+        unmeasurableSleepInSeconds: 0,
+        deepSleepDurationInSeconds: 5400,
+        lightSleepDurationInSeconds: 16_200,
+        remSleepInSeconds: 5400,
+        awakeDurationInSeconds: 1800,
+        sleepLevelsMap: {
+          light: [
+            { startTimeInSeconds: night, endTimeInSeconds: night + 3600 },
+            { startTimeInSeconds: night + 9000, endTimeInSeconds: night + 21_600 },
+          ],
+          deep: [{ startTimeInSeconds: night + 3600, endTimeInSeconds: night + 9000 }],
+          rem: [{ startTimeInSeconds: night + 21_600, endTimeInSeconds: night + 27_000 }],
+          awake: [{ startTimeInSeconds: night + 27_000, endTimeInSeconds: night + 28_800 }],
+        },
+        validation: 'ENHANCED_FINAL',
+        overallSleepScore: { value: 82, qualifierKey: 'GOOD' },
+        sleepScores: { totalDuration: { qualifierKey: 'GOOD' } },
+      },
+    ],
+    activities: [
+      {
+        summaryId: `${d}1`,
+        activityId: d * 10 + 1,
+        activityName: 'Morning Run',
+        activityType: 'RUNNING',
+        startTimeInSeconds: d + 7 * 3600,
+        startTimeOffsetInSeconds: 0,
+        durationInSeconds: 2700,
+        distanceInMeters: 7500.3,
+        averageSpeedInMetersPerSecond: 2.78,
+        averageHeartRateInBeatsPerMinute: 152,
+        maxHeartRateInBeatsPerMinute: 178,
+        activeKilocalories: 560,
+        totalElevationGainInMeters: 85.5,
+        deviceName: 'Forerunner 965',
+        steps: 7200,
+        manual: false,
+      },
+    ],
+    bodyComps: [
+      {
+        summaryId: `x-bc-${d}`,
+        measurementTimeInSeconds: d + 6 * 3600 + 1800,
+        measurementTimeOffsetInSeconds: 0,
+        muscleMassInGrams: 34_500,
+        boneMassInGrams: 3200,
+        bodyWaterInPercent: 58.2,
+        bodyFatInPercent: 18.4,
+        bodyMassIndex: 23.1,
+        weightInGrams: 75_000 + dom(d) * 10,
+      },
+    ],
+    stressDetails: [
+      {
+        summaryId: `x-stress-${d}`,
+        calendarDate: ymd(d),
+        startTimeInSeconds: d,
+        startTimeOffsetInSeconds: 0,
+        durationInSeconds: DAY,
+        timeOffsetStressLevelValues: { 0: 18, 180: 51, 360: -1, 540: 29 },
+        timeOffsetBodyBatteryValues: { 0: 55, 180: 56, 360: 59 },
+      },
+    ],
     userMetrics: [{ summaryId: `x-um-${d}`, calendarDate: ymd(d), vo2Max: 48, enhanced: true, fitnessAge: 32 }],
-    pulseox: [{
-      summaryId: `x-spo2-${d}`, calendarDate: ymd(d), startTimeInSeconds: d, durationInSeconds: DAY, startTimeOffsetInSeconds: 0,
-      timeOffsetSpo2Values: { 7140: 94, 10_740: 98 }, onDemand: false,
-    }],
-    allDayRespiration: [{ summaryId: `x-resp-${d}`, startTimeInSeconds: d, durationInSeconds: 900, startTimeOffsetInSeconds: 0, timeOffsetEpochToBreaths: { 0: 14.63, 60: 14.4 } }],
-    hrv: [{
-      summaryId: `x-hrv-${d}`, calendarDate: ymd(d), lastNightAvg: 44, lastNight5MinHigh: 72, startTimeOffsetInSeconds: 0, durationInSeconds: 3600,
-      startTimeInSeconds: night, hrvValues: { 300: 32, 600: 24, 900: 31 },
-    }],
-    bloodPressures: [{ summaryId: `x-bp-${d}`, systolic: 121, diastolic: 79, pulse: 62, sourceType: 'DEVICE', measurementTimeInSeconds: d + 8 * 3600, measurementTimeOffsetInSeconds: 0 }],
-    skinTemp: [{ summaryId: `x-skin-${d}`, calendarDate: ymd(d), avgDeviationCelsius: -0.4, durationInSeconds: 27_000, startTimeInSeconds: night, startTimeOffsetInSeconds: 0 }],
+    pulseox: [
+      {
+        summaryId: `x-spo2-${d}`,
+        calendarDate: ymd(d),
+        startTimeInSeconds: d,
+        durationInSeconds: DAY,
+        startTimeOffsetInSeconds: 0,
+        timeOffsetSpo2Values: { 7140: 94, 10_740: 98 },
+        onDemand: false,
+      },
+    ],
+    allDayRespiration: [
+      {
+        summaryId: `x-resp-${d}`,
+        startTimeInSeconds: d,
+        durationInSeconds: 900,
+        startTimeOffsetInSeconds: 0,
+        timeOffsetEpochToBreaths: { 0: 14.63, 60: 14.4 },
+      },
+    ],
+    hrv: [
+      {
+        summaryId: `x-hrv-${d}`,
+        calendarDate: ymd(d),
+        lastNightAvg: 44,
+        lastNight5MinHigh: 72,
+        startTimeOffsetInSeconds: 0,
+        durationInSeconds: 3600,
+        startTimeInSeconds: night,
+        hrvValues: { 300: 32, 600: 24, 900: 31 },
+      },
+    ],
+    bloodPressures: [
+      {
+        summaryId: `x-bp-${d}`,
+        systolic: 121,
+        diastolic: 79,
+        pulse: 62,
+        sourceType: 'DEVICE',
+        measurementTimeInSeconds: d + 8 * 3600,
+        measurementTimeOffsetInSeconds: 0,
+      },
+    ],
+    skinTemp: [
+      {
+        summaryId: `x-skin-${d}`,
+        calendarDate: ymd(d),
+        avgDeviationCelsius: -0.4,
+        durationInSeconds: 27_000,
+        startTimeInSeconds: night,
+        startTimeOffsetInSeconds: 0,
+      },
+    ],
   };
 }
 
 /** Backfill and summary resources by notification key (Health API §8 spells some differently). */
 const RESOURCES: Record<string, string> = {
-  dailies: 'dailies', sleeps: 'sleeps', activities: 'activities', bodyComps: 'bodyComps', stressDetails: 'stressDetails', userMetrics: 'userMetrics',
-  pulseox: 'pulseOx', allDayRespiration: 'respiration', hrv: 'hrv', bloodPressures: 'bloodPressures', skinTemp: 'skinTemp',
+  dailies: 'dailies',
+  sleeps: 'sleeps',
+  activities: 'activities',
+  bodyComps: 'bodyComps',
+  stressDetails: 'stressDetails',
+  userMetrics: 'userMetrics',
+  pulseox: 'pulseOx',
+  allDayRespiration: 'respiration',
+  hrv: 'hrv',
+  bloodPressures: 'bloodPressures',
+  skinTemp: 'skinTemp',
 };
 const KEY_OF_RESOURCE = Object.fromEntries(Object.entries(RESOURCES).map(([key, resource]) => [resource, key]));
 
@@ -151,13 +268,25 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     tokens.set(access, Date.now() + 60_000);
     refreshTokens.add(refresh);
     // Short-lived on purpose (Garmin's live 24 h): VitaSync refreshes within five minutes of expiry, so every call does.
-    return { access_token: access, expires_in: 60, token_type: 'bearer', refresh_token: refresh, scope: 'PARTNER_WRITE PARTNER_READ CONNECT_READ CONNECT_WRITE', jti: randomBytes(8).toString('hex'), refresh_token_expires_in: 7_775_998 };
+    return {
+      access_token: access,
+      expires_in: 60,
+      token_type: 'bearer',
+      refresh_token: refresh,
+      scope: 'PARTNER_WRITE PARTNER_READ CONNECT_READ CONNECT_WRITE',
+      jti: randomBytes(8).toString('hex'),
+      refresh_token_expires_in: 7_775_998,
+    };
   };
 
   async function post(body: unknown, key: string, mode: GarminMode | 'lifecycle'): Promise<Response> {
     const response = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json;charset=UTF-8', 'user-agent': 'Garmin Health API', 'garmin-client-id': GARMIN_CLIENT.id },
+      headers: {
+        'content-type': 'application/json;charset=UTF-8',
+        'user-agent': 'Garmin Health API',
+        'garmin-client-id': GARMIN_CLIENT.id,
+      },
       body: JSON.stringify(body),
     });
     deliveries.push({ key, mode, status: response.status });
@@ -176,7 +305,8 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
   }
 
   /** Sends later, as Garmin does after answering: the request that caused it has had its answer by then. */
-  const later = (send: () => Promise<unknown>) => void pending.push(new Promise((resolve) => setTimeout(resolve, 20)).then(send).catch(() => undefined));
+  const later = (send: () => Promise<unknown>) =>
+    void pending.push(new Promise((resolve) => setTimeout(resolve, 20)).then(send).catch(() => undefined));
 
   const bearerValid = (authorization: string | undefined) => {
     const expiry = tokens.get((authorization ?? '').replace(/^Bearer /, ''));
@@ -186,13 +316,16 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
   function backfill(resource: string, query: URLSearchParams) {
     const key = KEY_OF_RESOURCE[resource];
     const [from, to] = [Number(query.get('summaryStartTimeInSeconds')), Number(query.get('summaryEndTimeInSeconds'))];
-    if (!key || !Number.isInteger(from) || !Number.isInteger(to) || to < from) return { status: 400, body: errorBody('summaryStartTimeInSeconds and summaryEndTimeInSeconds are required') };
+    if (!key || !Number.isInteger(from) || !Number.isInteger(to) || to < from)
+      return { status: 400, body: errorBody('summaryStartTimeInSeconds and summaryEndTimeInSeconds are required') };
     if (to - from > (key === 'activities' ? 30 : 90) * DAY) return { status: 400, body: errorBody('The time range is too large') };
     if (!shared(key)) return notShared;
     const range = `${resource}:${from}:${to}`;
     if (backfilled.has(range)) return { status: 409, body: errorBody('Duplicate backfill request') };
     backfilled.add(range);
-    const summaries = history.flatMap((day) => day[key] ?? []).filter((summary) => recordedAt(summary) >= from && recordedAt(summary) <= to);
+    const summaries = history
+      .flatMap((day) => day[key] ?? [])
+      .filter((summary) => recordedAt(summary) >= from && recordedAt(summary) <= to);
     if (summaries.length) later(() => notify(key, summaries, modes[key] ?? 'push'));
     return { status: 202, body: null };
   }
@@ -215,7 +348,8 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     const { url } = request;
     if (url.pathname === '/oauth2Confirm') {
       const code = randomBytes(8).toString('hex');
-      if (url.searchParams.get('code_challenge_method') !== 'S256' || !url.searchParams.get('code_challenge')) return json(response, 400, { error: 'invalid_request' });
+      if (url.searchParams.get('code_challenge_method') !== 'S256' || !url.searchParams.get('code_challenge'))
+        return json(response, 400, { error: 'invalid_request' });
       codes.set(code, { redirectUri: url.searchParams.get('redirect_uri')!, challenge: url.searchParams.get('code_challenge')! });
       const back = new URL(url.searchParams.get('redirect_uri')!);
       back.searchParams.set('code', code);
@@ -225,19 +359,25 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     }
     if (url.pathname === '/di-oauth2-service/oauth/token' && request.method === 'POST') {
       const form = new URLSearchParams(request.body);
-      if (form.get('client_id') !== GARMIN_CLIENT.id || form.get('client_secret') !== GARMIN_CLIENT.secret) return json(response, 401, { error: 'invalid_client' });
+      if (form.get('client_id') !== GARMIN_CLIENT.id || form.get('client_secret') !== GARMIN_CLIENT.secret)
+        return json(response, 401, { error: 'invalid_client' });
       if (form.get('grant_type') === 'authorization_code') {
         const pendingCode = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
-        const verified = pendingCode && createHash('sha256').update(verifier).digest('base64url') === pendingCode.challenge && form.get('redirect_uri') === pendingCode.redirectUri;
+        const verified =
+          pendingCode &&
+          createHash('sha256').update(verifier).digest('base64url') === pendingCode.challenge &&
+          form.get('redirect_uri') === pendingCode.redirectUri;
         return verified ? json(response, 200, issue()) : json(response, 400, { error: 'invalid_grant' });
       }
-      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return json(response, 200, issue());
+      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+        return json(response, 200, issue());
       return json(response, 400, { error: 'invalid_grant' });
     }
     if (!url.pathname.startsWith('/wellness-api/rest/')) return json(response, 404, errorBody('Not found'));
-    if (!bearerValid(request.headers.authorization)) return json(response, 401, errorBody('Unauthorized: the access token is invalid or expired'));
+    if (!bearerValid(request.headers.authorization))
+      return json(response, 401, errorBody('Unauthorized: the access token is invalid or expired'));
     const resource = url.pathname.slice('/wellness-api/rest/'.length);
     if (resource === 'user/id' && request.method === 'GET') return json(response, 200, { userId: GARMIN_USER_ID });
     if (resource === 'user/permissions' && request.method === 'GET') return json(response, 200, permissions);
@@ -253,7 +393,9 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
       limited -= 1;
       return json(response, 429, errorBody('Rate limit exceeded'), { 'retry-after': String(retryAfter) });
     }
-    const answer = resource.startsWith('backfill/') ? backfill(resource.slice('backfill/'.length), url.searchParams) : pull(resource, url.searchParams);
+    const answer = resource.startsWith('backfill/')
+      ? backfill(resource.slice('backfill/'.length), url.searchParams)
+      : pull(resource, url.searchParams);
     if (answer.body === null) {
       response.writeHead(answer.status).end();
       return;
@@ -286,7 +428,12 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     },
     changePermissions(granted: string[]) {
       permissions = [...granted];
-      const change = { userId: GARMIN_USER_ID, summaryId: randomBytes(4).toString('hex'), permissions: granted, changeTimeInSeconds: Math.floor(Date.now() / 1000) };
+      const change = {
+        userId: GARMIN_USER_ID,
+        summaryId: randomBytes(4).toString('hex'),
+        permissions: granted,
+        changeTimeInSeconds: Math.floor(Date.now() / 1000),
+      };
       return post({ userPermissionsChange: [change] }, 'userPermissionsChange', 'lifecycle');
     },
     registrationsDeleted: () => deletedRegistrations,

@@ -53,7 +53,11 @@ const SUBSCRIPTION_LIFETIME_MS = 90 * DAY;
 function heartRates(from: number, to: number) {
   const rows = [];
   for (let at = Math.ceil(from / 600_000) * 600_000; at < to; at += 600_000) {
-    rows.push({ bpm: 55 + ((at / 600_000) % 40), source: at % DAY < 6 * 3_600_000 ? 'rest' : 'awake', timestamp: new Date(at).toISOString() });
+    rows.push({
+      bpm: 55 + ((at / 600_000) % 40),
+      source: at % DAY < 6 * 3_600_000 ? 'rest' : 'awake',
+      timestamp: new Date(at).toISOString(),
+    });
   }
   return rows;
 }
@@ -104,8 +108,16 @@ export async function startFakeOura(): Promise<FakeOura> {
       if (!callback_url || !verification_token || !['create', 'update', 'delete'].includes(event_type ?? '') || !data_type) {
         return json(response, 422, { detail: 'callback_url, verification_token, event_type and data_type are required' });
       }
-      if (!(await callbackVerifies(callback_url, verification_token))) return json(response, 422, { detail: 'callback_url did not answer the verification challenge' });
-      const created = { id: randomUUID(), callback_url, verification_token, event_type: event_type!, data_type, expiration_time: expiresFromNow(SUBSCRIPTION_LIFETIME_MS) };
+      if (!(await callbackVerifies(callback_url, verification_token)))
+        return json(response, 422, { detail: 'callback_url did not answer the verification challenge' });
+      const created = {
+        id: randomUUID(),
+        callback_url,
+        verification_token,
+        event_type: event_type!,
+        data_type,
+        expiration_time: expiresFromNow(SUBSCRIPTION_LIFETIME_MS),
+      };
       subscriptions.push(created);
       return json(response, 201, model(created));
     }
@@ -137,9 +149,11 @@ export async function startFakeOura(): Promise<FakeOura> {
     }
     if (url.pathname === '/oauth/token') {
       const form = new URLSearchParams(request.body);
-      if (form.get('client_id') !== OURA_CLIENT.id || form.get('client_secret') !== OURA_CLIENT.secret) return json(response, 401, { error: 'invalid_client' });
+      if (form.get('client_id') !== OURA_CLIENT.id || form.get('client_secret') !== OURA_CLIENT.secret)
+        return json(response, 401, { error: 'invalid_client' });
       if (form.get('grant_type') === 'authorization_code' && form.get('code') === 'oura-code') return json(response, 200, issue());
-      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return json(response, 200, issue());
+      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+        return json(response, 200, issue());
       return json(response, 400, { error: 'invalid_grant' });
     }
     if (url.pathname === '/oauth/revoke') {
@@ -147,13 +161,21 @@ export async function startFakeOura(): Promise<FakeOura> {
       return json(response, 200, {});
     }
     if (url.pathname.startsWith('/v2/webhook/subscription')) {
-      if (request.headers['x-client-id'] !== OURA_CLIENT.id || request.headers['x-client-secret'] !== OURA_CLIENT.secret) return json(response, 401, { detail: 'Unauthorized' });
+      if (request.headers['x-client-id'] !== OURA_CLIENT.id || request.headers['x-client-secret'] !== OURA_CLIENT.secret)
+        return json(response, 401, { detail: 'Unauthorized' });
       return webhookSubscriptions(request.method, url.pathname.slice('/v2/webhook/subscription'.length), request.body, response);
     }
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
     if (url.pathname === '/v2/usercollection/personal_info' && expiry && expiry >= Date.now()) {
-      return json(response, 200, { id: OURA_USER_ID, age: 34, weight: 70.2, height: 1.78, biological_sex: 'female', email: 'ring-owner@example.com' });
+      return json(response, 200, {
+        id: OURA_USER_ID,
+        age: 34,
+        weight: 70.2,
+        height: 1.78,
+        biological_sex: 'female',
+        email: 'ring-owner@example.com',
+      });
     }
     while (held) await held;
     if (!expiry || expiry < Date.now()) return json(response, 401, { detail: 'Unauthorized' });
@@ -171,22 +193,62 @@ export async function startFakeOura(): Promise<FakeOura> {
       case '/v2/usercollection/heartrate':
         return json(response, 200, page(heartRates(Date.parse(q.get('start_datetime')!), Date.parse(q.get('end_datetime')!)), token, 100));
       case '/v2/usercollection/daily_activity':
-        return json(response, 200, page(days(q.get('start_date')!, q.get('end_date')!).map((day, i) => ({
-          id: `act-${day}`, day, steps: 6000 + i * 100, active_calories: 400 + i, equivalent_walking_distance: 5000 + i * 10, timestamp: `${day}T00:00:00.000Z`,
-        })), token, 10));
+        return json(
+          response,
+          200,
+          page(
+            days(q.get('start_date')!, q.get('end_date')!).map((day, i) => ({
+              id: `act-${day}`,
+              day,
+              steps: 6000 + i * 100,
+              active_calories: 400 + i,
+              equivalent_walking_distance: 5000 + i * 10,
+              timestamp: `${day}T00:00:00.000Z`,
+            })),
+            token,
+            10,
+          ),
+        );
       case '/v2/usercollection/sleep':
-        return json(response, 200, page(days(q.get('start_date')!, q.get('end_date')!).map((day) => ({
-          id: `sleep-${day}`, type: 'long_sleep', day,
-          bedtime_start: new Date(Date.parse(day) - 2 * 3_600_000).toISOString(), bedtime_end: new Date(Date.parse(day) + 6 * 3_600_000).toISOString(),
-          total_sleep_duration: 27_000, deep_sleep_duration: 5400, rem_sleep_duration: 6300, light_sleep_duration: 15_300, awake_time: 1800,
-          efficiency: 88, latency: 600, average_heart_rate: 54.5, lowest_heart_rate: 48, average_hrv: 45,
-        })), token, 10));
+        return json(
+          response,
+          200,
+          page(
+            days(q.get('start_date')!, q.get('end_date')!).map((day) => ({
+              id: `sleep-${day}`,
+              type: 'long_sleep',
+              day,
+              bedtime_start: new Date(Date.parse(day) - 2 * 3_600_000).toISOString(),
+              bedtime_end: new Date(Date.parse(day) + 6 * 3_600_000).toISOString(),
+              total_sleep_duration: 27_000,
+              deep_sleep_duration: 5400,
+              rem_sleep_duration: 6300,
+              light_sleep_duration: 15_300,
+              awake_time: 1800,
+              efficiency: 88,
+              latency: 600,
+              average_heart_rate: 54.5,
+              lowest_heart_rate: 48,
+              average_hrv: 45,
+            })),
+            token,
+            10,
+          ),
+        );
       case '/v2/usercollection/workout': {
         const range = days(q.get('start_date')!, q.get('end_date')!);
-        const daily = range.filter((_, i) => i % 3 === 0).map((day) => ({
-          id: `workout-${day}`, activity: 'running', intensity: 'moderate', calories: 450, distance: 7200,
-          start_datetime: `${day}T17:00:00.000Z`, end_datetime: `${day}T17:40:00.000Z`, source: 'manual',
-        }));
+        const daily = range
+          .filter((_, i) => i % 3 === 0)
+          .map((day) => ({
+            id: `workout-${day}`,
+            activity: 'running',
+            intensity: 'moderate',
+            calories: 450,
+            distance: 7200,
+            start_datetime: `${day}T17:00:00.000Z`,
+            end_datetime: `${day}T17:40:00.000Z`,
+            source: 'manual',
+          }));
         const extra = extraWorkouts.filter((workout) => range.includes(String(workout.day)));
         return json(response, 200, page([...daily, ...extra], token, 10));
       }
@@ -212,8 +274,15 @@ export async function startFakeOura(): Promise<FakeOura> {
       const start = Date.now() - 50 * 60_000;
       const id = `workout-extra-${extraWorkouts.length + 1}`;
       extraWorkouts.push({
-        id, day: new Date(start).toISOString().slice(0, 10), activity: 'cycling', intensity: 'hard', calories: 380, distance: 15_000,
-        start_datetime: new Date(start).toISOString(), end_datetime: new Date(start + 40 * 60_000).toISOString(), source: 'autodetected',
+        id,
+        day: new Date(start).toISOString().slice(0, 10),
+        activity: 'cycling',
+        intensity: 'hard',
+        calories: 380,
+        distance: 15_000,
+        start_datetime: new Date(start).toISOString(),
+        end_datetime: new Date(start + 40 * 60_000).toISOString(),
+        source: 'autodetected',
       });
       return id;
     },
@@ -256,7 +325,10 @@ export async function sendOuraWebhook(
     user_id: options.userId ?? OURA_USER_ID,
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', options.secret ?? OURA_CLIENT.secret).update(timestamp + body).digest('hex').toUpperCase();
+  const signature = createHmac('sha256', options.secret ?? OURA_CLIENT.secret)
+    .update(timestamp + body)
+    .digest('hex')
+    .toUpperCase();
   const headers = { 'content-type': 'application/json', 'x-oura-signature': signature, 'x-oura-timestamp': timestamp };
   return fetch(pushUrl, { method: 'POST', headers, body: options.tamper ? options.tamper(body) : body });
 }

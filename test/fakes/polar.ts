@@ -41,34 +41,79 @@ function exercise(id: string, startUtc: number) {
   // Polar writes the start in the user's local time (here UTC+2) with the offset in minutes beside it.
   const local = new Date(startUtc + 120 * 60_000).toISOString().slice(0, 19);
   return {
-    id, upload_time: new Date(startUtc + 3_600_000).toISOString(), device: 'Polar Vantage V3', device_id: '1111AAAA',
-    start_time: local, start_time_utc_offset: 120, duration: 'PT45M30S', calories: 512, distance: 8250.5,
-    heart_rate: { average: 148, maximum: 171 }, training_load: 96.4, sport: 'RUNNING', has_route: true, detailed_sport_info: 'RUNNING_ROAD',
+    id,
+    upload_time: new Date(startUtc + 3_600_000).toISOString(),
+    device: 'Polar Vantage V3',
+    device_id: '1111AAAA',
+    start_time: local,
+    start_time_utc_offset: 120,
+    duration: 'PT45M30S',
+    calories: 512,
+    distance: 8250.5,
+    heart_rate: { average: 148, maximum: 171 },
+    training_load: 96.4,
+    sport: 'RUNNING',
+    has_route: true,
+    detailed_sport_info: 'RUNNING_ROAD',
   };
 }
 
 function night(date: string, polarUser: string) {
   const previous = dayOf(Date.parse(date) - DAY);
   return {
-    polar_user: polarUser, date, sleep_start_time: `${previous}T23:10:00+02:00`, sleep_end_time: `${date}T06:40:00+02:00`, device_id: '1111AAAA',
-    continuity: 3.4, continuity_class: 3, light_sleep: 14_400, deep_sleep: 4_800, rem_sleep: 5_400, unrecognized_sleep_stage: 600,
-    sleep_score: 81, total_interruption_duration: 1_800, sleep_charge: 3, sleep_goal: 28_800, sleep_rating: 0, short_interruption_duration: 900,
-    long_interruption_duration: 900, sleep_cycles: 5, hypnogram: { '23:10': 2 }, heart_rate_samples: { '23:15': 58, '23:20': 56, '23:25': 54 },
+    polar_user: polarUser,
+    date,
+    sleep_start_time: `${previous}T23:10:00+02:00`,
+    sleep_end_time: `${date}T06:40:00+02:00`,
+    device_id: '1111AAAA',
+    continuity: 3.4,
+    continuity_class: 3,
+    light_sleep: 14_400,
+    deep_sleep: 4_800,
+    rem_sleep: 5_400,
+    unrecognized_sleep_stage: 600,
+    sleep_score: 81,
+    total_interruption_duration: 1_800,
+    sleep_charge: 3,
+    sleep_goal: 28_800,
+    sleep_rating: 0,
+    short_interruption_duration: 900,
+    long_interruption_duration: 900,
+    sleep_cycles: 5,
+    hypnogram: { '23:10': 2 },
+    heart_rate_samples: { '23:15': 58, '23:20': 56, '23:25': 54 },
   };
 }
 
 function recharge(date: string, polarUser: string) {
   return {
-    polar_user: polarUser, date, heart_rate_avg: 52, beat_to_beat_avg: 1154, heart_rate_variability_avg: 61, breathing_rate_avg: 14.1,
-    nightly_recharge_status: 4, ans_charge: 2.5, ans_charge_status: 4, hrv_samples: { '23:40': 60 }, breathing_samples: { '23:40': 14 },
+    polar_user: polarUser,
+    date,
+    heart_rate_avg: 52,
+    beat_to_beat_avg: 1154,
+    heart_rate_variability_avg: 61,
+    breathing_rate_avg: 14.1,
+    nightly_recharge_status: 4,
+    ans_charge: 2.5,
+    ans_charge_status: 4,
+    hrv_samples: { '23:40': 60 },
+    breathing_samples: { '23:40': 14 },
   };
 }
 
 function activity(date: string) {
   const n = Number(date.slice(8, 10));
   return {
-    start_time: `${date}T00:00:00`, end_time: `${date}T23:59:59`, active_duration: `PT${1 + (n % 3)}H12M`, inactive_duration: 'PT12H',
-    daily_activity: 80.5, calories: 2400 + n, active_calories: 600 + n, steps: 8000 + n * 10, inactivity_alert_count: 0, distance_from_steps: 6000.5 + n,
+    start_time: `${date}T00:00:00`,
+    end_time: `${date}T23:59:59`,
+    active_duration: `PT${1 + (n % 3)}H12M`,
+    inactive_duration: 'PT12H',
+    daily_activity: 80.5,
+    calories: 2400 + n,
+    active_calories: 600 + n,
+    steps: 8000 + n * 10,
+    inactivity_alert_count: 0,
+    distance_from_steps: 6000.5 + n,
   };
 }
 
@@ -118,7 +163,8 @@ export async function startFakePolar(): Promise<FakePolar> {
       if (form.get('grant_type') !== 'authorization_code') return json(response, 400, { error: 'unsupported_grant_type' });
       const code = form.get('code') ?? '';
       // Codes are single use; the redirect_uri must be the one given to the authorization endpoint.
-      if (!codes.has(code) || usedCodes.has(code) || codes.get(code) !== form.get('redirect_uri')) return json(response, 400, { error: 'invalid_grant' });
+      if (!codes.has(code) || usedCodes.has(code) || codes.get(code) !== form.get('redirect_uri'))
+        return json(response, 400, { error: 'invalid_grant' });
       usedCodes.add(code);
       issued += 1;
       const accessToken = `polar-token-${issued}`;
@@ -128,7 +174,8 @@ export async function startFakePolar(): Promise<FakePolar> {
       return json(response, 200, body);
     }
     const token = tokens.get((request.headers.authorization ?? '').replace(/^Bearer /, ''));
-    if (!token || token.expiresAt < Date.now()) return json(response, 401, { status: 401, errorType: 'unauthorized', message: 'Unauthorized' });
+    if (!token || token.expiresAt < Date.now())
+      return json(response, 401, { status: 401, errorType: 'unauthorized', message: 'Unauthorized' });
     if (url.pathname === '/v3/users' && request.method === 'POST') {
       const memberId = (JSON.parse(request.body || '{}') as Record<string, unknown>)['member-id'];
       if (typeof memberId !== 'string' || !memberId) return json(response, 400, { status: 400, message: 'member-id is required' });
@@ -151,12 +198,22 @@ export async function startFakePolar(): Promise<FakePolar> {
       limited -= 1;
       // Polar documents RateLimit-* (short term, long term) on every answer; Retry-After is the fake's addition.
       const reset = `${retryAfter}, 86400`;
-      return json(response, 429, { status: 429, message: 'Too Many Requests' }, { 'retry-after': String(retryAfter), 'ratelimit-reset': reset });
+      return json(
+        response,
+        429,
+        { status: 429, message: 'Too Many Requests' },
+        { 'retry-after': String(retryAfter), 'ratelimit-reset': reset },
+      );
     }
-    if (malformed === path) return json(response, 200, path === '/v3/exercises' ? [{ id: 'broken', duration: 'forty minutes' }] : { unexpected: true });
+    if (malformed === path)
+      return json(response, 200, path === '/v3/exercises' ? [{ id: 'broken', duration: 'forty minutes' }] : { unexpected: true });
     switch (path) {
       case '/v3/exercises':
-        return json(response, 200, exercises.map((row) => ({ ...row, polar_user: polarUser() })));
+        return json(
+          response,
+          200,
+          exercises.map((row) => ({ ...row, polar_user: polarUser() })),
+        );
       case '/v3/users/activities': {
         const answer = activities(url.searchParams.get('from'), url.searchParams.get('to'));
         return json(response, answer.status, answer.body);
@@ -186,7 +243,13 @@ export async function startFakePolar(): Promise<FakePolar> {
     uploadExercise() {
       const id = `ex-${exercises.length + 1}`;
       exercises.unshift(exercise(id, Date.now() - 2 * 3_600_000));
-      return { event: 'EXERCISE', user_id: POLAR_USER_ID, entity_id: id, timestamp: new Date().toISOString(), url: `${apiUrl}/v3/exercises/${id}` };
+      return {
+        event: 'EXERCISE',
+        user_id: POLAR_USER_ID,
+        entity_id: id,
+        timestamp: new Date().toISOString(),
+        url: `${apiUrl}/v3/exercises/${id}`,
+      };
     },
     deregistered,
     exercises,
@@ -203,7 +266,11 @@ export async function sendPolarPush(vitasyncUrl: string, payload: Record<string,
   const body = JSON.stringify(payload);
   return fetch(`${vitasyncUrl}/v1/providers/polar/push`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'polar-webhook-event': String(payload.event), 'polar-webhook-signature': signPolarPayload(body, signWith) },
+    headers: {
+      'content-type': 'application/json',
+      'polar-webhook-event': String(payload.event),
+      'polar-webhook-signature': signPolarPayload(body, signWith),
+    },
     body,
   });
 }

@@ -49,20 +49,54 @@ export interface FakeStrava extends FakeServer {
 const DAY = 86_400_000;
 const stravaTime = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function stravaActivity(id: number, sportType: string, startAt: number, fields: Partial<StravaActivityFixture> = {}): StravaActivityFixture {
-  return { id, name: `${sportType} ${id}`, sport_type: sportType, start_date: stravaTime(startAt), elapsed_time: 3600, moving_time: 3500, distance: 0, total_elevation_gain: 0, ...fields };
+export function stravaActivity(
+  id: number,
+  sportType: string,
+  startAt: number,
+  fields: Partial<StravaActivityFixture> = {},
+): StravaActivityFixture {
+  return {
+    id,
+    name: `${sportType} ${id}`,
+    sport_type: sportType,
+    start_date: stravaTime(startAt),
+    elapsed_time: 3600,
+    moving_time: 3500,
+    distance: 0,
+    total_elevation_gain: 0,
+    ...fields,
+  };
 }
 
 /** Five activities in the last four days and one twenty days ago, before any window a test syncs. */
 function seedActivities(now: number): StravaActivityFixture[] {
   return [
     stravaActivity(9001, 'Ride', now - 20 * DAY, { distance: 30_000, kilojoules: 700 }),
-    stravaActivity(9002, 'TrailRun', now - 4 * DAY, { distance: 12_500.5, elapsed_time: 5400, total_elevation_gain: 480, average_heartrate: 148.2, max_heartrate: 176 }),
+    stravaActivity(9002, 'TrailRun', now - 4 * DAY, {
+      distance: 12_500.5,
+      elapsed_time: 5400,
+      total_elevation_gain: 480,
+      average_heartrate: 148.2,
+      max_heartrate: 176,
+    }),
     stravaActivity(9003, 'Swim', now - 2.5 * DAY, { distance: 1500, elapsed_time: 2400, moving_time: 2200 }),
-    stravaActivity(9004, 'Run', now - 2 * DAY, { distance: 10_012.4, elapsed_time: 3000, total_elevation_gain: 35, average_heartrate: 155.1, max_heartrate: 181 }),
+    stravaActivity(9004, 'Run', now - 2 * DAY, {
+      distance: 10_012.4,
+      elapsed_time: 3000,
+      total_elevation_gain: 35,
+      average_heartrate: 155.1,
+      max_heartrate: 181,
+    }),
     stravaActivity(9005, 'WeightTraining', now - 1.5 * DAY, { average_heartrate: 110, max_heartrate: 140 }),
     stravaActivity(9006, 'MountainBikeRide', now - DAY, {
-      distance: 42_195.3, elapsed_time: 5400, moving_time: 5100, total_elevation_gain: 412, kilojoules: 1234.5, average_heartrate: 142.3, max_heartrate: 171, device_name: 'Garmin Edge 530',
+      distance: 42_195.3,
+      elapsed_time: 5400,
+      moving_time: 5100,
+      total_elevation_gain: 412,
+      kilojoules: 1234.5,
+      average_heartrate: 142.3,
+      max_heartrate: 171,
+      device_name: 'Garmin Edge 530',
     }),
   ];
 }
@@ -125,7 +159,14 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
     tokens.set(access, expiresAt * 1000);
     refreshTokens.add(refresh);
     const athlete = { id: STRAVA_ATHLETE_ID, username: 'fake_athlete', resource_state: 2, firstname: 'Fake', lastname: 'Athlete' };
-    return { token_type: 'Bearer', expires_at: expiresAt, expires_in: 60, refresh_token: refresh, access_token: access, ...(withAthlete ? { athlete } : {}) };
+    return {
+      token_type: 'Bearer',
+      expires_at: expiresAt,
+      expires_in: 60,
+      refresh_token: refresh,
+      access_token: access,
+      ...(withAthlete ? { athlete } : {}),
+    };
   };
 
   const server = await startFakeServer((request, response) => {
@@ -133,7 +174,8 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
     const form = new URLSearchParams(request.body);
     if (url.pathname === '/oauth/authorize') {
       const q = url.searchParams;
-      if (q.get('client_id') !== STRAVA_CLIENT.id || q.get('response_type') !== 'code') return json(response, 400, error('Application', 'client_id', 'invalid', 'Bad Request'));
+      if (q.get('client_id') !== STRAVA_CLIENT.id || q.get('response_type') !== 'code')
+        return json(response, 400, error('Application', 'client_id', 'invalid', 'Bad Request'));
       const code = `strava-code-${codes.size + 1}`;
       codes.add(code);
       const back = new URL(q.get('redirect_uri')!);
@@ -144,9 +186,11 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
       return;
     }
     if (url.pathname === '/oauth/token' && request.method === 'POST') {
-      if (form.get('client_id') !== STRAVA_CLIENT.id || form.get('client_secret') !== STRAVA_CLIENT.secret) return json(response, 400, error('Application', 'client_id', 'invalid', 'Bad Request'));
+      if (form.get('client_id') !== STRAVA_CLIENT.id || form.get('client_secret') !== STRAVA_CLIENT.secret)
+        return json(response, 400, error('Application', 'client_id', 'invalid', 'Bad Request'));
       if (form.get('grant_type') === 'authorization_code' && codes.delete(form.get('code') ?? '')) return json(response, 200, issue(true));
-      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? '')) return json(response, 200, issue(false));
+      if (form.get('grant_type') === 'refresh_token' && refreshTokens.delete(form.get('refresh_token') ?? ''))
+        return json(response, 200, issue(false));
       return json(response, 400, error('RefreshToken', 'refresh_token', 'invalid', 'Bad Request'));
     }
     if (url.pathname === '/oauth/deauthorize' && request.method === 'POST') {
@@ -164,7 +208,10 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
     const rateHeaders: Record<string, string> = { 'x-ratelimit-limit': '200,2000', 'x-ratelimit-usage': `${usage},${usage}` };
     if (limited > 0) {
       limited -= 1;
-      return json(response, 429, error('Application', 'rate limit', 'exceeded', 'Rate Limit Exceeded'), { ...rateHeaders, ...(retryAfter !== null ? { 'retry-after': String(retryAfter) } : {}) });
+      return json(response, 429, error('Application', 'rate limit', 'exceeded', 'Rate Limit Exceeded'), {
+        ...rateHeaders,
+        ...(retryAfter !== null ? { 'retry-after': String(retryAfter) } : {}),
+      });
     }
     if (url.pathname === '/api/v3/athlete/activities' && request.method === 'GET') {
       if (malformed > 0) {
@@ -194,7 +241,17 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
 }
 
 /** Strava's webhook delivery: an event for our subscription, or with `forged`, one naming another subscription. */
-export function sendStravaPush(vitasyncUrl: string, event: { ownerId: number; objectId: number; objectType?: 'activity' | 'athlete'; aspectType?: 'create' | 'update' | 'delete'; updates?: Record<string, string> }, options: { forged?: boolean } = {}): Promise<Response> {
+export function sendStravaPush(
+  vitasyncUrl: string,
+  event: {
+    ownerId: number;
+    objectId: number;
+    objectType?: 'activity' | 'athlete';
+    aspectType?: 'create' | 'update' | 'delete';
+    updates?: Record<string, string>;
+  },
+  options: { forged?: boolean } = {},
+): Promise<Response> {
   const body = {
     aspect_type: event.aspectType ?? 'create',
     event_time: Math.floor(Date.now() / 1000),
@@ -204,11 +261,19 @@ export function sendStravaPush(vitasyncUrl: string, event: { ownerId: number; ob
     subscription_id: options.forged ? 999_999 : Number(STRAVA_WEBHOOK.subscriptionId),
     updates: event.updates ?? {},
   };
-  return fetch(`${vitasyncUrl}/v1/providers/strava/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${vitasyncUrl}/v1/providers/strava/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Strava's subscription check: a GET the callback must answer with {"hub.challenge": …}. */
-export function checkStravaSubscription(vitasyncUrl: string, verifyToken: string, challenge = '15f7d1a91c1f40f8a748fd134752feb3'): Promise<Response> {
+export function checkStravaSubscription(
+  vitasyncUrl: string,
+  verifyToken: string,
+  challenge = '15f7d1a91c1f40f8a748fd134752feb3',
+): Promise<Response> {
   const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.challenge': challenge, 'hub.verify_token': verifyToken });
   return fetch(`${vitasyncUrl}/v1/providers/strava/push?${query}`);
 }

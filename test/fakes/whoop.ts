@@ -47,26 +47,66 @@ type Row = Record<string, unknown>;
 type Span = { start: string; end?: string };
 const iso = (at: number) => new Date(at).toISOString();
 const base = (start: number, end: number | null) => ({
-  user_id: WHOOP_USER_ID, created_at: iso(end ?? start), updated_at: iso(end ?? start), start: iso(start), ...(end ? { end: iso(end) } : {}), timezone_offset: '+00:00',
+  user_id: WHOOP_USER_ID,
+  created_at: iso(end ?? start),
+  updated_at: iso(end ?? start),
+  start: iso(start),
+  ...(end ? { end: iso(end) } : {}),
+  timezone_offset: '+00:00',
 });
 
 const sleepScore = {
   stage_summary: {
-    total_in_bed_time_milli: 27_000_000, total_awake_time_milli: 1_800_000, total_no_data_time_milli: 0, total_light_sleep_time_milli: 12_600_000,
-    total_slow_wave_sleep_time_milli: 5_400_000, total_rem_sleep_time_milli: 7_200_000, sleep_cycle_count: 4, disturbance_count: 11,
+    total_in_bed_time_milli: 27_000_000,
+    total_awake_time_milli: 1_800_000,
+    total_no_data_time_milli: 0,
+    total_light_sleep_time_milli: 12_600_000,
+    total_slow_wave_sleep_time_milli: 5_400_000,
+    total_rem_sleep_time_milli: 7_200_000,
+    sleep_cycle_count: 4,
+    disturbance_count: 11,
   },
-  sleep_needed: { baseline_milli: 27_395_716, need_from_sleep_debt_milli: 352_230, need_from_recent_strain_milli: 208_595, need_from_recent_nap_milli: 0 },
-  respiratory_rate: 15.5, sleep_performance_percentage: 91, sleep_consistency_percentage: 84, sleep_efficiency_percentage: 93.5,
+  sleep_needed: {
+    baseline_milli: 27_395_716,
+    need_from_sleep_debt_milli: 352_230,
+    need_from_recent_strain_milli: 208_595,
+    need_from_recent_nap_milli: 0,
+  },
+  respiratory_rate: 15.5,
+  sleep_performance_percentage: 91,
+  sleep_consistency_percentage: 84,
+  sleep_efficiency_percentage: 93.5,
 };
-const recoveryScore = (k: number) => ({ user_calibrating: false, recovery_score: 50 + k, resting_heart_rate: 52, hrv_rmssd_milli: 48.5, spo2_percentage: 96.5, skin_temp_celsius: 33.7 });
+const recoveryScore = (k: number) => ({
+  user_calibrating: false,
+  recovery_score: 50 + k,
+  resting_heart_rate: 52,
+  hrv_rmssd_milli: 48.5,
+  spo2_percentage: 96.5,
+  skin_temp_celsius: 33.7,
+});
 
 function workout(start: number, sport: string): Row {
   return {
-    id: randomUUID(), ...base(start, start + 40 * 60_000), sport_name: sport, score_state: 'SCORED',
+    id: randomUUID(),
+    ...base(start, start + 40 * 60_000),
+    sport_name: sport,
+    score_state: 'SCORED',
     score: {
-      strain: 8.25, average_heart_rate: 128, max_heart_rate: 162, kilojoule: 1569.3, percent_recorded: 100,
+      strain: 8.25,
+      average_heart_rate: 128,
+      max_heart_rate: 162,
+      kilojoule: 1569.3,
+      percent_recorded: 100,
       ...(sport === 'running' ? { distance_meter: 6200, altitude_gain_meter: 42, altitude_change_meter: 0 } : {}),
-      zone_durations: { zone_zero_milli: 0, zone_one_milli: 600_000, zone_two_milli: 900_000, zone_three_milli: 600_000, zone_four_milli: 300_000, zone_five_milli: 0 },
+      zone_durations: {
+        zone_zero_milli: 0,
+        zone_one_milli: 600_000,
+        zone_two_milli: 900_000,
+        zone_three_milli: 600_000,
+        zone_four_milli: 300_000,
+        zone_five_milli: 0,
+      },
     },
   };
 }
@@ -81,14 +121,32 @@ function generate(now: number) {
     const start = end - 7.5 * HOUR;
     const scored = k > 1;
     const cycleId = 93_000 - k;
-    const sleep: Row = { id: randomUUID(), cycle_id: cycleId, ...base(start, end), nap: false, score_state: scored ? 'SCORED' : 'PENDING_SCORE', ...(scored ? { score: sleepScore } : {}) };
+    const sleep: Row = {
+      id: randomUUID(),
+      cycle_id: cycleId,
+      ...base(start, end),
+      nap: false,
+      score_state: scored ? 'SCORED' : 'PENDING_SCORE',
+      ...(scored ? { score: sleepScore } : {}),
+    };
     sleeps.push(sleep);
     recoveries.push({
-      cycle_id: cycleId, sleep_id: sleep.id, user_id: WHOOP_USER_ID, created_at: iso(end + 5 * 60_000), updated_at: iso(end + 5 * 60_000),
-      score_state: scored ? 'SCORED' : 'PENDING_SCORE', ...(scored ? { score: recoveryScore(k) } : {}),
+      cycle_id: cycleId,
+      sleep_id: sleep.id,
+      user_id: WHOOP_USER_ID,
+      created_at: iso(end + 5 * 60_000),
+      updated_at: iso(end + 5 * 60_000),
+      score_state: scored ? 'SCORED' : 'PENDING_SCORE',
+      ...(scored ? { score: recoveryScore(k) } : {}),
     });
-    cycles.push({ id: cycleId, ...base(start, k > 1 ? start + DAY : null), score_state: 'SCORED', score: { strain: 12.5, kilojoule: 8288.3, average_heart_rate: 68, max_heart_rate: 161 } });
-    if (k > 1) for (let i = 0; i < 5; i++) workouts.push(workout(end + (1 + 2 * i) * HOUR, ['running', 'cycling', 'functional_fitness'][i % 3]!));
+    cycles.push({
+      id: cycleId,
+      ...base(start, k > 1 ? start + DAY : null),
+      score_state: 'SCORED',
+      score: { strain: 12.5, kilojoule: 8288.3, average_heart_rate: 68, max_heart_rate: 161 },
+    });
+    if (k > 1)
+      for (let i = 0; i < 5; i++) workouts.push(workout(end + (1 + 2 * i) * HOUR, ['running', 'cycling', 'functional_fitness'][i % 3]!));
   }
   return { sleeps, recoveries, cycles, workouts };
 }
@@ -103,7 +161,9 @@ function page(rows: Row[], query: URLSearchParams, span: (row: Row) => Span = (r
     .filter((row) => Date.parse(span(row).end ?? new Date().toISOString()) >= from && Date.parse(span(row).start) < to)
     .sort((a, b) => Date.parse(span(b).start) - Date.parse(span(a).start));
   const records = matching.slice(offset, offset + limit);
-  return offset + limit < matching.length ? { records, next_token: Buffer.from(String(offset + limit)).toString('base64url') } : { records };
+  return offset + limit < matching.length
+    ? { records, next_token: Buffer.from(String(offset + limit)).toString('base64url') }
+    : { records };
 }
 
 export async function startFakeWhoop(): Promise<FakeWhoop> {
@@ -124,14 +184,25 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
     tokens.set(access, { expiresAt: Date.now() + 60_000, scopes });
     const refresh = scopes.includes('offline') ? `whoop-refresh-${issuedCount}` : null;
     if (refresh) refreshTokens.set(refresh, scopes);
-    return { access_token: access, expires_in: 60, scope: scopes.join(' '), token_type: 'bearer', ...(refresh ? { refresh_token: refresh } : {}) };
+    return {
+      access_token: access,
+      expires_in: 60,
+      scope: scopes.join(' '),
+      token_type: 'bearer',
+      ...(refresh ? { refresh_token: refresh } : {}),
+    };
   };
 
   const server = await startFakeServer((request, response) => {
     const { url } = request;
     if (url.pathname === '/oauth/oauth2/auth') {
       const q = url.searchParams;
-      if (q.get('client_id') !== WHOOP_CLIENT.id || q.get('response_type') !== 'code' || (q.get('state') ?? '').length < 8 || !q.get('redirect_uri')) {
+      if (
+        q.get('client_id') !== WHOOP_CLIENT.id ||
+        q.get('response_type') !== 'code' ||
+        (q.get('state') ?? '').length < 8 ||
+        !q.get('redirect_uri')
+      ) {
         return json(response, 400, { error: 'invalid_request' });
       }
       const code = randomUUID();
@@ -144,7 +215,8 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
     }
     if (url.pathname === '/oauth/oauth2/token') {
       const form = new URLSearchParams(request.body);
-      if (form.get('client_id') !== WHOOP_CLIENT.id || form.get('client_secret') !== WHOOP_CLIENT.secret) return json(response, 401, { error: 'invalid_client' });
+      if (form.get('client_id') !== WHOOP_CLIENT.id || form.get('client_secret') !== WHOOP_CLIENT.secret)
+        return json(response, 401, { error: 'invalid_client' });
       const grant = codes.get(form.get('code') ?? '');
       if (form.get('grant_type') === 'authorization_code' && grant && grant.redirectUri === form.get('redirect_uri')) {
         codes.delete(form.get('code')!);
@@ -154,7 +226,11 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
       if (form.get('grant_type') === 'refresh_token' && granted) {
         refreshTokens.delete(form.get('refresh_token')!);
         // Without scope=offline the refresh answers no new refresh token, and the old one is spent.
-        return json(response, 200, issue(granted.filter((scope) => scope !== 'offline' || form.get('scope')?.split(' ').includes('offline'))));
+        return json(
+          response,
+          200,
+          issue(granted.filter((scope) => scope !== 'offline' || form.get('scope')?.split(' ').includes('offline'))),
+        );
       }
       return json(response, 400, { error: 'invalid_grant' });
     }
@@ -173,7 +249,17 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
     if (!token.scopes.includes(scope)) return json(response, 401, { message: `missing scope ${scope}` });
     if (limited > 0) {
       limited -= 1;
-      return json(response, 429, { message: 'Too Many Requests' }, { 'retry-after': String(retryAfter), 'x-ratelimit-limit': '100, 100;window=60, 10000;window=86400', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(retryAfter) });
+      return json(
+        response,
+        429,
+        { message: 'Too Many Requests' },
+        {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': '100, 100;window=60, 10000;window=86400',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(retryAfter),
+        },
+      );
     }
     if (Number(url.searchParams.get('limit') ?? 10) > 25) return json(response, 400, { message: 'limit must be at most 25' });
     if (malformed > 0 && url.pathname !== '/developer/v2/user/profile/basic') {
@@ -185,7 +271,11 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
         return json(response, 200, { user_id: WHOOP_USER_ID, email: 'jsmith123@whoop.com', first_name: 'John', last_name: 'Smith' });
       case '/developer/v2/recovery':
         // Recoveries are found by the start of the sleep they follow.
-        return json(response, 200, page(data.recoveries, url.searchParams, (row) => data.sleeps.find((sleep) => sleep.id === row.sleep_id) as Span));
+        return json(
+          response,
+          200,
+          page(data.recoveries, url.searchParams, (row) => data.sleeps.find((sleep) => sleep.id === row.sleep_id) as Span),
+        );
       case '/developer/v2/activity/sleep':
         return json(response, 200, page(data.sleeps, url.searchParams));
       case '/developer/v2/activity/workout':
@@ -232,6 +322,12 @@ export async function sendWhoopWebhook(
 ): Promise<Response> {
   const body = JSON.stringify({ user_id: options.userId ?? WHOOP_USER_ID, id: event.id, type: event.type, trace_id: randomUUID() });
   const timestamp = String(options.timestamp ?? Date.now());
-  const signature = createHmac('sha256', options.secret ?? WHOOP_CLIENT.secret).update(timestamp + body).digest('base64');
-  return fetch(pushUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-whoop-signature': signature, 'x-whoop-signature-timestamp': timestamp }, body });
+  const signature = createHmac('sha256', options.secret ?? WHOOP_CLIENT.secret)
+    .update(timestamp + body)
+    .digest('base64');
+  return fetch(pushUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-whoop-signature': signature, 'x-whoop-signature-timestamp': timestamp },
+    body,
+  });
 }

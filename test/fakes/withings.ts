@@ -71,26 +71,75 @@ const dayOfMonth = (day: string) => Number(day.slice(8, 10));
 function dailyGroups(day: string): MeasureGroup[] {
   const at = Date.parse(day) / 1000;
   return [
-    { grpid: at + 1, attrib: 0, date: at + 7 * 3600, category: 1, model: 'Body Cardio', measures: [
-      { value: 72_000 + dayOfMonth(day) * 30, type: 1, unit: -3 }, { value: 215, type: 6, unit: -1 }, { value: 3950, type: 77, unit: -2 },
-      { value: 5500, type: 76, unit: -2 }, { value: 290, type: 88, unit: -2 }, { value: 15_600, type: 8, unit: -3 },
-    ] },
-    { grpid: at + 2, attrib: 0, date: at + 8 * 3600, category: 1, model: 'BPM Connect', measures: [
-      { value: 121, type: 10, unit: 0 }, { value: 79, type: 9, unit: 0 }, { value: 64, type: 11, unit: 0 },
-    ] },
+    {
+      grpid: at + 1,
+      attrib: 0,
+      date: at + 7 * 3600,
+      category: 1,
+      model: 'Body Cardio',
+      measures: [
+        { value: 72_000 + dayOfMonth(day) * 30, type: 1, unit: -3 },
+        { value: 215, type: 6, unit: -1 },
+        { value: 3950, type: 77, unit: -2 },
+        { value: 5500, type: 76, unit: -2 },
+        { value: 290, type: 88, unit: -2 },
+        { value: 15_600, type: 8, unit: -3 },
+      ],
+    },
+    {
+      grpid: at + 2,
+      attrib: 0,
+      date: at + 8 * 3600,
+      category: 1,
+      model: 'BPM Connect',
+      measures: [
+        { value: 121, type: 10, unit: 0 },
+        { value: 79, type: 9, unit: 0 },
+        { value: 64, type: 11, unit: 0 },
+      ],
+    },
   ];
 }
 
 function activity(day: string) {
-  return { date: day, timezone: 'UTC', model: 'ScanWatch', steps: 8000 + dayOfMonth(day) * 10, distance: 6100.5, elevation: 7, moderate: 1200, intense: 600, calories: 410, totalcalories: 2210 };
+  return {
+    date: day,
+    timezone: 'UTC',
+    model: 'ScanWatch',
+    steps: 8000 + dayOfMonth(day) * 10,
+    distance: 6100.5,
+    elevation: 7,
+    moderate: 1200,
+    intense: 600,
+    calories: 410,
+    totalcalories: 2210,
+  };
 }
 
 function sleepSummary(day: string) {
   const wake = Date.parse(day) / 1000 + 6 * 3600;
-  return { id: wake, date: day, timezone: 'UTC', model: 32, startdate: wake - 8 * 3600, enddate: wake, data: {
-    deepsleepduration: 5400, lightsleepduration: 14_400, remsleepduration: 5400, wakeupduration: 1800, total_sleep_time: 25_200,
-    sleep_efficiency: 0.875, sleep_latency: 600, wakeupcount: 2, hr_average: 56, hr_max: 71, rr_average: 14, sleep_score: 82,
-  } };
+  return {
+    id: wake,
+    date: day,
+    timezone: 'UTC',
+    model: 32,
+    startdate: wake - 8 * 3600,
+    enddate: wake,
+    data: {
+      deepsleepduration: 5400,
+      lightsleepduration: 14_400,
+      remsleepduration: 5400,
+      wakeupduration: 1800,
+      total_sleep_time: 25_200,
+      sleep_efficiency: 0.875,
+      sleep_latency: 600,
+      wakeupcount: 2,
+      hr_average: 56,
+      hr_max: 71,
+      rr_average: 14,
+      sleep_score: 82,
+    },
+  };
 }
 
 const pick = (row: Record<string, unknown>, fields: string | null, keep: string[]) =>
@@ -119,19 +168,28 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     tokens.set(access, Date.now() + 60_000);
     refreshTokens.add(refresh);
     // Short-lived on purpose: VitaSync refreshes tokens within five minutes of expiry, so every page refreshes.
-    return ok({ userid: userId, access_token: access, refresh_token: refresh, expires_in: 60, scope: 'user.info,user.metrics,user.activity', token_type: 'Bearer' });
+    return ok({
+      userid: userId,
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: 60,
+      scope: 'user.info,user.metrics,user.activity',
+      token_type: 'Bearer',
+    });
   };
 
   function oauth2(form: URLSearchParams) {
     if (form.get('client_id') !== WITHINGS_CLIENT.id) return { status: 503, error: 'Invalid Params: invalid client_id' };
     if (form.get('action') === 'revoke') {
       const nonce = form.get('nonce') ?? '';
-      if (!nonces.delete(nonce) || form.get('signature') !== sign(['revoke', WITHINGS_CLIENT.id, nonce])) return { status: 503, error: 'Invalid signature' };
+      if (!nonces.delete(nonce) || form.get('signature') !== sign(['revoke', WITHINGS_CLIENT.id, nonce]))
+        return { status: 503, error: 'Invalid signature' };
       revoked.push(Number(form.get('userid')));
       tokens.clear();
       return ok({});
     }
-    if (form.get('action') !== 'requesttoken' || form.get('client_secret') !== WITHINGS_CLIENT.secret) return { status: 503, error: 'Invalid Params' };
+    if (form.get('action') !== 'requesttoken' || form.get('client_secret') !== WITHINGS_CLIENT.secret)
+      return { status: 503, error: 'Invalid Params' };
     if (form.get('grant_type') === 'authorization_code') {
       const redirect = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
@@ -161,11 +219,19 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     }
     const days = utcDays(form.get('startdateymd') ?? '', form.get('enddateymd') ?? '');
     if (path === '/v2/measure' && form.get('action') === 'getactivity') {
-      const { rows, ...more } = page(days.map((day) => pick(activity(day), fields, ['date', 'timezone', 'model'])), offset, false);
+      const { rows, ...more } = page(
+        days.map((day) => pick(activity(day), fields, ['date', 'timezone', 'model'])),
+        offset,
+        false,
+      );
       return ok({ activities: rows, ...more });
     }
     if (path === '/v2/sleep' && form.get('action') === 'getsummary') {
-      const { rows, ...more } = page(days.map((day) => ({ ...sleepSummary(day), data: pick(sleepSummary(day).data, fields, []) })), offset, false);
+      const { rows, ...more } = page(
+        days.map((day) => ({ ...sleepSummary(day), data: pick(sleepSummary(day).data, fields, []) })),
+        offset,
+        false,
+      );
       return ok({ series: rows, ...more });
     }
     return { status: 2554, error: 'Unknown action' };
@@ -176,7 +242,10 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     const appli = Number(form.get('appli'));
     const callbackurl = form.get('callbackurl') ?? '';
     if (action === 'subscribe') {
-      const headStatus = await fetch(callbackurl, { method: 'HEAD' }).then((r) => r.status, () => 0);
+      const headStatus = await fetch(callbackurl, { method: 'HEAD' }).then(
+        (r) => r.status,
+        () => 0,
+      );
       notifyCalls.push({ action, appli, callbackurl, headStatus });
       if (headStatus < 200 || headStatus > 299) return { status: 293, error: 'The callback URL is either absent or incorrect' };
       subscriptions.set(appli, callbackurl);
@@ -205,7 +274,8 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     if (request.method !== 'POST') return json(response, 405, { error: 'POST only' });
     if (url.pathname === '/v2/oauth2') return json(response, 200, oauth2(form));
     if (url.pathname === '/v2/signature' && form.get('action') === 'getnonce') {
-      if (form.get('signature') !== sign(['getnonce', form.get('client_id') ?? '', form.get('timestamp') ?? ''])) return json(response, 200, { status: 503, error: 'Invalid signature' });
+      if (form.get('signature') !== sign(['getnonce', form.get('client_id') ?? '', form.get('timestamp') ?? '']))
+        return json(response, 200, { status: 503, error: 'Invalid signature' });
       const nonce = randomBytes(12).toString('hex');
       nonces.add(nonce);
       return json(response, 200, ok({ nonce }));
@@ -221,7 +291,8 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     }
     const bearer = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     const expiry = tokens.get(bearer);
-    if (!expiry || expiry < Date.now()) return json(response, 200, { status: 401, body: {}, error: 'invalid_token: The access token provided is invalid' });
+    if (!expiry || expiry < Date.now())
+      return json(response, 200, { status: 401, body: {}, error: 'invalid_token: The access token provided is invalid' });
     if (url.pathname === '/notify') return json(response, 200, await notify(form));
     return json(response, 200, data(url.pathname, form));
   });
@@ -240,7 +311,14 @@ export async function startFakeWithings(): Promise<FakeWithings> {
     },
     addWeighIn(at: Date, kg: number) {
       const date = Math.floor(at.getTime() / 1000);
-      extraGroups.push({ grpid: date * 10, attrib: 0, date, category: 1, model: 'Body Cardio', measures: [{ value: Math.round(kg * 1000), type: 1, unit: -3 }] });
+      extraGroups.push({
+        grpid: date * 10,
+        attrib: 0,
+        date,
+        category: 1,
+        model: 'Body Cardio',
+        measures: [{ value: Math.round(kg * 1000), type: 1, unit: -3 }],
+      });
     },
     revokeAll() {
       tokens.clear();
@@ -258,7 +336,10 @@ export async function startFakeWithings(): Promise<FakeWithings> {
  * action) to VitaSync's push endpoint, the way Notify delivers it: a form body, authenticated only by the secret
  * in the subscribed callback URL.
  */
-export async function sendWithingsNotification(vitasyncUrl: string, options: { userId: number; secret: string; at?: Date; action?: 'unlink' | 'delete' | 'update' }): Promise<Response> {
+export async function sendWithingsNotification(
+  vitasyncUrl: string,
+  options: { userId: number; secret: string; at?: Date; action?: 'unlink' | 'delete' | 'update' },
+): Promise<Response> {
   const at = Math.floor((options.at ?? new Date()).getTime() / 1000);
   const callback = new URL(`${vitasyncUrl}/v1/providers/withings/push`);
   callback.searchParams.set('secret', options.secret);
@@ -266,5 +347,9 @@ export async function sendWithingsNotification(vitasyncUrl: string, options: { u
   const fields: Record<string, string> = options.action
     ? { userid: String(options.userId), appli: '46', action: options.action }
     : { userid: String(options.userId), appli: '1', startdate: String(at - 60), enddate: String(at) };
-  return fetch(callback, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  return fetch(callback, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
 }

@@ -7,7 +7,11 @@ import { openEnginePlatform } from '../helpers/platform.js';
 
 const START = Date.UTC(2026, 5, 1);
 /** Three days of heart rate every 30 s, and a few samples only one writer has. */
-const shared = Array.from({ length: 8_640 }, (_, i) => ({ metricType: 'heart_rate', value: 50 + (i % 60), recordedAt: new Date(START + i * 30_000) }));
+const shared = Array.from({ length: 8_640 }, (_, i) => ({
+  metricType: 'heart_rate',
+  value: 50 + (i % 60),
+  recordedAt: new Date(START + i * 30_000),
+}));
 const ownOf = (writer: number) => [{ metricType: 'heart_rate', value: 99, recordedAt: new Date(START + writer * 1_000 + 7) }];
 
 describe.each(ENGINES)('concurrent ingests of the same samples on %s', (engine: Engine) => {
@@ -24,7 +28,9 @@ describe.each(ENGINES)('concurrent ingests of the same samples on %s', (engine: 
       const { user } = await createOrFindUser(ctx, 'racing-writers', { timezone: 'Europe/Berlin' });
       // Four writers at once (a backfill, a retry, a push and an import of the same days): each sees an empty span.
       const writers = [0, 1, 2, 3];
-      const results = await Promise.all(writers.map((writer) => ingestSamples(ctx, user.id, [...shared, ...ownOf(writer)], { source: 'garmin' })));
+      const results = await Promise.all(
+        writers.map((writer) => ingestSamples(ctx, user.id, [...shared, ...ownOf(writer)], { source: 'garmin' })),
+      );
 
       const unique = shared.length + writers.length;
       expect(results.reduce((total, result) => total + result.inserted, 0)).toBe(unique);

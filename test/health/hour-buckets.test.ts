@@ -11,7 +11,13 @@ const MINUTE = 60_000;
 /** The local wall-clock reading of `at` in `zone` (Intl: an implementation of the IANA rules independent of SQL). */
 function wallClock(at: number, zone: string): number {
   const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23',
+    timeZone: zone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
   });
   const parts = Object.fromEntries(format.formatToParts(new Date(at)).map((part) => [part.type, Number(part.value)]));
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
@@ -60,9 +66,20 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
     it.each(CHANGES)('start each bucket at the first instant of its hour where $zone $what', async ({ zone, change }) => {
       const { user } = await createOrFindUser(ctx, `hour-buckets-${users++}`, { timezone: zone });
       const instants = aroundChange(change);
-      await ingestSamples(ctx, user.id, instants.map((at, i) => ({ metricType: 'heart_rate', value: 50 + i, recordedAt: new Date(at) })), { source: 'polar' });
+      await ingestSamples(
+        ctx,
+        user.id,
+        instants.map((at, i) => ({ metricType: 'heart_rate', value: 50 + i, recordedAt: new Date(at) })),
+        { source: 'polar' },
+      );
 
-      const series = await timeseries(ctx, user.id, { metricType: 'heart_rate', bucket: 'hour', agg: 'count', from: new Date(instants[0]!), to: new Date(instants.at(-1)! + 1) });
+      const series = await timeseries(ctx, user.id, {
+        metricType: 'heart_rate',
+        bucket: 'hour',
+        agg: 'count',
+        from: new Date(instants[0]!),
+        to: new Date(instants.at(-1)! + 1),
+      });
       const expected = new Map<number, number>();
       for (const at of instants) expected.set(hourStart(at, zone), (expected.get(hourStart(at, zone)) ?? 0) + 1);
       const got = series.data.map((point) => [new Date(point.start).toISOString(), point.value]);
@@ -73,9 +90,20 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
       const zone = 'Australia/Lord_Howe';
       const { user } = await createOrFindUser(ctx, `hour-buckets-${users++}`, { timezone: zone });
       const instants = aroundChange('2024-04-06T15:00:00Z');
-      await ingestSamples(ctx, user.id, instants.map((at, i) => ({ metricType: 'heart_rate', value: 50 + i, recordedAt: new Date(at) })), { source: 'polar' });
+      await ingestSamples(
+        ctx,
+        user.id,
+        instants.map((at, i) => ({ metricType: 'heart_rate', value: 50 + i, recordedAt: new Date(at) })),
+        { source: 'polar' },
+      );
       // 15:10Z reads 01:40 LHST, in the second 01 hour (15:00Z–15:30Z); the first one (14:00Z–15:00Z) is outside.
-      const series = await timeseries(ctx, user.id, { metricType: 'heart_rate', bucket: 'hour', agg: 'count', from: new Date('2024-04-06T15:10:00Z'), to: new Date('2024-04-06T16:30:00Z') });
+      const series = await timeseries(ctx, user.id, {
+        metricType: 'heart_rate',
+        bucket: 'hour',
+        agg: 'count',
+        from: new Date('2024-04-06T15:10:00Z'),
+        to: new Date('2024-04-06T16:30:00Z'),
+      });
       expect(series.data.map((point) => [new Date(point.start).toISOString(), point.value])).toEqual([
         ['2024-04-06T15:00:00.000Z', 6],
         ['2024-04-06T15:30:00.000Z', 12],

@@ -33,13 +33,27 @@ function wallClock(at: number, zone: string): { date: string; offset: number } {
   let format = formatters.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     formatters.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(at)).map((part) => [part.type, part.value]));
   const seconds = Math.floor(at / 1000) * 1000;
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wall = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, offset: wall - seconds };
 }
 const localDate = (at: number, zone: string) => wallClock(at, zone).date;
@@ -104,7 +118,9 @@ const scenario = fc
     let next = at - lead;
     const run = steps.map((step) => (next += step));
     // Ingestion refuses samples before 1900.
-    const instants = [...new Set([...run, ...close.map((offset) => at + offset)])].filter((instant) => instant >= EARLIEST).sort((a, b) => a - b);
+    const instants = [...new Set([...run, ...close.map((offset) => at + offset)])]
+      .filter((instant) => instant >= EARLIEST)
+      .sort((a, b) => a - b);
     return { zone, instants };
   })
   // A run that lies wholly before 1900 (early in 1900, led back by up to 30 hours) leaves nothing to ingest.
@@ -116,7 +132,8 @@ function expectedDays(instants: number[], zone: string): Map<string, number> {
   return days;
 }
 
-const heartRates = (instants: number[]) => instants.map((at, i) => ({ metricType: 'heart_rate', value: 40 + (i % 100), recordedAt: new Date(at) }));
+const heartRates = (instants: number[]) =>
+  instants.map((at, i) => ({ metricType: 'heart_rate', value: 40 + (i % 100), recordedAt: new Date(at) }));
 
 /** Checks the day buckets of a series against the Intl days of the instants they hold. */
 function checkDayBuckets(points: { start: Date; count: number }[], instants: number[], zone: string): void {
@@ -172,7 +189,20 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
           checkDayBuckets(days.data, instants, zone);
         }),
         // Found by this property: St. John's 22-hour 1988-04-03 (double daylight time), which the check disallowed.
-        { numRuns: 40, examples: [[{ zone: 'America/St_Johns', instants: [576041461000, 576041462000, 576041463000, 576044783198, 576059843891, 576073983066, 576086263336, 576096591711, 576097519118, 576109672011, 576117124226, 576120600000] }]] },
+        {
+          numRuns: 40,
+          examples: [
+            [
+              {
+                zone: 'America/St_Johns',
+                instants: [
+                  576041461000, 576041462000, 576041463000, 576044783198, 576059843891, 576073983066, 576086263336, 576096591711,
+                  576097519118, 576109672011, 576117124226, 576120600000,
+                ],
+              },
+            ],
+          ],
+        },
       );
     });
 
@@ -202,7 +232,10 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
         }),
         // Found by this property: St John's midnight fell at 02:30:52 UTC on 1919-05-06, and the rebuild put the samples
         // of the quarter hour it cuts into the day before.
-        { numRuns: 30, examples: [[{ zone: 'America/St_Johns', instants: [-1598650147000, -1598650140000, -1598649900000] }, 'America/New_York']] },
+        {
+          numRuns: 30,
+          examples: [[{ zone: 'America/St_Johns', instants: [-1598650147000, -1598650140000, -1598649900000] }, 'America/New_York']],
+        },
       );
     });
   });

@@ -15,7 +15,14 @@ describe('the premise of the timeseries fast path', () => {
     const odd: string[] = [];
     for (const zone of Intl.supportedValuesOf('timeZone')) {
       const format = new Intl.DateTimeFormat('en-CA', {
-        timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+        timeZone: zone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        hourCycle: 'h23',
       });
       // Weekly: no offset of the data since 1980 lasts less than a week.
       for (let at = QUARTER_HOUR_OFFSETS_SINCE.getTime(); at < Date.UTC(2040, 0, 1); at += WEEK) {
@@ -31,7 +38,14 @@ describe('the premise of the timeseries fast path', () => {
 
   it('would notice a zone that did not (Kiritimati was -10:40 until October 1979)', () => {
     const format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Pacific/Kiritimati', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+      timeZone: 'Pacific/Kiritimati',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
     });
     expect(offsetAt(format, Date.UTC(1979, 0, 1)) / 60_000).toBe(-640);
     expect(offsetAt(format, QUARTER_HOUR_OFFSETS_SINCE.getTime()) / 60_000).toBe(-600);

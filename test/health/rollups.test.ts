@@ -8,7 +8,7 @@ import { openTestPlatform } from '../helpers/platform.js';
 
 /** A deterministic PRNG, so a failure reproduces. */
 function prng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function heartRates(random: () => number, count: number): SampleInput[] {
@@ -89,22 +89,36 @@ describe('rollups', () => {
     expect(grown).toMatchObject({ inserted: 0, updated: 1, duplicates: 0 });
     const again = await ingestSamples(ctx, userId, total(9500), { source: 'oura' });
     expect(again).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
-    const stored = await database.query<{ value: number }>(`SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'steps'`, [userId]);
+    const stored = await database.query<{ value: number }>(
+      `SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'steps'`,
+      [userId],
+    );
     expect(stored.map((row) => row.value)).toEqual([9500]);
     expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
     expect(await rolledQuarterHoursAsDays('Asia/Kathmandu')).toEqual(await rawDays('Asia/Kathmandu'));
-    const record = await database.query<{ value: number }>(`SELECT value FROM "PersonalRecord" WHERE "userId" = $1 AND "metricType" = 'steps'`, [userId]);
+    const record = await database.query<{ value: number }>(
+      `SELECT value FROM "PersonalRecord" WHERE "userId" = $1 AND "metricType" = 'steps'`,
+      [userId],
+    );
     expect(record.map((row) => row.value)).toEqual([9500]);
   });
 
   it('keep the later of two samples with one key in a single batch', async () => {
     const at = new Date(Date.UTC(2025, 3, 11, 8, 0));
-    const result = await ingestSamples(ctx, userId, [
-      { metricType: 'weight', value: 70, recordedAt: at },
-      { metricType: 'weight', value: 71, recordedAt: at },
-    ], { source: 'withings' });
+    const result = await ingestSamples(
+      ctx,
+      userId,
+      [
+        { metricType: 'weight', value: 70, recordedAt: at },
+        { metricType: 'weight', value: 71, recordedAt: at },
+      ],
+      { source: 'withings' },
+    );
     expect(result).toMatchObject({ inserted: 1, duplicates: 1 });
-    const stored = await database.query<{ value: number }>(`SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'weight'`, [userId]);
+    const stored = await database.query<{ value: number }>(
+      `SELECT value FROM "HealthSample" WHERE "userId" = $1 AND "metricType" = 'weight'`,
+      [userId],
+    );
     expect(stored.map((row) => row.value)).toEqual([71]);
     expect(await rolledDays()).toEqual(await rawDays('Asia/Kathmandu'));
   });
@@ -114,7 +128,11 @@ describe('rollups', () => {
     // Every minute for two hours around the local midnight of 1960-01-02 (00:44:30 UTC): a quarter-hour bucket
     // straddles that midnight, so its samples must be cut one by one.
     const start = Date.UTC(1960, 0, 1, 23, 44);
-    const samples = Array.from({ length: 120 }, (_, i) => ({ metricType: 'heart_rate', value: 60 + (i % 7), recordedAt: new Date(start + i * 60_000) }));
+    const samples = Array.from({ length: 120 }, (_, i) => ({
+      metricType: 'heart_rate',
+      value: 60 + (i % 7),
+      recordedAt: new Date(start + i * 60_000),
+    }));
     expect((await ingestSamples(ctx, userId, samples, { source: 'history' })).inserted).toBe(120);
     const days = (await rolledDays()).filter((row: any) => row.source === 'history');
     expect(days).toEqual((await rawDays('Africa/Monrovia')).filter((row: any) => row.source === 'history'));

@@ -68,8 +68,16 @@ describe('unit conversion', () => {
   it('refuses a unit of another dimension with a 422 naming the unit, the metric type and the accepted units', () => {
     const error = thrownBy(() => toCanonical('distance', 3, 'kg'));
     expect(error).toBeInstanceOf(Invalid);
-    expect((error as Invalid).message).toBe('unit "kg" cannot be used for metric type "distance"; accepted units: m, km, cm, mm, mi, yd, ft, in');
-    for (const [id, unit] of [['steps', 'm'], ['heart_rate', 'breaths/min'], ['body_fat', 'kg'], ['water', 'oz'], ['weight', '']] as const) {
+    expect((error as Invalid).message).toBe(
+      'unit "kg" cannot be used for metric type "distance"; accepted units: m, km, cm, mm, mi, yd, ft, in',
+    );
+    for (const [id, unit] of [
+      ['steps', 'm'],
+      ['heart_rate', 'breaths/min'],
+      ['body_fat', 'kg'],
+      ['water', 'oz'],
+      ['weight', ''],
+    ] as const) {
       expect(() => toCanonical(id, 1, unit), `${id} in "${unit}"`).toThrow(Invalid);
     }
     expect(() => convertFromCanonical(requireMetricType('weight'), 70, 'furlong')).toThrow(Invalid);

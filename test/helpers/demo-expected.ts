@@ -34,7 +34,10 @@ export async function demoConnectionData(db: Db, connectionId: string) {
   }
   const stored = await db.healthSample.findMany({ where: { connectionId }, select: { metricType: true, recordedAt: true } });
   return {
-    stored: { samples: stored.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`).sort(), events: await db.healthEvent.count({ where: { connectionId } }) },
+    stored: {
+      samples: stored.map((s) => `${s.metricType}@${s.recordedAt.toISOString()}`).sort(),
+      events: await db.healthEvent.count({ where: { connectionId } }),
+    },
     expected: { samples: expectedSamples.sort(), events: expectedEvents },
   };
 }

@@ -10,12 +10,26 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   const other = await t.newWorkspace();
   const as = { key: other.adminKey };
   const user = (await t.api('POST', '/v1/users', { ...as, body: { externalId: 'theirs' } })).body;
-  await t.api('POST', `/v1/users/${user.id}/health`, { ...as, body: { samples: [{ metricType: 'steps', value: 10, recordedAt: '2025-06-01T10:00:00.000Z' }] } });
-  const events = await t.api('POST', `/v1/users/${user.id}/events`, { ...as, body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w' }] } });
+  await t.api('POST', `/v1/users/${user.id}/health`, {
+    ...as,
+    body: { samples: [{ metricType: 'steps', value: 10, recordedAt: '2025-06-01T10:00:00.000Z' }] },
+  });
+  const events = await t.api('POST', `/v1/users/${user.id}/events`, {
+    ...as,
+    body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w' }] },
+  });
   expect(events.status).toBe(201);
   const event = (await t.api('GET', `/v1/users/${user.id}/events`, as)).body.data[0];
   const link = (await t.api('POST', `/v1/users/${user.id}/connect-links`, { ...as, body: { providerId: 'demo' } })).body;
   const connectionId = (await (await fetch(link.url)).json()).connectionId;
   const keyId = (await t.api('GET', '/v1/api-keys', as)).body.data[0].id;
-  return { userId: user.id, eventId: event.id, connectionId, keyId, jobId: `sync:${connectionId}:backfill`, metricType: 'steps', providerId: 'demo' };
+  return {
+    userId: user.id,
+    eventId: event.id,
+    connectionId,
+    keyId,
+    jobId: `sync:${connectionId}:backfill`,
+    metricType: 'steps',
+    providerId: 'demo',
+  };
 }

@@ -11,7 +11,9 @@ import { createWorkspace } from '../../src/workspaces/workspaces.js';
 import { createScratchDatabase, type Engine } from './engines.js';
 
 /** A migrated in-memory database with the real platform (events, job engine) and one workspace, for service tests. */
-export async function openTestPlatform(overrides: Partial<Config> = {}): Promise<{ database: Database; ctx: ServiceContext; close(): Promise<void> }> {
+export async function openTestPlatform(
+  overrides: Partial<Config> = {},
+): Promise<{ database: Database; ctx: ServiceContext; close(): Promise<void> }> {
   const config: Config = { ...loadConfig({}), dataDir: 'memory://', ...overrides };
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);

@@ -10,7 +10,11 @@ export interface TestServer {
   adminKey: string;
   server: RunningServer;
   /** A REST call as a client makes it. `key: null` sends no Authorization header. */
-  api(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
+  api(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiResponse>;
   graphql(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<ApiResponse>;
   /** A second tenant with its own admin key. */
   newWorkspace(name?: string): Promise<{ workspaceId: string; adminKey: string }>;
@@ -37,7 +41,10 @@ async function call(url: string, init: RequestInit): Promise<ApiResponse> {
   return { status: response.status, headers: response.headers, body };
 }
 
-export async function startTestServer(engine: Engine = 'pglite', overrides: Partial<Config> & { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  engine: Engine = 'pglite',
+  overrides: Partial<Config> & { env?: Record<string, string> } = {},
+): Promise<TestServer> {
   // A given databaseUrl shares another test server's database (two instances of one install).
   const scratch = engine === 'postgres' && !overrides.databaseUrl ? await createScratchDatabase() : null;
   const adminKey = overrides.adminKey ?? generateKeySecret();
@@ -77,7 +84,10 @@ export async function startTestServer(engine: Engine = 'pglite', overrides: Part
         body: JSON.stringify({ query, variables }),
       }),
     newWorkspace: async (name = 'Other workspace') => {
-      const created = await createWorkspace({ db: server.database.prisma, sql: server.database, clock: systemClock, events: server.app.events }, name);
+      const created = await createWorkspace(
+        { db: server.database.prisma, sql: server.database, clock: systemClock, events: server.app.events },
+        name,
+      );
       return { workspaceId: created.workspace.id, adminKey: created.adminKey.key };
     },
     keyWithScope: async (scope) => {

@@ -9,7 +9,9 @@ export const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
  * An API server on Temporal and a real worker beside it, sharing one scratch PostgreSQL database as two processes
  * of one install would, on a task queue of their own.
  */
-export async function startTemporalHarness(extraEnv: Record<string, string> = {}): Promise<{ t: TestServer; env: Record<string, string>; stop(): Promise<void> }> {
+export async function startTemporalHarness(
+  extraEnv: Record<string, string> = {},
+): Promise<{ t: TestServer; env: Record<string, string>; stop(): Promise<void> }> {
   const env = {
     TEMPORAL_ADDRESS: temporalAddress ?? '',
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',

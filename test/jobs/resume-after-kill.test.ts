@@ -10,7 +10,15 @@ import { demoConnectionData } from '../helpers/demo-expected.js';
 describe('a backfill killed with SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitasync-kill-'));
   const key = generateKeySecret();
-  const env = { VITASYNC_DATA_DIR: dataDir, HOST: '127.0.0.1', VITASYNC_ADMIN_KEY: key, SYNC_BACKFILL_DAYS: '40', JOB_LEASE_SECONDS: '2', JOB_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000000' };
+  const env = {
+    VITASYNC_DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    VITASYNC_ADMIN_KEY: key,
+    SYNC_BACKFILL_DAYS: '40',
+    JOB_LEASE_SECONDS: '2',
+    JOB_CONCURRENCY: '1',
+    RATE_LIMIT_MAX: '1000000',
+  };
   // Each server binds a free port of its own (PORT=0); requests go to whichever is up.
   let port = 0;
   // No keep-alive: a pooled socket to the killed process would fail the first request to its successor.
@@ -28,7 +36,9 @@ describe('a backfill killed with SIGKILL', () => {
     try {
       const user = await api('POST', '/users', { externalId: 'killed' });
       const link = await api('POST', `/users/${user.id}/connect-links`, { providerId: 'demo' });
-      const connected = await (await fetch(link.url.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${port}`), { headers: { connection: 'close' } })).json();
+      const connected = await (
+        await fetch(link.url.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${port}`), { headers: { connection: 'close' } })
+      ).json();
       connectionId = connected.connectionId;
       // Kill it mid-way: once the job has checkpointed some pages but is far from done.
       let job;

@@ -14,7 +14,11 @@ function expectRefused(list: string, cursor: string): void {
 // Lone surrogates, NULs and any other code unit: list names carry user ids, keys carry whatever a row holds.
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 // JSON has no -0 (it reads back as 0), and cursor keys are never -0.
-const keyPart = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n + 0));
+const keyPart = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n + 0),
+);
 const key: fc.Arbitrary<Key> = fc.array(keyPart, { minLength: 1, maxLength: 4 });
 const BASE64URL = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
 const cursorChar = fc.constantFrom(...BASE64URL, '.', '=', '+', '/', ' ', '%', '\u00e9');
@@ -56,11 +60,17 @@ describe('page cursors', () => {
       fc.base64String(),
       fc.tuple(fc.base64String(), fc.base64String()).map(([a, b]) => `${a}.${b}`.replace(/[+/=]/g, '')),
       // A well-formed payload of this list, with a signature made up.
-      fc.tuple(key, fc.uint8Array({ minLength: 16, maxLength: 16 })).map(
-        ([key, mac]) => `${Buffer.from(JSON.stringify(['users:w1', key])).toString('base64url')}.${Buffer.from(mac).toString('base64url')}`,
-      ),
+      fc
+        .tuple(key, fc.uint8Array({ minLength: 16, maxLength: 16 }))
+        .map(
+          ([key, mac]) =>
+            `${Buffer.from(JSON.stringify(['users:w1', key])).toString('base64url')}.${Buffer.from(mac).toString('base64url')}`,
+        ),
     );
-    fc.assert(fc.property(anyString, (cursor) => expectRefused('users:w1', cursor)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(anyString, (cursor) => expectRefused('users:w1', cursor)),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuse a cursor changed in any one character with a 400', () => {
@@ -79,7 +89,9 @@ describe('page cursors', () => {
     // Found by the property above: the signature used to be compared after base64url decoding, which keeps only the
     // leading 2 bits of the 22nd character and skips characters outside the alphabet.
     const cursor = encodeCursor('users:w1', ['01ARZ3NDEKTSV4RRFFQ69G5FAV']);
-    const accepted = BASE64URL.map((char) => cursor.slice(0, -1) + char).filter((changed) => thrownBy(() => decodeCursor('users:w1', changed)) === undefined);
+    const accepted = BASE64URL.map((char) => cursor.slice(0, -1) + char).filter(
+      (changed) => thrownBy(() => decodeCursor('users:w1', changed)) === undefined,
+    );
     expect(accepted).toEqual([cursor]);
     for (const stray of ['=', '!', ' ', '\n']) expectRefused('users:w1', cursor + stray);
   });

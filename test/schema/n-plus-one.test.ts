@@ -24,7 +24,11 @@ describe('GraphQL relations', () => {
         body: { samples: [{ metricType: 'resting_heart_rate', value: 50 + i, recordedAt: '2025-06-15T07:00:00.000Z' }] },
       });
       await t.api('POST', `/v1/users/${user.body.id}/events`, {
-        body: { events: [{ type: 'workout', subtype: 'running', startAt: '2025-06-15T06:00:00.000Z', endAt: '2025-06-15T06:30:00.000Z', distance: 5000 }] },
+        body: {
+          events: [
+            { type: 'workout', subtype: 'running', startAt: '2025-06-15T06:00:00.000Z', endAt: '2025-06-15T06:30:00.000Z', distance: 5000 },
+          ],
+        },
       });
     }
     // Record every Prisma operation the server runs from here on, the way Pothos' own tests catch N+1.

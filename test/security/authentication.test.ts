@@ -14,7 +14,8 @@ describe('a key that must not authenticate', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const create = async (body: Record<string, unknown>) => (await t.api('POST', '/v1/api-keys', { body: { scope: 'read', ...body } })).body;
+    const create = async (body: Record<string, unknown>) =>
+      (await t.api('POST', '/v1/api-keys', { body: { scope: 'read', ...body } })).body;
     keys.missing = null;
     keys.malformed = 'not-a-key';
     keys.unknown = 'vs_live_' + 'A'.repeat(43);
@@ -55,7 +56,10 @@ describe('a key that must not authenticate', () => {
         retryAttempts: 0,
         on: { closed: (event) => resolve((event as { code: number }).code) },
       });
-      client.subscribe({ query: 'subscription { userChanged { userId } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      client.subscribe(
+        { query: 'subscription { userChanged { userId } }' },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
     });
     expect(closed).toBe(4401);
   });

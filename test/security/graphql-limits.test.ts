@@ -17,7 +17,9 @@ describe('GraphQL document limits', () => {
   };
 
   it('serves the largest legitimate query of the API', async () => {
-    const response = await t.graphql('{ users(limit: 50) { data { id latestSamples(limit: 100) { value } latestEvents(limit: 100) { type } personalRecords { kind value } } } }');
+    const response = await t.graphql(
+      '{ users(limit: 50) { data { id latestSamples(limit: 100) { value } latestEvents(limit: 100) { type } personalRecords { kind value } } } }',
+    );
     expect(response.body.errors).toBeUndefined();
   });
 

@@ -17,11 +17,17 @@ describe('security headers and CORS', () => {
   });
 
   it('answers preflights and adds CORS headers only for allowed origins', async () => {
-    const allowed = await fetch(`${t.url}/v1/users`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+    const allowed = await fetch(`${t.url}/v1/users`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(allowed.headers.get('access-control-allow-headers')).toContain('Authorization');
-    const foreign = await fetch(`${t.url}/v1/users`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const foreign = await fetch(`${t.url}/v1/users`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const get = await t.api('GET', '/v1/users', { headers: { origin: 'https://app.example.com' } });
     expect(get.headers.get('access-control-allow-origin')).toBe('https://app.example.com');

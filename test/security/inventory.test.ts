@@ -9,9 +9,32 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * Served outside /v1 and /graphql: /health, /docs (the API reference) and /v1/openapi.json, all documented.
  */
 const PROBES = [
-  '/admin', '/v1/admin', '/debug', '/v1/debug', '/metrics', '/v1/metrics', '/status', '/server-status', '/.env', '/.git/config',
-  '/v0/users', '/v2/users', '/api/users', '/v1/openapi.yaml', '/v1/swagger.json', '/openapi.json', '/graphql/schema', '/schema.graphql',
-  '/v1/internal', '/v1/workspaces', '/v1/users/x/tokens', '/v1/connections', '/v1/jobs', '/v1/schedules', '/v1/keys', '/docs/../package.json',
+  '/admin',
+  '/v1/admin',
+  '/debug',
+  '/v1/debug',
+  '/metrics',
+  '/v1/metrics',
+  '/status',
+  '/server-status',
+  '/.env',
+  '/.git/config',
+  '/v0/users',
+  '/v2/users',
+  '/api/users',
+  '/v1/openapi.yaml',
+  '/v1/swagger.json',
+  '/openapi.json',
+  '/graphql/schema',
+  '/schema.graphql',
+  '/v1/internal',
+  '/v1/workspaces',
+  '/v1/users/x/tokens',
+  '/v1/connections',
+  '/v1/jobs',
+  '/v1/schedules',
+  '/v1/keys',
+  '/docs/../package.json',
 ];
 
 describe('an unlisted route', () => {

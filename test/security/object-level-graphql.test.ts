@@ -29,14 +29,19 @@ interface Operation {
   field: string;
 }
 
-function operationFor(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>, foreign: Record<string, string>): Operation {
+function operationFor(
+  kind: 'query' | 'mutation' | 'subscription',
+  field: GraphQLField<unknown, unknown>,
+  foreign: Record<string, string>,
+): Operation {
   const variables: Record<string, unknown> = {};
   const definitions: string[] = [];
   const args: string[] = [];
   for (const arg of field.args) {
     const value = foreign[arg.name] !== undefined && ID_PARAMS.includes(arg.name) ? foreign[arg.name] : OTHER_ARGS[arg.name];
     if (value === undefined) {
-      if (String(arg.type).endsWith('!')) throw new Error(`${field.name}: no test value for the required argument ${arg.name}; add one to OTHER_ARGS`);
+      if (String(arg.type).endsWith('!'))
+        throw new Error(`${field.name}: no test value for the required argument ${arg.name}; add one to OTHER_ARGS`);
       continue;
     }
     variables[arg.name] = value;
@@ -52,8 +57,12 @@ function operationFor(kind: 'query' | 'mutation' | 'subscription', field: GraphQ
   };
 }
 
-const routedFields = REST_ROUTES.filter((route) => route.field && ID_PARAMS.some((param) => route.path.includes(`:${param}`))).map((route) => route.field!);
-const subscriptionFields = Object.values(schema.getSubscriptionType()!.getFields()).filter((field) => field.args.some((arg) => ID_PARAMS.includes(arg.name)));
+const routedFields = REST_ROUTES.filter((route) => route.field && ID_PARAMS.some((param) => route.path.includes(`:${param}`))).map(
+  (route) => route.field!,
+);
+const subscriptionFields = Object.values(schema.getSubscriptionType()!.getFields()).filter((field) =>
+  field.args.some((arg) => ID_PARAMS.includes(arg.name)),
+);
 
 describe('another workspace’s objects through GraphQL', () => {
   let t: TestServer;
@@ -63,7 +72,12 @@ describe('another workspace’s objects through GraphQL', () => {
   beforeAll(async () => {
     t = await startTestServer();
     foreign = await seedForeignWorkspace(t);
-    client = createClient({ url: t.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${t.adminKey}` }, retryAttempts: 0 });
+    client = createClient({
+      url: t.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${t.adminKey}` },
+      retryAttempts: 0,
+    });
   });
   afterAll(async () => {
     await client?.dispose();
@@ -72,7 +86,12 @@ describe('another workspace’s objects through GraphQL', () => {
 
   it('covers every routed field with an id and every subscription that takes one', () => {
     expect(routedFields.length).toBeGreaterThanOrEqual(15);
-    expect(subscriptionFields.map((field) => field.name).sort()).toEqual(['healthEventIngested', 'healthSamplesIngested', 'personalRecordSet', 'syncProgress']);
+    expect(subscriptionFields.map((field) => field.name).sort()).toEqual([
+      'healthEventIngested',
+      'healthSamplesIngested',
+      'personalRecordSet',
+      'syncProgress',
+    ]);
   });
 
   it.each(routedFields)('%s answers NOT_FOUND for another workspace’s ids', async (fieldRef) => {
@@ -84,23 +103,26 @@ describe('another workspace’s objects through GraphQL', () => {
     expect(response.body.data?.[operation.field] ?? null).toBeNull();
   });
 
-  it.each(subscriptionFields.map((field) => [field.name, field] as const))('subscription %s refuses another workspace’s ids with NOT_FOUND', async (_, field) => {
-    const operation = operationFor('subscription', field, foreign);
-    const outcome = await new Promise<{ errors?: unknown; data?: unknown }>((resolve) => {
-      const stop = client.subscribe(
-        { query: operation.document, variables: operation.variables },
-        {
-          next: (message) => resolve(message as { data?: unknown }),
-          error: (errors) => resolve({ errors }),
-          complete: () => resolve({}),
-        },
-      );
-      setTimeout(() => {
-        stop();
-        resolve({});
-      }, 3000);
-    });
-    const errors = outcome.errors as { extensions?: { code?: string } }[] | undefined;
-    expect(Array.isArray(errors) ? errors[0]?.extensions?.code : errors, operation.document).toBe('NOT_FOUND');
-  });
+  it.each(subscriptionFields.map((field) => [field.name, field] as const))(
+    'subscription %s refuses another workspace’s ids with NOT_FOUND',
+    async (_, field) => {
+      const operation = operationFor('subscription', field, foreign);
+      const outcome = await new Promise<{ errors?: unknown; data?: unknown }>((resolve) => {
+        const stop = client.subscribe(
+          { query: operation.document, variables: operation.variables },
+          {
+            next: (message) => resolve(message as { data?: unknown }),
+            error: (errors) => resolve({ errors }),
+            complete: () => resolve({}),
+          },
+        );
+        setTimeout(() => {
+          stop();
+          resolve({});
+        }, 3000);
+      });
+      const errors = outcome.errors as { extensions?: { code?: string } }[] | undefined;
+      expect(Array.isArray(errors) ? errors[0]?.extensions?.code : errors, operation.document).toBe('NOT_FOUND');
+    },
+  );
 });

@@ -19,14 +19,24 @@ describe('properties a client must never see or set', () => {
 
   beforeAll(async () => {
     oura = await startFakeOura();
-    t = await startTestServer('pglite', { env: { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url, SYNC_BACKFILL_DAYS: '1' } });
+    t = await startTestServer('pglite', {
+      env: {
+        OURA_CLIENT_ID: OURA_CLIENT.id,
+        OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+        OURA_API_URL: oura.url,
+        OURA_AUTH_URL: oura.url,
+        SYNC_BACKFILL_DAYS: '1',
+      },
+    });
     other = await t.newWorkspace();
     await setRedirectUris(t, [APP_RETURN]);
     ids.userId = (await t.api('POST', '/v1/users', { body: { externalId: 'secrets' } })).body.id;
     ids.connectionId = (await connectUser(t, ids.userId!, 'oura')).searchParams.get('connectionId')!;
     ids.jobId = `sync:${ids.connectionId}:backfill`;
     expect((await waitForJob(t, ids.jobId)).status).toBe('completed');
-    await t.api('POST', `/v1/users/${ids.userId}/events`, { body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w1' }] } });
+    await t.api('POST', `/v1/users/${ids.userId}/events`, {
+      body: { events: [{ type: 'workout', startAt: '2025-06-01T10:00:00.000Z', endAt: '2025-06-01T10:30:00.000Z', externalId: 'w1' }] },
+    });
     ids.eventId = (await t.api('GET', `/v1/users/${ids.userId}/events`)).body.data[0].id;
     ids.metricType = 'heart_rate';
     ids.providerId = 'oura';
@@ -55,7 +65,10 @@ describe('properties a client must never see or set', () => {
 
   it.each(readRoutes.map((route) => [`GET ${REST_BASE}${route.path}`, route] as const))('%s carries no secret', async (_, route) => {
     const query = route.path.endsWith('/timeseries') ? '?metricType=heart_rate' : '';
-    const response = await t.api('GET', REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (__, name: string) => encodeURIComponent(ids[name] ?? 'x')) + query);
+    const response = await t.api(
+      'GET',
+      REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (__, name: string) => encodeURIComponent(ids[name] ?? 'x')) + query,
+    );
     expect(response.status).toBe(200);
     const text = JSON.stringify(response.body);
     for (const secret of secrets) expect(text).not.toContain(secret);
@@ -63,13 +76,22 @@ describe('properties a client must never see or set', () => {
 
   it('has no field in the GraphQL schema that could carry one', async () => {
     const introspection = await t.graphql('{ __schema { types { name fields { name } } } }');
-    const fields = introspection.body.data.__schema.types.flatMap((type: { name: string; fields: { name: string }[] | null }) => (type.fields ?? []).map((field) => `${type.name}.${field.name}`));
+    const fields = introspection.body.data.__schema.types.flatMap((type: { name: string; fields: { name: string }[] | null }) =>
+      (type.fields ?? []).map((field) => `${type.name}.${field.name}`),
+    );
     const suspicious = fields.filter((field: string) => /hash|token|secret|password|ciphertext/i.test(field));
     expect(suspicious).toEqual([]);
   });
 
   it('ignores server-owned properties in a created user', async () => {
-    const response = await t.api('POST', '/v1/users', { body: { externalId: 'mass-assigned', id: '01HZZZZZZZZZZZZZZZZZZZZZZZ', workspaceId: other.workspaceId, createdAt: '2000-01-01T00:00:00.000Z' } });
+    const response = await t.api('POST', '/v1/users', {
+      body: {
+        externalId: 'mass-assigned',
+        id: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+        workspaceId: other.workspaceId,
+        createdAt: '2000-01-01T00:00:00.000Z',
+      },
+    });
     expect([201, 400]).toContain(response.status);
     if (response.status === 201) {
       expect(response.body.id).not.toBe('01HZZZZZZZZZZZZZZZZZZZZZZZ');
@@ -81,7 +103,17 @@ describe('properties a client must never see or set', () => {
   });
 
   it('ignores server-owned properties in a created key, and in a user update', async () => {
-    const key = await t.api('POST', '/v1/api-keys', { body: { name: 'mass', scope: 'read', workspaceId: other.workspaceId, secretHash: '0'.repeat(64), id: 'chosen', prefix: 'vs_live_aaaa', revokedAt: null } });
+    const key = await t.api('POST', '/v1/api-keys', {
+      body: {
+        name: 'mass',
+        scope: 'read',
+        workspaceId: other.workspaceId,
+        secretHash: '0'.repeat(64),
+        id: 'chosen',
+        prefix: 'vs_live_aaaa',
+        revokedAt: null,
+      },
+    });
     expect([201, 400]).toContain(key.status);
     if (key.status === 201) {
       expect(key.body).toMatchObject({ scope: 'read' });
@@ -93,7 +125,9 @@ describe('properties a client must never see or set', () => {
       expect((await t.api('GET', '/v1/users', { key: key.body.key })).status).toBe(200);
       expect((await t.api('POST', '/v1/users', { key: key.body.key, body: { externalId: 'nope' } })).status).toBe(403);
     }
-    const update = await t.api('PATCH', `/v1/users/${ids.userId}`, { body: { email: 'a@example.com', id: 'other-id', workspaceId: other.workspaceId, createdAt: '2000-01-01T00:00:00.000Z' } });
+    const update = await t.api('PATCH', `/v1/users/${ids.userId}`, {
+      body: { email: 'a@example.com', id: 'other-id', workspaceId: other.workspaceId, createdAt: '2000-01-01T00:00:00.000Z' },
+    });
     expect([200, 400]).toContain(update.status);
     const row = await t.server.database.prisma.user.findUniqueOrThrow({ where: { id: ids.userId } });
     expect(row.workspaceId).not.toBe(other.workspaceId);

@@ -57,7 +57,10 @@ describe('answers a provider must not get away with', () => {
 
   const call = (path: string) => fetchProviderJson(`${provider.url}${path}`, 'token', {}, LIMITS);
   const failure = async (path: string) => {
-    const error = await call(path).then(() => null, (caught: unknown) => caught);
+    const error = await call(path).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };
@@ -67,14 +70,23 @@ describe('answers a provider must not get away with', () => {
   });
 
   it('refuses an oversized answer, announced or streamed, without reading it whole', async () => {
-    expect(await failure('/announced-huge')).toMatchObject({ kind: 'invalid_response', message: expect.stringMatching(/larger than 65536 bytes/) });
-    expect(await failure('/streamed-huge')).toMatchObject({ kind: 'invalid_response', message: expect.stringMatching(/larger than 65536 bytes/) });
+    expect(await failure('/announced-huge')).toMatchObject({
+      kind: 'invalid_response',
+      message: expect.stringMatching(/larger than 65536 bytes/),
+    });
+    expect(await failure('/streamed-huge')).toMatchObject({
+      kind: 'invalid_response',
+      message: expect.stringMatching(/larger than 65536 bytes/),
+    });
   });
 
   it('gives up on a provider that does not answer in time, before or during the body', async () => {
     const started = Date.now();
     expect(await failure('/slow')).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/did not answer within 300 ms/) });
-    expect(await failure('/stalls-mid-body')).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/did not answer within 300 ms/) });
+    expect(await failure('/stalls-mid-body')).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/did not answer within 300 ms/),
+    });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 

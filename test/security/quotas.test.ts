@@ -44,7 +44,9 @@ describe.each(ENGINES.filter(engineAvailable))('workspace quotas on %s', (engine
   it('lets exactly the free places through when creates race', async () => {
     const other = await t.newWorkspace('racing');
     const statuses = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: `race-${i}` } }).then((r) => r.status)),
+      Array.from({ length: 8 }, (_, i) =>
+        t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: `race-${i}` } }).then((r) => r.status),
+      ),
     );
     expect(statuses.filter((status) => status === 201)).toHaveLength(3);
     expect(statuses.filter((status) => status === 403)).toHaveLength(5);

@@ -23,37 +23,50 @@ describe('every guarded route', () => {
   });
   afterAll(() => t?.close());
 
-  const path = (route: RestRoute) => REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(foreign[name] ?? 'x'));
+  const path = (route: RestRoute) =>
+    REST_BASE + route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(foreign[name] ?? 'x'));
 
-  it.each(guarded.map((route) => [label(route), route] as const))('%s answers 401 without a key and with a malformed one', async (_, route) => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: 'vs_live_' + 'a'.repeat(43) }];
-    for (const headers of attempts) {
-      const response = await t.api(route.method, path(route), { key: null, headers, body: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
-      expect(response.status, JSON.stringify(headers)).toBe(401);
-      expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
-    }
-  });
-
-  it.each(guarded.filter((route) => route.scope !== 'read').map((route) => [label(route), route] as const))('%s answers 403 to a key with less than its scope', async (_, route) => {
-    const weaker = route.scope === 'admin' ? ['read', 'write'] : ['read'];
-    for (const scope of weaker) {
-      const response = await t.api(route.method, path(route), { key: keys[scope], body: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
-      expect(response.status, scope).toBe(403);
-      expect(response.body.error).toBe('Forbidden');
-    }
-  });
-
-  it.each(guarded.filter((route) => /:(userId|eventId|connectionId|keyId|jobId)/.test(route.path)).map((route) => [label(route), route] as const))(
-    '%s answers 404 for another workspace’s resource',
+  it.each(guarded.map((route) => [label(route), route] as const))(
+    '%s answers 401 without a key and with a malformed one',
     async (_, route) => {
-      const body = route.method === 'POST' ? bodyFor(route) : route.method === 'PATCH' ? { email: 'x@example.com' } : undefined;
-      // Required query parameters are given, so only the foreign id can be what is wrong.
-      const query = route.path.endsWith('/timeseries') ? '?metricType=steps' : '';
-      const response = await t.api(route.method, path(route) + query, { body });
-      expect(response.status).toBe(404);
-      expect(response.body.statusCode).toBe(404);
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: 'vs_live_' + 'a'.repeat(43) }];
+      for (const headers of attempts) {
+        const response = await t.api(route.method, path(route), {
+          key: null,
+          headers,
+          body: ['GET', 'DELETE'].includes(route.method) ? undefined : {},
+        });
+        expect(response.status, JSON.stringify(headers)).toBe(401);
+        expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      }
     },
   );
+
+  it.each(guarded.filter((route) => route.scope !== 'read').map((route) => [label(route), route] as const))(
+    '%s answers 403 to a key with less than its scope',
+    async (_, route) => {
+      const weaker = route.scope === 'admin' ? ['read', 'write'] : ['read'];
+      for (const scope of weaker) {
+        const response = await t.api(route.method, path(route), {
+          key: keys[scope],
+          body: ['GET', 'DELETE'].includes(route.method) ? undefined : {},
+        });
+        expect(response.status, scope).toBe(403);
+        expect(response.body.error).toBe('Forbidden');
+      }
+    },
+  );
+
+  it.each(
+    guarded.filter((route) => /:(userId|eventId|connectionId|keyId|jobId)/.test(route.path)).map((route) => [label(route), route] as const),
+  )('%s answers 404 for another workspace’s resource', async (_, route) => {
+    const body = route.method === 'POST' ? bodyFor(route) : route.method === 'PATCH' ? { email: 'x@example.com' } : undefined;
+    // Required query parameters are given, so only the foreign id can be what is wrong.
+    const query = route.path.endsWith('/timeseries') ? '?metricType=steps' : '';
+    const response = await t.api(route.method, path(route) + query, { body });
+    expect(response.status).toBe(404);
+    expect(response.body.statusCode).toBe(404);
+  });
 });
 
 /** A valid body for a POST route, so only the foreign id can be what is wrong. */

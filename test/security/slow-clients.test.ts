@@ -16,7 +16,9 @@ describe('a slow client', () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
         // Headers, then a body that never arrives in full.
-        socket.write(`POST /v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ext`);
+        socket.write(
+          `POST /v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ext`,
+        );
       });
       let received = '';
       socket.on('data', (chunk) => (received += chunk));

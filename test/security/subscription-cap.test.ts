@@ -19,7 +19,13 @@ describe('subscriptions per API key', () => {
   let t: TestServer;
   const clients: Client[] = [];
   const connect = (key: string) => {
-    const client = createClient({ url: t.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: false });
+    const client = createClient({
+      url: t.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+      lazy: false,
+    });
     clients.push(client);
     return client;
   };
@@ -30,7 +36,11 @@ describe('subscriptions per API key', () => {
     // carrying errors.
     outcome.stop = client.subscribe(
       { query, variables },
-      { next: (result) => (outcome.error = (result.errors as never) ?? outcome.error), error: (error) => (outcome.error = error as never), complete: () => undefined },
+      {
+        next: (result) => (outcome.error = (result.errors as never) ?? outcome.error),
+        error: (error) => (outcome.error = error as never),
+        complete: () => undefined,
+      },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     return outcome;
@@ -72,7 +82,9 @@ describe('subscriptions per API key', () => {
   it('holds no place for a subscription that failed', async () => {
     const client = connect(t.adminKey);
     for (let i = 0; i < 3; i++) {
-      const failed = await subscribe(client, 'subscription ($u: ID) { healthSamplesIngested(userId: $u) { userId } }', { u: '01HZZZZZZZZZZZZZZZZZZZZZZZ' });
+      const failed = await subscribe(client, 'subscription ($u: ID) { healthSamplesIngested(userId: $u) { userId } }', {
+        u: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+      });
       expect(failed.error?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
     expect((await subscribe(client)).error).toBeUndefined();

@@ -33,7 +33,12 @@ describe('a client that hangs up mid-request', () => {
   });
 
   it('is logged as 499 with no error line, writes nothing, and the server goes on serving', async () => {
-    const requestLines = () => server.output().split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line));
+    const requestLines = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"request"'))
+        .map((line) => JSON.parse(line));
     const before = requestLines().length;
     const head = (path: string) =>
       `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n`;

@@ -15,7 +15,10 @@ describe('sync activities in a Temporal activity context', () => {
 
   beforeAll(async () => {
     // Concurrency 0: the local runner claims nothing, so only this test drives the activities.
-    ({ ctx, close } = await openTestPlatform({ jobs: { leaseSeconds: 30, concurrency: 0 }, sync: { ...loadConfig({}).sync, backfillDays: 2 } }));
+    ({ ctx, close } = await openTestPlatform({
+      jobs: { leaseSeconds: 30, concurrency: 0 },
+      sync: { ...loadConfig({}).sync, backfillDays: 2 },
+    }));
     activities = createActivities(ctx);
     const { user } = await createOrFindUser(ctx, 'activity-user', {});
     connectionId = (await createConnection(ctx, user.id, 'demo', null)).id;

@@ -20,12 +20,18 @@ const root = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(root, 'test/fixtures/histories');
 
 function runReplayTool(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'workflows/replay.ts', ...args], { cwd: root, encoding: 'utf8', env: process.env });
+  return execFileSync(process.execPath, ['--import', 'tsx', 'workflows/replay.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: process.env,
+  });
 }
 
 describe('recorded workflow histories', () => {
   it('replay against the current workflow bundle without non-determinism', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json')).map((file) => join(FIXTURES, file));
+    const files = readdirSync(FIXTURES)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => join(FIXTURES, file));
     expect(files.length).toBeGreaterThan(0);
     const output = runReplayTool(files);
     expect(output).not.toMatch(/NON-DETERMINISTIC/);
@@ -50,7 +56,10 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Tem
     const jobId = `sync:${connectionId}:backfill`;
     expect((await waitForJob(t, jobId)).status).toBe('completed');
 
-    const file = process.env.RECORD_HISTORIES === '1' ? join(FIXTURES, CURRENT_VERSION_FIXTURE) : join(mkdtempSync(join(tmpdir(), 'history-')), 'sync.json');
+    const file =
+      process.env.RECORD_HISTORIES === '1'
+        ? join(FIXTURES, CURRENT_VERSION_FIXTURE)
+        : join(mkdtempSync(join(tmpdir(), 'history-')), 'sync.json');
     runReplayTool(['--record', jobId, file]);
     expect(runReplayTool([file])).toMatch(/^replayed /m);
 

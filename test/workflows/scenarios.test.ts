@@ -32,12 +32,19 @@ describe.each(ENGINE_CASES)('sync workflows on the $name', ({ name, available })
   let connectionId: string;
 
   const count = (metricType: string) => t.server.database.prisma.healthSample.count({ where: { connectionId, metricType } });
-  const history = async () => (await t.server.database.prisma.syncEvent.findMany({ where: { connectionId }, orderBy: { id: 'asc' } })).map((event) => event.type);
+  const history = async () =>
+    (await t.server.database.prisma.syncEvent.findMany({ where: { connectionId }, orderBy: { id: 'asc' } })).map((event) => event.type);
 
   beforeAll(async () => {
     if (!available) return;
     oura = await startFakeOura();
-    const env = { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url, SYNC_BACKFILL_DAYS: '3' };
+    const env = {
+      OURA_CLIENT_ID: OURA_CLIENT.id,
+      OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+      OURA_API_URL: oura.url,
+      OURA_AUTH_URL: oura.url,
+      SYNC_BACKFILL_DAYS: '3',
+    };
     if (name === 'Temporal') {
       const harness = await startTemporalHarness(env);
       t = harness.t;
@@ -63,53 +70,75 @@ describe.each(ENGINE_CASES)('sync workflows on the $name', ({ name, available })
     await oura?.close();
   });
 
-  it.skipIf(!available)('backfills on connect', async () => {
-    const back = await connectUser(t, userId, 'oura');
-    connectionId = back.searchParams.get('connectionId')!;
-    const job = await waitForJob(t, `sync:${connectionId}:backfill`, POLLING);
-    expect(job).toMatchObject({ status: 'completed', workflow: 'sync', lastError: null });
-    // Three days of 10-minute heart rate from the fake, every row once.
-    expect(await count('heart_rate')).toBeGreaterThanOrEqual(3 * 144);
-    const reported = Object.values(job.result as Record<string, { samples: number }>).reduce((sum, stream) => sum + stream.samples, 0);
-    expect(reported).toBe(await t.server.database.prisma.healthSample.count({ where: { connectionId } }));
-    expect(await history()).toEqual(['sync.started', 'sync.completed']);
-    const connections = await t.api('GET', `/v1/users/${userId}/connections`);
-    expect(connections.body.data[0]).toMatchObject({ id: connectionId, status: 'active', lastSyncStatus: 'completed' });
-  }, 120_000);
+  it.skipIf(!available)(
+    'backfills on connect',
+    async () => {
+      const back = await connectUser(t, userId, 'oura');
+      connectionId = back.searchParams.get('connectionId')!;
+      const job = await waitForJob(t, `sync:${connectionId}:backfill`, POLLING);
+      expect(job).toMatchObject({ status: 'completed', workflow: 'sync', lastError: null });
+      // Three days of 10-minute heart rate from the fake, every row once.
+      expect(await count('heart_rate')).toBeGreaterThanOrEqual(3 * 144);
+      const reported = Object.values(job.result as Record<string, { samples: number }>).reduce((sum, stream) => sum + stream.samples, 0);
+      expect(reported).toBe(await t.server.database.prisma.healthSample.count({ where: { connectionId } }));
+      expect(await history()).toEqual(['sync.started', 'sync.completed']);
+      const connections = await t.api('GET', `/v1/users/${userId}/connections`);
+      expect(connections.body.data[0]).toMatchObject({ id: connectionId, status: 'active', lastSyncStatus: 'completed' });
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('syncs on request through a 429, waiting its Retry-After, without duplicates', async () => {
-    const before = await count('steps');
-    oura.rateLimitNext(1, 1);
-    const started = Date.now();
-    const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    expect(sync.status).toBe(202);
-    expect((await waitForJob(t, sync.body.id, POLLING)).status).toBe('completed');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(await count('steps')).toBe(before);
-    expect(await history()).toEqual(['sync.started', 'sync.completed', 'sync.started', 'sync.completed']);
-  }, 120_000);
+  it.skipIf(!available)(
+    'syncs on request through a 429, waiting its Retry-After, without duplicates',
+    async () => {
+      const before = await count('steps');
+      oura.rateLimitNext(1, 1);
+      const started = Date.now();
+      const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+      expect(sync.status).toBe(202);
+      expect((await waitForJob(t, sync.body.id, POLLING)).status).toBe('completed');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(await count('steps')).toBe(before);
+      expect(await history()).toEqual(['sync.started', 'sync.completed', 'sync.started', 'sync.completed']);
+    },
+    120_000,
+  );
 
-  it.skipIf(!available)('retries a provider outage with backoff, showing "retrying" and the last error, then completes', async () => {
-    oura.failNext(2);
-    const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
-    const retrying = await waitForJob(t, sync.body.id, { ...POLLING, until: ['retrying', 'completed', 'failed'] });
-    expect(retrying).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('503') });
-    expect(retrying.attempt).toBeGreaterThanOrEqual(1);
-    const done = await waitForJob(t, sync.body.id, POLLING);
-    expect(done.status).toBe('completed');
-    // The local runner retries the whole sync (recording the failed attempt as sync.failed); Temporal retries
-    // the failed activity inside it. Either way the history ends on the completed sync.
-    expect((await history()).at(-1)).toBe('sync.completed');
-    const heartRates = await t.server.database.prisma.healthSample.groupBy({ by: ['recordedAt'], where: { connectionId, metricType: 'heart_rate' }, _count: true });
-    expect(heartRates.every((group) => group._count === 1)).toBe(true);
-  }, 180_000);
+  it.skipIf(!available)(
+    'retries a provider outage with backoff, showing "retrying" and the last error, then completes',
+    async () => {
+      oura.failNext(2);
+      const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+      const retrying = await waitForJob(t, sync.body.id, { ...POLLING, until: ['retrying', 'completed', 'failed'] });
+      expect(retrying).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('503') });
+      expect(retrying.attempt).toBeGreaterThanOrEqual(1);
+      const done = await waitForJob(t, sync.body.id, POLLING);
+      expect(done.status).toBe('completed');
+      // The local runner retries the whole sync (recording the failed attempt as sync.failed); Temporal retries
+      // the failed activity inside it. Either way the history ends on the completed sync.
+      expect((await history()).at(-1)).toBe('sync.completed');
+      const heartRates = await t.server.database.prisma.healthSample.groupBy({
+        by: ['recordedAt'],
+        where: { connectionId, metricType: 'heart_rate' },
+        _count: true,
+      });
+      expect(heartRates.every((group) => group._count === 1)).toBe(true);
+    },
+    180_000,
+  );
 
-  it.skipIf(!available)('runs a scheduled sync when the engine fires the connection’s schedule', async () => {
-    await fireSchedule(`sync:${connectionId}:periodic`);
-    const scheduled = async () =>
-      t.server.database.prisma.syncEvent.findMany({ where: { connectionId, type: 'sync.completed', jobId: { startsWith: `sync:${connectionId}:periodic` } } });
-    const completed = await eventually(scheduled, (events) => events.length > 0);
-    expect(completed).toHaveLength(1);
-    expect((await history()).filter((type) => type === 'sync.completed')).toHaveLength(4);
-  }, 120_000);
+  it.skipIf(!available)(
+    'runs a scheduled sync when the engine fires the connection’s schedule',
+    async () => {
+      await fireSchedule(`sync:${connectionId}:periodic`);
+      const scheduled = async () =>
+        t.server.database.prisma.syncEvent.findMany({
+          where: { connectionId, type: 'sync.completed', jobId: { startsWith: `sync:${connectionId}:periodic` } },
+        });
+      const completed = await eventually(scheduled, (events) => events.length > 0);
+      expect(completed).toHaveLength(1);
+      expect((await history()).filter((type) => type === 'sync.completed')).toHaveLength(4);
+    },
+    120_000,
+  );
 });

@@ -26,7 +26,10 @@ describe.each(ENGINE_CASES)('a connection’s sync schedule on the $name', ({ na
       const connection = await Connection.connect({ address: temporalAddress! });
       const client = new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE });
       engineView = async (id) => {
-        const description = await client.schedule.getHandle(id).describe().catch(() => null);
+        const description = await client.schedule
+          .getHandle(id)
+          .describe()
+          .catch(() => null);
         return description && { everySeconds: description.spec.intervals![0]!.every / 1000, paused: description.state.paused };
       };
       stop = async () => {
@@ -44,53 +47,60 @@ describe.each(ENGINE_CASES)('a connection’s sync schedule on the $name', ({ na
   }, 120_000);
   afterAll(() => stop?.());
 
-  it.skipIf(!available)('is created on connect, updated, paused, resumed and deleted through the API', async () => {
-    const user = await t.api('POST', '/v1/users', { body: { externalId: `schedule-${name}` } });
-    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
-    const { connectionId } = await (await fetch(link.body.url)).json();
-    const path = `/v1/users/${user.body.id}/connections/${connectionId}/schedule`;
-    const scheduleId = `sync:${connectionId}:periodic`;
+  it.skipIf(!available)(
+    'is created on connect, updated, paused, resumed and deleted through the API',
+    async () => {
+      const user = await t.api('POST', '/v1/users', { body: { externalId: `schedule-${name}` } });
+      const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
+      const { connectionId } = await (await fetch(link.body.url)).json();
+      const path = `/v1/users/${user.body.id}/connections/${connectionId}/schedule`;
+      const scheduleId = `sync:${connectionId}:periodic`;
 
-    // Created on connect, at the configured default (SYNC_INTERVAL_MINUTES, 60).
-    const created = await t.api('GET', path);
-    expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ connectionId, everyMinutes: 60, paused: false });
-    // One interval after the connect, not at a shared wall-clock mark: connections made at different times sync at
-    // different times, instead of all at the top of the hour.
-    const nextIn = new Date(created.body.nextRunAt).getTime() - Date.now();
-    expect(nextIn).toBeGreaterThan(59 * 60_000);
-    expect(nextIn).toBeLessThanOrEqual(60 * 60_000 + 5_000);
-    expect(await engineView(scheduleId)).toEqual({ everySeconds: 3600, paused: false });
+      // Created on connect, at the configured default (SYNC_INTERVAL_MINUTES, 60).
+      const created = await t.api('GET', path);
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({ connectionId, everyMinutes: 60, paused: false });
+      // One interval after the connect, not at a shared wall-clock mark: connections made at different times sync at
+      // different times, instead of all at the top of the hour.
+      const nextIn = new Date(created.body.nextRunAt).getTime() - Date.now();
+      expect(nextIn).toBeGreaterThan(59 * 60_000);
+      expect(nextIn).toBeLessThanOrEqual(60 * 60_000 + 5_000);
+      expect(await engineView(scheduleId)).toEqual({ everySeconds: 3600, paused: false });
 
-    // Updated: the engine runs it every 15 minutes from now on.
-    const updated = await t.api('PATCH', path, { body: { everyMinutes: 15 } });
-    expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ everyMinutes: 15, paused: false });
-    const nextAfterUpdate = new Date(updated.body.nextRunAt).getTime() - Date.now();
-    expect(nextAfterUpdate).toBeGreaterThan(0);
-    expect(nextAfterUpdate).toBeLessThanOrEqual(15 * 60_000 + 5_000);
-    expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
+      // Updated: the engine runs it every 15 minutes from now on.
+      const updated = await t.api('PATCH', path, { body: { everyMinutes: 15 } });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({ everyMinutes: 15, paused: false });
+      const nextAfterUpdate = new Date(updated.body.nextRunAt).getTime() - Date.now();
+      expect(nextAfterUpdate).toBeGreaterThan(0);
+      expect(nextAfterUpdate).toBeLessThanOrEqual(15 * 60_000 + 5_000);
+      expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
 
-    // Paused, then resumed (GraphQL here: the same service).
-    const paused = await t.api('PATCH', path, { body: { paused: true } });
-    expect(paused.body).toMatchObject({ everyMinutes: 15, paused: true, nextRunAt: null });
-    expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: true });
-    const resumed = await t.graphql('mutation ($u: ID!, $c: ID!) { updateSyncSchedule(userId: $u, connectionId: $c, paused: false) { everyMinutes paused nextRunAt } }', { u: user.body.id, c: connectionId });
-    expect(resumed.body.data.updateSyncSchedule).toMatchObject({ everyMinutes: 15, paused: false });
-    expect(resumed.body.data.updateSyncSchedule.nextRunAt).not.toBeNull();
-    expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
+      // Paused, then resumed (GraphQL here: the same service).
+      const paused = await t.api('PATCH', path, { body: { paused: true } });
+      expect(paused.body).toMatchObject({ everyMinutes: 15, paused: true, nextRunAt: null });
+      expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: true });
+      const resumed = await t.graphql(
+        'mutation ($u: ID!, $c: ID!) { updateSyncSchedule(userId: $u, connectionId: $c, paused: false) { everyMinutes paused nextRunAt } }',
+        { u: user.body.id, c: connectionId },
+      );
+      expect(resumed.body.data.updateSyncSchedule).toMatchObject({ everyMinutes: 15, paused: false });
+      expect(resumed.body.data.updateSyncSchedule.nextRunAt).not.toBeNull();
+      expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
 
-    // Bad input and another tenant change nothing.
-    expect((await t.api('PATCH', path, { body: { everyMinutes: 0 } })).status).toBe(422);
-    const other = await t.newWorkspace();
-    expect((await t.api('PATCH', path, { body: { paused: true }, key: other.adminKey })).status).toBe(404);
-    expect((await t.api('GET', path, { key: other.adminKey })).status).toBe(404);
-    expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
+      // Bad input and another tenant change nothing.
+      expect((await t.api('PATCH', path, { body: { everyMinutes: 0 } })).status).toBe(422);
+      const other = await t.newWorkspace();
+      expect((await t.api('PATCH', path, { body: { paused: true }, key: other.adminKey })).status).toBe(404);
+      expect((await t.api('GET', path, { key: other.adminKey })).status).toBe(404);
+      expect(await engineView(scheduleId)).toEqual({ everySeconds: 900, paused: false });
 
-    // Deleted with the connection.
-    expect((await t.api('DELETE', `/v1/users/${user.body.id}/connections/${connectionId}`)).status).toBe(204);
-    expect((await t.api('GET', path)).status).toBe(404);
-    expect((await t.api('PATCH', path, { body: { everyMinutes: 30 } })).status).toBe(409);
-    expect(await engineView(scheduleId)).toBeNull();
-  }, 120_000);
+      // Deleted with the connection.
+      expect((await t.api('DELETE', `/v1/users/${user.body.id}/connections/${connectionId}`)).status).toBe(204);
+      expect((await t.api('GET', path)).status).toBe(404);
+      expect((await t.api('PATCH', path, { body: { everyMinutes: 30 } })).status).toBe(409);
+      expect(await engineView(scheduleId)).toBeNull();
+    },
+    120_000,
+  );
 });

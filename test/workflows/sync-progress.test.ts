@@ -36,36 +36,48 @@ describe.each(ENGINE_CASES)('syncProgress on the $name', ({ name, available }) =
       t = await startTestServer('pglite', { env: { SYNC_BACKFILL_DAYS: '3' } });
       stop = () => t.close();
     }
-    client = createClient({ url: t.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${t.adminKey}` }, retryAttempts: 0 });
+    client = createClient({
+      url: t.url.replace(/^http/, 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${t.adminKey}` },
+      retryAttempts: 0,
+    });
   }, 120_000);
   afterAll(async () => {
     await client?.dispose();
     await stop?.();
   });
 
-  it.skipIf(!available)('reports every page of every stream, ending on the counts the job reports', async () => {
-    const received: Progress[] = [];
-    const subscribed = new Promise<void>((resolve, reject) => {
-      client.on('connected', () => setTimeout(resolve, 200));
-      client.subscribe<{ syncProgress: Progress }>({ query: SYNC_PROGRESS }, { next: (message) => received.push(message.data!.syncProgress), error: reject, complete: () => undefined });
-    });
-    await subscribed;
+  it.skipIf(!available)(
+    'reports every page of every stream, ending on the counts the job reports',
+    async () => {
+      const received: Progress[] = [];
+      const subscribed = new Promise<void>((resolve, reject) => {
+        client.on('connected', () => setTimeout(resolve, 200));
+        client.subscribe<{ syncProgress: Progress }>(
+          { query: SYNC_PROGRESS },
+          { next: (message) => received.push(message.data!.syncProgress), error: reject, complete: () => undefined },
+        );
+      });
+      await subscribed;
 
-    const user = await t.api('POST', '/v1/users', { body: { externalId: `progress-${name}` } });
-    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
-    const { connectionId } = await (await fetch(link.body.url)).json();
-    const jobId = `sync:${connectionId}:backfill`;
-    const job = await waitForJob(t, jobId, { attempts: 600 });
-    expect(job.status).toBe('completed');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+      const user = await t.api('POST', '/v1/users', { body: { externalId: `progress-${name}` } });
+      const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
+      const { connectionId } = await (await fetch(link.body.url)).json();
+      const jobId = `sync:${connectionId}:backfill`;
+      const job = await waitForJob(t, jobId, { attempts: 600 });
+      expect(job.status).toBe('completed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const mine = received.filter((progress) => progress.jobId === jobId);
-    for (const stream of demoProvider.streams) {
-      const pages = mine.filter((progress) => progress.stream === stream).map((progress) => progress.counts);
-      // One message per page, counting up, the last one what the workflow returned for the stream.
-      expect(pages.map((counts) => counts.pages)).toEqual(pages.map((_, i) => i + 1));
-      expect(pages.at(-1)).toEqual(job.result[stream]);
-    }
-    expect(mine.every((progress) => progress.connectionId === connectionId)).toBe(true);
-  }, 120_000);
+      const mine = received.filter((progress) => progress.jobId === jobId);
+      for (const stream of demoProvider.streams) {
+        const pages = mine.filter((progress) => progress.stream === stream).map((progress) => progress.counts);
+        // One message per page, counting up, the last one what the workflow returned for the stream.
+        expect(pages.map((counts) => counts.pages)).toEqual(pages.map((_, i) => i + 1));
+        expect(pages.at(-1)).toEqual(job.result[stream]);
+      }
+      expect(mine.every((progress) => progress.connectionId === connectionId)).toBe(true);
+    },
+    120_000,
+  );
 });

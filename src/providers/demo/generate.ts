@@ -28,7 +28,13 @@ export function heartRateDay(seed: string, dayStart: number): SampleInput[] {
     const hour = i / 12;
     const circadian = 62 + 12 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
     const asleep = hour < 7 || hour >= 23;
-    return { metricType: 'heart_rate', value: round((asleep ? circadian - 8 : circadian) + random() * 10), unit: 'bpm', recordedAt: new Date(dayStart + i * 300_000), device: 'Demo Band' };
+    return {
+      metricType: 'heart_rate',
+      value: round((asleep ? circadian - 8 : circadian) + random() * 10),
+      unit: 'bpm',
+      recordedAt: new Date(dayStart + i * 300_000),
+      device: 'Demo Band',
+    };
   });
 }
 
@@ -40,11 +46,29 @@ export function activityDay(seed: string, dayStart: number): SampleInput[] {
     const at = dayStart + q * 900_000;
     const steps = Math.floor(random() * 900);
     samples.push({ metricType: 'steps', value: steps, recordedAt: new Date(at), endAt: new Date(at + 900_000), device: 'Demo Band' });
-    samples.push({ metricType: 'active_energy', value: round(steps * 0.04, 1), unit: 'kcal', recordedAt: new Date(at), endAt: new Date(at + 900_000), device: 'Demo Band' });
+    samples.push({
+      metricType: 'active_energy',
+      value: round(steps * 0.04, 1),
+      unit: 'kcal',
+      recordedAt: new Date(at),
+      endAt: new Date(at + 900_000),
+      device: 'Demo Band',
+    });
   }
-  samples.push({ metricType: 'resting_heart_rate', value: round(52 + random() * 6), unit: 'bpm', recordedAt: new Date(dayStart + 7 * 3_600_000) });
+  samples.push({
+    metricType: 'resting_heart_rate',
+    value: round(52 + random() * 6),
+    unit: 'bpm',
+    recordedAt: new Date(dayStart + 7 * 3_600_000),
+  });
   const days = dayStart / DAY_MS;
-  samples.push({ metricType: 'weight', value: round(75 + Math.sin(days / 30) * 1.5 + random() * 0.4, 1), unit: 'kg', recordedAt: new Date(dayStart + 7.5 * 3_600_000), device: 'Demo Scale' });
+  samples.push({
+    metricType: 'weight',
+    value: round(75 + Math.sin(days / 30) * 1.5 + random() * 0.4, 1),
+    unit: 'kg',
+    recordedAt: new Date(dayStart + 7.5 * 3_600_000),
+    device: 'Demo Scale',
+  });
   return samples;
 }
 
@@ -63,7 +87,15 @@ export function sleepNight(seed: string, dayStart: number): EventInput {
       at += minutes * 60_000;
     }
   }
-  return { type: 'sleep', subtype: 'main', startAt: new Date(start), endAt: new Date(at), details: { stages, efficiency: round(85 + random() * 10), latencySeconds: Math.floor(random() * 1200), awakenings: 5 }, externalId: `sleep-${dayStart}`, device: 'Demo Band' };
+  return {
+    type: 'sleep',
+    subtype: 'main',
+    startAt: new Date(start),
+    endAt: new Date(at),
+    details: { stages, efficiency: round(85 + random() * 10), latencySeconds: Math.floor(random() * 1200), awakenings: 5 },
+    externalId: `sleep-${dayStart}`,
+    device: 'Demo Band',
+  };
 }
 
 /** A run every other day at 18:00. */
@@ -72,9 +104,18 @@ export function workoutDay(seed: string, dayStart: number): EventInput[] {
   const random = randomFor(`${seed}:workout:${dayStart}`);
   const minutes = 30 + Math.floor(random() * 30);
   const start = dayStart + 18 * 3_600_000;
-  return [{
-    type: 'workout', subtype: 'running', startAt: new Date(start), endAt: new Date(start + minutes * 60_000),
-    distance: round(minutes * (160 + random() * 40)), energy: round(minutes * 11), avgHeartRate: round(140 + random() * 15), maxHeartRate: round(170 + random() * 15),
-    externalId: `run-${dayStart}`, device: 'Demo Band',
-  }];
+  return [
+    {
+      type: 'workout',
+      subtype: 'running',
+      startAt: new Date(start),
+      endAt: new Date(start + minutes * 60_000),
+      distance: round(minutes * (160 + random() * 40)),
+      energy: round(minutes * 11),
+      avgHeartRate: round(140 + random() * 15),
+      maxHeartRate: round(170 + random() * 15),
+      externalId: `run-${dayStart}`,
+      device: 'Demo Band',
+    },
+  ];
 }

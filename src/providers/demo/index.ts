@@ -4,7 +4,11 @@ import { activityDay, heartRateDay, sleepNight, workoutDay } from './generate.js
 const DAY_MS = 86_400_000;
 
 /** Pages are whole UTC days; the page cursor is the start of the next day to send. */
-function dayPage(window: SyncWindow, page: string | null, make: (dayStart: number) => Pick<ProviderPage, 'samples' | 'events'>): ProviderPage {
+function dayPage(
+  window: SyncWindow,
+  page: string | null,
+  make: (dayStart: number) => Pick<ProviderPage, 'samples' | 'events'>,
+): ProviderPage {
   const dayStart = page ? Number(page) : Math.floor(window.from.getTime() / DAY_MS) * DAY_MS;
   const made = make(dayStart);
   const inWindow = (at: Date) => at >= window.from && at < window.to;

@@ -38,7 +38,13 @@ function recordsOf<T extends DexcomRecord>(body: unknown, endpoint: string): T[]
   return records as T[];
 }
 
-async function fetchRecords<T extends DexcomRecord>(call: ProviderCall, config: Config, endpoint: 'egvs' | 'events', from: Date, to: Date): Promise<T[]> {
+async function fetchRecords<T extends DexcomRecord>(
+  call: ProviderCall,
+  config: Config,
+  endpoint: 'egvs' | 'events',
+  from: Date,
+  to: Date,
+): Promise<T[]> {
   const url = new URL(`${settings(config).apiUrl}/v3/users/self/${endpoint}`);
   url.searchParams.set('startDate', dexcomDate(from));
   url.searchParams.set('endDate', dexcomDate(to));

@@ -64,14 +64,16 @@ export function glucoseSamples(records: DexcomEgv[]): SampleInput[] {
     if (record.status === 'high' || record.status === 'low') return [];
     if (typeof record.value !== 'number' || !Number.isFinite(record.value) || record.value <= 0) return [];
     if (!GLUCOSE_UNITS.has(record.unit)) return [];
-    return [{
-      metricType: 'blood_glucose',
-      value: record.value,
-      unit: record.unit,
-      recordedAt: new Date(systemTimeOf(record.systemTime)),
-      device: deviceOf(record),
-      externalId: record.recordId,
-    }];
+    return [
+      {
+        metricType: 'blood_glucose',
+        value: record.value,
+        unit: record.unit,
+        recordedAt: new Date(systemTimeOf(record.systemTime)),
+        device: deviceOf(record),
+        externalId: record.recordId,
+      },
+    ];
   });
 }
 
@@ -85,14 +87,16 @@ export function exerciseEvents(records: DexcomEvent[]): EventInput[] {
     if (record.eventType !== 'exercise' || record.eventStatus === 'deleted') return [];
     if (record.unit !== 'minutes' || typeof record.value !== 'number' || !(record.value > 0)) return [];
     const startAt = new Date(systemTimeOf(record.systemTime));
-    return [{
-      type: 'workout',
-      subtype: null,
-      startAt,
-      endAt: new Date(startAt.getTime() + record.value * 60_000),
-      details: { intensity: typeof record.eventSubType === 'string' ? record.eventSubType : null },
-      device: deviceOf(record),
-      externalId: record.recordId,
-    }];
+    return [
+      {
+        type: 'workout',
+        subtype: null,
+        startAt,
+        endAt: new Date(startAt.getTime() + record.value * 60_000),
+        details: { intensity: typeof record.eventSubType === 'string' ? record.eventSubType : null },
+        device: deviceOf(record),
+        externalId: record.recordId,
+      },
+    ];
   });
 }

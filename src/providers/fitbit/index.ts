@@ -37,7 +37,8 @@ const minDate = (a: string, b: string) => (a < b ? a : b);
 
 /** Pages over dates: `page` is the first date of the page (our own token), `span` dates per page. */
 function datePage(page: string | null, first: string, last: string, span: number): { start: string; end: string; next: string | null } {
-  if (page !== null && !DAY_PATTERN.test(page)) throw new ProviderError(`Fitbit sync checkpoint "${page}" is not a date`, 'invalid_response');
+  if (page !== null && !DAY_PATTERN.test(page))
+    throw new ProviderError(`Fitbit sync checkpoint "${page}" is not a date`, 'invalid_response');
   const start = page ?? first;
   const end = minDate(addDays(start, span - 1), last);
   return { start, end, next: end < last ? addDays(end, 1) : null };
@@ -106,9 +107,15 @@ function isActivityListUrl(url: string, apiUrl: string): boolean {
 async function activityPage(call: ProviderCall, config: Config, window: SyncWindow, page: string | null): Promise<ProviderPage> {
   const zone = await userZone(call, config);
   const apiUrl = settings(config).apiUrl;
-  const query = new URLSearchParams({ afterDate: userDate(window.from, zone), sort: 'asc', offset: '0', limit: String(ACTIVITY_PAGE_SIZE) });
+  const query = new URLSearchParams({
+    afterDate: userDate(window.from, zone),
+    sort: 'asc',
+    offset: '0',
+    limit: String(ACTIVITY_PAGE_SIZE),
+  });
   const { activities, next } = readActivityLogs(await call.fetchJson(page ?? `${apiUrl}/1/user/-/activities/list.json?${query}`));
-  if (next && !isActivityListUrl(next, apiUrl)) throw new ProviderError('Fitbit pagination.next points away from the activity list', 'invalid_response');
+  if (next && !isActivityListUrl(next, apiUrl))
+    throw new ProviderError('Fitbit pagination.next points away from the activity list', 'invalid_response');
   const events = workoutEvents(activities, zone).filter((event) => event.startAt < window.to);
   // Entries are ascending, so one that starts after the window ends the walk.
   const pastWindow = events.length < activities.length;
@@ -129,8 +136,21 @@ export const fitbitProvider: Provider = {
   description: 'Fitbit trackers and Aria scales: intraday heart rate, daily activity, sleep stages, workouts, weight (Web API).',
   authKind: 'oauth2',
   dataTypes: [
-    'heart_rate', 'resting_heart_rate', 'steps', 'distance', 'floors_climbed', 'elevation_gain', 'active_energy', 'basal_energy',
-    'active_minutes', 'sedentary_minutes', 'weight', 'bmi', 'body_fat', 'sleep', 'workout',
+    'heart_rate',
+    'resting_heart_rate',
+    'steps',
+    'distance',
+    'floors_climbed',
+    'elevation_gain',
+    'active_energy',
+    'basal_energy',
+    'active_minutes',
+    'sedentary_minutes',
+    'weight',
+    'bmi',
+    'body_fat',
+    'sleep',
+    'workout',
   ],
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {

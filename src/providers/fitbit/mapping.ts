@@ -23,10 +23,21 @@ export interface FitbitHeartPoint {
   value: number;
 }
 
-const DAY_FIELDS = ['floors', 'elevation', 'activityCalories', 'caloriesBMR', 'fairlyActiveMinutes', 'veryActiveMinutes', 'sedentaryMinutes', 'restingHeartRate'] as const;
+const DAY_FIELDS = [
+  'floors',
+  'elevation',
+  'activityCalories',
+  'caloriesBMR',
+  'fairlyActiveMinutes',
+  'veryActiveMinutes',
+  'sedentaryMinutes',
+  'restingHeartRate',
+] as const;
 
 /** Get Daily Activity Summary → `summary`: the day's totals, each optional but steps (devices without altimeters have no floors). */
-export type FitbitDaySummary = { steps: number; distances: { activity: string; distance: number }[] } & Partial<Record<(typeof DAY_FIELDS)[number], number>>;
+export type FitbitDaySummary = { steps: number; distances: { activity: string; distance: number }[] } & Partial<
+  Record<(typeof DAY_FIELDS)[number], number>
+>;
 
 /** Get Sleep Log by Date Range (v1.2) → `sleep[]`. `levels.summary` has deep/light/rem/wake for stages logs. */
 export interface FitbitSleepLog {
@@ -84,7 +95,8 @@ const record = (value: unknown, what: string) => (isRecord(value) ? value : inva
 const list = (value: unknown, what: string) => (Array.isArray(value) ? (value as unknown[]) : invalid(what));
 const finite = (value: unknown, what: string) => (typeof value === 'number' && Number.isFinite(value) ? value : invalid(what));
 const optionalFinite = (value: unknown, what: string) => (value == null ? undefined : finite(value, what));
-const text = (value: unknown, what: string, pattern?: RegExp) => (typeof value === 'string' && (!pattern || pattern.test(value)) ? value : invalid(what));
+const text = (value: unknown, what: string, pattern?: RegExp) =>
+  typeof value === 'string' && (!pattern || pattern.test(value)) ? value : invalid(what);
 /** A date or date-time that also names a real instant (the patterns alone let "2024-13-01" through). */
 function when(value: unknown, what: string, pattern: RegExp): string {
   const checked = text(value, what, pattern);
@@ -123,7 +135,10 @@ export function readSleepLogs(body: unknown): FitbitSleepLog[] {
     const summary = Object.fromEntries(
       Object.entries(record(levels.summary ?? {}, 'sleep levels summary')).map(([stage, entry]) => {
         const stats = record(entry, `sleep ${stage} summary`);
-        return [stage, { count: optionalFinite(stats.count, `sleep ${stage} count`), minutes: optionalFinite(stats.minutes, `sleep ${stage} minutes`) }];
+        return [
+          stage,
+          { count: optionalFinite(stats.count, `sleep ${stage} count`), minutes: optionalFinite(stats.minutes, `sleep ${stage} minutes`) },
+        ];
       }),
     );
     return {
@@ -186,7 +201,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function zoneOffsetAt(timeZone: string, at: number): number {
   let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, format);
   }
   const part = Object.fromEntries(format.formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
@@ -210,7 +234,13 @@ export function userDate(at: Date, zone: UserZone): string {
 }
 
 export function heartRateSamples(date: string, dataset: FitbitHeartPoint[]): SampleInput[] {
-  return dataset.map((point) => ({ metricType: 'heart_rate', value: point.value, unit: 'bpm', recordedAt: new Date(`${date}T${point.time}Z`), device: 'Fitbit' }));
+  return dataset.map((point) => ({
+    metricType: 'heart_rate',
+    value: point.value,
+    unit: 'bpm',
+    recordedAt: new Date(`${date}T${point.time}Z`),
+    device: 'Fitbit',
+  }));
 }
 
 /** A day's totals, from the user's midnight to the next (at most 24 h, as ingestion allows). */
@@ -220,7 +250,10 @@ export function daySummarySamples(date: string, summary: FitbitDaySummary, zone:
   const end = new Date(Math.min(nextMidnight.getTime(), start.getTime() + 86_400_000) - 1);
   const base = { recordedAt: start, endAt: end, device: 'Fitbit', externalId: `daily:${date}` };
   const total = summary.distances.find((entry) => entry.activity === 'total');
-  const active = summary.fairlyActiveMinutes != null && summary.veryActiveMinutes != null ? summary.fairlyActiveMinutes + summary.veryActiveMinutes : undefined;
+  const active =
+    summary.fairlyActiveMinutes != null && summary.veryActiveMinutes != null
+      ? summary.fairlyActiveMinutes + summary.veryActiveMinutes
+      : undefined;
   const optional: [string, number | undefined, string][] = [
     ['distance', total?.distance, 'km'],
     ['floors_climbed', summary.floors, 'count'],
@@ -234,7 +267,9 @@ export function daySummarySamples(date: string, summary: FitbitDaySummary, zone:
     { ...base, metricType: 'steps', value: summary.steps, unit: 'count' },
     ...optional.flatMap(([metricType, value, unit]) => (value != null ? [{ ...base, metricType, value, unit }] : [])),
     // Resting heart rate is one value for the day, not an amount over it.
-    ...(summary.restingHeartRate ? [{ ...base, endAt: null, metricType: 'resting_heart_rate', value: summary.restingHeartRate, unit: 'bpm' }] : []),
+    ...(summary.restingHeartRate
+      ? [{ ...base, endAt: null, metricType: 'resting_heart_rate', value: summary.restingHeartRate, unit: 'bpm' }]
+      : []),
   ];
 }
 
@@ -293,7 +328,11 @@ export function workoutEvents(logs: FitbitActivityLog[], zone: UserZone): EventI
 
 export function weightSamples(logs: FitbitWeightLog[], zone: UserZone): SampleInput[] {
   return logs.flatMap((log) => {
-    const base = { recordedAt: userTime(`${log.date}T${log.time}`, zone), device: log.source ? `Fitbit ${log.source}` : 'Fitbit', externalId: String(log.logId) };
+    const base = {
+      recordedAt: userTime(`${log.date}T${log.time}`, zone),
+      device: log.source ? `Fitbit ${log.source}` : 'Fitbit',
+      externalId: String(log.logId),
+    };
     return [
       { ...base, metricType: 'weight', value: log.weight, unit: 'kg' },
       ...(log.bmi != null ? [{ ...base, metricType: 'bmi', value: log.bmi, unit: 'kg/m2' }] : []),

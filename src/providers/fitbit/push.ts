@@ -36,7 +36,11 @@ export function parseFitbitPush(request: PushRequest, config: Config): PushNotic
   if (!Array.isArray(notifications)) throw new BadRequest('a Fitbit notification body must be a JSON array');
   // collectionType userRevokedAccess: the user removed our access at Fitbit, so the connection ends.
   return notifications.flatMap((notification: unknown): PushNotice[] => {
-    const { ownerType, ownerId, collectionType } = (notification ?? {}) as { ownerType?: unknown; ownerId?: unknown; collectionType?: unknown };
+    const { ownerType, ownerId, collectionType } = (notification ?? {}) as {
+      ownerType?: unknown;
+      ownerId?: unknown;
+      collectionType?: unknown;
+    };
     if (ownerType !== 'user' || typeof ownerId !== 'string' || !ownerId) return [];
     return [collectionType === 'userRevokedAccess' ? { externalUserId: ownerId, kind: 'revoked' } : { externalUserId: ownerId }];
   });

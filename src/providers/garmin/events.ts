@@ -37,7 +37,11 @@ function sleepEvent(row: GarminSummary): EventInput {
   const from = Math.min(start, ...stages.map((s) => s.from));
   const to = Math.max(start + Math.max(seconds(row.durationInSeconds), 60), ...stages.map((s) => s.to));
   const score = (row.overallSleepScore as { value?: unknown } | undefined)?.value;
-  const stageList: Stage[] = stages.map((s) => ({ stage: s.stage, startAt: instant(s.from).toISOString(), endAt: instant(s.to).toISOString() }));
+  const stageList: Stage[] = stages.map((s) => ({
+    stage: s.stage,
+    startAt: instant(s.from).toISOString(),
+    endAt: instant(s.to).toISOString(),
+  }));
   return {
     type: 'sleep',
     startAt: instant(from),
@@ -45,7 +49,16 @@ function sleepEvent(row: GarminSummary): EventInput {
     details: {
       stages: stageList,
       // Without a stage map (OFF_WRIST, older devices) the per-stage durations stand as Garmin gives them.
-      ...(stageList.length ? {} : { stageSeconds: { deep: seconds(row.deepSleepDurationInSeconds), light: seconds(row.lightSleepDurationInSeconds), rem: seconds(row.remSleepInSeconds), awake: seconds(row.awakeDurationInSeconds) } }),
+      ...(stageList.length
+        ? {}
+        : {
+            stageSeconds: {
+              deep: seconds(row.deepSleepDurationInSeconds),
+              light: seconds(row.lightSleepDurationInSeconds),
+              rem: seconds(row.remSleepInSeconds),
+              awake: seconds(row.awakeDurationInSeconds),
+            },
+          }),
       sleepScore: isNumber(score) ? score : null,
       validation: typeof row.validation === 'string' ? row.validation : null,
     },
@@ -58,7 +71,18 @@ export function sleepData(rows: GarminSummary[]): { samples: SampleInput[]; even
   const events = rows.map(sleepEvent);
   const samples = rows.flatMap((row, index): SampleInput[] => {
     const score = events[index]!.details?.sleepScore;
-    return isNumber(score) ? [{ metricType: 'sleep_score', value: score, unit: 'score', recordedAt: events[index]!.endAt, device: GARMIN_DEVICE, externalId: `sleep:${String(row.startTimeInSeconds)}:score` }] : [];
+    return isNumber(score)
+      ? [
+          {
+            metricType: 'sleep_score',
+            value: score,
+            unit: 'score',
+            recordedAt: events[index]!.endAt,
+            device: GARMIN_DEVICE,
+            externalId: `sleep:${String(row.startTimeInSeconds)}:score`,
+          },
+        ]
+      : [];
   });
   return { samples, events };
 }
@@ -73,20 +97,22 @@ export function activityData(rows: GarminSummary[]): { samples: SampleInput[]; e
   const events = rows.flatMap((row): EventInput[] => {
     const start = row.startTimeInSeconds as number;
     if (!isNumber(row.durationInSeconds) || row.durationInSeconds <= 0) return [];
-    return [{
-      type: 'workout',
-      subtype: typeof row.activityType === 'string' ? row.activityType : null,
-      startAt: instant(start),
-      endAt: instant(start + row.durationInSeconds),
-      distance: orNull(row.distanceInMeters),
-      energy: orNull(row.activeKilocalories),
-      avgHeartRate: orNull(row.averageHeartRateInBeatsPerMinute),
-      maxHeartRate: orNull(row.maxHeartRateInBeatsPerMinute),
-      elevationGain: orNull(row.totalElevationGainInMeters),
-      details: { name: typeof row.activityName === 'string' ? row.activityName : null, manual: row.manual === true },
-      device: typeof row.deviceName === 'string' && row.deviceName ? row.deviceName : GARMIN_DEVICE,
-      externalId: `activity:${String(row.activityId ?? row.summaryId)}`,
-    }];
+    return [
+      {
+        type: 'workout',
+        subtype: typeof row.activityType === 'string' ? row.activityType : null,
+        startAt: instant(start),
+        endAt: instant(start + row.durationInSeconds),
+        distance: orNull(row.distanceInMeters),
+        energy: orNull(row.activeKilocalories),
+        avgHeartRate: orNull(row.averageHeartRateInBeatsPerMinute),
+        maxHeartRate: orNull(row.maxHeartRateInBeatsPerMinute),
+        elevationGain: orNull(row.totalElevationGainInMeters),
+        details: { name: typeof row.activityName === 'string' ? row.activityName : null, manual: row.manual === true },
+        device: typeof row.deviceName === 'string' && row.deviceName ? row.deviceName : GARMIN_DEVICE,
+        externalId: `activity:${String(row.activityId ?? row.summaryId)}`,
+      },
+    ];
   });
   return { samples: [], events };
 }

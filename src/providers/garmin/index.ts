@@ -26,7 +26,8 @@ async function garminTokenRequest(form: Record<string, string>, oauth: OAuthSett
   const tokens = standardTokenSet(await postTokenForm(oauth, form), oauth, form, now);
   if (form.grant_type !== 'authorization_code') return tokens;
   const user = (await fetchProviderJson(restUrl(config, 'user/id'), tokens.accessToken)) as { userId?: unknown } | null;
-  if (typeof user?.userId !== 'string' || !user.userId) throw new ProviderError('Garmin User ID answered without a userId', 'invalid_response');
+  if (typeof user?.userId !== 'string' || !user.userId)
+    throw new ProviderError('Garmin User ID answered without a userId', 'invalid_response');
   const permissions = await fetchProviderJson(restUrl(config, 'user/permissions'), tokens.accessToken);
   const scopes = Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === 'string') : [];
   return { ...tokens, externalUserId: user.userId, scopes };
@@ -50,7 +51,13 @@ const NOTHING: ProviderPage = { samples: [], events: [], nextPage: null };
  * uploaded since comes by itself). A range asked for before (409) is done; a type the user does not share (412)
  * has nothing to backfill. `page` is where the next range starts, in epoch seconds.
  */
-async function requestBackfill(call: ProviderCall, config: Config, type: SummaryType, window: SyncWindow, page: string | null): Promise<ProviderPage> {
+async function requestBackfill(
+  call: ProviderCall,
+  config: Config,
+  type: SummaryType,
+  window: SyncWindow,
+  page: string | null,
+): Promise<ProviderPage> {
   const end = Math.floor(Math.min(window.to.getTime(), call.connectedAt.getTime()) / 1000);
   const start = page ? Number(page) : Math.floor(window.from.getTime() / 1000);
   if (!type.backfill || start >= end) return NOTHING;
@@ -86,13 +93,39 @@ async function readNotice(call: ProviderCall, content: NoticeContent, config: Co
 export const garminProvider: Provider = {
   id: 'garmin',
   name: 'Garmin',
-  description: 'Garmin Connect (Health and Activity APIs): daily activity, heart rate, sleep with stages, stress, Body Battery, SpO2, respiration, HRV, body composition, blood pressure and workouts, delivered by push and ping notifications.',
+  description:
+    'Garmin Connect (Health and Activity APIs): daily activity, heart rate, sleep with stages, stress, Body Battery, SpO2, respiration, HRV, body composition, blood pressure and workouts, delivered by push and ping notifications.',
   authKind: 'oauth2',
   dataTypes: [
-    'steps', 'distance', 'active_energy', 'basal_energy', 'floors_climbed', 'moderate_intensity_minutes', 'vigorous_intensity_minutes',
-    'wheelchair_pushes', 'wheelchair_distance', 'heart_rate', 'resting_heart_rate', 'stress_level', 'body_battery', 'spo2', 'respiratory_rate',
-    'hrv_rmssd', 'weight', 'body_fat', 'bmi', 'muscle_mass', 'bone_mass', 'body_water', 'blood_pressure_systolic', 'blood_pressure_diastolic',
-    'skin_temperature_deviation', 'vo2max', 'sleep_score', 'sleep', 'workout',
+    'steps',
+    'distance',
+    'active_energy',
+    'basal_energy',
+    'floors_climbed',
+    'moderate_intensity_minutes',
+    'vigorous_intensity_minutes',
+    'wheelchair_pushes',
+    'wheelchair_distance',
+    'heart_rate',
+    'resting_heart_rate',
+    'stress_level',
+    'body_battery',
+    'spo2',
+    'respiratory_rate',
+    'hrv_rmssd',
+    'weight',
+    'body_fat',
+    'bmi',
+    'muscle_mass',
+    'bone_mass',
+    'body_water',
+    'blood_pressure_systolic',
+    'blood_pressure_diastolic',
+    'skin_temperature_deviation',
+    'vo2max',
+    'sleep_score',
+    'sleep',
+    'workout',
   ],
   isConfigured: (config) => hasClientCredentials(garminSettings(config)),
   oauth: (config) => {

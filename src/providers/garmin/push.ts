@@ -19,7 +19,8 @@ export const PUSH_SECRET_ENV = 'GARMIN_PUSH_SECRET';
 function verify(request: PushRequest, config: Config): void {
   const secret = config.env[PUSH_SECRET_ENV];
   if (!secret) throw new ProviderError(`${PUSH_SECRET_ENV} is not set, so no Garmin notification can be trusted`, 'unauthorized');
-  if (!sameSecret(request.query.get('secret') ?? '', secret)) throw new ProviderError(`the endpoint URL's secret does not match ${PUSH_SECRET_ENV}`, 'unauthorized');
+  if (!sameSecret(request.query.get('secret') ?? '', secret))
+    throw new ProviderError(`the endpoint URL's secret does not match ${PUSH_SECRET_ENV}`, 'unauthorized');
   const clientId = request.headers.get('garmin-client-id');
   const ours = garminSettings(config).clientId;
   if (clientId && ours && clientId !== ours) throw new ProviderError('garmin-client-id names another consumer key', 'unauthorized');
@@ -71,6 +72,7 @@ export function parseGarminPush(request: PushRequest, config: Config): PushNotic
   } catch {
     throw new BadRequest('a Garmin notification body must be a JSON object');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('a Garmin notification body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest('a Garmin notification body must be a JSON object');
   return Object.entries(body).flatMap(([key, list]) => listNotices(key, list, config));
 }

@@ -2,8 +2,17 @@ import type { EventInput } from '../../events/event-input.js';
 import type { SampleInput } from '../../health/sample-input.js';
 import { activityData, sleepData } from './events.js';
 import {
-  bloodPressureSamples, bodyCompositionSamples, dailySamples, hrvSamples, isNumber, pulseOxSamples, respirationSamples, skinTemperatureSamples,
-  stressSamples, userMetricSamples, type GarminSummary,
+  bloodPressureSamples,
+  bodyCompositionSamples,
+  dailySamples,
+  hrvSamples,
+  isNumber,
+  pulseOxSamples,
+  respirationSamples,
+  skinTemperatureSamples,
+  stressSamples,
+  userMetricSamples,
+  type GarminSummary,
 } from './wellness.js';
 
 /**
@@ -34,7 +43,13 @@ export const SUMMARY_TYPES: readonly SummaryType[] = [
   { key: 'pulseox', backfill: 'pulseOx', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(pulseOxSamples) },
   { key: 'allDayRespiration', backfill: 'respiration', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(respirationSamples) },
   { key: 'hrv', backfill: 'hrv', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(hrvSamples) },
-  { key: 'bloodPressures', backfill: 'bloodPressures', backfillDays: 90, time: 'measurementTimeInSeconds', map: samplesOnly(bloodPressureSamples) },
+  {
+    key: 'bloodPressures',
+    backfill: 'bloodPressures',
+    backfillDays: 90,
+    time: 'measurementTimeInSeconds',
+    map: samplesOnly(bloodPressureSamples),
+  },
   { key: 'skinTemp', backfill: 'skinTemp', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(skinTemperatureSamples) },
   { key: 'activities', backfill: 'activities', backfillDays: 30, time: 'startTimeInSeconds', map: activityData },
   { key: 'manuallyUpdatedActivities', backfill: null, backfillDays: 0, time: 'startTimeInSeconds', map: activityData },

@@ -25,10 +25,18 @@ function fieldSamples(row: GarminSummary, fields: readonly Field[], base: Base):
 }
 
 /** One sample per entry of an offset map; `keep` refuses Garmin's status codes (e.g. stress −1 for "off wrist"). */
-function offsetSamples(start: number, map: unknown, metricType: string, unit: string, keep: (value: number) => boolean = () => true): SampleInput[] {
+function offsetSamples(
+  start: number,
+  map: unknown,
+  metricType: string,
+  unit: string,
+  keep: (value: number) => boolean = () => true,
+): SampleInput[] {
   if (typeof map !== 'object' || map === null || Array.isArray(map)) return [];
   return Object.entries(map).flatMap(([offset, value]) =>
-    /^\d+$/.test(offset) && isNumber(value) && keep(value) ? [{ metricType, value, unit, recordedAt: instant(start + Number(offset)), device: GARMIN_DEVICE }] : [],
+    /^\d+$/.test(offset) && isNumber(value) && keep(value)
+      ? [{ metricType, value, unit, recordedAt: instant(start + Number(offset)), device: GARMIN_DEVICE }]
+      : [],
   );
 }
 
@@ -55,10 +63,18 @@ const DAILY_TOTALS: readonly Field[] = [
  */
 export function dailySamples(rows: GarminSummary[]): SampleInput[] {
   return rows.flatMap((row) => {
-    const day: Base = { recordedAt: instant(start(row)), endAt: new Date(start(row) * 1000 + DAY_MS - 1), device: GARMIN_DEVICE, externalId: `daily:${String(row.calendarDate ?? start(row))}` };
+    const day: Base = {
+      recordedAt: instant(start(row)),
+      endAt: new Date(start(row) * 1000 + DAY_MS - 1),
+      device: GARMIN_DEVICE,
+      externalId: `daily:${String(row.calendarDate ?? start(row))}`,
+    };
     return [
       ...fieldSamples(row, DAILY_TOTALS, day),
-      ...fieldSamples(row, [['restingHeartRateInBeatsPerMinute', 'resting_heart_rate', 'bpm']], { recordedAt: instant(start(row)), device: GARMIN_DEVICE }),
+      ...fieldSamples(row, [['restingHeartRateInBeatsPerMinute', 'resting_heart_rate', 'bpm']], {
+        recordedAt: instant(start(row)),
+        device: GARMIN_DEVICE,
+      }),
       ...offsetSamples(start(row), row.timeOffsetHeartRateSamples, 'heart_rate', 'bpm'),
     ];
   });
@@ -98,18 +114,39 @@ const BODY_COMPOSITION: readonly Field[] = [
 
 /** Body composition (§7.4): masses in grams; a manual entry carries only the weight. */
 export function bodyCompositionSamples(rows: GarminSummary[]): SampleInput[] {
-  return rows.flatMap((row) => fieldSamples(row, BODY_COMPOSITION, { recordedAt: instant(measuredAt(row)), device: GARMIN_DEVICE, externalId: String(row.summaryId ?? '') || null }));
+  return rows.flatMap((row) =>
+    fieldSamples(row, BODY_COMPOSITION, {
+      recordedAt: instant(measuredAt(row)),
+      device: GARMIN_DEVICE,
+      externalId: String(row.summaryId ?? '') || null,
+    }),
+  );
 }
 
 /** Blood pressure (§7.11): mmHg and the pulse at the reading. */
 export function bloodPressureSamples(rows: GarminSummary[]): SampleInput[] {
-  const fields: readonly Field[] = [['systolic', 'blood_pressure_systolic', 'mmHg'], ['diastolic', 'blood_pressure_diastolic', 'mmHg'], ['pulse', 'heart_rate', 'bpm']];
-  return rows.flatMap((row) => fieldSamples(row, fields, { recordedAt: instant(measuredAt(row)), device: GARMIN_DEVICE, externalId: String(row.summaryId ?? '') || null }));
+  const fields: readonly Field[] = [
+    ['systolic', 'blood_pressure_systolic', 'mmHg'],
+    ['diastolic', 'blood_pressure_diastolic', 'mmHg'],
+    ['pulse', 'heart_rate', 'bpm'],
+  ];
+  return rows.flatMap((row) =>
+    fieldSamples(row, fields, {
+      recordedAt: instant(measuredAt(row)),
+      device: GARMIN_DEVICE,
+      externalId: String(row.summaryId ?? '') || null,
+    }),
+  );
 }
 
 /** Skin temperature (§7.12): the sleep window's average deviation from the user's baseline, in °C. */
 export function skinTemperatureSamples(rows: GarminSummary[]): SampleInput[] {
-  return rows.flatMap((row) => fieldSamples(row, [['avgDeviationCelsius', 'skin_temperature_deviation', 'degC']], { recordedAt: instant(start(row)), device: GARMIN_DEVICE }));
+  return rows.flatMap((row) =>
+    fieldSamples(row, [['avgDeviationCelsius', 'skin_temperature_deviation', 'degC']], {
+      recordedAt: instant(start(row)),
+      device: GARMIN_DEVICE,
+    }),
+  );
 }
 
 /**
@@ -117,5 +154,10 @@ export function skinTemperatureSamples(rows: GarminSummary[]): SampleInput[] {
  * (Garmin gives no zone, and the user's offset is not part of this summary).
  */
 export function userMetricSamples(rows: GarminSummary[]): SampleInput[] {
-  return rows.flatMap((row) => fieldSamples(row, [['vo2Max', 'vo2max', 'mL/kg/min']], { recordedAt: new Date(`${String(row.calendarDate)}T00:00:00Z`), device: GARMIN_DEVICE }));
+  return rows.flatMap((row) =>
+    fieldSamples(row, [['vo2Max', 'vo2max', 'mL/kg/min']], {
+      recordedAt: new Date(`${String(row.calendarDate)}T00:00:00Z`),
+      device: GARMIN_DEVICE,
+    }),
+  );
 }

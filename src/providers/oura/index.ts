@@ -4,7 +4,16 @@ import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { ProviderError } from '../provider-error.js';
 import type { ConnectionHookContext, OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { hasClientCredentials, providerSettings } from '../settings.js';
-import { dailyActivitySamples, heartRateSamples, sleepEvents, workoutEvents, type OuraDailyActivity, type OuraHeartRate, type OuraSleep, type OuraWorkout } from './mapping.js';
+import {
+  dailyActivitySamples,
+  heartRateSamples,
+  sleepEvents,
+  workoutEvents,
+  type OuraDailyActivity,
+  type OuraHeartRate,
+  type OuraSleep,
+  type OuraWorkout,
+} from './mapping.js';
 import { OURA_VERIFICATION_TOKEN_ENV, ouraPushChallenge, parseOuraPush } from './push.js';
 import { ensureOuraSubscriptions } from './subscriptions.js';
 
@@ -25,7 +34,14 @@ function asCollection<T>(body: unknown): Collection<T> {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-async function collection<T>(call: ProviderCall, config: Config, name: string, window: SyncWindow, page: string | null, byDay: boolean): Promise<Collection<T>> {
+async function collection<T>(
+  call: ProviderCall,
+  config: Config,
+  name: string,
+  window: SyncWindow,
+  page: string | null,
+  byDay: boolean,
+): Promise<Collection<T>> {
   const url = new URL(`${settings(config).apiUrl}/v2/usercollection/${name}`);
   // Time-series collections take datetimes; daily documents take dates (end inclusive).
   url.searchParams.set(byDay ? 'start_date' : 'start_datetime', byDay ? day(window.from) : window.from.toISOString());

@@ -49,7 +49,13 @@ export interface OuraWorkout {
 }
 
 export function heartRateSamples(rows: OuraHeartRate[]): SampleInput[] {
-  return rows.map((row) => ({ metricType: 'heart_rate', value: row.bpm, unit: 'bpm', recordedAt: new Date(row.timestamp), device: `Oura ${row.source}` }));
+  return rows.map((row) => ({
+    metricType: 'heart_rate',
+    value: row.bpm,
+    unit: 'bpm',
+    recordedAt: new Date(row.timestamp),
+    device: `Oura ${row.source}`,
+  }));
 }
 
 /** A day's totals: Oura's `timestamp` is the start of that local day. */
@@ -61,7 +67,9 @@ export function dailyActivitySamples(rows: OuraDailyActivity[]): SampleInput[] {
     return [
       { ...base, metricType: 'steps', value: row.steps },
       { ...base, metricType: 'active_energy', value: row.active_calories, unit: 'kcal' },
-      ...(row.equivalent_walking_distance != null ? [{ ...base, metricType: 'distance', value: row.equivalent_walking_distance, unit: 'm' }] : []),
+      ...(row.equivalent_walking_distance != null
+        ? [{ ...base, metricType: 'distance', value: row.equivalent_walking_distance, unit: 'm' }]
+        : []),
     ];
   });
 }
@@ -74,7 +82,12 @@ export function sleepEvents(rows: OuraSleep[]): { events: EventInput[]; samples:
     endAt: new Date(row.bedtime_end),
     avgHeartRate: row.average_heart_rate,
     details: {
-      stageSeconds: { deep: row.deep_sleep_duration ?? 0, rem: row.rem_sleep_duration ?? 0, light: row.light_sleep_duration ?? 0, awake: row.awake_time ?? 0 },
+      stageSeconds: {
+        deep: row.deep_sleep_duration ?? 0,
+        rem: row.rem_sleep_duration ?? 0,
+        light: row.light_sleep_duration ?? 0,
+        awake: row.awake_time ?? 0,
+      },
       totalSleepSeconds: row.total_sleep_duration,
       efficiency: row.efficiency,
       latencySeconds: row.latency,
@@ -85,7 +98,18 @@ export function sleepEvents(rows: OuraSleep[]): { events: EventInput[]; samples:
     externalId: row.id,
   }));
   const samples = rows.flatMap((row) =>
-    row.average_hrv != null ? [{ metricType: 'hrv_rmssd', value: row.average_hrv, unit: 'ms', recordedAt: new Date(row.bedtime_end), device: 'Oura Ring', externalId: `${row.id}:hrv` }] : [],
+    row.average_hrv != null
+      ? [
+          {
+            metricType: 'hrv_rmssd',
+            value: row.average_hrv,
+            unit: 'ms',
+            recordedAt: new Date(row.bedtime_end),
+            device: 'Oura Ring',
+            externalId: `${row.id}:hrv`,
+          },
+        ]
+      : [],
   );
   return { events, samples };
 }

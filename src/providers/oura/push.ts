@@ -22,7 +22,10 @@ export const OURA_WEBHOOK_EVENT_TYPES = ['create', 'update'] as const;
 const includes = (list: readonly string[], value: unknown): boolean => typeof value === 'string' && list.includes(value);
 
 export function ouraSignature(timestamp: string, body: string, clientSecret: string): string {
-  return createHmac('sha256', clientSecret).update(timestamp + body).digest('hex').toUpperCase();
+  return createHmac('sha256', clientSecret)
+    .update(timestamp + body)
+    .digest('hex')
+    .toUpperCase();
 }
 
 /**

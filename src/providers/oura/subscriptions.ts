@@ -50,7 +50,12 @@ function needsRenewal(subscription: OuraSubscription, now: Date): boolean {
  * connect of an install subscribes, later ones keep the subscriptions alive. One pair that fails does not stop the
  * others; the failures are thrown together at the end for the connect hook to log.
  */
-export async function ensureOuraSubscriptions(s: ProviderSettings, verificationToken: string | undefined, callbackUrl: string, now: Date): Promise<OuraSubscriptionOutcome> {
+export async function ensureOuraSubscriptions(
+  s: ProviderSettings,
+  verificationToken: string | undefined,
+  callbackUrl: string,
+  now: Date,
+): Promise<OuraSubscriptionOutcome> {
   if (!verificationToken) throw new Error(`${OURA_VERIFICATION_TOKEN_ENV} is not set, so no Oura webhook subscription is made`);
   const existing = (await listSubscriptions(s)).filter((subscription) => subscription.callback_url === callbackUrl);
   const outcome: OuraSubscriptionOutcome = { created: [], renewed: [], kept: [] };

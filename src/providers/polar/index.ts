@@ -46,13 +46,15 @@ async function registerUser(apiUrl: string, accessToken: string, polarUserId: st
     signal: AbortSignal.timeout(15_000),
   });
   if (response.ok || response.status === 409) return;
-  if (response.status === 403) throw new ProviderError('the Polar user has not accepted all mandatory consents at account.polar.com', 'unauthorized');
+  if (response.status === 403)
+    throw new ProviderError('the Polar user has not accepted all mandatory consents at account.polar.com', 'unauthorized');
   throw new ProviderError(`Polar user registration answered ${response.status}`, 'unavailable');
 }
 
 /** The authorization-code grant as Polar documents it (x_user_id, no refresh token), then the registration. */
 async function exchangeAndRegister(apiUrl: string, form: Record<string, string>, s: OAuthSettings, now: Date): Promise<TokenSet> {
-  if (form.grant_type !== 'authorization_code') throw new ProviderError('Polar issues no refresh tokens: the user must connect again', 'unauthorized');
+  if (form.grant_type !== 'authorization_code')
+    throw new ProviderError('Polar issues no refresh tokens: the user must connect again', 'unauthorized');
   const response = await fetch(s.tokenUrl, {
     method: 'POST',
     headers: { authorization: basicAuth(s), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json;charset=UTF-8' },
@@ -60,11 +62,19 @@ async function exchangeAndRegister(apiUrl: string, form: Record<string, string>,
     redirect: 'error',
     signal: AbortSignal.timeout(15_000),
   });
-  const json = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; x_user_id?: unknown; error?: unknown };
-  if (response.status === 400 || response.status === 401) throw new ProviderError(`token endpoint refused: ${String(json.error ?? response.status)}`, 'unauthorized');
+  const json = (await response.json().catch(() => ({}))) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    x_user_id?: unknown;
+    error?: unknown;
+  };
+  if (response.status === 400 || response.status === 401)
+    throw new ProviderError(`token endpoint refused: ${String(json.error ?? response.status)}`, 'unauthorized');
   if (!response.ok) throw new ProviderError(`token endpoint answered ${response.status}`, 'unavailable');
-  if (typeof json.access_token !== 'string' || !json.access_token) throw new ProviderError('token response has no access_token', 'invalid_response');
-  if (typeof json.x_user_id !== 'number' && typeof json.x_user_id !== 'string') throw new ProviderError('token response has no x_user_id', 'invalid_response');
+  if (typeof json.access_token !== 'string' || !json.access_token)
+    throw new ProviderError('token response has no access_token', 'invalid_response');
+  if (typeof json.x_user_id !== 'number' && typeof json.x_user_id !== 'string')
+    throw new ProviderError('token response has no x_user_id', 'invalid_response');
   const polarUserId = String(json.x_user_id);
   await registerUser(apiUrl, json.access_token, polarUserId);
   const expiresIn = Number(json.expires_in);
@@ -79,7 +89,11 @@ async function exchangeAndRegister(apiUrl: string, form: Record<string, string>,
 
 /** The user id from the polar_user link of any recent document, for a revocation that is handed only the token. */
 async function polarUserIdFromData(apiUrl: string, accessToken: string): Promise<string | null> {
-  for (const [path, list] of [['/v3/users/sleep', 'nights'], ['/v3/users/nightly-recharge', 'recharges'], ['/v3/exercises', null]] as const) {
+  for (const [path, list] of [
+    ['/v3/users/sleep', 'nights'],
+    ['/v3/users/nightly-recharge', 'recharges'],
+    ['/v3/exercises', null],
+  ] as const) {
     const body = await fetchProviderJson(`${apiUrl}${path}`, accessToken).catch(() => null);
     const rows = list ? (body as Record<string, unknown> | null)?.[list] : body;
     const id = Array.isArray(rows) ? rows.map(polarUserIdOf).find(Boolean) : null;
@@ -125,8 +139,21 @@ export const polarProvider: Provider = {
   description: 'Polar watches and sensors: exercises, daily activity, Sleep Plus Stages and Nightly Recharge HRV (AccessLink v3).',
   authKind: 'oauth2',
   dataTypes: [
-    'workout', 'sleep', 'steps', 'active_energy', 'distance', 'active_minutes', 'sleep_duration', 'light_sleep_duration',
-    'deep_sleep_duration', 'rem_sleep_duration', 'awake_duration', 'sleep_score', 'hrv_rmssd', 'respiratory_rate', 'resting_heart_rate',
+    'workout',
+    'sleep',
+    'steps',
+    'active_energy',
+    'distance',
+    'active_minutes',
+    'sleep_duration',
+    'light_sleep_duration',
+    'deep_sleep_duration',
+    'rem_sleep_duration',
+    'awake_duration',
+    'sleep_score',
+    'hrv_rmssd',
+    'respiratory_rate',
+    'resting_heart_rate',
   ],
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
@@ -140,7 +167,8 @@ export const polarProvider: Provider = {
       clientId: s.clientId ?? '',
       clientSecret: s.clientSecret ?? '',
       tokenRequest: (form, oauth, now) => exchangeAndRegister(s.apiUrl, form, oauth, now),
-      revoke: (token: string, _oauth: OAuthSettings, account: { externalUserId: string | null }) => deregisterUser(s.apiUrl, token, account.externalUserId),
+      revoke: (token: string, _oauth: OAuthSettings, account: { externalUserId: string | null }) =>
+        deregisterUser(s.apiUrl, token, account.externalUserId),
     };
   },
   // Polar's lists have no page tokens and no time filter (they hold the last 28–30 days): each is one page per
@@ -156,7 +184,11 @@ export const polarProvider: Provider = {
       case 'sleep':
         return { ...sleepEventsAndSamples(parseNights(await call.fetchJson(`${apiUrl}/v3/users/sleep`))), nextPage: null };
       case 'nightly_recharge':
-        return { samples: rechargeSamples(parseRecharges(await call.fetchJson(`${apiUrl}/v3/users/nightly-recharge`))), events: [], nextPage: null };
+        return {
+          samples: rechargeSamples(parseRecharges(await call.fetchJson(`${apiUrl}/v3/users/nightly-recharge`))),
+          events: [],
+          nextPage: null,
+        };
       default:
         throw new Error(`Polar has no stream ${stream}`);
     }

@@ -12,9 +12,22 @@ import { ProviderError } from '../provider-error.js';
 const EXERCISE_NUMBERS = ['start_time_utc_offset', 'calories', 'distance', 'training_load'] as const;
 const ACTIVITY_NUMBERS = ['calories', 'active_calories', 'steps', 'distance_from_steps'] as const;
 const SLEEP_NUMBERS = [
-  'light_sleep', 'deep_sleep', 'rem_sleep', 'unrecognized_sleep_stage', 'total_interruption_duration', 'sleep_score', 'sleep_cycles', 'continuity',
+  'light_sleep',
+  'deep_sleep',
+  'rem_sleep',
+  'unrecognized_sleep_stage',
+  'total_interruption_duration',
+  'sleep_score',
+  'sleep_cycles',
+  'continuity',
 ] as const;
-const RECHARGE_NUMBERS = ['heart_rate_avg', 'beat_to_beat_avg', 'heart_rate_variability_avg', 'breathing_rate_avg', 'nightly_recharge_status'] as const;
+const RECHARGE_NUMBERS = [
+  'heart_rate_avg',
+  'beat_to_beat_avg',
+  'heart_rate_variability_avg',
+  'breathing_rate_avg',
+  'nightly_recharge_status',
+] as const;
 type Numbers<K extends readonly string[]> = Record<K[number], number | null>;
 
 export type PolarExercise = Numbers<typeof EXERCISE_NUMBERS> & {
@@ -133,7 +146,10 @@ export function parseExercises(body: unknown): PolarExercise[] {
       device: optionalText(row, 'device', what),
       start_time: localDateTime(row, 'start_time', what),
       duration: duration(row, 'duration', what, true)!,
-      heart_rate: { average: optionalNumber(heartRate as Row, 'average', what), maximum: optionalNumber(heartRate as Row, 'maximum', what) },
+      heart_rate: {
+        average: optionalNumber(heartRate as Row, 'average', what),
+        maximum: optionalNumber(heartRate as Row, 'maximum', what),
+      },
       sport: optionalText(row, 'sport', what),
       detailed_sport_info: optionalText(row, 'detailed_sport_info', what),
     };
@@ -143,14 +159,19 @@ export function parseExercises(body: unknown): PolarExercise[] {
 export function parseActivities(body: unknown): PolarActivity[] {
   return rowsOf(body, 'daily activities').map((row) => {
     const what = 'a daily activity';
-    return { ...numbers(row, ACTIVITY_NUMBERS, what), start_time: localDateTime(row, 'start_time', what), active_duration: duration(row, 'active_duration', what, false) };
+    return {
+      ...numbers(row, ACTIVITY_NUMBERS, what),
+      start_time: localDateTime(row, 'start_time', what),
+      active_duration: duration(row, 'active_duration', what, false),
+    };
   });
 }
 
 function samplesObject(row: Row, key: string, what: string): Record<string, number> | null {
   const value = row[key];
   if (value == null) return null;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'number')) invalid(`${what} with ${key} that are not numbers by time`);
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'number'))
+    invalid(`${what} with ${key} that are not numbers by time`);
   return value as Record<string, number>;
 }
 
@@ -175,7 +196,10 @@ export function parseNights(body: unknown): PolarSleep[] {
 export function parseRecharges(body: unknown): PolarRecharge[] {
   const recharges = (body as { recharges?: unknown } | null)?.recharges;
   if (recharges === undefined) invalid('nightly recharge without a recharges list');
-  return rowsOf(recharges, 'nightly recharges').map((row) => ({ ...numbers(row, RECHARGE_NUMBERS, 'a nightly recharge'), date: isoDate(row, 'date', 'a nightly recharge') }));
+  return rowsOf(recharges, 'nightly recharges').map((row) => ({
+    ...numbers(row, RECHARGE_NUMBERS, 'a nightly recharge'),
+    date: isoDate(row, 'date', 'a nightly recharge'),
+  }));
 }
 
 // Mapping.
@@ -217,10 +241,26 @@ export function dailyActivitySamples(rows: PolarActivity[]): SampleInput[] {
     const base = { recordedAt: middayOf(day), device: 'Polar' };
     const activeSeconds = row.active_duration ? durationSeconds(row.active_duration) : null;
     const samples: SampleInput[] = [];
-    if (row.steps != null) samples.push({ ...base, metricType: 'steps', value: row.steps, unit: 'count', externalId: `activity:${day}:steps` });
-    if (row.active_calories != null) samples.push({ ...base, metricType: 'active_energy', value: row.active_calories, unit: 'kcal', externalId: `activity:${day}:active_calories` });
-    if (row.distance_from_steps != null) samples.push({ ...base, metricType: 'distance', value: row.distance_from_steps, unit: 'm', externalId: `activity:${day}:distance` });
-    if (activeSeconds != null) samples.push({ ...base, metricType: 'active_minutes', value: activeSeconds, unit: 's', externalId: `activity:${day}:active_duration` });
+    if (row.steps != null)
+      samples.push({ ...base, metricType: 'steps', value: row.steps, unit: 'count', externalId: `activity:${day}:steps` });
+    if (row.active_calories != null)
+      samples.push({
+        ...base,
+        metricType: 'active_energy',
+        value: row.active_calories,
+        unit: 'kcal',
+        externalId: `activity:${day}:active_calories`,
+      });
+    if (row.distance_from_steps != null)
+      samples.push({ ...base, metricType: 'distance', value: row.distance_from_steps, unit: 'm', externalId: `activity:${day}:distance` });
+    if (activeSeconds != null)
+      samples.push({
+        ...base,
+        metricType: 'active_minutes',
+        value: activeSeconds,
+        unit: 's',
+        externalId: `activity:${day}:active_duration`,
+      });
     return samples;
   });
 }
@@ -236,7 +276,12 @@ export function sleepEventsAndSamples(rows: PolarSleep[]): { events: EventInput[
   for (const row of rows) {
     const startAt = new Date(row.sleep_start_time);
     const endAt = new Date(row.sleep_end_time);
-    const stageSeconds = { light: row.light_sleep ?? 0, deep: row.deep_sleep ?? 0, rem: row.rem_sleep ?? 0, awake: row.total_interruption_duration ?? 0 };
+    const stageSeconds = {
+      light: row.light_sleep ?? 0,
+      deep: row.deep_sleep ?? 0,
+      rem: row.rem_sleep ?? 0,
+      awake: row.total_interruption_duration ?? 0,
+    };
     const asleep = stageSeconds.light + stageSeconds.deep + stageSeconds.rem + (row.unrecognized_sleep_stage ?? 0);
     events.push({
       type: 'sleep',
@@ -244,7 +289,14 @@ export function sleepEventsAndSamples(rows: PolarSleep[]): { events: EventInput[
       startAt,
       endAt,
       avgHeartRate: average(Object.values(row.heart_rate_samples ?? {})),
-      details: { stageSeconds, totalSleepSeconds: asleep, unrecognizedSeconds: row.unrecognized_sleep_stage, sleepScore: row.sleep_score, sleepCycles: row.sleep_cycles, continuity: row.continuity },
+      details: {
+        stageSeconds,
+        totalSleepSeconds: asleep,
+        unrecognizedSeconds: row.unrecognized_sleep_stage,
+        sleepScore: row.sleep_score,
+        sleepCycles: row.sleep_cycles,
+        continuity: row.continuity,
+      },
       device: 'Polar',
       externalId: `sleep:${row.date}`,
     });
@@ -256,7 +308,8 @@ export function sleepEventsAndSamples(rows: PolarSleep[]): { events: EventInput[
       { ...base, metricType: 'rem_sleep_duration', value: stageSeconds.rem, unit: 's', externalId: `sleep:${row.date}:rem` },
       { ...base, metricType: 'awake_duration', value: stageSeconds.awake, unit: 's', externalId: `sleep:${row.date}:awake` },
     );
-    if (row.sleep_score != null) samples.push({ ...base, metricType: 'sleep_score', value: row.sleep_score, unit: 'score', externalId: `sleep:${row.date}:score` });
+    if (row.sleep_score != null)
+      samples.push({ ...base, metricType: 'sleep_score', value: row.sleep_score, unit: 'score', externalId: `sleep:${row.date}:score` });
   }
   return { events, samples };
 }
@@ -269,9 +322,30 @@ export function rechargeSamples(rows: PolarRecharge[]): SampleInput[] {
   return rows.flatMap((row) => {
     const base = { recordedAt: middayOf(row.date), device: 'Polar' };
     const samples: SampleInput[] = [];
-    if (row.heart_rate_variability_avg != null) samples.push({ ...base, metricType: 'hrv_rmssd', value: row.heart_rate_variability_avg, unit: 'ms', externalId: `recharge:${row.date}:hrv` });
-    if (row.breathing_rate_avg != null) samples.push({ ...base, metricType: 'respiratory_rate', value: row.breathing_rate_avg, unit: 'breaths/min', externalId: `recharge:${row.date}:breathing` });
-    if (row.heart_rate_avg != null) samples.push({ ...base, metricType: 'resting_heart_rate', value: row.heart_rate_avg, unit: 'bpm', externalId: `recharge:${row.date}:heart_rate` });
+    if (row.heart_rate_variability_avg != null)
+      samples.push({
+        ...base,
+        metricType: 'hrv_rmssd',
+        value: row.heart_rate_variability_avg,
+        unit: 'ms',
+        externalId: `recharge:${row.date}:hrv`,
+      });
+    if (row.breathing_rate_avg != null)
+      samples.push({
+        ...base,
+        metricType: 'respiratory_rate',
+        value: row.breathing_rate_avg,
+        unit: 'breaths/min',
+        externalId: `recharge:${row.date}:breathing`,
+      });
+    if (row.heart_rate_avg != null)
+      samples.push({
+        ...base,
+        metricType: 'resting_heart_rate',
+        value: row.heart_rate_avg,
+        unit: 'bpm',
+        externalId: `recharge:${row.date}:heart_rate`,
+      });
     return samples;
   });
 }

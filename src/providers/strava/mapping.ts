@@ -31,9 +31,19 @@ export interface StravaActivity {
 }
 
 const DISTANCE_METRIC: Record<string, string> = {
-  Run: 'distance', TrailRun: 'distance', VirtualRun: 'distance', Walk: 'distance', Hike: 'distance',
-  Ride: 'cycling_distance', MountainBikeRide: 'cycling_distance', GravelRide: 'cycling_distance', EBikeRide: 'cycling_distance',
-  EMountainBikeRide: 'cycling_distance', VirtualRide: 'cycling_distance', Velomobile: 'cycling_distance', Handcycle: 'cycling_distance',
+  Run: 'distance',
+  TrailRun: 'distance',
+  VirtualRun: 'distance',
+  Walk: 'distance',
+  Hike: 'distance',
+  Ride: 'cycling_distance',
+  MountainBikeRide: 'cycling_distance',
+  GravelRide: 'cycling_distance',
+  EBikeRide: 'cycling_distance',
+  EMountainBikeRide: 'cycling_distance',
+  VirtualRide: 'cycling_distance',
+  Velomobile: 'cycling_distance',
+  Handcycle: 'cycling_distance',
   Swim: 'swimming_distance',
   Wheelchair: 'wheelchair_distance',
 };
@@ -45,20 +55,31 @@ const positive = (value: unknown): number | null => ((finite(value) ?? 0) > 0 ? 
 
 /** A page of GET /athlete/activities: an array of activities, each with the fields we cannot do without. */
 export function parseActivityPage(body: unknown): StravaActivity[] {
-  if (!Array.isArray(body)) throw new ProviderError('Strava answered the activity list with something other than an array', 'invalid_response');
+  if (!Array.isArray(body))
+    throw new ProviderError('Strava answered the activity list with something other than an array', 'invalid_response');
   return body.map((row: Partial<StravaActivity> | null, index) => {
     const valid =
-      !!row && typeof row === 'object' && finite(row.id) !== null &&
-      typeof row.start_date === 'string' && !Number.isNaN(Date.parse(row.start_date)) &&
+      !!row &&
+      typeof row === 'object' &&
+      finite(row.id) !== null &&
+      typeof row.start_date === 'string' &&
+      !Number.isNaN(Date.parse(row.start_date)) &&
       (finite(row.elapsed_time) ?? -1) >= 0;
-    if (!valid) throw new ProviderError(`Strava activity #${index} of the page lacks a numeric id, a start_date or an elapsed_time`, 'invalid_response');
+    if (!valid)
+      throw new ProviderError(
+        `Strava activity #${index} of the page lacks a numeric id, a start_date or an elapsed_time`,
+        'invalid_response',
+      );
     return row as StravaActivity;
   });
 }
 
 /** "MountainBikeRide" → "mountain_bike_ride", the snake_case of our subtypes. */
 export function subtypeOf(sportType: string): string {
-  return sportType.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return sportType
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /**
@@ -113,8 +134,12 @@ export function activitySamples(activity: StravaActivity): SampleInput[] {
   const energy = energyKcal(activity);
   const climb = positive(activity.total_elevation_gain);
   return [
-    ...(distanceMetric && distance !== null ? [{ ...base, metricType: distanceMetric, value: distance, unit: 'm', externalId: `${activity.id}:distance` }] : []),
-    ...(energy !== null ? [{ ...base, metricType: 'active_energy', value: energy, unit: 'kcal', externalId: `${activity.id}:energy` }] : []),
+    ...(distanceMetric && distance !== null
+      ? [{ ...base, metricType: distanceMetric, value: distance, unit: 'm', externalId: `${activity.id}:distance` }]
+      : []),
+    ...(energy !== null
+      ? [{ ...base, metricType: 'active_energy', value: energy, unit: 'kcal', externalId: `${activity.id}:energy` }]
+      : []),
     ...(climb !== null ? [{ ...base, metricType: 'elevation_gain', value: climb, unit: 'm', externalId: `${activity.id}:elevation` }] : []),
   ];
 }

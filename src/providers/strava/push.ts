@@ -38,11 +38,13 @@ export function parseStravaPush(request: PushRequest, config: Config): PushNotic
   const expected = config.env.STRAVA_WEBHOOK_SUBSCRIPTION_ID;
   if (!expected) throw new ProviderError('STRAVA_WEBHOOK_SUBSCRIPTION_ID is not set, so no Strava event can be trusted', 'unauthorized');
   const event = parseEvent(request.body);
-  if (!sameSecret(String(event.subscription_id ?? ''), expected)) throw new ProviderError('subscription_id is not this install’s Strava subscription', 'unauthorized');
+  if (!sameSecret(String(event.subscription_id ?? ''), expected))
+    throw new ProviderError('subscription_id is not this install’s Strava subscription', 'unauthorized');
   const owner = event.owner_id;
   if ((typeof owner !== 'number' && typeof owner !== 'string') || !['activity', 'athlete'].includes(String(event.object_type))) return [];
   const updates = (event.updates ?? {}) as Record<string, unknown>;
-  if (event.object_type === 'athlete' && String(updates.authorized) === 'false') return [{ externalUserId: String(owner), kind: 'revoked' }];
+  if (event.object_type === 'athlete' && String(updates.authorized) === 'false')
+    return [{ externalUserId: String(owner), kind: 'revoked' }];
   return [{ externalUserId: String(owner) }];
 }
 

@@ -4,7 +4,18 @@ import { ProviderError } from '../provider-error.js';
 import type { OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { hasClientCredentials, providerSettings } from '../settings.js';
-import { cycleData, parseRecords, recoverySamples, sleepData, workoutEvents, type WhoopCycle, type WhoopRecovery, type WhoopSleep, type WhoopStream, type WhoopWorkout } from './mapping.js';
+import {
+  cycleData,
+  parseRecords,
+  recoverySamples,
+  sleepData,
+  workoutEvents,
+  type WhoopCycle,
+  type WhoopRecovery,
+  type WhoopSleep,
+  type WhoopStream,
+  type WhoopWorkout,
+} from './mapping.js';
 import { parseWhoopPush } from './push.js';
 
 // WHOOP serves consent, tokens and data from one host: /oauth/oauth2/* and /developer/v2/*
@@ -29,12 +40,20 @@ interface Collection {
 
 function asCollection(body: unknown): Collection {
   const value = body as { records?: unknown; next_token?: unknown } | null;
-  if (!value || typeof value !== 'object' || !Array.isArray(value.records)) throw new ProviderError('WHOOP answered without a records array', 'invalid_response');
-  if (value.next_token != null && typeof value.next_token !== 'string') throw new ProviderError('WHOOP answered a next_token that is not a string', 'invalid_response');
+  if (!value || typeof value !== 'object' || !Array.isArray(value.records))
+    throw new ProviderError('WHOOP answered without a records array', 'invalid_response');
+  if (value.next_token != null && typeof value.next_token !== 'string')
+    throw new ProviderError('WHOOP answered a next_token that is not a string', 'invalid_response');
   return { records: value.records, next_token: value.next_token || null };
 }
 
-async function collection(call: ProviderCall, config: Config, stream: WhoopStream, window: SyncWindow, page: string | null): Promise<Collection> {
+async function collection(
+  call: ProviderCall,
+  config: Config,
+  stream: WhoopStream,
+  window: SyncWindow,
+  page: string | null,
+): Promise<Collection> {
   const url = new URL(`${settings(config).apiUrl}/developer/v2/${PATHS[stream]}`);
   url.searchParams.set('start', new Date(window.from.getTime() - LOOKBACK_MS).toISOString());
   url.searchParams.set('end', window.to.toISOString());
@@ -47,7 +66,8 @@ async function collection(call: ProviderCall, config: Config, stream: WhoopStrea
 async function profileUserId(apiUrl: string, accessToken: string): Promise<string> {
   const profile = (await fetchProviderJson(`${apiUrl}/developer/v2/user/profile/basic`, accessToken)) as { user_id?: unknown } | null;
   const userId = profile?.user_id;
-  if (typeof userId !== 'number' || !Number.isSafeInteger(userId)) throw new ProviderError('WHOOP profile has no user_id', 'invalid_response');
+  if (typeof userId !== 'number' || !Number.isSafeInteger(userId))
+    throw new ProviderError('WHOOP profile has no user_id', 'invalid_response');
   return String(userId);
 }
 
@@ -72,7 +92,13 @@ async function revokeAccess(apiUrl: string, accessToken: string): Promise<boolea
   return response.ok;
 }
 
-async function fetchStreamPage(call: ProviderCall, config: Config, stream: WhoopStream, window: SyncWindow, page: string | null): Promise<ProviderPage> {
+async function fetchStreamPage(
+  call: ProviderCall,
+  config: Config,
+  stream: WhoopStream,
+  window: SyncWindow,
+  page: string | null,
+): Promise<ProviderPage> {
   const { records, next_token: nextPage } = await collection(call, config, stream, window, page);
   switch (stream) {
     case 'recovery':
@@ -91,11 +117,24 @@ const isStream = (stream: string): stream is WhoopStream => Object.hasOwn(PATHS,
 export const whoopProvider: Provider = {
   id: 'whoop',
   name: 'WHOOP',
-  description: 'WHOOP strap: recovery (HRV, resting heart rate, SpO₂, skin temperature), sleep with stages, workouts and day strain (API v2).',
+  description:
+    'WHOOP strap: recovery (HRV, resting heart rate, SpO₂, skin temperature), sleep with stages, workouts and day strain (API v2).',
   authKind: 'oauth2',
   dataTypes: [
-    'recovery_score', 'resting_heart_rate', 'hrv_rmssd', 'spo2', 'skin_temperature', 'respiratory_rate',
-    'sleep_duration', 'time_in_bed', 'sleep_score', 'sleep_efficiency', 'strain', 'sleep', 'workout', 'activity',
+    'recovery_score',
+    'resting_heart_rate',
+    'hrv_rmssd',
+    'spo2',
+    'skin_temperature',
+    'respiratory_rate',
+    'sleep_duration',
+    'time_in_bed',
+    'sleep_score',
+    'sleep_efficiency',
+    'strain',
+    'sleep',
+    'workout',
+    'activity',
   ],
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {

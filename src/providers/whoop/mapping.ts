@@ -17,7 +17,14 @@ export interface WhoopRecovery {
   sleep_id: string;
   created_at: string;
   score_state: ScoreState;
-  score?: { user_calibrating: boolean; recovery_score: number; resting_heart_rate: number; hrv_rmssd_milli: number; spo2_percentage?: number; skin_temp_celsius?: number };
+  score?: {
+    user_calibrating: boolean;
+    recovery_score: number;
+    resting_heart_rate: number;
+    hrv_rmssd_milli: number;
+    spo2_percentage?: number;
+    skin_temp_celsius?: number;
+  };
 }
 
 export interface WhoopSleep {
@@ -112,23 +119,44 @@ function shapeProblem(value: unknown, shape: Shape, path: string): string | null
 const SHAPES = {
   recovery: {
     record: { cycle_id: 'id', sleep_id: 'string', created_at: 'date', score_state: 'string' },
-    score: { recovery_score: 'number', resting_heart_rate: 'number', hrv_rmssd_milli: 'number', spo2_percentage: 'number?', skin_temp_celsius: 'number?' },
+    score: {
+      recovery_score: 'number',
+      resting_heart_rate: 'number',
+      hrv_rmssd_milli: 'number',
+      spo2_percentage: 'number?',
+      skin_temp_celsius: 'number?',
+    },
   },
   sleep: {
     record: { id: 'id', start: 'date', end: 'date?', nap: 'boolean?', score_state: 'string' },
     score: {
       stage_summary: {
-        total_in_bed_time_milli: 'number', total_awake_time_milli: 'number', total_no_data_time_milli: 'number?', total_light_sleep_time_milli: 'number',
-        total_slow_wave_sleep_time_milli: 'number', total_rem_sleep_time_milli: 'number', sleep_cycle_count: 'number?', disturbance_count: 'number?',
+        total_in_bed_time_milli: 'number',
+        total_awake_time_milli: 'number',
+        total_no_data_time_milli: 'number?',
+        total_light_sleep_time_milli: 'number',
+        total_slow_wave_sleep_time_milli: 'number',
+        total_rem_sleep_time_milli: 'number',
+        sleep_cycle_count: 'number?',
+        disturbance_count: 'number?',
       },
-      respiratory_rate: 'number?', sleep_performance_percentage: 'number?', sleep_consistency_percentage: 'number?', sleep_efficiency_percentage: 'number?',
+      respiratory_rate: 'number?',
+      sleep_performance_percentage: 'number?',
+      sleep_consistency_percentage: 'number?',
+      sleep_efficiency_percentage: 'number?',
     },
   },
   workout: {
     record: { id: 'id', start: 'date', end: 'date', sport_name: 'string', sport_id: 'number?', score_state: 'string' },
     score: {
-      strain: 'number', average_heart_rate: 'number?', max_heart_rate: 'number?', kilojoule: 'number?', percent_recorded: 'number?',
-      distance_meter: 'number?', altitude_gain_meter: 'number?', zone_durations: 'object?',
+      strain: 'number',
+      average_heart_rate: 'number?',
+      max_heart_rate: 'number?',
+      kilojoule: 'number?',
+      percent_recorded: 'number?',
+      distance_meter: 'number?',
+      altitude_gain_meter: 'number?',
+      zone_durations: 'object?',
     },
   },
   cycle: {
@@ -145,7 +173,8 @@ export function parseRecords<T>(stream: WhoopStream, records: unknown[]): T[] {
     const path = `${stream} record ${index}`;
     const problem = shapeProblem(record, SHAPES[stream].record, path);
     const scored = !problem && (record as { score_state: string }).score_state === 'SCORED';
-    const scoreProblem = problem ?? (scored ? shapeProblem((record as { score?: unknown }).score, SHAPES[stream].score, `${path}.score`) : null);
+    const scoreProblem =
+      problem ?? (scored ? shapeProblem((record as { score?: unknown }).score, SHAPES[stream].score, `${path}.score`) : null);
     if (scoreProblem) throw new ProviderError(`WHOOP answered a malformed page: ${scoreProblem}`, 'invalid_response');
     return (scored ? record : { ...(record as object), score: undefined }) as T;
   });
@@ -166,7 +195,9 @@ export function recoverySamples(rows: WhoopRecovery[]): SampleInput[] {
       { ...base, metricType: 'hrv_rmssd', value: score.hrv_rmssd_milli, unit: 'ms' },
       ...(score.spo2_percentage != null ? [{ ...base, metricType: 'spo2', value: score.spo2_percentage, unit: '%' }] : []),
       // An absolute skin temperature (WHOOP 4.0 and later), not a deviation from the user's baseline.
-      ...(score.skin_temp_celsius != null ? [{ ...base, metricType: 'skin_temperature', value: score.skin_temp_celsius, unit: 'degC' }] : []),
+      ...(score.skin_temp_celsius != null
+        ? [{ ...base, metricType: 'skin_temperature', value: score.skin_temp_celsius, unit: 'degC' }]
+        : []),
     ];
   });
 }
@@ -213,8 +244,12 @@ export function sleepData(rows: WhoopSleep[]): { events: EventInput[]; samples: 
       { ...span, metricType: 'time_in_bed', value: stages.total_in_bed_time_milli, unit: 'ms' },
       ...(respiratory_rate != null ? [{ ...at, metricType: 'respiratory_rate', value: respiratory_rate, unit: 'breaths/min' }] : []),
       // WHOOP's headline sleep score is Sleep Performance: hours slept against the hours the user needed.
-      ...(sleep_performance_percentage != null ? [{ ...at, metricType: 'sleep_score', value: sleep_performance_percentage, unit: 'score' }] : []),
-      ...(sleep_efficiency_percentage != null ? [{ ...at, metricType: 'sleep_efficiency', value: sleep_efficiency_percentage, unit: '%' }] : []),
+      ...(sleep_performance_percentage != null
+        ? [{ ...at, metricType: 'sleep_score', value: sleep_performance_percentage, unit: 'score' }]
+        : []),
+      ...(sleep_efficiency_percentage != null
+        ? [{ ...at, metricType: 'sleep_efficiency', value: sleep_efficiency_percentage, unit: '%' }]
+        : []),
     ];
   });
   return { events, samples };
@@ -222,7 +257,9 @@ export function sleepData(rows: WhoopSleep[]): { events: EventInput[]; samples: 
 
 function zoneSeconds(zones: Record<string, unknown> | undefined): Record<string, number> | null {
   if (!zones) return null;
-  const entries = Object.entries(zones).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]));
+  const entries = Object.entries(zones).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+  );
   return Object.fromEntries(entries.map(([name, milli]) => [name.replace(/^zone_/, '').replace(/_milli$/, ''), seconds(milli)]));
 }
 
@@ -255,10 +292,17 @@ export function workoutEvents(rows: WhoopWorkout[]): EventInput[] {
  * sample, and the cycle as an activity event with its energy (all energy spent, basal included, hence no metric).
  */
 export function cycleData(rows: WhoopCycle[]): { events: EventInput[]; samples: SampleInput[] } {
-  const finished = rows.filter((row): row is WhoopCycle & { end: string; score: NonNullable<WhoopCycle['score']> } => !!row.end && !!row.score);
+  const finished = rows.filter(
+    (row): row is WhoopCycle & { end: string; score: NonNullable<WhoopCycle['score']> } => !!row.end && !!row.score,
+  );
   return {
     samples: finished.map((row) => ({
-      metricType: 'strain', value: row.score.strain, unit: 'score', recordedAt: new Date(row.start), device: DEVICE, externalId: `cycle:${row.id}`,
+      metricType: 'strain',
+      value: row.score.strain,
+      unit: 'score',
+      recordedAt: new Date(row.start),
+      device: DEVICE,
+      externalId: `cycle:${row.id}`,
     })),
     events: finished.map((row) => ({
       type: 'activity',

@@ -16,14 +16,17 @@ export const WHOOP_PUSH_MAX_AGE_MS = 5 * 60_000;
 const DATA_EVENTS = new Set(['recovery.updated', 'sleep.updated', 'workout.updated']);
 
 export function whoopSignature(timestamp: string, body: string, clientSecret: string): string {
-  return createHmac('sha256', clientSecret).update(timestamp + body).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(timestamp + body)
+    .digest('base64');
 }
 
 function verify(request: PushRequest, clientSecret: string, now: number): void {
   const signature = request.headers.get('x-whoop-signature');
   const timestamp = request.headers.get('x-whoop-signature-timestamp');
   if (!signature || !timestamp) throw new ProviderError('X-WHOOP-Signature and X-WHOOP-Signature-Timestamp are required', 'unauthorized');
-  if (!sameSecret(signature, whoopSignature(timestamp, request.body, clientSecret))) throw new ProviderError('X-WHOOP-Signature does not match the body', 'unauthorized');
+  if (!sameSecret(signature, whoopSignature(timestamp, request.body, clientSecret)))
+    throw new ProviderError('X-WHOOP-Signature does not match the body', 'unauthorized');
   const sentAt = Number(timestamp);
   if (!Number.isFinite(sentAt) || Math.abs(now - sentAt) > WHOOP_PUSH_MAX_AGE_MS) {
     throw new ProviderError('X-WHOOP-Signature-Timestamp is more than 5 minutes away from now', 'unauthorized');

@@ -12,13 +12,16 @@ const DEFAULTS = { apiUrl: 'https://wbsapi.withings.net', authUrl: 'https://acco
 export const settings = (config: Config) => providerSettings(config, 'withings', DEFAULTS);
 const RATE_LIMIT_WAIT_SECONDS = 60;
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The `body` of a successful answer; a failed status becomes the ProviderError a sync acts on. */
 export function unwrap(answer: unknown, action: string, failure: 'unauthorized' | 'unavailable'): Record<string, unknown> {
-  if (!isObject(answer) || typeof answer.status !== 'number') throw new ProviderError(`Withings ${action} answered without a status`, 'invalid_response');
+  if (!isObject(answer) || typeof answer.status !== 'number')
+    throw new ProviderError(`Withings ${action} answered without a status`, 'invalid_response');
   const detail = typeof answer.error === 'string' ? `: ${answer.error.slice(0, 200)}` : '';
-  if (answer.status === 601) throw new ProviderError(`Withings ${action} answered status 601 (rate limit)`, 'rate_limited', RATE_LIMIT_WAIT_SECONDS);
+  if (answer.status === 601)
+    throw new ProviderError(`Withings ${action} answered status 601 (rate limit)`, 'rate_limited', RATE_LIMIT_WAIT_SECONDS);
   if (answer.status === 401) throw new ProviderError(`Withings ${action} refused the token${detail}`, 'unauthorized');
   if (answer.status !== 0) throw new ProviderError(`Withings ${action} answered status ${answer.status}${detail}`, failure);
   if (!isObject(answer.body)) throw new ProviderError(`Withings ${action} answered without a body`, 'invalid_response');
@@ -26,7 +29,11 @@ export function unwrap(answer: unknown, action: string, failure: 'unauthorized' 
 }
 
 /** A form POST without a bearer token (tokens, nonces, revocation). */
-export async function postForm(url: string, form: Record<string, string>, failure: 'unauthorized' | 'unavailable'): Promise<Record<string, unknown>> {
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  failure: 'unauthorized' | 'unavailable',
+): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -55,7 +62,12 @@ export function unpackToken(stored: string): { userId: string | null; token: str
 }
 
 /** A data call with the connection's token (the token part of the stored value), answering the unwrapped body. */
-export async function dataCall(call: ProviderCall, config: Config, path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+export async function dataCall(
+  call: ProviderCall,
+  config: Config,
+  path: string,
+  form: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const answer = await call.fetchJson(`${settings(config).apiUrl}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${unpackToken(call.accessToken).token}`, 'content-type': 'application/x-www-form-urlencoded' },

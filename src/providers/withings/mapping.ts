@@ -85,13 +85,21 @@ export function checkedRows<T>(body: Record<string, unknown>, key: string, isRow
 }
 
 export const isMeasureGroup = (row: unknown): boolean =>
-  isObject(row) && isNumber(row.grpid) && isNumber(row.date) && Array.isArray(row.measures) &&
+  isObject(row) &&
+  isNumber(row.grpid) &&
+  isNumber(row.date) &&
+  Array.isArray(row.measures) &&
   row.measures.every((m: unknown) => isObject(m) && isNumber(m.value) && isNumber(m.type) && isNumber(m.unit));
 
 export const isActivity = (row: unknown): boolean => isObject(row) && typeof row.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(row.date);
 
 export const isSleepSummary = (row: unknown): boolean =>
-  isObject(row) && isNumber(row.id) && isNumber(row.startdate) && isNumber(row.enddate) && row.enddate > row.startdate && isObject(row.data);
+  isObject(row) &&
+  isNumber(row.id) &&
+  isNumber(row.startdate) &&
+  isNumber(row.enddate) &&
+  row.enddate > row.startdate &&
+  isObject(row.data);
 
 /** Measure types (Measure - Getmeas, `meastype`) we store, with their documented units. */
 const MEASURE_TYPES: Record<number, { metricType: string; unit: string }> = {
@@ -122,19 +130,27 @@ const realValue = (measure: WithingsMeasure) => measure.value * 10 ** measure.un
 
 export function measureSamples(groups: WithingsMeasureGroup[]): SampleInput[] {
   // Ambiguous groups (attrib 1) may be another household member on the same scale.
-  return groups.filter((group) => group.attrib !== 1).flatMap((group) => {
-    const base = { recordedAt: new Date(group.date * 1000), device: group.model ? `Withings ${group.model}` : 'Withings' };
-    const samples: SampleInput[] = group.measures.flatMap((measure) => {
-      const known = MEASURE_TYPES[measure.type];
-      return known ? [{ ...base, ...known, value: realValue(measure), externalId: `${group.grpid}:${measure.type}` }] : [];
+  return groups
+    .filter((group) => group.attrib !== 1)
+    .flatMap((group) => {
+      const base = { recordedAt: new Date(group.date * 1000), device: group.model ? `Withings ${group.model}` : 'Withings' };
+      const samples: SampleInput[] = group.measures.flatMap((measure) => {
+        const known = MEASURE_TYPES[measure.type];
+        return known ? [{ ...base, ...known, value: realValue(measure), externalId: `${group.grpid}:${measure.type}` }] : [];
+      });
+      const hydration = group.measures.find((m) => m.type === HYDRATION);
+      const weight = group.measures.find((m) => m.type === WEIGHT);
+      if (hydration && weight && realValue(weight) > 0) {
+        samples.push({
+          ...base,
+          metricType: 'body_water',
+          value: realValue(hydration) / realValue(weight),
+          unit: 'fraction',
+          externalId: `${group.grpid}:${HYDRATION}`,
+        });
+      }
+      return samples;
     });
-    const hydration = group.measures.find((m) => m.type === HYDRATION);
-    const weight = group.measures.find((m) => m.type === WEIGHT);
-    if (hydration && weight && realValue(weight) > 0) {
-      samples.push({ ...base, metricType: 'body_water', value: realValue(hydration) / realValue(weight), unit: 'fraction', externalId: `${group.grpid}:${HYDRATION}` });
-    }
-    return samples;
-  });
 }
 
 /** Midnight of a local date in an IANA zone, as an instant (UTC when the zone is missing or unknown). */
@@ -144,8 +160,18 @@ export function startOfLocalDay(ymd: string, timeZone: string | undefined): Date
   try {
     const offsetAt = (instant: number) => {
       const parts = Object.fromEntries(
-        new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-          .formatToParts(new Date(instant)).map((part) => [part.type, part.value]),
+        new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        })
+          .formatToParts(new Date(instant))
+          .map((part) => [part.type, part.value]),
       );
       return Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!) - instant;
     };
@@ -160,7 +186,12 @@ export function startOfLocalDay(ymd: string, timeZone: string | undefined): Date
 export function activitySamples(rows: WithingsActivity[]): SampleInput[] {
   return rows.flatMap((row) => {
     const start = startOfLocalDay(row.date, row.timezone);
-    const base = { recordedAt: start, endAt: new Date(start.getTime() + 86_400_000 - 1), device: row.model ? `Withings ${row.model}` : 'Withings', externalId: `activity:${row.date}` };
+    const base = {
+      recordedAt: start,
+      endAt: new Date(start.getTime() + 86_400_000 - 1),
+      device: row.model ? `Withings ${row.model}` : 'Withings',
+      externalId: `activity:${row.date}`,
+    };
     const basal = isNumber(row.totalcalories) && isNumber(row.calories) ? row.totalcalories - row.calories : undefined;
     const fields: [string, number | undefined, string][] = [
       ['steps', row.steps, 'count'],
@@ -191,7 +222,12 @@ export function sleepEvents(rows: WithingsSleepSummary[]): { events: EventInput[
       avgHeartRate: orNull(d.hr_average),
       maxHeartRate: orNull(d.hr_max),
       details: {
-        stageSeconds: { deep: seconds(d.deepsleepduration), light: seconds(d.lightsleepduration), rem: seconds(d.remsleepduration), awake: seconds(d.wakeupduration) },
+        stageSeconds: {
+          deep: seconds(d.deepsleepduration),
+          light: seconds(d.lightsleepduration),
+          rem: seconds(d.remsleepduration),
+          awake: seconds(d.wakeupduration),
+        },
         totalSleepSeconds: orNull(d.total_sleep_time),
         efficiency,
         latencySeconds: orNull(d.sleep_latency),
@@ -205,8 +241,12 @@ export function sleepEvents(rows: WithingsSleepSummary[]): { events: EventInput[
   const samples = rows.flatMap((row) => {
     const base = { recordedAt: new Date(row.enddate * 1000), device: deviceOf(row) };
     return [
-      ...(isNumber(row.data.rr_average) ? [{ ...base, metricType: 'respiratory_rate', value: row.data.rr_average, unit: 'breaths/min', externalId: `sleep:${row.id}:rr` }] : []),
-      ...(isNumber(row.data.sleep_score) ? [{ ...base, metricType: 'sleep_score', value: row.data.sleep_score, unit: 'score', externalId: `sleep:${row.id}:score` }] : []),
+      ...(isNumber(row.data.rr_average)
+        ? [{ ...base, metricType: 'respiratory_rate', value: row.data.rr_average, unit: 'breaths/min', externalId: `sleep:${row.id}:rr` }]
+        : []),
+      ...(isNumber(row.data.sleep_score)
+        ? [{ ...base, metricType: 'sleep_score', value: row.data.sleep_score, unit: 'score', externalId: `sleep:${row.id}:score` }]
+        : []),
     ];
   });
   return { events, samples };

@@ -27,7 +27,12 @@ function callbackUrl(config: Config, context: ConnectionHookContext): string {
 }
 
 /** Calls one Notify action for every category; a category that fails is logged and does not stop the others. */
-async function forEachAppli(call: ProviderCall, config: Config, context: ConnectionHookContext, action: 'subscribe' | 'revoke'): Promise<void> {
+async function forEachAppli(
+  call: ProviderCall,
+  config: Config,
+  context: ConnectionHookContext,
+  action: 'subscribe' | 'revoke',
+): Promise<void> {
   const callbackurl = callbackUrl(config, context);
   const failures: string[] = [];
   for (const appli of APPLIS) {
@@ -37,6 +42,8 @@ async function forEachAppli(call: ProviderCall, config: Config, context: Connect
   if (failures.length) log.warn(`Withings notify ${action} failed`, { connectionId: call.connectionId, failures });
 }
 
-export const subscribeNotifications = (call: ProviderCall, config: Config, context: ConnectionHookContext) => forEachAppli(call, config, context, 'subscribe');
+export const subscribeNotifications = (call: ProviderCall, config: Config, context: ConnectionHookContext) =>
+  forEachAppli(call, config, context, 'subscribe');
 
-export const revokeNotifications = (call: ProviderCall, config: Config, context: ConnectionHookContext) => forEachAppli(call, config, context, 'revoke');
+export const revokeNotifications = (call: ProviderCall, config: Config, context: ConnectionHookContext) =>
+  forEachAppli(call, config, context, 'revoke');

@@ -36,4 +36,3 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<s
 function tooLarge(maxBytes: number): PayloadTooLarge {
   return new PayloadTooLarge(`request body exceeds the limit of ${maxBytes} bytes`);
 }
-

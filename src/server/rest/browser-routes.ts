@@ -5,7 +5,8 @@ import { readRawBody } from './body.js';
 import type { RestRoute } from './routes.js';
 
 function respond(outcome: FlowOutcome): Response {
-  if ('redirect' in outcome) return new Response(null, { status: 302, headers: { location: outcome.redirect, 'cache-control': 'no-store' } });
+  if ('redirect' in outcome)
+    return new Response(null, { status: 302, headers: { location: outcome.redirect, 'cache-control': 'no-store' } });
   return Response.json(outcome.body, { status: outcome.status, headers: { 'cache-control': 'no-store' } });
 }
 
@@ -13,7 +14,12 @@ function respond(outcome: FlowOutcome): Response {
  * Routes without an API key: the OAuth redirects a browser follows (the signed link or state carries the tenant)
  * and providers' push notifications (their own signatures authenticate them).
  */
-export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>, request: Request, ctx: RequestContext, maxPushBodyBytes: number): Promise<Response> {
+export async function serveBrowserRoute(
+  kind: NonNullable<RestRoute['browser']>,
+  request: Request,
+  ctx: RequestContext,
+  maxPushBodyBytes: number,
+): Promise<Response> {
   const url = new URL(request.url);
   const providerId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
   const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
@@ -25,13 +31,26 @@ export async function serveBrowserRoute(kind: NonNullable<RestRoute['browser']>,
       return respond(await completeAuthorization(platform, providerId, url.searchParams));
     case 'push': {
       const body = await readRawBody(request, maxPushBodyBytes);
-      const { syncs, status } = await receivePush(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body });
+      const { syncs, status } = await receivePush(platform, providerId, {
+        method: request.method,
+        headers: request.headers,
+        query: url.searchParams,
+        body,
+      });
       return status === 204 ? new Response(null, { status }) : Response.json({ syncs }, { status });
     }
     case 'push-check': {
-      const answer = answerPushChallenge(platform, providerId, { method: request.method, headers: request.headers, query: url.searchParams, body: '' });
+      const answer = answerPushChallenge(platform, providerId, {
+        method: request.method,
+        headers: request.headers,
+        query: url.searchParams,
+        body: '',
+      });
       // A 204 (Fitbit's verification answer) may carry no body at all.
-      return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, headers: { 'content-type': answer.contentType ?? 'text/plain' } });
+      return new Response(answer.status === 204 ? null : answer.body, {
+        status: answer.status,
+        headers: { 'content-type': answer.contentType ?? 'text/plain' },
+      });
     }
   }
 }

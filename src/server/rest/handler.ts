@@ -22,7 +22,8 @@ export function createRestHandler(schema: GraphQLSchema) {
     if ('allowed' in match) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
-    if (match.route.browser) return withoutBodyIf(head, await serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxPushBodyBytes));
+    if (match.route.browser)
+      return withoutBodyIf(head, await serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxPushBodyBytes));
     // A caller without the route's scope hears 401/403 before anything about its input; the schema's scope rules
     // (the authority, for GraphQL too) decide the same way once the field runs.
     assertRouteScope(match.route, ctx);
@@ -34,12 +35,18 @@ export function createRestHandler(schema: GraphQLSchema) {
     if (body) {
       // What SOFA takes from the body: the names the path and the query string do not give (they win).
       const inPath = new Set(Array.from(match.route.path.matchAll(/:([A-Za-z]+)/g), (m) => m[1]));
-      const fromBody = Object.entries(JSON.parse(body) as Record<string, unknown>).filter(([name]) => !inPath.has(name) && !url.searchParams.has(name));
+      const fromBody = Object.entries(JSON.parse(body) as Record<string, unknown>).filter(
+        ([name]) => !inPath.has(name) && !url.searchParams.has(name),
+      );
       setBodyVariables(ctx, Object.fromEntries(fromBody));
     }
     const headers = new Headers(request.headers);
     headers.set('content-type', 'application/json');
-    const forwarded = new Request(url, { method: head ? 'GET' : request.method, headers, body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined) });
+    const forwarded = new Request(url, {
+      method: head ? 'GET' : request.method,
+      headers,
+      body: body || (BODY_METHODS.has(request.method) ? '{}' : undefined),
+    });
     const response = withoutBodyIf(head, await router.fetch(forwarded, { vitasync: ctx }));
     if (response.status >= 400) return response;
     const status = ctx.response.status ?? match.route.status;
@@ -58,6 +65,8 @@ function assertRouteScope(route: RestRoute, ctx: RequestContext): void {
   if (route.scope === 'none') return;
   if (!ctx.principal) throw new Unauthorized(MISSING_KEY_MESSAGE);
   if (!grants(ctx.principal.scope, route.scope)) {
-    throw new Forbidden(`this API key's scope "${ctx.principal.scope}" does not allow ${route.method} /v1${route.path} (needs "${route.scope}")`);
+    throw new Forbidden(
+      `this API key's scope "${ctx.principal.scope}" does not allow ${route.method} /v1${route.path} (needs "${route.scope}")`,
+    );
   }
 }

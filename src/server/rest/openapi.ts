@@ -33,7 +33,10 @@ const ERROR_SCHEMA = {
     statusCode: { type: 'integer', example: 404 },
     error: { type: 'string', example: 'Not Found' },
     message: { type: 'string', example: 'user 01JZ0000000000000000000000 not found' },
-    jobId: { type: 'string', description: 'On a 409 to a sync request: the backfill or sync of the connection still running (`GET /v1/jobs/{jobId}`).' },
+    jobId: {
+      type: 'string',
+      description: 'On a 409 to a sync request: the backfill or sync of the connection still running (`GET /v1/jobs/{jobId}`).',
+    },
   },
 };
 
@@ -59,7 +62,8 @@ const RATE_HEADERS = {
 function errorResponse(status: number, message = ERROR_EXAMPLES[status]): Json {
   return {
     description: STATUS_TEXT[status],
-    headers: status === 429 ? { ...RATE_HEADERS, 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } : undefined,
+    headers:
+      status === 429 ? { ...RATE_HEADERS, 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } } : undefined,
     content: {
       'application/json': {
         schema: { $ref: '#/components/schemas/Error' },
@@ -126,7 +130,13 @@ function fixRequestBody(operation: Json): void {
 const FLOW_RESULT = {
   type: 'object',
   description: 'The outcome when the connect link had no redirectUri (otherwise the same fields go to it as query parameters).',
-  properties: { status: { type: 'string', enum: ['connected', 'error'] }, connectionId: { type: 'string' }, providerId: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
+  properties: {
+    status: { type: 'string', enum: ['connected', 'error'] },
+    connectionId: { type: 'string' },
+    providerId: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+  },
   required: ['status'],
 };
 
@@ -156,19 +166,34 @@ function pushOperation(route: RestRoute): Json {
     responses: {
       '200': check
         ? {
-            description: 'The challenge answer, in the form the provider expects (Strava: `{ "hub.challenge": … }`, Oura: `{ "challenge": … }`).',
-            content: { 'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } }, 'text/plain': { schema: { type: 'string' } } },
+            description:
+              'The challenge answer, in the form the provider expects (Strava: `{ "hub.challenge": … }`, Oura: `{ "challenge": … }`).',
+            content: {
+              'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } },
+              'text/plain': { schema: { type: 'string' } },
+            },
           }
-        : { description: 'Accepted.', content: { 'application/json': { schema: { type: 'object', properties: { syncs: { type: 'integer' } }, required: ['syncs'] } } } },
+        : {
+            description: 'Accepted.',
+            content: {
+              'application/json': { schema: { type: 'object', properties: { syncs: { type: 'integer' } }, required: ['syncs'] } },
+            },
+          },
       '204': { description: check ? 'Verified (Fitbit).' : 'Accepted (providers that require an empty answer).' },
       '400': errorResponse(400),
       '401': errorResponse(401),
       ...(check
-        ? { '403': { ...errorResponse(403, 'hub.verify_token does not match STRAVA_WEBHOOK_VERIFY_TOKEN'), description: "The verify token is not this install's (Strava, Oura)." } }
+        ? {
+            '403': {
+              ...errorResponse(403, 'hub.verify_token does not match STRAVA_WEBHOOK_VERIFY_TOKEN'),
+              description: "The verify token is not this install's (Strava, Oura).",
+            },
+          }
         : {}),
       '404': check
         ? {
-            description: "Unknown provider, or one without a subscription check (JSON); a verify code that is not this subscriber's (Fitbit: plain text, as its docs require).",
+            description:
+              "Unknown provider, or one without a subscription check (JSON); a verify code that is not this subscriber's (Fitbit: plain text, as its docs require).",
             content: {
               ...errorResponse(404, 'provider "acme" has no push subscription check').content,
               'text/plain': { schema: { type: 'string' }, example: 'unknown verification code' },
@@ -185,13 +210,19 @@ function pushOperation(route: RestRoute): Json {
 function browserOperation(route: RestRoute): Json {
   if (route.browser === 'push' || route.browser === 'push-check') return pushOperation(route);
   const authorize = route.browser === 'authorize';
-  const query = (name: string, description: string, required = false) => ({ name, in: 'query', required, schema: { type: 'string', ...(required ? { minLength: 1 } : {}) }, description });
+  const query = (name: string, description: string, required = false) => ({
+    name,
+    in: 'query',
+    required,
+    schema: { type: 'string', ...(required ? { minLength: 1 } : {}) },
+    description,
+  });
   return {
     operationId: authorize ? 'oauthAuthorize' : 'oauthCallback',
     summary: route.summary,
     description: authorize
-      ? 'Open in the user\'s browser (the `url` of POST /v1/users/{userId}/connect-links). Redirects to the provider\'s consent page with a signed, single-use state and PKCE (S256); providers without OAuth (demo) connect at once.'
-      : 'The provider sends the browser here. VitaSync checks the state, exchanges the code, stores the connection (tokens encrypted), starts the backfill and redirects to the app\'s redirectUri with `status`, `connectionId` or `error`.',
+      ? "Open in the user's browser (the `url` of POST /v1/users/{userId}/connect-links). Redirects to the provider's consent page with a signed, single-use state and PKCE (S256); providers without OAuth (demo) connect at once."
+      : "The provider sends the browser here. VitaSync checks the state, exchanges the code, stores the connection (tokens encrypted), starts the backfill and redirects to the app's redirectUri with `status`, `connectionId` or `error`.",
     tags: [route.tag],
     security: [],
     'x-required-scope': 'none',
@@ -199,7 +230,11 @@ function browserOperation(route: RestRoute): Json {
       { name: 'providerId', in: 'path', required: true, schema: { type: 'string' } },
       ...(authorize
         ? [query('link', 'The signed connect link token.', true)]
-        : [query('state', 'The state VitaSync sent.', true), query('code', 'The authorization code.'), query('error', 'Set by the provider when the user declined.')]),
+        : [
+            query('state', 'The state VitaSync sent.', true),
+            query('code', 'The authorization code.'),
+            query('error', 'Set by the provider when the user declined.'),
+          ]),
     ],
     responses: {
       '302': { description: 'Redirect (to the provider, or back to the app).', headers: { Location: { schema: { type: 'string' } } } },
@@ -235,11 +270,14 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
   if (operation.requestBody) operation.parameters = (operation.parameters ?? []).filter((p: Json) => p.in === 'path');
   fixRequestBody(operation);
-  operation.parameters = operation.parameters?.map((p: Json) => (p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p));
+  operation.parameters = operation.parameters?.map((p: Json) =>
+    p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p,
+  );
   const responses: Json = {};
   if (route.status === 204) responses['204'] = { description: 'No Content' };
   else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };
-  if (route.field === 'Mutation.createUser') responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
+  if (route.field === 'Mutation.createUser')
+    responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
   for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status);
   operation.responses = responses;
 }

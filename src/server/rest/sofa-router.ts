@@ -45,7 +45,13 @@ export function createSofaRouter(schema: GraphQLSchema) {
       viaSofa.map((route) => [
         route.field!,
         // 204 cannot carry SOFA's JSON body; the REST handler turns these 200s into empty 204s.
-        { method: route.method, path: route.path, responseStatus: route.status === 204 ? 200 : route.status, tags: [route.tag], description: route.summary },
+        {
+          method: route.method,
+          path: route.path,
+          responseStatus: route.status === 204 ? 200 : route.status,
+          tags: [route.tag],
+          description: route.summary,
+        },
       ]),
     ),
     context: (serverContext) => (serverContext as unknown as SofaServerContext).vitasync,

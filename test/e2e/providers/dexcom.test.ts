@@ -26,15 +26,24 @@ describe('Dexcom through its fake server', () => {
     responses.push(response);
     return response;
   };
-  const glucoseCount = async () => (await api('GET', `/v1/users/${userId}/health/summary`)).body.data.find((m: any) => m.metricType === 'blood_glucose')?.count ?? 0;
+  const glucoseCount = async () =>
+    (await api('GET', `/v1/users/${userId}/health/summary`)).body.data.find((m: any) => m.metricType === 'blood_glucose')?.count ?? 0;
   const glucoseAt = async (at: Date) =>
-    (await api('GET', `/v1/users/${userId}/health?metricType=blood_glucose&from=${at.toISOString()}&to=${new Date(at.getTime() + 1000).toISOString()}`)).body.data;
+    (
+      await api(
+        'GET',
+        `/v1/users/${userId}/health?metricType=blood_glucose&from=${at.toISOString()}&to=${new Date(at.getTime() + 1000).toISOString()}`,
+      )
+    ).body.data;
 
   beforeAll(async () => {
     dexcom = await startFakeDexcom();
     t = await startTestServer('pglite', {
       env: {
-        DEXCOM_CLIENT_ID: DEXCOM_CLIENT.id, DEXCOM_CLIENT_SECRET: DEXCOM_CLIENT.secret, DEXCOM_API_URL: dexcom.url, DEXCOM_AUTH_URL: dexcom.url,
+        DEXCOM_CLIENT_ID: DEXCOM_CLIENT.id,
+        DEXCOM_CLIENT_SECRET: DEXCOM_CLIENT.secret,
+        DEXCOM_API_URL: dexcom.url,
+        DEXCOM_AUTH_URL: dexcom.url,
         SYNC_BACKFILL_DAYS: String(BACKFILL_DAYS),
       },
     });
@@ -48,7 +57,11 @@ describe('Dexcom through its fake server', () => {
 
   it('lists Dexcom as a configured OAuth provider of blood glucose and workouts', async () => {
     const providers = await api('GET', '/v1/providers');
-    expect(providers.body.data.find((p: any) => p.id === 'dexcom')).toMatchObject({ configured: true, authKind: 'oauth2', dataTypes: ['blood_glucose', 'workout'] });
+    expect(providers.body.data.find((p: any) => p.id === 'dexcom')).toMatchObject({
+      configured: true,
+      authKind: 'oauth2',
+      dataTypes: ['blood_glucose', 'workout'],
+    });
   });
 
   it('connects through the Dexcom login and callback, then backfills in slices of at most 30 days', async () => {
@@ -59,11 +72,17 @@ describe('Dexcom through its fake server', () => {
     expect(Object.fromEntries(login.query)).toMatchObject({ client_id: DEXCOM_CLIENT.id, scope: 'offline_access', response_type: 'code' });
     expect(login.query.get('state')!.length).toBeGreaterThanOrEqual(40);
     const exchange = new URLSearchParams(dexcom.requests.find((r) => r.path === '/v2/oauth2/token')!.body);
-    expect(Object.fromEntries(exchange)).toMatchObject({ grant_type: 'authorization_code', client_id: DEXCOM_CLIENT.id, client_secret: DEXCOM_CLIENT.secret });
+    expect(Object.fromEntries(exchange)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: DEXCOM_CLIENT.id,
+      client_secret: DEXCOM_CLIENT.secret,
+    });
 
     const job = await waitForJob(t, `sync:${connectionId}:backfill`, JOB_POLLING);
     expect(job).toMatchObject({ status: 'completed' });
-    const windows = dexcom.requests.filter((r) => r.path === '/v3/users/self/egvs').map((r) => [r.query.get('startDate')!, r.query.get('endDate')!]);
+    const windows = dexcom.requests
+      .filter((r) => r.path === '/v3/users/self/egvs')
+      .map((r) => [r.query.get('startDate')!, r.query.get('endDate')!]);
     // 32 days need two requests; each within Dexcom's 30-day limit, in its documented date format.
     expect(windows.length).toBe(2);
     for (const [start, end] of windows) {
@@ -80,7 +99,14 @@ describe('Dexcom through its fake server', () => {
     expect(await glucoseCount()).toBe(keptReadings(dexcom.served));
     const receiver = dexcom.served.find((r) => r.displayDevice === 'receiver' && r.status === 'ok')!;
     const [sample] = await glucoseAt(instantOf(receiver));
-    expect(sample).toMatchObject({ value: receiver.value, unit: 'mg/dL', source: 'dexcom', device: 'Dexcom G7', externalId: receiver.recordId, connectionId });
+    expect(sample).toMatchObject({
+      value: receiver.value,
+      unit: 'mg/dL',
+      source: 'dexcom',
+      device: 'Dexcom G7',
+      externalId: receiver.recordId,
+      connectionId,
+    });
     expect(sample.recordedAt).toBe(instantOf(receiver).toISOString());
   });
 
@@ -104,7 +130,13 @@ describe('Dexcom through its fake server', () => {
     const workouts = (await api('GET', `/v1/users/${userId}/events?type=workout&limit=100`)).body.data;
     expect(workouts.length).toBeGreaterThanOrEqual(BACKFILL_DAYS - 1);
     expect(workouts.every((w: any) => w.externalId.startsWith('exercise-'))).toBe(true);
-    expect(workouts[0]).toMatchObject({ type: 'workout', source: 'dexcom', connectionId, durationSeconds: 1800, details: { intensity: 'medium' } });
+    expect(workouts[0]).toMatchObject({
+      type: 'workout',
+      source: 'dexcom',
+      connectionId,
+      durationSeconds: 1800,
+      details: { intensity: 'medium' },
+    });
     expect(workouts[0].startAt).toMatch(/T17:00:00\.000Z$/);
     expect((await api('GET', `/v1/users/${userId}/events?limit=100`)).body.data.length).toBe(workouts.length);
   });
@@ -113,7 +145,9 @@ describe('Dexcom through its fake server', () => {
     const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row.accessToken).not.toMatch(/dexcom-access/);
     expect(row.refreshToken).not.toMatch(/dexcom-refresh/);
-    const refreshes = dexcom.requests.filter((r) => r.path === '/v2/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = dexcom.requests.filter(
+      (r) => r.path === '/v2/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(dexcom.issued()).toBeGreaterThan(1);
     expect(refreshes.length).toBe(dexcom.issued() - 1);
     expect(new Set(refreshes.map((r) => new URLSearchParams(r.body).get('refresh_token'))).size).toBe(refreshes.length);
@@ -170,7 +204,11 @@ describe('Dexcom through its fake server', () => {
   it('disconnects without a revocation call (Dexcom documents none) and deletes the data when asked', async () => {
     const response = await api('DELETE', `/v1/users/${userId}/connections/${connectionId}?deleteData=true`);
     expect(response.status).toBe(204);
-    expect(dexcom.requests.every((r) => ['/v2/oauth2/login', '/v2/oauth2/token', '/v3/users/self/egvs', '/v3/users/self/events'].includes(r.path))).toBe(true);
+    expect(
+      dexcom.requests.every((r) =>
+        ['/v2/oauth2/login', '/v2/oauth2/token', '/v3/users/self/egvs', '/v3/users/self/events'].includes(r.path),
+      ),
+    ).toBe(true);
     expect((await api('GET', `/v1/users/${userId}/health/summary`)).body.data).toEqual([]);
     expect((await api('GET', `/v1/users/${userId}/connections`)).body.data[0].status).toBe('disconnected');
     expect(responses.filter((r) => r.status >= 500)).toEqual([]);

@@ -9,16 +9,22 @@ describe('Fitbit through its fake server', () => {
   let userId: string;
   let connectionId: string;
   const pushUrl = () => `${t.url}/v1/providers/fitbit/push`;
-  const counts = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
+  const counts = async () =>
+    Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
   const events = async (type: string) => (await t.api('GET', `/v1/users/${userId}/events?type=${type}&limit=100`)).body.data;
-  const samples = async (metricType: string) => (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=100`)).body.data;
+  const samples = async (metricType: string) =>
+    (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=100`)).body.data;
 
   beforeAll(async () => {
     fitbit = await startFakeFitbit();
     t = await startTestServer('pglite', {
       env: {
-        FITBIT_CLIENT_ID: FITBIT_CLIENT.id, FITBIT_CLIENT_SECRET: FITBIT_CLIENT.secret, FITBIT_API_URL: fitbit.url, FITBIT_AUTH_URL: fitbit.url,
-        FITBIT_SUBSCRIBER_VERIFY: FITBIT_VERIFY_CODE, SYNC_BACKFILL_DAYS: '3',
+        FITBIT_CLIENT_ID: FITBIT_CLIENT.id,
+        FITBIT_CLIENT_SECRET: FITBIT_CLIENT.secret,
+        FITBIT_API_URL: fitbit.url,
+        FITBIT_AUTH_URL: fitbit.url,
+        FITBIT_SUBSCRIBER_VERIFY: FITBIT_VERIFY_CODE,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
@@ -63,10 +69,22 @@ describe('Fitbit through its fake server', () => {
     const sleep = (await events('sleep'))[0];
     // 23:30 in Kolkata (UTC+05:30) is 18:00 UTC.
     expect(sleep.startAt).toMatch(/T18:00:00\.000Z$/);
-    expect(sleep).toMatchObject({ source: 'fitbit', subtype: 'main', durationSeconds: 27_000, details: { stageSeconds: { deep: 4800, light: 13_800, rem: 5700, awake: 2700 }, efficiency: 92 } });
+    expect(sleep).toMatchObject({
+      source: 'fitbit',
+      subtype: 'main',
+      durationSeconds: 27_000,
+      details: { stageSeconds: { deep: 4800, light: 13_800, rem: 5700, awake: 2700 }, efficiency: 92 },
+    });
     const workouts = await events('workout');
     expect(workouts).toHaveLength(3);
-    expect(workouts[0]).toMatchObject({ subtype: 'run', distance: 6500, energy: 420, avgHeartRate: 148, durationSeconds: 2400, device: 'Charge 6' });
+    expect(workouts[0]).toMatchObject({
+      subtype: 'run',
+      distance: 6500,
+      energy: 420,
+      avgHeartRate: 148,
+      durationSeconds: 2400,
+      device: 'Charge 6',
+    });
     expect(workouts[0].startAt).toMatch(/T12:30:00\.000Z$/);
     // Two workouts a page: the second page came from pagination.next.
     expect(fitbit.requests.some((r) => r.path === '/1/user/-/activities/list.json' && r.query.get('offset') === '2')).toBe(true);
@@ -75,7 +93,9 @@ describe('Fitbit through its fake server', () => {
 
   it('refreshes its short-lived tokens, using each refresh token once', async () => {
     expect(fitbit.issued()).toBeGreaterThan(1);
-    const refreshes = fitbit.requests.filter((r) => r.path === '/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = fitbit.requests.filter(
+      (r) => r.path === '/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(refreshes.length).toBe(fitbit.issued() - 1);
     expect(new Set(refreshes.map((r) => new URLSearchParams(r.body).get('refresh_token'))).size).toBe(refreshes.length);
   });
@@ -93,16 +113,27 @@ describe('Fitbit through its fake server', () => {
     fitbit.addWeighIn(69_999, now - 60_000, 71.9);
     const response = await fitbit.notify(pushUrl(), 'activities');
     expect(response.status).toBe(204);
-    const workouts = await eventually(() => events('workout'), (list) => list.some((w: any) => w.externalId === '59999'));
+    const workouts = await eventually(
+      () => events('workout'),
+      (list) => list.some((w: any) => w.externalId === '59999'),
+    );
     expect(workouts.find((w: any) => w.externalId === '59999')).toMatchObject({ subtype: 'walk', durationSeconds: 120 });
-    await eventually(() => samples('weight'), (list) => list.some((s: any) => s.value === 71.9));
+    await eventually(
+      () => samples('weight'),
+      (list) => list.some((s: any) => s.value === 71.9),
+    );
     const slot = Math.floor(Date.now() / 60_000);
-    const jobs = await Promise.all([slot, slot - 1].map((s) => t.api('GET', `/v1/jobs/${encodeURIComponent(`sync:${connectionId}:push:${s}`)}`)));
+    const jobs = await Promise.all(
+      [slot, slot - 1].map((s) => t.api('GET', `/v1/jobs/${encodeURIComponent(`sync:${connectionId}:push:${s}`)}`)),
+    );
     expect(jobs.some((job) => job.status === 200)).toBe(true);
   });
 
   it('re-syncs without duplicates and waits out a 429 with Retry-After', async () => {
-    await eventually(() => t.api('GET', `/v1/users/${userId}/connections`), (r) => r.body.data[0].lastSyncStatus === 'completed');
+    await eventually(
+      () => t.api('GET', `/v1/users/${userId}/connections`),
+      (r) => r.body.data[0].lastSyncStatus === 'completed',
+    );
     const before = await counts();
     const eventsBefore = (await events('workout')).length + (await events('sleep')).length;
     fitbit.rateLimitNext(1, 1);
@@ -151,7 +182,8 @@ describe('Fitbit through its fake server', () => {
   });
 
   it('disconnects the connection when Fitbit notifies that the user revoked access', async () => {
-    const connection = async () => (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.status !== 'disconnected');
+    const connection = async () =>
+      (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.status !== 'disconnected');
     const id = (await connection()).id;
     const response = await fitbit.notify(pushUrl(), 'userRevokedAccess');
     expect(response.status).toBe(204);

@@ -24,8 +24,10 @@ describe('Garmin through its fake server', () => {
   let pushUrl: string;
   const today = () => Math.floor(Date.now() / 1000 / DAY) * DAY;
 
-  const summary = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
-  const samplesOf = async (metricType: string) => (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=200`)).body.data;
+  const summary = async () =>
+    Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
+  const samplesOf = async (metricType: string) =>
+    (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=200`)).body.data;
   const eventsOf = async (type: string) => (await t.api('GET', `/v1/users/${userId}/events?type=${type}&limit=100`)).body.data;
   const connection = async () => (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === connectionId);
   const prisma = () => t.server.database.prisma;
@@ -34,7 +36,9 @@ describe('Garmin through its fake server', () => {
     until(
       async () => ({
         notices: await prisma().providerNotice.count({ where: { connectionId } }),
-        running: await prisma().job.count({ where: { id: { startsWith: `sync:${connectionId}:` }, status: { in: ['queued', 'running', 'retrying'] } } }),
+        running: await prisma().job.count({
+          where: { id: { startsWith: `sync:${connectionId}:` }, status: { in: ['queued', 'running', 'retrying'] } },
+        }),
       }),
       (state) => state.notices === 0 && state.running === 0,
     );
@@ -43,8 +47,13 @@ describe('Garmin through its fake server', () => {
     garmin = await startFakeGarmin();
     t = await startTestServer('pglite', {
       env: {
-        GARMIN_CLIENT_ID: GARMIN_CLIENT.id, GARMIN_CLIENT_SECRET: GARMIN_CLIENT.secret, GARMIN_API_URL: garmin.url, GARMIN_AUTH_URL: garmin.url,
-        GARMIN_TOKEN_URL: garmin.url, GARMIN_PUSH_SECRET: PUSH_SECRET, SYNC_BACKFILL_DAYS: '3',
+        GARMIN_CLIENT_ID: GARMIN_CLIENT.id,
+        GARMIN_CLIENT_SECRET: GARMIN_CLIENT.secret,
+        GARMIN_API_URL: garmin.url,
+        GARMIN_AUTH_URL: garmin.url,
+        GARMIN_TOKEN_URL: garmin.url,
+        GARMIN_PUSH_SECRET: PUSH_SECRET,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     pushUrl = `${t.url}/v1/providers/garmin/push?secret=${PUSH_SECRET}`;
@@ -72,10 +81,18 @@ describe('Garmin through its fake server', () => {
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = garmin.requests.find((r) => r.path === '/oauth2Confirm')!;
-    expect(Object.fromEntries(authorize.query)).toMatchObject({ response_type: 'code', client_id: GARMIN_CLIENT.id, code_challenge_method: 'S256' });
+    expect(Object.fromEntries(authorize.query)).toMatchObject({
+      response_type: 'code',
+      client_id: GARMIN_CLIENT.id,
+      code_challenge_method: 'S256',
+    });
     expect(authorize.query.has('scope')).toBe(false);
     const exchange = new URLSearchParams(garmin.requests.find((r) => r.path === '/di-oauth2-service/oauth/token')!.body);
-    expect(Object.fromEntries(exchange)).toMatchObject({ grant_type: 'authorization_code', client_id: GARMIN_CLIENT.id, client_secret: GARMIN_CLIENT.secret });
+    expect(Object.fromEntries(exchange)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: GARMIN_CLIENT.id,
+      client_secret: GARMIN_CLIENT.secret,
+    });
     expect(exchange.get('code_verifier')!.length).toBeGreaterThanOrEqual(43);
     expect(await connection()).toMatchObject({ status: 'active', externalUserId: GARMIN_USER_ID, scopes: GARMIN_PERMISSIONS });
   });
@@ -87,9 +104,25 @@ describe('Garmin through its fake server', () => {
     const backfills = garmin.requests.filter((r) => r.path.startsWith('/wellness-api/rest/backfill/'));
     // Each type asked for once. A sync attempt retried after a transient failure may ask again for a range
     // that was sent but not yet checkpointed; Garmin refuses that repeat with 409, which the sync takes as done.
-    expect(garmin.acceptedBackfills().map((range) => range.split(':')[0]).sort(), JSON.stringify(job)).toEqual(
-      ['activities', 'bloodPressures', 'bodyComps', 'dailies', 'hrv', 'pulseOx', 'respiration', 'skinTemp', 'sleeps', 'stressDetails', 'userMetrics'],
-    );
+    expect(
+      garmin
+        .acceptedBackfills()
+        .map((range) => range.split(':')[0])
+        .sort(),
+      JSON.stringify(job),
+    ).toEqual([
+      'activities',
+      'bloodPressures',
+      'bodyComps',
+      'dailies',
+      'hrv',
+      'pulseOx',
+      'respiration',
+      'skinTemp',
+      'sleeps',
+      'stressDetails',
+      'userMetrics',
+    ]);
     // In one clean attempt nothing is asked twice.
     if (job.attempt === 1) expect(backfills).toHaveLength(garmin.acceptedBackfills().length);
     for (const request of backfills) {
@@ -122,15 +155,29 @@ describe('Garmin through its fake server', () => {
     expect(metrics.skin_temperature_deviation).toMatchObject({ unit: 'degC', latestValue: -0.4 });
     expect(metrics.vo2max.latestValue).toBe(48);
     expect(metrics.sleep_score.latestValue).toBe(82);
-    for (const metric of ['heart_rate', 'body_battery', 'spo2', 'respiratory_rate', 'hrv_rmssd']) expect(metrics[metric]?.count).toBeGreaterThan(0);
+    for (const metric of ['heart_rate', 'body_battery', 'spo2', 'respiratory_rate', 'hrv_rmssd'])
+      expect(metrics[metric]?.count).toBeGreaterThan(0);
     // A stress value of −1 is Garmin's "off wrist" code, not a score.
     expect((await samplesOf('stress_level')).every((s: any) => s.value >= 0)).toBe(true);
     for (const weight of await samplesOf('weight')) expect(weight.value).toBeCloseTo(75 + Number(weight.recordedAt.slice(8, 10)) * 0.01, 6);
 
     const [sleep] = await eventsOf('sleep');
-    expect(sleep).toMatchObject({ source: 'garmin', connectionId, durationSeconds: 28_800, details: { stageSeconds: { deep: 5400, light: 16_200, rem: 5400, awake: 1800 }, sleepScore: 82 } });
+    expect(sleep).toMatchObject({
+      source: 'garmin',
+      connectionId,
+      durationSeconds: 28_800,
+      details: { stageSeconds: { deep: 5400, light: 16_200, rem: 5400, awake: 1800 }, sleepScore: 82 },
+    });
     const [workout] = await eventsOf('workout');
-    expect(workout).toMatchObject({ subtype: 'running', distance: 7500.3, energy: 560, avgHeartRate: 152, maxHeartRate: 178, elevationGain: 85.5, device: 'Forerunner 965' });
+    expect(workout).toMatchObject({
+      subtype: 'running',
+      distance: 7500.3,
+      energy: 560,
+      avgHeartRate: 152,
+      maxHeartRate: 178,
+      elevationGain: 85.5,
+      device: 'Forerunner 965',
+    });
     expect(await connection()).toMatchObject({ status: 'active', lastSyncStatus: 'completed' });
   });
 
@@ -138,7 +185,9 @@ describe('Garmin through its fake server', () => {
     const row = await prisma().connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row.accessToken).not.toMatch(/garmin-access/);
     expect(row.refreshToken).not.toMatch(/garmin-refresh/);
-    const refreshes = garmin.requests.filter((r) => r.path === '/di-oauth2-service/oauth/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = garmin.requests.filter(
+      (r) => r.path === '/di-oauth2-service/oauth/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(refreshes.length).toBe(garmin.issued() - 1);
     expect(new Set(refreshes.map((r) => new URLSearchParams(r.body).get('refresh_token'))).size).toBe(refreshes.length);
   });
@@ -149,15 +198,28 @@ describe('Garmin through its fake server', () => {
     const response = await garmin.notify('dailies', [daily], 'push');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
-    const steps = await until(() => samplesOf('steps'), (rows) => rows.some((s: any) => s.value === 12_345));
+    const steps = await until(
+      () => samplesOf('steps'),
+      (rows) => rows.some((s: any) => s.value === 12_345),
+    );
     expect(steps.length).toBe(before);
   });
 
   it('pulls what a ping names, and stores nothing twice when the same activity is pushed as well', async () => {
-    const activity = { ...garminDay(today()).activities![0], summaryId: 'x-new-ride', activityId: 777, activityType: 'ROAD_BIKING', startTimeInSeconds: Math.floor(Date.now() / 1000) - 7200, distanceInMeters: 40_000 };
+    const activity = {
+      ...garminDay(today()).activities![0],
+      summaryId: 'x-new-ride',
+      activityId: 777,
+      activityType: 'ROAD_BIKING',
+      startTimeInSeconds: Math.floor(Date.now() / 1000) - 7200,
+      distanceInMeters: 40_000,
+    };
     const before = (await eventsOf('workout')).length;
     expect((await garmin.notify('activities', [activity], 'ping')).status).toBe(200);
-    await until(() => eventsOf('workout'), (rows) => rows.length === before + 1);
+    await until(
+      () => eventsOf('workout'),
+      (rows) => rows.length === before + 1,
+    );
     expect((await garmin.notify('activities', [activity], 'push')).status).toBe(200);
     await quiet();
     const workouts = await eventsOf('workout');
@@ -168,18 +230,37 @@ describe('Garmin through its fake server', () => {
   it('waits out a 429 with its Retry-After when pulling a ping', async () => {
     garmin.rateLimitNext(1, 1);
     const started = Date.now();
-    const composition = { ...garminDay(today()).bodyComps![0], summaryId: 'x-bc-late', measurementTimeInSeconds: Math.floor(Date.now() / 1000) - 60, weightInGrams: 80_400 };
+    const composition = {
+      ...garminDay(today()).bodyComps![0],
+      summaryId: 'x-bc-late',
+      measurementTimeInSeconds: Math.floor(Date.now() / 1000) - 60,
+      weightInGrams: 80_400,
+    };
     expect((await garmin.notify('bodyComps', [composition], 'ping')).status).toBe(200);
-    await until(() => samplesOf('weight'), (rows) => rows.some((s: any) => s.value === 80.4));
+    await until(
+      () => samplesOf('weight'),
+      (rows) => rows.some((s: any) => s.value === 80.4),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
   it('fails the sync attempt with a clear error on a malformed page, answers no 500, and recovers on retry', async () => {
     garmin.malformNext();
-    const reading = { summaryId: 'x-bp-late', systolic: 140, diastolic: 90, pulse: 70, sourceType: 'DEVICE', measurementTimeInSeconds: Math.floor(Date.now() / 1000) - 30 };
+    const reading = {
+      summaryId: 'x-bp-late',
+      systolic: 140,
+      diastolic: 90,
+      pulse: 70,
+      sourceType: 'DEVICE',
+      measurementTimeInSeconds: Math.floor(Date.now() / 1000) - 30,
+    };
     expect((await garmin.notify('bloodPressures', [reading], 'ping')).status).toBe(200);
     const job = await until(
-      () => prisma().job.findFirst({ where: { id: { startsWith: `sync:${connectionId}:notice:` }, lastError: { not: null } }, orderBy: { createdAt: 'desc' } }),
+      () =>
+        prisma().job.findFirst({
+          where: { id: { startsWith: `sync:${connectionId}:notice:` }, lastError: { not: null } },
+          orderBy: { createdAt: 'desc' },
+        }),
       (row) => row !== null,
     );
     expect(job!.lastError).toBe('Garmin answered a malformed bloodPressures summary at index 0 (no measurementTimeInSeconds)');
@@ -190,10 +271,16 @@ describe('Garmin through its fake server', () => {
 
   it('refuses notifications without the endpoint secret or from another consumer key, and callback URLs off Garmin’s host', async () => {
     const send = (url: string, body: unknown, clientId = GARMIN_CLIENT.id) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'garmin-client-id': clientId }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'garmin-client-id': clientId },
+        body: JSON.stringify(body),
+      });
     const ping = (callbackURL: string, user = GARMIN_USER_ID) => ({ dailies: [{ userId: user, callbackURL }] });
     expect((await send(`${t.url}/v1/providers/garmin/push`, ping(`${garmin.url}/wellness-api/rest/dailies`))).status).toBe(401);
-    expect((await send(`${t.url}/v1/providers/garmin/push?secret=guessed`, ping(`${garmin.url}/wellness-api/rest/dailies`))).status).toBe(401);
+    expect((await send(`${t.url}/v1/providers/garmin/push?secret=guessed`, ping(`${garmin.url}/wellness-api/rest/dailies`))).status).toBe(
+      401,
+    );
     expect((await send(pushUrl, ping(`${garmin.url}/wellness-api/rest/dailies`), 'another-key')).status).toBe(401);
     expect((await send(pushUrl, ping('http://169.254.169.254/latest/meta-data'))).status).toBe(400);
     expect((await send(pushUrl, { dailies: [{ userId: GARMIN_USER_ID, summaryId: 'x', steps: 5 }] })).status).toBe(400);
@@ -210,9 +297,18 @@ describe('Garmin through its fake server', () => {
     // Health summaries are no longer shared: their callback answers 412, which asking again cannot change.
     const daily = { ...garminDay(today()).dailies![0], steps: 15_000 };
     expect((await garmin.notify('dailies', [daily], 'ping')).status).toBe(200);
-    const activity = { ...garminDay(today()).activities![0], summaryId: 'x-walk', activityId: 778, activityType: 'WALKING', startTimeInSeconds: Math.floor(Date.now() / 1000) - 3600 };
+    const activity = {
+      ...garminDay(today()).activities![0],
+      summaryId: 'x-walk',
+      activityId: 778,
+      activityType: 'WALKING',
+      startTimeInSeconds: Math.floor(Date.now() / 1000) - 3600,
+    };
     expect((await garmin.notify('activities', [activity], 'ping')).status).toBe(200);
-    await until(() => eventsOf('workout'), (rows) => rows.some((w: any) => w.subtype === 'walking'));
+    await until(
+      () => eventsOf('workout'),
+      (rows) => rows.some((w: any) => w.subtype === 'walking'),
+    );
     await quiet();
     expect((await samplesOf('steps')).map((s: any) => s.value)).not.toContain(15_000);
     expect(await connection()).toMatchObject({ status: 'active', lastSyncStatus: 'completed' });
@@ -230,7 +326,9 @@ describe('Garmin through its fake server', () => {
     expect(await connection()).toMatchObject({ status: 'disconnected', statusReason: 'the user revoked access at Garmin' });
     expect((await t.api('GET', `/v1/users/${userId}/connections/${connectionId}/schedule`)).status).toBe(404);
     const audit = await t.api('GET', '/v1/audit-log');
-    expect(audit.body.data.find((e: any) => e.targetId === connectionId && e.action === 'connection.disconnected')).toMatchObject({ details: { by: 'provider' } });
+    expect(audit.body.data.find((e: any) => e.targetId === connectionId && e.action === 'connection.disconnected')).toMatchObject({
+      details: { by: 'provider' },
+    });
     // Data already stored stays; later notifications for the user start nothing.
     expect((await eventsOf('workout')).length).toBeGreaterThan(0);
     const late = await garmin.notify('dailies', garminDay(today()).dailies!, 'push');

@@ -16,7 +16,8 @@ const ENGINE_CASES = [
 ] as const;
 
 const POLLING = { attempts: 900 };
-const SYNC_MUTATION = 'mutation ($userId: ID!, $connectionId: ID!) { syncConnection(userId: $userId, connectionId: $connectionId) { id status } }';
+const SYNC_MUTATION =
+  'mutation ($userId: ID!, $connectionId: ID!) { syncConnection(userId: $userId, connectionId: $connectionId) { id status } }';
 
 describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, available }) => {
   let oura: FakeOura;
@@ -30,7 +31,13 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
   beforeAll(async () => {
     if (!available) return;
     oura = await startFakeOura();
-    const env = { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url, SYNC_BACKFILL_DAYS: '1' };
+    const env = {
+      OURA_CLIENT_ID: OURA_CLIENT.id,
+      OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+      OURA_API_URL: oura.url,
+      OURA_AUTH_URL: oura.url,
+      SYNC_BACKFILL_DAYS: '1',
+    };
     if (name === 'Temporal') {
       const harness = await startTemporalHarness(env);
       t = harness.t;
@@ -81,7 +88,9 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
     const release = oura.hold();
     const answers = await Promise.all([requestSync(), t.graphql(SYNC_MUTATION, { userId, connectionId })]);
     release();
-    const started = [answers[0].status === 202 ? answers[0].body.id : null, answers[1].body.data?.syncConnection?.id ?? null].filter(Boolean);
+    const started = [answers[0].status === 202 ? answers[0].body.id : null, answers[1].body.data?.syncConnection?.id ?? null].filter(
+      Boolean,
+    );
     expect(started).toHaveLength(1);
     const refusal = answers[0].status === 202 ? answers[1].body.errors[0].message : answers[0].body.message;
     expect(refusal).toContain(started[0]);

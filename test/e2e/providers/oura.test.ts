@@ -22,8 +22,12 @@ describe('Oura through its fake server', () => {
     oura = await startFakeOura();
     t = await startTestServer('pglite', {
       env: {
-        OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
-        OURA_WEBHOOK_VERIFICATION_TOKEN: VERIFICATION_TOKEN, SYNC_BACKFILL_DAYS: '3',
+        OURA_CLIENT_ID: OURA_CLIENT.id,
+        OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+        OURA_API_URL: oura.url,
+        OURA_AUTH_URL: oura.url,
+        OURA_WEBHOOK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     pushUrl = `${t.url}/v1/providers/oura/push`;
@@ -82,15 +86,22 @@ describe('Oura through its fake server', () => {
   it('subscribes the app to Oura webhooks on connect, after Oura verified the push URL', async () => {
     const callback = `${t.server.config.publicUrl}/v1/providers/oura/push`;
     // The fake keeps a subscription only once our push URL echoed its challenge for our verification token.
-    expect(oura.subscriptions.map((s) => `${s.event_type}:${s.data_type}`).sort()).toEqual(
-      ['create:daily_activity', 'create:sleep', 'create:workout', 'update:daily_activity', 'update:sleep', 'update:workout'],
-    );
+    expect(oura.subscriptions.map((s) => `${s.event_type}:${s.data_type}`).sort()).toEqual([
+      'create:daily_activity',
+      'create:sleep',
+      'create:workout',
+      'update:daily_activity',
+      'update:sleep',
+      'update:workout',
+    ]);
     expect(oura.subscriptions.every((s) => s.callback_url === callback && s.verification_token === VERIFICATION_TOKEN)).toBe(true);
     const created = oura.requests.filter((r) => r.method === 'POST' && r.path === '/v2/webhook/subscription');
-    expect(created.every((r) => r.headers['x-client-id'] === OURA_CLIENT.id && r.headers['x-client-secret'] === OURA_CLIENT.secret)).toBe(true);
+    expect(created.every((r) => r.headers['x-client-id'] === OURA_CLIENT.id && r.headers['x-client-secret'] === OURA_CLIENT.secret)).toBe(
+      true,
+    );
   });
 
-  it('answers Oura\'s subscription check with the challenge only for our verification token', async () => {
+  it("answers Oura's subscription check with the challenge only for our verification token", async () => {
     const good = await fetch(`${pushUrl}?verification_token=${VERIFICATION_TOKEN}&challenge=ch-123`);
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual({ challenge: 'ch-123' });
@@ -119,11 +130,21 @@ describe('Oura through its fake server', () => {
     const forged = await sendOuraWebhook(pushUrl, { event_type: 'update', data_type: 'sleep' }, { secret: 'not-the-client-secret' });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ statusCode: 401, message: expect.stringMatching(/signature/) });
-    const altered = await sendOuraWebhook(pushUrl, { event_type: 'update', data_type: 'sleep' }, { tamper: (body) => body.replace('update', 'create') });
+    const altered = await sendOuraWebhook(
+      pushUrl,
+      { event_type: 'update', data_type: 'sleep' },
+      { tamper: (body) => body.replace('update', 'create') },
+    );
     expect(altered.status).toBe(401);
-    const unsigned = await fetch(pushUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event_type: 'create', data_type: 'sleep', user_id: OURA_USER_ID }) });
+    const unsigned = await fetch(pushUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event_type: 'create', data_type: 'sleep', user_id: OURA_USER_ID }),
+    });
     expect(unsigned.status).toBe(401);
-    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'sleep' }, { userId: 'someone-else' })).json()).toEqual({ syncs: 0 });
+    expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'sleep' }, { userId: 'someone-else' })).json()).toEqual(
+      { syncs: 0 },
+    );
     expect(await (await sendOuraWebhook(pushUrl, { event_type: 'delete', data_type: 'workout' })).json()).toEqual({ syncs: 0 });
     // A data type no sync reads (tags) starts nothing either.
     expect(await (await sendOuraWebhook(pushUrl, { event_type: 'create', data_type: 'tag' })).json()).toEqual({ syncs: 0 });
@@ -192,8 +213,12 @@ describe('Oura webhook subscriptions with no one connecting', () => {
   let oura: FakeOura;
   let t: TestServer | undefined;
   const env = () => ({
-    OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
-    OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token', SYNC_BACKFILL_DAYS: '1',
+    OURA_CLIENT_ID: OURA_CLIENT.id,
+    OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+    OURA_API_URL: oura.url,
+    OURA_AUTH_URL: oura.url,
+    OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token',
+    SYNC_BACKFILL_DAYS: '1',
   });
   const renewals = () => oura.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/v2/webhook/subscription/renew/'));
   const creations = () => oura.requests.filter((r) => r.method === 'POST' && r.path === '/v2/webhook/subscription');
@@ -227,7 +252,10 @@ describe('Oura webhook subscriptions with no one connecting', () => {
     // port keeps the same push URL, as a fixed PUBLIC_URL does in production.
     oura.expireSubscriptionsIn(86_400_000);
     t = await startTestServer('pglite', { dataDir, adminKey, port, env: env() });
-    await eventually(async () => renewals().length, (count) => count >= 6);
+    await eventually(
+      async () => renewals().length,
+      (count) => count >= 6,
+    );
     expect(renewals()).toHaveLength(6);
     expect(creations()).toHaveLength(6);
     expect(oura.subscriptions.map((s) => s.id).sort()).toEqual(ids);
@@ -250,8 +278,12 @@ describe.each(SERVICE_CASES)('Oura webhooks on the $name', ({ name, available })
     if (!available) return;
     oura = await startFakeOura();
     const env = {
-      OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url,
-      OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token', SYNC_BACKFILL_DAYS: '1',
+      OURA_CLIENT_ID: OURA_CLIENT.id,
+      OURA_CLIENT_SECRET: OURA_CLIENT.secret,
+      OURA_API_URL: oura.url,
+      OURA_AUTH_URL: oura.url,
+      OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token',
+      SYNC_BACKFILL_DAYS: '1',
     };
     if (name === 'Temporal') {
       ({ t, stop } = await startTemporalHarness(env));

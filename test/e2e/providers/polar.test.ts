@@ -16,14 +16,19 @@ describe('Polar AccessLink through its fake server', () => {
     return Object.fromEntries(summary.body.data.map((m: any) => [m.metricType, m.count])) as Record<string, number>;
   };
   const events = async (type: string) => (await t.api('GET', `/v1/users/${userId}/events?type=${type}`)).body.data as any[];
-  const samples = async (metricType: string) => (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}`)).body.data as any[];
+  const samples = async (metricType: string) =>
+    (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}`)).body.data as any[];
 
   beforeAll(async () => {
     polar = await startFakePolar();
     t = await startTestServer('pglite', {
       env: {
-        POLAR_CLIENT_ID: POLAR_CLIENT.id, POLAR_CLIENT_SECRET: POLAR_CLIENT.secret, POLAR_API_URL: polar.url, POLAR_AUTH_URL: polar.url,
-        POLAR_WEBHOOK_SECRET: WEBHOOK_SECRET, SYNC_BACKFILL_DAYS: '3',
+        POLAR_CLIENT_ID: POLAR_CLIENT.id,
+        POLAR_CLIENT_SECRET: POLAR_CLIENT.secret,
+        POLAR_API_URL: polar.url,
+        POLAR_AUTH_URL: polar.url,
+        POLAR_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
@@ -56,7 +61,18 @@ describe('Polar AccessLink through its fake server', () => {
     expect(job.status).toBe('completed');
     const count = await counts();
     // Three nights of sleep and recharge; the activity range covers the 3 backfill days plus today.
-    expect(count).toMatchObject({ steps: 4, active_energy: 4, distance: 4, active_minutes: 4, sleep_duration: 3, deep_sleep_duration: 3, sleep_score: 3, hrv_rmssd: 3, respiratory_rate: 3, resting_heart_rate: 3 });
+    expect(count).toMatchObject({
+      steps: 4,
+      active_energy: 4,
+      distance: 4,
+      active_minutes: 4,
+      sleep_duration: 3,
+      deep_sleep_duration: 3,
+      sleep_score: 3,
+      hrv_rmssd: 3,
+      respiratory_rate: 3,
+      resting_heart_rate: 3,
+    });
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.body.data[0]).toMatchObject({ id: connectionId, status: 'active', lastSyncStatus: 'completed' });
   });
@@ -71,9 +87,22 @@ describe('Polar AccessLink through its fake server', () => {
     // Polar's local start 2 h ahead of UTC with start_time_utc_offset 120; PT45M30S; metres and kcal as sent.
     const sent = polar.exercises.find((e) => e.id === 'ex-1')!;
     expect(Date.parse(workout.startAt)).toBe(Date.parse(`${sent.start_time}Z`) - 120 * 60_000);
-    expect(workout).toMatchObject({ subtype: 'running_road', durationSeconds: 2730, distance: 8250.5, energy: 512, avgHeartRate: 148, maxHeartRate: 171, connectionId });
+    expect(workout).toMatchObject({
+      subtype: 'running_road',
+      durationSeconds: 2730,
+      distance: 8250.5,
+      energy: 512,
+      avgHeartRate: 148,
+      maxHeartRate: 171,
+      connectionId,
+    });
     const [sleep] = await events('sleep');
-    expect(sleep).toMatchObject({ source: 'polar', durationSeconds: 27_000, avgHeartRate: 56, details: { stageSeconds: { light: 14_400, deep: 4_800, rem: 5_400, awake: 1_800 }, sleepScore: 81 } });
+    expect(sleep).toMatchObject({
+      source: 'polar',
+      durationSeconds: 27_000,
+      avgHeartRate: 56,
+      details: { stageSeconds: { light: 14_400, deep: 4_800, rem: 5_400, awake: 1_800 }, sleepScore: 81 },
+    });
   });
 
   it('keeps the year-long token encrypted and never asks Polar for a refresh', async () => {
@@ -82,19 +111,27 @@ describe('Polar AccessLink through its fake server', () => {
     expect(row.refreshToken).toBeNull();
     expect(row.externalUserId).toBe(String(polar.polarUserId));
     expect(row.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
-    expect(polar.requests.filter((r) => r.path === '/v2/oauth2/token').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual(['authorization_code']);
+    expect(polar.requests.filter((r) => r.path === '/v2/oauth2/token').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual([
+      'authorization_code',
+    ]);
   });
 
   it("answers Polar's unsigned PING with 200 and starts no sync", async () => {
     const response = await fetch(`${t.url}/v1/providers/polar/push`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'polar-webhook-event': 'PING' }, body: JSON.stringify({ timestamp: new Date().toISOString(), event: 'PING' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'polar-webhook-event': 'PING' },
+      body: JSON.stringify({ timestamp: new Date().toISOString(), event: 'PING' }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 0 });
   });
 
   it('refuses a notification with a bad signature with 401', async () => {
-    const response = await sendPolarPush(t.url, { event: 'EXERCISE', user_id: polar.polarUserId, entity_id: 'forged', timestamp: new Date().toISOString() }, 'not-the-secret');
+    const response = await sendPolarPush(
+      t.url,
+      { event: 'EXERCISE', user_id: polar.polarUserId, entity_id: 'forged', timestamp: new Date().toISOString() },
+      'not-the-secret',
+    );
     expect(response.status).toBe(401);
   });
 
@@ -104,7 +141,10 @@ describe('Polar AccessLink through its fake server', () => {
     const response = await sendPolarPush(t.url, payload, WEBHOOK_SECRET);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
-    const workouts = await eventually(() => events('workout'), (list) => list.length === before + 1);
+    const workouts = await eventually(
+      () => events('workout'),
+      (list) => list.length === before + 1,
+    );
     expect(workouts.map((w) => w.externalId)).toContain(payload.entity_id);
   });
 
@@ -128,7 +168,11 @@ describe('Polar AccessLink through its fake server', () => {
     expect(job.lastError).toMatch(/Polar answered sleep without a nights list/);
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.status).toBe(200);
-    expect(connections.body.data[0]).toMatchObject({ status: 'active', lastSyncStatus: 'failed', lastSyncError: expect.stringMatching(/nights/) });
+    expect(connections.body.data[0]).toMatchObject({
+      status: 'active',
+      lastSyncStatus: 'failed',
+      lastSyncError: expect.stringMatching(/nights/),
+    });
     expect((await t.api('GET', `/v1/users/${userId}/events?type=sleep`)).status).toBe(200);
     polar.malform(null);
     expect((await waitForJob(t, sync.body.id)).status).toBe('completed');

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  STRAVA_ATHLETE_ID, STRAVA_CLIENT, STRAVA_WEBHOOK, checkStravaSubscription, sendStravaPush, startFakeStrava, stravaActivity, type FakeStrava,
+  STRAVA_ATHLETE_ID,
+  STRAVA_CLIENT,
+  STRAVA_WEBHOOK,
+  checkStravaSubscription,
+  sendStravaPush,
+  startFakeStrava,
+  stravaActivity,
+  type FakeStrava,
 } from '../../fakes/strava.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -12,15 +19,21 @@ describe('Strava through its fake server', () => {
   let connectionId: string;
 
   const workouts = async () => (await t.api('GET', `/v1/users/${userId}/events?type=workout&limit=100`)).body.data as any[];
-  const counts = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
+  const counts = async () =>
+    Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
   const activityRequests = () => strava.requests.filter((r) => r.path === '/api/v3/athlete/activities');
 
   beforeAll(async () => {
     strava = await startFakeStrava({ maxPerPage: 2 });
     t = await startTestServer('pglite', {
       env: {
-        STRAVA_CLIENT_ID: STRAVA_CLIENT.id, STRAVA_CLIENT_SECRET: STRAVA_CLIENT.secret, STRAVA_API_URL: strava.url, STRAVA_AUTH_URL: strava.url,
-        STRAVA_WEBHOOK_SUBSCRIPTION_ID: STRAVA_WEBHOOK.subscriptionId, STRAVA_WEBHOOK_VERIFY_TOKEN: STRAVA_WEBHOOK.verifyToken, SYNC_BACKFILL_DAYS: '3',
+        STRAVA_CLIENT_ID: STRAVA_CLIENT.id,
+        STRAVA_CLIENT_SECRET: STRAVA_CLIENT.secret,
+        STRAVA_API_URL: strava.url,
+        STRAVA_AUTH_URL: strava.url,
+        STRAVA_WEBHOOK_SUBSCRIPTION_ID: STRAVA_WEBHOOK.subscriptionId,
+        STRAVA_WEBHOOK_VERIFY_TOKEN: STRAVA_WEBHOOK.verifyToken,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
@@ -60,7 +73,12 @@ describe('Strava through its fake server', () => {
     expect(exchange.get('client_secret')).toBe(STRAVA_CLIENT.secret);
 
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
-    expect(connection).toMatchObject({ id: connectionId, status: 'active', externalUserId: String(STRAVA_ATHLETE_ID), scopes: ['read', 'activity:read_all'] });
+    expect(connection).toMatchObject({
+      id: connectionId,
+      status: 'active',
+      externalUserId: String(STRAVA_ATHLETE_ID),
+      scopes: ['read', 'activity:read_all'],
+    });
     const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(Math.abs(row.tokenExpiresAt!.getTime() - Date.now())).toBeLessThan(65_000);
   });
@@ -76,8 +94,17 @@ describe('Strava through its fake server', () => {
     // Five activities within the window; the one twenty days old is left out.
     expect(stored.map((w) => w.externalId).sort()).toEqual(['9002', '9003', '9004', '9005', '9006']);
     expect(stored.find((w) => w.externalId === '9006')).toMatchObject({
-      source: 'strava', connectionId, subtype: 'mountain_bike_ride', durationSeconds: 5400, distance: 42_195.3, energy: 1234.5,
-      avgHeartRate: 142.3, maxHeartRate: 171, elevationGain: 412, device: 'Garmin Edge 530', details: { movingSeconds: 5100, workKilojoules: 1234.5 },
+      source: 'strava',
+      connectionId,
+      subtype: 'mountain_bike_ride',
+      durationSeconds: 5400,
+      distance: 42_195.3,
+      energy: 1234.5,
+      avgHeartRate: 142.3,
+      maxHeartRate: 171,
+      elevationGain: 412,
+      device: 'Garmin Edge 530',
+      details: { movingSeconds: 5100, workKilojoules: 1234.5 },
     });
     expect(stored.find((w) => w.externalId === '9002')).toMatchObject({ subtype: 'trail_run', distance: 12_500.5, energy: null });
     expect(stored.find((w) => w.externalId === '9005')).toMatchObject({ subtype: 'weight_training', distance: null, avgHeartRate: 110 });
@@ -95,14 +122,18 @@ describe('Strava through its fake server', () => {
     expect(row.accessToken).not.toMatch(/strava-access/);
     expect(row.refreshToken).not.toMatch(/strava-refresh/);
     expect(strava.issued()).toBeGreaterThan(1);
-    const refreshes = strava.requests.filter((r) => r.path === '/oauth/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = strava.requests.filter(
+      (r) => r.path === '/oauth/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(refreshes.length).toBe(strava.issued() - 1);
     // The externalUserId from the code grant survives refreshes, whose answers carry no athlete.
     expect(row.externalUserId).toBe(String(STRAVA_ATHLETE_ID));
   });
 
   it('syncs on a push for our subscription and brings the new activity, even one started before the last sync', async () => {
-    strava.activities.push(stravaActivity(9007, 'Ride', Date.now() - 2 * 3_600_000, { distance: 25_000, kilojoules: 600, total_elevation_gain: 150 }));
+    strava.activities.push(
+      stravaActivity(9007, 'Ride', Date.now() - 2 * 3_600_000, { distance: 25_000, kilojoules: 600, total_elevation_gain: 150 }),
+    );
     const before = Date.now();
     const push = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9007 });
     expect(push.status).toBe(200);
@@ -123,7 +154,11 @@ describe('Strava through its fake server', () => {
     const forged = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9008 }, { forged: true });
     expect(forged.status).toBe(401);
     expect((await forged.json()).message).toMatch(/subscription_id/);
-    const garbage = await fetch(`${t.url}/v1/providers/strava/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const garbage = await fetch(`${t.url}/v1/providers/strava/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(garbage.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(activityRequests().length).toBe(requestsBefore);
@@ -166,7 +201,13 @@ describe('Strava through its fake server', () => {
     const back = await connectUser(t, userId, 'strava', { expectCreated: false });
     const id = back.searchParams.get('connectionId')!;
     await waitForJob(t, `sync:${id}:backfill`, { expectFound: true });
-    const deauthorized = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: STRAVA_ATHLETE_ID, objectType: 'athlete', aspectType: 'update', updates: { authorized: 'false' } });
+    const deauthorized = await sendStravaPush(t.url, {
+      ownerId: STRAVA_ATHLETE_ID,
+      objectId: STRAVA_ATHLETE_ID,
+      objectType: 'athlete',
+      aspectType: 'update',
+      updates: { authorized: 'false' },
+    });
     expect(deauthorized.status).toBe(200);
     expect(await deauthorized.json()).toEqual({ syncs: 0 });
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data.find((c: any) => c.id === id);

@@ -10,14 +10,21 @@ describe('WHOOP through its fake server', () => {
   let connectionId: string;
   let pushUrl: string;
 
-  const summary = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
+  const summary = async () =>
+    Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
   const events = async (type: string) => (await t.api('GET', `/v1/users/${userId}/events?type=${type}&limit=200`)).body.data as any[];
   const pushJobs = () => t.server.database.prisma.job.findMany({ where: { id: { startsWith: `sync:${connectionId}:push:` } } });
 
   beforeAll(async () => {
     whoop = await startFakeWhoop();
     t = await startTestServer('pglite', {
-      env: { WHOOP_CLIENT_ID: WHOOP_CLIENT.id, WHOOP_CLIENT_SECRET: WHOOP_CLIENT.secret, WHOOP_API_URL: whoop.url, WHOOP_AUTH_URL: whoop.url, SYNC_BACKFILL_DAYS: '5' },
+      env: {
+        WHOOP_CLIENT_ID: WHOOP_CLIENT.id,
+        WHOOP_CLIENT_SECRET: WHOOP_CLIENT.secret,
+        WHOOP_API_URL: whoop.url,
+        WHOOP_AUTH_URL: whoop.url,
+        SYNC_BACKFILL_DAYS: '5',
+      },
     });
     pushUrl = `${t.url}/v1/providers/whoop/push`;
     await setRedirectUris(t, [APP_RETURN]);
@@ -35,7 +42,9 @@ describe('WHOOP through its fake server', () => {
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = whoop.requests.find((r) => r.path === '/oauth/oauth2/auth')!;
-    expect(authorize.query.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['read:recovery', 'read:sleep', 'read:workout', 'read:cycles', 'offline']));
+    expect(authorize.query.get('scope')!.split(' ')).toEqual(
+      expect.arrayContaining(['read:recovery', 'read:sleep', 'read:workout', 'read:cycles', 'offline']),
+    );
     expect(authorize.query.get('state')!.length).toBeGreaterThanOrEqual(8);
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection).toMatchObject({ id: connectionId, status: 'active', externalUserId: String(WHOOP_USER_ID) });
@@ -59,7 +68,11 @@ describe('WHOOP through its fake server', () => {
 
     const sleeps = await events('sleep');
     const scored = sleeps.find((e) => e.details.scoreState === 'SCORED');
-    expect(scored).toMatchObject({ source: 'whoop', subtype: 'main', details: { stageSeconds: { deep: 5400, rem: 7200, light: 12_600, awake: 1800 }, efficiency: 93.5 } });
+    expect(scored).toMatchObject({
+      source: 'whoop',
+      subtype: 'main',
+      details: { stageSeconds: { deep: 5400, rem: 7200, light: 12_600, awake: 1800 }, efficiency: 93.5 },
+    });
     // Last night is not scored yet: the session is there, its scores are not.
     expect(sleeps.find((e) => e.details.scoreState === 'PENDING_SCORE')?.details).toMatchObject({ efficiency: null, performance: null });
 
@@ -68,7 +81,13 @@ describe('WHOOP through its fake server', () => {
     expect(workouts.length).toBeGreaterThan(25);
     expect(whoop.requests.some((r) => r.path === '/developer/v2/activity/workout' && r.query.get('nextToken'))).toBe(true);
     const run = workouts.find((e) => e.subtype === 'running')!;
-    expect(run).toMatchObject({ distance: 6200, elevationGain: 42, avgHeartRate: 128, maxHeartRate: 162, details: { strain: 8.25, zoneSeconds: { two: 900 } } });
+    expect(run).toMatchObject({
+      distance: 6200,
+      elevationGain: 42,
+      avgHeartRate: 128,
+      maxHeartRate: 162,
+      details: { strain: 8.25, zoneSeconds: { two: 900 } },
+    });
     expect(run.energy).toBeCloseTo(1569.3 / 4.184, 3);
 
     const cycles = await events('activity');
@@ -104,7 +123,11 @@ describe('WHOOP through its fake server', () => {
     expect(await forged.json()).toMatchObject({ statusCode: 401, message: expect.stringMatching(/signature/) });
     const replayed = await sendWhoopWebhook(pushUrl, { type: 'workout.updated', id: 'x' }, { timestamp: Date.now() - 10 * 60_000 });
     expect(replayed.status).toBe(401);
-    const unsigned = await fetch(pushUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: WHOOP_USER_ID, type: 'sleep.updated' }) });
+    const unsigned = await fetch(pushUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: WHOOP_USER_ID, type: 'sleep.updated' }),
+    });
     expect(unsigned.status).toBe(401);
     expect((await pushJobs()).length).toBe(jobsBefore);
   });
@@ -131,7 +154,9 @@ describe('WHOOP through its fake server', () => {
   });
 
   it('refreshed the short-lived tokens with the offline scope, spending each refresh token once', async () => {
-    const refreshes = whoop.requests.filter((r) => r.path === '/oauth/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = whoop.requests.filter(
+      (r) => r.path === '/oauth/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(whoop.issued()).toBeGreaterThan(1);
     expect(refreshes.length).toBe(whoop.issued() - 1);
     expect(refreshes.every((r) => new URLSearchParams(r.body).get('scope') === 'offline')).toBe(true);

@@ -15,16 +15,22 @@ describe('Withings through its fake server', () => {
   let userId: string;
   let connectionId: string;
 
-  const summary = async () => Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
-  const samplesOf = async (metricType: string) => (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=100`)).body.data;
+  const summary = async () =>
+    Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m]));
+  const samplesOf = async (metricType: string) =>
+    (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=100`)).body.data;
   const sleepCount = async () => (await t.api('GET', `/v1/users/${userId}/events?type=sleep`)).body.data.length;
 
   beforeAll(async () => {
     withings = await startFakeWithings();
     t = await startTestServer('pglite', {
       env: {
-        WITHINGS_CLIENT_ID: WITHINGS_CLIENT.id, WITHINGS_CLIENT_SECRET: WITHINGS_CLIENT.secret, WITHINGS_API_URL: withings.url, WITHINGS_AUTH_URL: withings.url,
-        WITHINGS_NOTIFY_SECRET: NOTIFY_SECRET, SYNC_BACKFILL_DAYS: '3',
+        WITHINGS_CLIENT_ID: WITHINGS_CLIENT.id,
+        WITHINGS_CLIENT_SECRET: WITHINGS_CLIENT.secret,
+        WITHINGS_API_URL: withings.url,
+        WITHINGS_AUTH_URL: withings.url,
+        WITHINGS_NOTIFY_SECRET: NOTIFY_SECRET,
+        SYNC_BACKFILL_DAYS: '3',
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
@@ -45,9 +51,17 @@ describe('Withings through its fake server', () => {
     expect(back.searchParams.get('status')).toBe('connected');
     connectionId = back.searchParams.get('connectionId')!;
     const authorize = withings.requests.find((r) => r.path === '/oauth2_user/authorize2')!;
-    expect(Object.fromEntries(authorize.query)).toMatchObject({ response_type: 'code', client_id: WITHINGS_CLIENT.id, scope: 'user.info,user.metrics,user.activity' });
+    expect(Object.fromEntries(authorize.query)).toMatchObject({
+      response_type: 'code',
+      client_id: WITHINGS_CLIENT.id,
+      scope: 'user.info,user.metrics,user.activity',
+    });
     const exchange = new URLSearchParams(withings.requests.find((r) => r.path === '/v2/oauth2')!.body);
-    expect(Object.fromEntries(exchange)).toMatchObject({ action: 'requesttoken', grant_type: 'authorization_code', client_id: WITHINGS_CLIENT.id });
+    expect(Object.fromEntries(exchange)).toMatchObject({
+      action: 'requesttoken',
+      grant_type: 'authorization_code',
+      client_id: WITHINGS_CLIENT.id,
+    });
 
     const job = await waitForJob(t, `sync:${connectionId}:backfill`);
     expect(job.status).toBe('completed');
@@ -79,11 +93,19 @@ describe('Withings through its fake server', () => {
 
     const sleep = await t.api('GET', `/v1/users/${userId}/events?type=sleep`);
     expect(sleep.body.data[0]).toMatchObject({
-      source: 'withings', connectionId, avgHeartRate: 56, durationSeconds: 8 * 3600,
+      source: 'withings',
+      connectionId,
+      avgHeartRate: 56,
+      durationSeconds: 8 * 3600,
       details: { stageSeconds: { deep: 5400, light: 14_400, rem: 5400, awake: 1800 }, efficiency: 87.5, awakenings: 2 },
     });
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
-    expect(connection).toMatchObject({ id: connectionId, status: 'active', lastSyncStatus: 'completed', externalUserId: String(withings.userId) });
+    expect(connection).toMatchObject({
+      id: connectionId,
+      status: 'active',
+      lastSyncStatus: 'completed',
+      externalUserId: String(withings.userId),
+    });
   });
 
   it('subscribes our callback URL, with its secret, to every notification category it reads after connecting', async () => {
@@ -115,7 +137,9 @@ describe('Withings through its fake server', () => {
     const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row.accessToken).not.toMatch(/withings-access/);
     expect(row.refreshToken).not.toMatch(/withings-refresh/);
-    const refreshes = withings.requests.filter((r) => r.path === '/v2/oauth2' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+    const refreshes = withings.requests.filter(
+      (r) => r.path === '/v2/oauth2' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token',
+    );
     expect(withings.issued()).toBeGreaterThan(1);
     expect(refreshes.length).toBe(withings.issued() - 1);
     expect(refreshes.every((r) => new URLSearchParams(r.body).get('action') === 'requesttoken')).toBe(true);
@@ -131,7 +155,10 @@ describe('Withings through its fake server', () => {
     slots.push(Math.floor(Date.now() / 60_000));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ syncs: 1 });
-    const job = await waitForAnyJob(t, slots.map((slot) => `sync:${connectionId}:push:${slot}`));
+    const job = await waitForAnyJob(
+      t,
+      slots.map((slot) => `sync:${connectionId}:push:${slot}`),
+    );
     expect(job.status).toBe('completed');
     expect((await samplesOf('weight')).map((s: any) => s.value)).toContain(80.4);
   });
@@ -157,15 +184,24 @@ describe('Withings through its fake server', () => {
     expect((await waitForJob(t, sync.body.id)).status).toBe('completed');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const after = await summary();
-    for (const metric of ['weight', 'steps', 'blood_pressure_systolic', 'respiratory_rate']) expect(after[metric].count).toBe(before[metric].count);
+    for (const metric of ['weight', 'steps', 'blood_pressure_systolic', 'respiratory_rate'])
+      expect(after[metric].count).toBe(before[metric].count);
     expect(await sleepCount()).toBe(sleepBefore);
   });
 
   it('reads status 601 inside a 200 answer as the rate limit', async () => {
     withings.throttleNext(1);
-    const call = { accessToken: 'any', externalUserId: null, connectionId: 'c', connectedAt: new Date(), fetchJson: (url: string, init?: RequestInit) => fetchProviderJson(url, 'any', init) };
+    const call = {
+      accessToken: 'any',
+      externalUserId: null,
+      connectionId: 'c',
+      connectedAt: new Date(),
+      fetchJson: (url: string, init?: RequestInit) => fetchProviderJson(url, 'any', init),
+    };
     const window = { from: new Date(Date.now() - 3_600_000), to: new Date() };
-    const error = await withingsProvider.fetchPage(call, 'measures', window, null, loadConfig({ WITHINGS_API_URL: withings.url })).catch((e) => e);
+    const error = await withingsProvider
+      .fetchPage(call, 'measures', window, null, loadConfig({ WITHINGS_API_URL: withings.url }))
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 60 });
   });
@@ -206,8 +242,16 @@ describe('Withings through its fake server', () => {
     const before = withings.notifyCalls.length;
     expect((await t.api('DELETE', `/v1/users/${userId}/connections/${id}`)).status).toBe(204);
     const revokes = withings.notifyCalls.slice(before);
-    expect(revokes.map((c) => [c.action, c.appli])).toEqual([['revoke', 1], ['revoke', 4], ['revoke', 16], ['revoke', 44], ['revoke', 46]]);
-    expect(revokes.every((c) => c.callbackurl === `${t.server.config.publicUrl}/v1/providers/withings/push?secret=${NOTIFY_SECRET}`)).toBe(true);
+    expect(revokes.map((c) => [c.action, c.appli])).toEqual([
+      ['revoke', 1],
+      ['revoke', 4],
+      ['revoke', 16],
+      ['revoke', 44],
+      ['revoke', 46],
+    ]);
+    expect(revokes.every((c) => c.callbackurl === `${t.server.config.publicUrl}/v1/providers/withings/push?secret=${NOTIFY_SECRET}`)).toBe(
+      true,
+    );
   });
 
   it('disconnects a connection when Withings notifies that the user unlinked the app', async () => {
