@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aSample, aUser, pushSamples } from '../factories/index.js';
 
 describe('the audit log', () => {
   let t: TestServer;
@@ -12,13 +13,11 @@ describe('the audit log', () => {
     const created = await t.api('POST', '/v1/api-keys', { body: { name: 'ingest', scope: 'write' } });
     const rotated = await t.api('POST', `/v1/api-keys/${created.body.id}/rotate`, { body: {} });
     await t.api('DELETE', `/v1/api-keys/${rotated.body.id}`);
-    const user = await t.api('POST', '/v1/users', { body: { externalId: 'audited' } });
-    await t.api('POST', `/v1/users/${user.body.id}/health`, {
-      body: { samples: [{ metricType: 'heart_rate', value: 213.7, recordedAt: '2025-06-01T10:00:00.000Z' }] },
-    });
-    await t.api('DELETE', `/v1/users/${user.body.id}/health`, { headers: { 'x-request-id': 'gdpr-123' } });
+    const user = await aUser(t);
+    await pushSamples(t, user.id, [aSample({ value: 213.7 })]);
+    await t.api('DELETE', `/v1/users/${user.id}/health`, { headers: { 'x-request-id': 'gdpr-123' } });
     await t.graphql('mutation { setSourcePriority(sources: ["oura"]) { id } }');
-    await t.api('DELETE', `/v1/users/${user.body.id}`);
+    await t.api('DELETE', `/v1/users/${user.id}`);
 
     const log = await t.api('GET', '/v1/audit-log?limit=100');
     expect(log.status).toBe(200);
@@ -34,7 +33,7 @@ describe('the audit log', () => {
       ]),
     );
     const erasure = log.body.data.find((event: any) => event.action === 'health_data.deleted');
-    expect(erasure).toMatchObject({ targetType: 'user', targetId: user.body.id, requestId: 'gdpr-123', actorKeyId: expect.any(String) });
+    expect(erasure).toMatchObject({ targetType: 'user', targetId: user.id, requestId: 'gdpr-123', actorKeyId: expect.any(String) });
     // The deleted user's entries outlive the user; no value or secret is ever written.
     expect(JSON.stringify(log.body)).not.toMatch(/213\.7|vs_live_|secretHash/);
   });

@@ -3,6 +3,7 @@ import { REST_BASE, REST_ROUTES } from '../../src/server/rest/routes.js';
 import { OURA_CLIENT, startFakeOura, type FakeOura } from '../fakes/oura.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../helpers/connect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aUser } from '../factories/index.js';
 
 /**
  * OWASP API3 (object property level): no response carries a secret — API key secrets after their one showing,
@@ -30,7 +31,7 @@ describe('properties a client must never see or set', () => {
     });
     other = await t.newWorkspace();
     await setRedirectUris(t, [APP_RETURN]);
-    ids.userId = (await t.api('POST', '/v1/users', { body: { externalId: 'secrets' } })).body.id;
+    ids.userId = (await aUser(t)).id;
     ids.connectionId = (await connectUser(t, ids.userId!, 'oura')).searchParams.get('connectionId')!;
     ids.jobId = `sync:${ids.connectionId}:backfill`;
     expect((await waitForJob(t, ids.jobId)).status).toBe('completed');

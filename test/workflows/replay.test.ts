@@ -8,6 +8,7 @@ import { waitForJob } from '../helpers/connect.js';
 import { postgresUrl } from '../helpers/engines.js';
 import type { TestServer } from '../helpers/server.js';
 import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
+import { aConnection, aUser } from '../factories/index.js';
 
 /**
  * Determinism guard: histories of released workflow versions are kept as fixtures and replayed against the current
@@ -50,10 +51,8 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Tem
   afterAll(() => stop?.());
 
   it('replays, and its periodic sync lives as a Temporal Schedule that disconnect deletes', async () => {
-    const user = await t.api('POST', '/v1/users', { body: { externalId: 'replayed' } });
-    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
-    const { connectionId } = await (await fetch(link.body.url)).json();
-    const jobId = `sync:${connectionId}:backfill`;
+    const user = await aUser(t);
+    const { id: connectionId, backfillJobId: jobId } = await aConnection(t, user.id);
     expect((await waitForJob(t, jobId)).status).toBe('completed');
 
     const file =
@@ -67,7 +66,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a history recorded now on Tem
     try {
       const schedule = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }).schedule.getHandle(`sync:${connectionId}:periodic`);
       expect((await schedule.describe()).action.type).toBe('startWorkflow');
-      expect((await t.api('DELETE', `/v1/users/${user.body.id}/connections/${connectionId}`)).status).toBe(204);
+      expect((await t.api('DELETE', `/v1/users/${user.id}/connections/${connectionId}`)).status).toBe(204);
       await expect(schedule.describe()).rejects.toThrow();
     } finally {
       await connection.close();

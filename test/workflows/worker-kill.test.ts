@@ -6,6 +6,7 @@ import { demoConnectionData } from '../helpers/demo-expected.js';
 import { postgresUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { temporalAddress } from '../helpers/temporal.js';
+import { aConnection, aUser } from '../factories/index.js';
 
 /**
  * A Temporal worker SIGKILLed in the middle of a backfill: a new worker takes the workflow over (the killed
@@ -40,11 +41,8 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a Temporal worker killed with
 
   it('is replaced by a new worker; the workflow completes with nothing lost and nothing written twice', async () => {
     const first = await startWorker();
-    const user = await t.api('POST', '/v1/users', { body: { externalId: 'worker-killed' } });
-    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'demo' } });
-    const connected = await (await fetch(link.body.url)).json();
-    const connectionId: string = connected.connectionId;
-    const jobId = `sync:${connectionId}:backfill`;
+    const user = await aUser(t);
+    const { id: connectionId, backfillJobId: jobId } = await aConnection(t, user.id);
 
     // Kill it mid-way: once some pages have landed, while the workflow is still running.
     const db = t.server.database.prisma;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEXCOM_CLIENT, startFakeDexcom, type EgvRecord, type FakeDexcom } from '../../fakes/dexcom.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob, type WaitForJobOptions } from '../../helpers/connect.js';
 import { startTestServer, type ApiResponse, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
 const BACKFILL_DAYS = 32;
 /** Every poll must find the job, and the 32-day backfill gets 30 s rather than the default 20 s. */
@@ -15,7 +16,9 @@ function keptReadings(served: EgvRecord[]): number {
   return new Set(served.filter((r) => r.status === 'ok' && (r.value ?? 0) > 0).map((r) => r.recordId)).size;
 }
 
-describe('Dexcom through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Dexcom server keeps that state), so the steps do not shuffle.
+describe('Dexcom through its fake server', { shuffle: false }, () => {
   let dexcom: FakeDexcom;
   let t: TestServer;
   let userId: string;
@@ -48,7 +51,7 @@ describe('Dexcom through its fake server', () => {
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'cgm-wearer' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FITBIT_CLIENT, FITBIT_USER_ID, FITBIT_VERIFY_CODE, startFakeFitbit, type FakeFitbit } from '../../fakes/fitbit.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
-describe('Fitbit through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Fitbit server keeps that state), so the steps do not shuffle.
+describe('Fitbit through its fake server', { shuffle: false }, () => {
   let fitbit: FakeFitbit;
   let t: TestServer;
   let userId: string;
@@ -28,7 +31,7 @@ describe('Fitbit through its fake server', () => {
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'charge-wearer' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GARMIN_CLIENT, GARMIN_PERMISSIONS, GARMIN_USER_ID, garminDay, startFakeGarmin, type FakeGarmin } from '../../fakes/garmin.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
 const PUSH_SECRET = 'garmin-endpoint-secret';
 const DAY = 86_400;
@@ -16,7 +17,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, sec
   throw new Error(`condition not reached in ${seconds} s`);
 }
 
-describe('Garmin through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Garmin server keeps that state), so the steps do not shuffle.
+describe('Garmin through its fake server', { shuffle: false }, () => {
   let garmin: FakeGarmin;
   let t: TestServer;
   let userId: string;
@@ -61,7 +64,7 @@ describe('Garmin through its fake server', () => {
     // Garmin lets each summary type be configured for push or ping; the fake uses both.
     Object.assign(garmin.modes, { sleeps: 'ping', hrv: 'ping', bodyComps: 'ping', activities: 'ping' });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'watch-owner' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await garmin?.settled();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OURA_CLIENT, startFakeOura, type FakeOura } from '../../fakes/oura.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
+import { aUser } from '../../factories/index.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startTemporalHarness, temporalAddress } from '../../helpers/temporal.js';
 
@@ -23,10 +24,16 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
   let oura: FakeOura;
   let t: TestServer;
   let stop: () => Promise<void>;
-  let userId: string;
-  let connectionId: string;
 
-  const requestSync = () => t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+  const requestSync = (userId: string, connectionId: string) => t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+
+  /** A new user connected to Oura whose backfill has finished: each test holds syncs of its own connection. */
+  async function idleConnection(): Promise<{ userId: string; connectionId: string }> {
+    const userId = (await aUser(t)).id;
+    const connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
+    expect((await waitForJob(t, `sync:${connectionId}:backfill`, POLLING)).status).toBe('completed');
+    return { userId, connectionId };
+  }
 
   beforeAll(async () => {
     if (!available) return;
@@ -47,7 +54,6 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
       stop = () => t.close();
     }
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: `one-sync-${name}` } })).body.id;
   }, 120_000);
   afterAll(async () => {
     await stop?.();
@@ -55,10 +61,11 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
   });
 
   it.skipIf(!available)('answers 409 naming the backfill while it runs, on REST and GraphQL', async () => {
+    const userId = (await aUser(t)).id;
     const release = oura.hold();
-    connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
+    const connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
     const backfill = `sync:${connectionId}:backfill`;
-    const refused = await requestSync();
+    const refused = await requestSync(userId, connectionId);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ statusCode: 409, error: 'Conflict', jobId: backfill });
     expect(refused.body.message).toContain(backfill);
@@ -70,23 +77,25 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
   });
 
   it.skipIf(!available)('answers 409 naming a running manual sync, and starts the next once it has finished', async () => {
+    const { userId, connectionId } = await idleConnection();
     const release = oura.hold();
-    const first = await requestSync();
+    const first = await requestSync(userId, connectionId);
     expect(first.status).toBe(202);
-    const again = await requestSync();
+    const again = await requestSync(userId, connectionId);
     expect(again.status).toBe(409);
     expect(again.body.jobId).toBe(first.body.id);
     release();
     expect((await waitForJob(t, first.body.id, POLLING)).status).toBe('completed');
-    const next = await requestSync();
+    const next = await requestSync(userId, connectionId);
     expect(next.status).toBe(202);
     expect(next.body.id).not.toBe(first.body.id);
     expect((await waitForJob(t, next.body.id, POLLING)).status).toBe('completed');
   });
 
   it.skipIf(!available)('starts exactly one of two requests that race, the other naming it', async () => {
+    const { userId, connectionId } = await idleConnection();
     const release = oura.hold();
-    const answers = await Promise.all([requestSync(), t.graphql(SYNC_MUTATION, { userId, connectionId })]);
+    const answers = await Promise.all([requestSync(userId, connectionId), t.graphql(SYNC_MUTATION, { userId, connectionId })]);
     release();
     const started = [answers[0].status === 202 ? answers[0].body.id : null, answers[1].body.data?.syncConnection?.id ?? null].filter(
       Boolean,

@@ -8,8 +8,11 @@ import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from
 import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startTemporalHarness, temporalAddress } from '../../helpers/temporal.js';
+import { aUser } from '../../factories/index.js';
 
-describe('Oura through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Oura server keeps that state), so the steps do not shuffle.
+describe('Oura through its fake server', { shuffle: false }, () => {
   let oura: FakeOura;
   let t: TestServer;
   let userId: string;
@@ -32,7 +35,7 @@ describe('Oura through its fake server', () => {
     });
     pushUrl = `${t.url}/v1/providers/oura/push`;
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'ring-owner' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();
@@ -194,7 +197,7 @@ describe('Oura through its fake server', () => {
   it('renews subscriptions about to lapse when the next user connects, without duplicating them', async () => {
     const ids = oura.subscriptions.map((s) => s.id).sort();
     oura.expireSubscriptionsIn(86_400_000);
-    const other = (await t.api('POST', '/v1/users', { body: { externalId: 'second-ring' } })).body.id;
+    const other = (await aUser(t)).id;
     expect((await connectUser(t, other, 'oura')).searchParams.get('status')).toBe('connected');
     expect(oura.subscriptions.map((s) => s.id).sort()).toEqual(ids);
     expect(oura.subscriptions.every((s) => Date.parse(s.expiration_time) > Date.now() + 30 * 86_400_000)).toBe(true);
@@ -240,7 +243,7 @@ describe('Oura webhook subscriptions with no one connecting', () => {
   });
 
   it('renews them at start-up (and daily after) while users are connected, without duplicating them', async () => {
-    const userId = (await t!.api('POST', '/v1/users', { body: { externalId: 'quiet-ring' } })).body.id;
+    const userId = (await aUser(t!)).id;
     expect((await connectUser(t!, userId, 'oura')).searchParams.get('status')).toBe('connected');
     expect(oura.subscriptions).toHaveLength(6);
     const ids = oura.subscriptions.map((s) => s.id).sort();
@@ -322,8 +325,8 @@ describe('an unconfigured provider', () => {
   it('is listed as not configured and refuses a connect link with 422', async () => {
     const providers = await t.api('GET', '/v1/providers');
     expect(providers.body.data.find((p: any) => p.id === 'oura').configured).toBe(false);
-    const user = await t.api('POST', '/v1/users', { body: { externalId: 'u' } });
-    const link = await t.api('POST', `/v1/users/${user.body.id}/connect-links`, { body: { providerId: 'oura' } });
+    const user = await aUser(t);
+    const link = await t.api('POST', `/v1/users/${user.id}/connect-links`, { body: { providerId: 'oura' } });
     expect(link.status).toBe(422);
     expect(link.body.message).toMatch(/OURA_CLIENT_ID/);
   });

@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLAR_CLIENT, sendPolarPush, startFakePolar, type FakePolar } from '../../fakes/polar.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
 const WEBHOOK_SECRET = 'abe1f3ae-fd33-11e8-8eb2-f2801f1b9fd1';
 
-describe('Polar AccessLink through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Polar server keeps that state), so the steps do not shuffle.
+describe('Polar AccessLink through its fake server', { shuffle: false }, () => {
   let polar: FakePolar;
   let t: TestServer;
   let userId: string;
@@ -32,7 +35,7 @@ describe('Polar AccessLink through its fake server', () => {
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'runner' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();
@@ -189,7 +192,7 @@ describe('Polar AccessLink through its fake server', () => {
   });
 
   it('accepts a Polar user already registered and asks for a reconnect when the token has expired', async () => {
-    const other = (await t.api('POST', '/v1/users', { body: { externalId: 'second-device-owner' } })).body.id;
+    const other = (await aUser(t)).id;
     polar.nextTokenLifetime(60);
     const back = await connectUser(t, other, 'polar');
     expect(back.searchParams.get('status')).toBe('connected');

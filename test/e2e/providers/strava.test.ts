@@ -11,8 +11,11 @@ import {
 } from '../../fakes/strava.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
-describe('Strava through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Strava server keeps that state), so the steps do not shuffle.
+describe('Strava through its fake server', { shuffle: false }, () => {
   let strava: FakeStrava;
   let t: TestServer;
   let userId: string;
@@ -37,7 +40,7 @@ describe('Strava through its fake server', () => {
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'cyclist' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOOP_CLIENT, WHOOP_USER_ID, sendWhoopWebhook, startFakeWhoop, type FakeWhoop } from '../../fakes/whoop.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
-describe('WHOOP through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake WHOOP server keeps that state), so the steps do not shuffle.
+describe('WHOOP through its fake server', { shuffle: false }, () => {
   let whoop: FakeWhoop;
   let t: TestServer;
   let userId: string;
@@ -28,7 +31,7 @@ describe('WHOOP through its fake server', () => {
     });
     pushUrl = `${t.url}/v1/providers/whoop/push`;
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'strap-wearer' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();

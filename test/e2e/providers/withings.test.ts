@@ -6,10 +6,13 @@ import { withingsProvider } from '../../../src/providers/withings/index.js';
 import { sendWithingsNotification, startFakeWithings, WITHINGS_CLIENT, type FakeWithings } from '../../fakes/withings.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForAnyJob, waitForJob } from '../../helpers/connect.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { aUser } from '../../factories/index.js';
 
 const NOTIFY_SECRET = 'withings-callback-secret';
 
-describe('Withings through its fake server', () => {
+// A story, told in order: one user connects once, and each step goes on from what the steps before it synced,
+// refreshed or were pushed (the fake Withings server keeps that state), so the steps do not shuffle.
+describe('Withings through its fake server', { shuffle: false }, () => {
   let withings: FakeWithings;
   let t: TestServer;
   let userId: string;
@@ -34,7 +37,7 @@ describe('Withings through its fake server', () => {
       },
     });
     await setRedirectUris(t, [APP_RETURN]);
-    userId = (await t.api('POST', '/v1/users', { body: { externalId: 'scale-owner' } })).body.id;
+    userId = (await aUser(t)).id;
   });
   afterAll(async () => {
     await t?.close();
