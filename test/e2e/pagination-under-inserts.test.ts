@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asKey, aUser } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -58,8 +59,8 @@ function expectEachOnce(seen: string[], before: string[]): void {
   ).toEqual([]);
 }
 
-describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`cursor pages under concurrent writes on ${engine}`, () => {
     let t: TestServer;
     let runs = 0;
     beforeAll(async () => {
@@ -72,12 +73,9 @@ describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) =>
         fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 6 }), writes, async (existing, limit, plan) => {
           // A workspace per run: the users list is the workspace's.
           const { adminKey } = await t.newWorkspace(`pages-${++runs}`);
-          let created = 0;
           const createUsers = async (count: number) => {
-            const responses = await Promise.all(
-              Array.from({ length: count }, () => t.api('POST', '/v1/users', { key: adminKey, body: { externalId: `u-${created++}` } })),
-            );
-            for (const response of responses) expect(response.status).toBe(201);
+            // Each aUser asserts its 201.
+            await Promise.all(Array.from({ length: count }, () => aUser(asKey(t, adminKey))));
           };
           await createUsers(existing);
           const before = (await t.api('GET', '/v1/users?limit=500', { key: adminKey })).body.data.map((user: { id: string }) => user.id);
@@ -105,7 +103,7 @@ describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) =>
           writes,
           fc.infiniteStream(sample),
           async (existing, limit, plan, later) => {
-            const userId = (await t.api('POST', '/v1/users', { body: { externalId: `samples-${++runs}` } })).body.id;
+            const userId = (await aUser(t)).id;
             const path = `/v1/users/${userId}/health`;
             const push = async (samples: { recordedAt: string; device: string; value: number }[]) => {
               const response = await t.api('POST', path, { body: { samples: samples.map((s) => ({ metricType: 'steps', ...s })) } });
@@ -121,4 +119,4 @@ describe.each(ENGINES)('cursor pages under concurrent writes on %s', (engine) =>
       );
     });
   });
-});
+}
