@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { aSample, aUser, pushSamples } from '../factories/index.js';
+import { aKey, aSample, aUser, pushSamples } from '../factories/index.js';
 
 describe('the audit log', () => {
   let t: TestServer;
@@ -39,7 +39,7 @@ describe('the audit log', () => {
   });
 
   it('is for admin keys only and filters by action', async () => {
-    const reader = await t.keyWithScope('read');
+    const reader = (await aKey(t, { scope: 'read' })).key;
     expect((await t.api('GET', '/v1/audit-log', { key: reader })).status).toBe(403);
     const deletions = await t.api('GET', '/v1/audit-log?action=user.deleted');
     expect(deletions.body.data.every((event: any) => event.action === 'user.deleted')).toBe(true);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { postgresUrl, redisUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey, asKey, aUser } from '../factories/index.js';
 
 const SAMPLES =
   'subscription ($userId: ID) { healthSamplesIngested(userId: $userId) { userId source inserted metrics { metricType inserted } at } }';
@@ -80,12 +81,6 @@ function subscriber() {
   return { listen, untilLive, close };
 }
 
-async function newUser(t: TestServer, externalId: string, key?: string): Promise<string> {
-  const created = await t.api('POST', '/v1/users', { key, body: { externalId } });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
-
 async function push(t: TestServer, userId: string, kind: 'health' | 'events', body: Record<string, unknown>, key?: string): Promise<any> {
   const response = await t.api('POST', `/v1/users/${userId}/${kind}`, { key, body });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
@@ -108,9 +103,9 @@ describe('live health updates over graphql-ws', () => {
   });
 
   it("delivers one message with the inserted count and metric types for a push to the subscribed user, and none for another user's", async () => {
-    const reader = await t.keyWithScope('read');
-    const userId = await newUser(t, 'live-samples');
-    const otherUser = await newUser(t, 'live-bystander');
+    const reader = (await aKey(t, { scope: 'read' })).key;
+    const userId = (await aUser(t)).id;
+    const otherUser = (await aUser(t)).id;
     const feed = ws.listen(t, reader, SAMPLES, { userId });
     try {
       await ws.untilLive([feed], warmUpSamples(userId));
@@ -147,7 +142,7 @@ describe('live health updates over graphql-ws', () => {
   });
 
   it('delivers nothing for a push of duplicates only', async () => {
-    const userId = await newUser(t, 'live-duplicates');
+    const userId = (await aUser(t)).id;
     const feed = ws.listen(t, t.adminKey, SAMPLES, { userId });
     try {
       await ws.untilLive([feed], warmUpSamples(userId));
@@ -165,7 +160,7 @@ describe('live health updates over graphql-ws', () => {
   });
 
   it('delivers the pushed event and the personal records it set', async () => {
-    const userId = await newUser(t, 'live-events');
+    const userId = (await aUser(t)).id;
     const events = ws.listen(t, t.adminKey, EVENTS, { userId });
     const records = ws.listen(t, t.adminKey, RECORDS, { userId });
     try {
@@ -203,8 +198,8 @@ describe('live health updates over graphql-ws', () => {
 
   it("tells a subscriber of another workspace nothing of this workspace's pushes", async () => {
     const other = await t.newWorkspace('Live neighbours');
-    const ours = await newUser(t, 'live-private');
-    const theirs = await newUser(t, 'live-neighbour', other.adminKey);
+    const ours = (await aUser(t)).id;
+    const theirs = (await aUser(asKey(t, other.adminKey))).id;
     const feeds = [SAMPLES, EVENTS, RECORDS].map((query) => ws.listen(t, other.adminKey, query));
     const pokeTheirs = async (attempt: number) => {
       await push(t, theirs, 'health', { samples: [heartRate(-10_000 - attempt)] }, other.adminKey);
@@ -243,7 +238,7 @@ describe.skipIf(!redisUrl || !postgresUrl)('live health updates across two insta
   });
 
   it('delivers to a subscriber on one instance the samples pushed through the other, once', async () => {
-    const userId = await newUser(first, 'live-across');
+    const userId = (await aUser(first)).id;
     const feed = ws.listen(first, first.adminKey, SAMPLES, { userId });
     try {
       await ws.untilLive([feed], async (attempt) => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl, redisUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey } from '../factories/index.js';
 
 function expectLimitHeaders(headers: Headers, limit: number): void {
   expect(headers.get('ratelimit-limit')).toBe(String(limit));
@@ -16,7 +17,7 @@ describe('rate limiting per API key (in memory)', () => {
   afterAll(() => t?.close());
 
   it('answers 429 with Retry-After and RateLimit headers once a key spends its window, other keys unaffected', async () => {
-    const reader = await t.keyWithScope('read'); // one admin request
+    const reader = (await aKey(t, { scope: 'read' })).key; // one admin request
     for (let i = 0; i < 4; i++) {
       const ok = await t.api('GET', '/v1/users');
       expect(ok.status).toBe(200);

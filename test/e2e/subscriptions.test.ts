@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey } from '../factories/index.js';
 
 const USER_CHANGED = 'subscription { userChanged { action userId externalId at } }';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -100,7 +101,7 @@ describe('userChanged subscription over graphql-ws', () => {
   });
 
   it('delivers created, updated and deleted events for a user changed over REST, and nothing to another workspace', async () => {
-    const reader = await t.keyWithScope('read');
+    const reader = (await aKey(t, { scope: 'read' })).key;
     const other = await t.newWorkspace('Eavesdropper');
     const ours = listen(connect({ authorization: `Bearer ${reader}` }));
     const theirs = listen(connect({ authorization: `Bearer ${other.adminKey}` }));
@@ -146,7 +147,7 @@ describe('userChanged subscription over graphql-ws', () => {
     const client = connect({ authorization: `Bearer ${t.adminKey}` });
     const first = listen(client);
     const second = listen(client);
-    const third = listen(connect({ Authorization: `Bearer ${await t.keyWithScope('write')}` }));
+    const third = listen(connect({ Authorization: `Bearer ${(await aKey(t, { scope: 'write' })).key}` }));
     try {
       await untilLive([first, second, third], t.adminKey);
       const created = await t.api('POST', '/v1/users', { body: { externalId: 'live-bob' } });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anEvent, aSample, aUser, pushEvents, pushSamples } from '../factories/index.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const USERS_WITH_RELATIONS = `query ($limit: Int) {
@@ -19,17 +20,9 @@ describe('GraphQL relations', () => {
   beforeAll(async () => {
     t = await startTestServer();
     for (let i = 0; i < 6; i++) {
-      const user = await t.api('POST', '/v1/users', { body: { externalId: `n${i}` } });
-      await t.api('POST', `/v1/users/${user.body.id}/health`, {
-        body: { samples: [{ metricType: 'resting_heart_rate', value: 50 + i, recordedAt: '2025-06-15T07:00:00.000Z' }] },
-      });
-      await t.api('POST', `/v1/users/${user.body.id}/events`, {
-        body: {
-          events: [
-            { type: 'workout', subtype: 'running', startAt: '2025-06-15T06:00:00.000Z', endAt: '2025-06-15T06:30:00.000Z', distance: 5000 },
-          ],
-        },
-      });
+      const user = await aUser(t);
+      await pushSamples(t, user.id, [aSample({ metricType: 'resting_heart_rate', value: 50 + i, recordedAt: '2025-06-15T07:00:00.000Z' })]);
+      await pushEvents(t, user.id, [anEvent({ startAt: '2025-06-15T06:00:00.000Z', distance: 5000 })]);
     }
     // Record every Prisma operation the server runs from here on, the way Pothos' own tests catch N+1.
     const database = t.server.database as { prisma: typeof t.server.database.prisma };

@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey } from '../factories/index.js';
 
 /**
  * OWASP API4: one API key may hold at most MAX_SUBSCRIPTIONS_PER_KEY operations open over WebSockets (per
@@ -63,7 +64,7 @@ describe('subscriptions per API key', () => {
     expect(refused.error?.[0]?.extensions?.code).toBe('RATE_LIMITED');
 
     // Another key has places of its own.
-    const other = await subscribe(connect(await t.keyWithScope('read')));
+    const other = await subscribe(connect((await aKey(t, { scope: 'read' })).key));
     expect(other.error).toBeUndefined();
 
     // Completing one frees its place…
