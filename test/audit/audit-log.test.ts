@@ -41,8 +41,13 @@ describe('the audit log', () => {
   it('is for admin keys only and filters by action', async () => {
     const reader = (await aKey(t, { scope: 'read' })).key;
     expect((await t.api('GET', '/v1/audit-log', { key: reader })).status).toBe(403);
-    const deletions = await t.api('GET', '/v1/audit-log?action=user.deleted');
-    expect(deletions.body.data.every((event: any) => event.action === 'user.deleted')).toBe(true);
+    // Its own deletion among other actions, so the filter has something to keep and something to leave out.
+    const user = await aUser(t);
+    await aKey(t);
+    expect((await t.api('DELETE', `/v1/users/${user.id}`)).status).toBe(204);
+    const deletions = (await t.api('GET', '/v1/audit-log?action=user.deleted&limit=500')).body.data;
+    expect(deletions.map((event: any) => event.targetId)).toContain(user.id);
+    expect(deletions.every((event: any) => event.action === 'user.deleted')).toBe(true);
     expect((await t.api('GET', '/v1/audit-log?action=everything')).status).toBe(422);
   });
 });

@@ -99,6 +99,7 @@ describe('Oura through its fake server', { shuffle: false }, () => {
     ]);
     expect(oura.subscriptions.every((s) => s.callback_url === callback && s.verification_token === VERIFICATION_TOKEN)).toBe(true);
     const created = oura.requests.filter((r) => r.method === 'POST' && r.path === '/v2/webhook/subscription');
+    expect(created).toHaveLength(6);
     expect(created.every((r) => r.headers['x-client-id'] === OURA_CLIENT.id && r.headers['x-client-secret'] === OURA_CLIENT.secret)).toBe(
       true,
     );

@@ -120,7 +120,9 @@ describe('Withings through its fake server', { shuffle: false }, () => {
       expect(request.headers.authorization).toMatch(/^Bearer withings-access-\d+$/);
     }
     // Withings probed the callback URL before answering each subscription.
-    expect(withings.notifyCalls.filter((c) => c.action === 'subscribe').every((c) => c.headStatus !== null)).toBe(true);
+    const probed = withings.notifyCalls.filter((c) => c.action === 'subscribe');
+    expect(probed).toHaveLength(subscribes.length);
+    expect(probed.every((c) => c.headStatus !== null)).toBe(true);
   });
 
   it('has the answer to Withings’ HEAD probe of the callback URL, and none for a plain GET', async () => {
