@@ -5,6 +5,7 @@ import type { JobRunner } from '../jobs/port.js';
 import type { ServiceContext } from '../context.js';
 import type { Database, Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
+import type { FileStorage } from '../files/storage.js';
 import { Unauthorized } from '../lib/errors.js';
 import type { Clock } from '../lib/time.js';
 
@@ -17,6 +18,8 @@ export interface RequestContext {
   config: Config;
   jobs: JobRunner;
   tokenKeys: TokenKeys;
+  /** Where file contents live (a folder or an S3 bucket). */
+  storage: FileStorage;
   /** The API key's identity; null when the request carried none. */
   principal: Principal | null;
   requestId: string;
