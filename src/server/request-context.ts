@@ -30,7 +30,7 @@ export interface RequestContext {
 /** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
-  const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
+  const { db, sql, clock, events, jobs, config, tokenKeys, storage } = ctx;
   const actor = { keyId: ctx.principal.keyId, requestId: ctx.requestId };
-  return { db, sql, clock, events, jobs, config, tokenKeys, actor, workspaceId: ctx.principal.workspaceId };
+  return { db, sql, clock, events, jobs, config, tokenKeys, storage, actor, workspaceId: ctx.principal.workspaceId };
 }

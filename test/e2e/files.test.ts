@@ -170,6 +170,17 @@ describe.each(CASES)('files over REST with $name', ({ storage, engine }) => {
       expect((await upload(userId, bytes.subarray(0, MAX_UPLOAD))).status).toBe(201);
     }, 30_000);
 
+    it('removes a user’s files, rows and contents, when the user is deleted', async () => {
+      const userId = await newUser();
+      const before = await storedObjects();
+      const created = await (await upload(userId, Buffer.from('gone soon'))).json();
+      expect((await storedObjects()).length).toBe(before.length + 1);
+      expect((await t.api('DELETE', `/v1/users/${userId}`)).status).toBe(204);
+      expect((await t.api('GET', `/v1/files/${created.id}`)).status).toBe(404);
+      expect((await fetch(created.downloadUrl)).status).toBe(404);
+      expect(await storedObjects()).toEqual(before);
+    });
+
     it('answers 400 naming filename for a name with a path in it', async () => {
       const answer = await upload(await newUser(), Buffer.from('x'), {}, '?filename=..%2Fetc%2Fpasswd');
       expect(answer.status).toBe(400);
