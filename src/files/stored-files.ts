@@ -70,6 +70,9 @@ export async function uploadFile(ctx: ServiceContext, storage: FileStorage, inpu
   try {
     await storage.put(storageKey, meter, input.contentType);
   } catch (error) {
+    // A storage that failed on its own (unreachable bucket) leaves the meter unread: stop it, so the body is left
+    // to the route (which reads and drops the rest) and nothing reads it twice.
+    meter.destroy();
     await storage.delete(storageKey).catch(() => undefined);
     throw meter.exceeded ? tooLarge(maxBytes) : error;
   }

@@ -46,7 +46,11 @@ export function guardRequestBody(req: IncomingMessage, res: ServerResponse, opti
     timer = setTimeout(() => req.complete || cut(req, res), options.requestTimeoutMs);
   }
   timer.unref();
-  const stop = () => clearTimeout(timer);
+  // A kept-alive socket carries many requests: each takes its listener off again, or they would pile up on it.
+  const stop = () => {
+    clearTimeout(timer);
+    req.socket.off('close', stop);
+  };
   req.once('end', stop);
   req.socket.once('close', stop);
 }

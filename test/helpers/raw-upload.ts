@@ -39,7 +39,14 @@ export function rawUpload(
     void (async () => {
       for (const chunk of options.chunks) {
         if (answered || outgoing.destroyed) return;
-        if (!outgoing.write(chunk)) await new Promise((done) => outgoing.once('drain', done).once('close', done));
+        if (!outgoing.write(chunk))
+          await new Promise<void>((done) => {
+            const settle = () => {
+              outgoing.off('drain', settle).off('close', settle);
+              done();
+            };
+            outgoing.on('drain', settle).on('close', settle);
+          });
       }
       outgoing.end();
     })();

@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -33,6 +34,36 @@ describe('a slow client', () => {
   const uploadHead = (userId: string, length: number) =>
     `POST /v1/users/${userId}/uploads?filename=slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.adminKey}\r\n` +
     `Content-Type: application/octet-stream\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+
+  it('leaves no listener behind on a kept-alive connection after each of its requests', async () => {
+    // The server runs in this process: a listener piling up per request on its socket shows as Node's warning.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    try {
+      for (let i = 0; i < 15; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const outgoing = request(`${t.url}/v1/users`, {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
+          });
+          outgoing.on('socket', (socket) => sockets.add(socket));
+          outgoing.on('response', (incoming) => incoming.resume().on('end', resolve));
+          outgoing.on('error', reject);
+          outgoing.end(JSON.stringify({ externalId: `kept-alive-${i}` }));
+        });
+      }
+      await new Promise((settle) => setTimeout(settle, 50));
+    } finally {
+      agent.destroy();
+      process.off('warning', onWarning);
+    }
+    expect(sockets.size).toBe(1);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 
   it('is answered 408 and disconnected when its headers are not complete in time', async () => {
     const started = Date.now();
