@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type FilesConfig } from '../../src/config.js';
 import { signDownloadToken } from '../../src/files/download-token.js';
+import { asKey, aUser } from '../factories/index.js';
 import { engineAvailable, type Engine } from '../helpers/engines.js';
 import { rawUpload } from '../helpers/raw-upload.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -20,12 +21,11 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const chunksOf = (bytes: Buffer, size = 64 * 1024) =>
   Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
 
-describe.each(CASES)('files over REST with $name', ({ storage, engine }) => {
-  describe.skipIf(!storageAvailable(storage) || !engineAvailable(engine))('', () => {
+for (const { name, storage, engine } of CASES) {
+  describe.skipIf(!storageAvailable(storage) || !engineAvailable(engine))(`files over REST with ${name}`, () => {
     let t: TestServer;
     let files: FilesConfig;
     let drop: () => Promise<void>;
-    let users = 0;
     beforeAll(async () => {
       const scratch = await scratchFiles(storage);
       drop = scratch.drop;
@@ -46,11 +46,7 @@ describe.each(CASES)('files over REST with $name', ({ storage, engine }) => {
       client.destroy();
       return (listed.Contents ?? []).map((object) => object.Key!);
     }
-    async function newUser(key = t.adminKey): Promise<string> {
-      const created = await t.api('POST', '/v1/users', { key, body: { externalId: `files-${++users}` } });
-      expect(created.status).toBe(201);
-      return created.body.id;
-    }
+    const newUser = async (key = t.adminKey) => (await aUser(asKey(t, key))).id;
     async function upload(userId: string, bytes: Buffer, headers: Record<string, string> = {}, query = '?filename=steps.csv') {
       return fetch(`${t.url}/v1/users/${userId}/uploads${query}`, {
         method: 'POST',
@@ -187,4 +183,4 @@ describe.each(CASES)('files over REST with $name', ({ storage, engine }) => {
       expect((await answer.json()).message).toMatch(/^filename "\.\.\/etc\/passwd" is not a file name/);
     });
   });
-});
+}

@@ -23,8 +23,8 @@ function failingAfter(bytes: Buffer): Readable {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-describe.each(STORAGES)('the storage port on %s storage', (kind) => {
-  describe.skipIf(!storageAvailable(kind))('', () => {
+for (const kind of STORAGES) {
+  describe.skipIf(!storageAvailable(kind))(`the storage port on ${kind} storage`, () => {
     let storage: FileStorage;
     let dir: string;
     let drop: () => Promise<void>;
@@ -88,4 +88,4 @@ describe.each(STORAGES)('the storage port on %s storage', (kind) => {
       await expect(storage.head('/etc/passwd')).rejects.toThrow(/invalid storage key/);
     });
   });
-});
+}
