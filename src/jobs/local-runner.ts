@@ -1,23 +1,18 @@
 import { hostname } from 'node:os';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Activities } from '../../workflows/activities.js';
+import { findWorkflow } from '../../workflows/registry.js';
+import { RETRY_PROFILES, retryDelayMs, type RetryProfile } from '../../workflows/retry.js';
 import type { Db } from '../db/client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
 import type { JobRunner, JobState, JobStatus, ScheduleChange, ScheduleState } from './port.js';
 
-/** What an orchestration gets from its engine besides its input (Temporal gives the same through its APIs). */
-export interface JobTools {
-  jobId: string;
-  sleep(ms: number): Promise<void>;
-  /** Records progress (local: on the Job row; Temporal: heartbeat details). */
-  progress(details: unknown): Promise<void>;
-}
-
-export type Orchestration = (input: any, tools: JobTools) => Promise<unknown>;
-
 export interface LocalRunnerOptions {
   db: Db;
-  orchestrations: Record<string, Orchestration>;
+  /** Every activity of every registered workflow; each workflow is handed the ones it declares. */
+  activities: Activities;
   /** How long a claimed job stays ours without a heartbeat; after a crash another process takes it then. */
   leaseSeconds?: number;
   pollMs?: number;
@@ -32,9 +27,19 @@ interface JobRow {
   maxAttempts: number;
 }
 
-/** Retry backoff: 2, 4, 8… seconds, at most five minutes. */
-export function backoffSeconds(attempt: number): number {
-  return Math.min(300, 2 ** attempt);
+/** Attempts of a whole job under a retry profile (the local runner retries a failed run as a whole). */
+function jobAttempts(profile: RetryProfile): number {
+  return profile.jobAttempts ?? profile.maximumAttempts;
+}
+
+/** Temporal's non-retryable failure, thrown by an activity or the orchestration: the job fails at once. */
+function isNonRetryable(error: unknown): boolean {
+  return error instanceof ApplicationFailure && error.nonRetryable === true;
+}
+
+/** The activities a declaration names, and no others. */
+function pick(activities: Activities, names: readonly (keyof Activities)[]): Partial<Activities> {
+  return Object.fromEntries(names.map((name) => [name, activities[name]]));
 }
 
 /**
@@ -42,7 +47,7 @@ export function backoffSeconds(attempt: number): number {
  * unfinished work once its lease lapses. Activities are idempotent, so re-running a job repeats nothing.
  */
 export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { kick(): void } {
-  const { db, orchestrations } = options;
+  const { db, activities } = options;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 500;
   const concurrency = options.concurrency ?? 2;
@@ -81,7 +86,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   }
 
   async function execute(job: JobRow): Promise<void> {
-    const orchestration = orchestrations[job.workflow];
+    const declaration = findWorkflow(job.workflow);
     const heartbeat = setInterval(
       () => {
         db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
@@ -89,13 +94,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       (leaseSeconds * 1000) / 3,
     );
     try {
-      if (!orchestration) throw new Error(`no workflow named ${job.workflow}`);
-      const result = await orchestration(job.input, {
+      if (!declaration) throw ApplicationFailure.create({ message: `no workflow named ${job.workflow}`, nonRetryable: true });
+      const result = await declaration.run(job.input, pick(activities, declaration.activities) as Activities, {
         jobId: job.id,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        progress: async (details) => {
-          await db.job.update({ where: { id: job.id }, data: { progress: details as Prisma.InputJsonValue } });
-        },
       });
       await db.job.update({
         where: { id: job.id },
@@ -109,7 +111,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const final = job.attempt >= job.maxAttempts || (error as { nonRetryable?: boolean }).nonRetryable === true;
+      const final = job.attempt >= job.maxAttempts || isNonRetryable(error);
+      const profile = RETRY_PROFILES[declaration?.retry ?? 'sync'];
       log.warn('job attempt failed', { jobId: job.id, workflow: job.workflow, attempt: job.attempt, final, error: message });
       await db.job.update({
         where: { id: job.id },
@@ -118,7 +121,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
           : {
               status: 'retrying',
               lastError: message,
-              runAfter: new Date(Date.now() + backoffSeconds(job.attempt) * 1000),
+              runAfter: new Date(Date.now() + retryDelayMs(profile, job.attempt)),
               lockedBy: null,
               lockedUntil: null,
             },
@@ -168,7 +171,9 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
 
   const runner = {
     kick,
-    async start(workflow: string, input: unknown, start: { id: string; workspaceId: string; maxAttempts?: number }) {
+    async start(workflow: string, input: unknown, start: { id: string; workspaceId: string }) {
+      const declaration = findWorkflow(workflow);
+      if (!declaration) throw new Error(`no workflow named ${workflow}`);
       const created = await db.job.createMany({
         data: [
           {
@@ -177,7 +182,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
             workflow,
             input: input as Prisma.InputJsonValue,
             status: 'queued',
-            maxAttempts: start.maxAttempts ?? 5,
+            maxAttempts: jobAttempts(RETRY_PROFILES[declaration.retry]),
           },
         ],
         skipDuplicates: true,
@@ -191,7 +196,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       return {
         id: job.id,
         workspaceId: job.workspaceId,
-        workflow: job.workflow,
+        workflow: job.workflow as JobState['workflow'],
         status: job.status as JobStatus,
         attempt: job.attempt,
         lastError: job.lastError,
