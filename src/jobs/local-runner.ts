@@ -4,6 +4,7 @@ import type { Activities } from '../../workflows/activities.js';
 import { findWorkflow } from '../../workflows/registry.js';
 import { RETRY_PROFILES, retryDelayMs, type RetryProfile } from '../../workflows/retry.js';
 import type { Db } from '../db/client.js';
+import { clearJournal, openJournal } from './journal.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
@@ -59,9 +60,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   async function claim(): Promise<JobRow | null> {
     const rows = await db.$queryRawUnsafe<JobRow[]>(
       `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = now() + make_interval(secs => $2),
-         attempt = attempt + 1, "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
+         attempt = attempt + CASE WHEN status = 'sleeping' THEN 0 ELSE 1 END, "wakeAt" = NULL,
+         "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
        WHERE id = (SELECT id FROM "Job"
-         WHERE (status IN ('queued', 'retrying') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
+         WHERE (status IN ('queued', 'retrying', 'sleeping') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
          ORDER BY "runAfter" LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id, workflow, input, attempt, "maxAttempts"`,
       owner,
@@ -74,7 +76,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     const due = await db.$queryRawUnsafe<{ id: string; workspaceId: string; workflow: string; input: unknown; slot: Date }[]>(
       `UPDATE "Schedule" SET "nextRunAt" = "nextRunAt" + make_interval(secs => "intervalSeconds" *
          (floor(extract(epoch FROM now() - "nextRunAt") / "intervalSeconds") + 1)), "updatedAt" = now()
-       WHERE id IN (SELECT id FROM "Schedule" WHERE NOT paused AND "nextRunAt" <= now() FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT id FROM "Schedule"
+         WHERE NOT paused AND "nextRunAt" <= now() AND "intervalSeconds" IS NOT NULL FOR UPDATE SKIP LOCKED)
        RETURNING id, "workspaceId", workflow, input, "nextRunAt" AS slot`,
     );
     for (const schedule of due) {
@@ -95,15 +98,28 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     );
     try {
       if (!declaration) throw ApplicationFailure.create({ message: `no workflow named ${job.workflow}`, nonRetryable: true });
-      const result = await declaration.run(job.input, pick(activities, declaration.activities) as Activities, {
-        jobId: job.id,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      });
+      let parkedUntil: (wakeAt: Date) => void = () => undefined;
+      const parked = new Promise<Date>((resolve) => (parkedUntil = resolve));
+      const journal = await openJournal(db, job.id, pick(activities, declaration.activities), (wakeAt) => parkedUntil(wakeAt));
+      const outcome = await Promise.race([
+        declaration
+          .run(job.input, journal.activities as Activities, { jobId: job.id, sleep: journal.sleep })
+          .then((result) => ({ result })),
+        parked.then((wakeAt) => ({ wakeAt })),
+      ]);
+      if ('wakeAt' in outcome) {
+        // A durable timer: the job gives its slot back and waits in the table; the tick at wakeAt resumes it.
+        await db.job.update({
+          where: { id: job.id },
+          data: { status: 'sleeping', wakeAt: outcome.wakeAt, runAfter: outcome.wakeAt, lockedBy: null, lockedUntil: null },
+        });
+        return;
+      }
       await db.job.update({
         where: { id: job.id },
         data: {
           status: 'completed',
-          result: (result ?? null) as Prisma.InputJsonValue,
+          result: (outcome.result ?? null) as Prisma.InputJsonValue,
           finishedAt: new Date(),
           lockedBy: null,
           lockedUntil: null,
@@ -114,6 +130,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       const final = job.attempt >= job.maxAttempts || isNonRetryable(error);
       const profile = RETRY_PROFILES[declaration?.retry ?? 'sync'];
       log.warn('job attempt failed', { jobId: job.id, workflow: job.workflow, attempt: job.attempt, final, error: message });
+      if (!final) await clearJournal(db, job.id);
       await db.job.update({
         where: { id: job.id },
         data: final
@@ -129,6 +146,21 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * The one timer of this runner: armed at the earliest instant something is due (a queued or retrying job, a
+   * sleeping job's wake-up, a schedule's next run, a lapsed lease), at most pollMs away so that work other
+   * processes add is seen too. Nothing here grows with the number of schedules or sleeping jobs.
+   */
+  async function msUntilDue(): Promise<number> {
+    const rows = await db.$queryRawUnsafe<{ due: Date | null }[]>(
+      `SELECT least(
+         (SELECT min("runAfter") FROM "Job" WHERE status IN ('queued', 'retrying', 'sleeping')),
+         (SELECT min("nextRunAt") FROM "Schedule" WHERE NOT paused)) AS due`,
+    );
+    const due = rows[0]?.due;
+    return due ? Math.max(0, new Date(due).getTime() - Date.now()) : pollMs;
   }
 
   async function tick(): Promise<void> {
@@ -148,11 +180,14 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     } catch (error) {
       if (!stopped) log.error('job runner poll failed', { error: String(error) });
     }
-    if (!stopped && !timer) timer = setTimeout(() => void tick(), pollMs);
+    let delay = pollMs;
+    if (!stopped && running.size < concurrency) delay = Math.min(pollMs, await msUntilDue().catch(() => pollMs));
+    if (!stopped && !timer) timer = setTimeout(() => void tick(), delay);
   }
 
   function kick(): void {
-    if (stopped) return;
+    // Concurrency 0: a runner that only enqueues (another process of the install runs the jobs).
+    if (stopped || concurrency === 0) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void tick(), 0);
   }
@@ -231,6 +266,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       const current = await db.schedule.findUnique({ where: { id } });
       if (!current) return null;
       const everySeconds = change.everySeconds ?? current.intervalSeconds;
+      if (everySeconds === null) throw new Error(`schedule ${id} is not an interval schedule`);
       // A shorter interval takes effect now (the next run comes no later than one new interval from now); a
       // resumed schedule does not replay the runs it missed while paused.
       const soonest = new Date(Date.now() + everySeconds * 1000);

@@ -4,7 +4,8 @@ import type { WorkflowInput, WorkflowName } from '../../workflows/registry.js';
  * The job-runner port: how services start and watch background work, whatever engine runs it
  * (the in-process local runner by default, Temporal when TEMPORAL_ADDRESS is set).
  */
-export const JOB_STATUSES = ['queued', 'running', 'retrying', 'completed', 'failed'] as const;
+/** `sleeping`: waiting on a durable timer (the local runner holds no slot for it; Temporal reports it `running`). */
+export const JOB_STATUSES = ['queued', 'running', 'sleeping', 'retrying', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobState {
@@ -39,7 +40,8 @@ export interface ScheduleOptions {
 export interface ScheduleState {
   id: string;
   workspaceId: string;
-  everySeconds: number;
+  /** Seconds between runs; null for a calendar schedule. */
+  everySeconds: number | null;
   paused: boolean;
   /** When it fires next; null while paused. */
   nextRunAt: Date | null;

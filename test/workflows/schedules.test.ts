@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTemporalHarness } from '../helpers/temporal.js';
 
 /** What the engine itself holds for a schedule, read around our API: the Schedule row, or the Temporal Schedule. */
-type EngineView = (scheduleId: string) => Promise<{ everySeconds: number; paused: boolean } | null>;
+type EngineView = (scheduleId: string) => Promise<{ everySeconds: number | null; paused: boolean } | null>;
 
 describe.each(jobEngineCases())('a connection’s sync schedule on the $name', ({ name, engine, database, available }) => {
   let t: TestServer;
