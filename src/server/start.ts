@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { startProviderUpkeep } from '../connections/provider-upkeep.js';
 import { loadTokenKeys } from '../connections/token-keys.js';
 import { openDatabase, type Database } from '../db/client.js';
+import type { JobRunner } from '../jobs/port.js';
 import { startJobEngine } from '../jobs/engine.js';
 import { migrate } from '../db/migrate.js';
 import { createEventBus } from '../events/bus.js';
@@ -24,6 +25,8 @@ export interface RunningServer {
   config: Config;
   database: Database;
   app: App;
+  /** The job engine of this server (tests and the bench start workflows through it). */
+  jobs: JobRunner;
   /** The admin key this start created, if it created one (first start without VITASYNC_ADMIN_KEY). */
   generatedAdminKey: string | null;
   close(): Promise<void>;
@@ -80,6 +83,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     config,
     database,
     app,
+    jobs,
     generatedAdminKey,
     close: async () => {
       await closeWebSocket();
