@@ -14,7 +14,7 @@ const POLLING = { attempts: 900 };
 const SYNC_MUTATION =
   'mutation ($userId: ID!, $connectionId: ID!) { syncConnection(userId: $userId, connectionId: $connectionId) { id status } }';
 
-describe.each(jobEngineCases())('one sync at a time on the $name', ({ name, engine, database, available }) => {
+describe.each(jobEngineCases())('one sync at a time on the $name', ({ engine, database, available }) => {
   let oura: FakeOura;
   let t: TestServer;
   let stop: () => Promise<void>;
