@@ -4,6 +4,7 @@ import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
 import type { JobRunner } from './jobs/port.js';
 import type { EventBus } from './events/bus.js';
+import type { FileStorage } from './files/storage.js';
 import type { Clock } from './lib/time.js';
 
 /** What every service function receives: the database, the tenant it acts for, the clock and the event bus. */
@@ -17,6 +18,8 @@ export interface ServiceContext {
   jobs: JobRunner;
   config: Config;
   tokenKeys: TokenKeys;
+  /** File contents (a folder or an S3 bucket); absent where no request brought it (syncs, scripts). */
+  storage?: FileStorage;
   /** Who is acting, for the audit log; absent for the system's own work (syncs, bootstrap). */
   actor?: Actor;
 }

@@ -10,10 +10,12 @@ import type { JobRunner } from '../jobs/port.js';
 import { startJobEngine } from '../jobs/engine.js';
 import { migrate } from '../db/migrate.js';
 import { createEventBus } from '../events/bus.js';
+import { openStorage } from '../files/storage.js';
 import { log } from '../lib/logger.js';
 import { systemClock, type Clock } from '../lib/time.js';
 import { bootstrap } from '../workspaces/bootstrap.js';
 import { createApp, type App } from './app.js';
+import { guardRequestBody } from './body-deadline.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
 import { attachWebSocket } from './websocket.js';
 
@@ -42,20 +44,24 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const tokenKeys = loadTokenKeys(config);
   const jobs = await startJobEngine({ database, config, clock, events: events.bus, tokenKeys });
-  const deps = { schema, database, config, clock, events: events.bus, jobs, tokenKeys, rateLimiter };
+  const storage = openStorage(config.files);
+  const deps = { schema, database, config, clock, events: events.bus, jobs, tokenKeys, rateLimiter, storage };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
   );
-  // A client must send its whole request within REQUEST_TIMEOUT_MS (headers sooner): slow-loris connections
-  // are cut instead of holding sockets open.
+  // Headers must arrive within min(REQUEST_TIMEOUT_MS, 20 s) (Node's headersTimeout); bodies have deadlines of their
+  // own (body-deadline.ts): Node's requestTimeout is off, as it would cut long uploads.
   const server: Server = createServer(
     {
-      requestTimeout: config.requestTimeoutMs,
+      requestTimeout: 0,
       headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
       connectionsCheckingInterval: Math.min(config.requestTimeoutMs / 2, 5_000),
     },
-    (req, res) => void adapter.requestListener(req, res),
+    (req, res) => {
+      guardRequestBody(req, res, { requestTimeoutMs: config.requestTimeoutMs, uploadProgress: config.files.uploadProgress });
+      void adapter.requestListener(req, res);
+    },
   );
   const closeWebSocket = attachWebSocket(server, app, deps);
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +92,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rateLimiter.close();
+      await storage.close();
       await events.close();
       await database.close();
     },
