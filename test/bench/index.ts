@@ -7,9 +7,11 @@
  * Suites (BENCH_SUITES, default all): "ingest" as above, "workflows" — BENCH_WORKFLOWS (1,000) short sync
  * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts — and "load":
  * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
- * load (also across two instances sharing REDIS_URL), see load.ts — and "uploads": a BENCH_UPLOAD_BYTES (2 GiB)
+ * load (also across two instances sharing REDIS_URL), see load.ts — "uploads": a BENCH_UPLOAD_BYTES (2 GiB)
  * upload streamed through the server to local storage and to S3 (BENCH_S3_ENDPOINT or TEST_S3_ENDPOINT), MB/s
- * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts.
+ * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — and "schedules":
+ * fire lag of BENCH_SCHEDULES (10,000) daily calendar schedules due in one minute, on the local runner and
+ * Temporal, see schedules.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -24,6 +26,7 @@ import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
+import { formatScheduleSuite, runScheduleSuite, type ScheduleRun } from './schedules.js';
 import { formatUploadSuite, runUploadSuite, type UploadRun } from './uploads.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
@@ -37,7 +40,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -145,6 +148,22 @@ async function main(): Promise<void> {
       console.log(`\n${formatWorkflowSuite(workflows)}`);
     }
   }
+  let schedules: ScheduleRun[] = [];
+  if (selected.includes('schedules')) {
+    const { log } = options('postgres');
+    setLogLevel('silent');
+    const temporal = process.env.TEMPORAL_ADDRESS
+      ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }
+      : null;
+    schedules = await runScheduleSuite({
+      schedules: envInt('BENCH_SCHEDULES', 10_000),
+      temporalSchedules: envInt('BENCH_TEMPORAL_SCHEDULES', 1000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      temporal,
+      log,
+    });
+    console.log(`\n${formatScheduleSuite(schedules)}`);
+  }
   let load: LoadSuiteResult | null = null;
   if (selected.includes('load')) {
     const { log } = options('postgres');
@@ -193,6 +212,7 @@ async function main(): Promise<void> {
       totalMs,
       engines: results.map((result) => ({ ...result, figures: figures(result) })),
       workflows,
+      schedules,
       load,
       uploads,
     }),
