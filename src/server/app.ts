@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { TokenKeys } from '../connections/token-crypto.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { Database } from '../db/client.js';
-import type { EventBus } from '../events/bus.js';
+import type { LiveBus } from '../live/bus.js';
 import { NotFound, RateLimited, Unauthorized } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
@@ -24,7 +24,7 @@ export interface AppDeps {
   database: Database;
   config: Config;
   clock: Clock;
-  events: EventBus;
+  live: LiveBus;
   jobs: JobRunner;
   tokenKeys: TokenKeys;
   rateLimiter: RateLimiter;
@@ -54,8 +54,8 @@ export function createApp(deps: AppDeps) {
   const openApi = printOpenApi(deps.schema);
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
-    const { database, clock, events, config, jobs, tokenKeys } = deps;
-    return { db: database.prisma, sql: database, clock, events, config, jobs, tokenKeys, principal, requestId, response: {} };
+    const { database, clock, live, config, jobs, tokenKeys } = deps;
+    return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, principal, requestId, response: {} };
   }
 
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */
@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  return { fetch, yoga, contextFor, events: deps.events };
+  return { fetch, yoga, contextFor, live: deps.live };
 }
 
 export type App = ReturnType<typeof createApp>;
