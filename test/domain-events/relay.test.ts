@@ -104,8 +104,11 @@ describe.each(ENGINES)('the domain event relay on %s', (engine: Engine) => {
       const flaky = recorder('flaky', (event) => event.workspaceId === tenant.workspaceId && event.sequence === 2);
       await run([steady.consumer, flaky.consumer]);
       for (let i = 0; i < 4; i++) await createOrFindUser(tenant, `retry-${i}`, {});
-      await waitFor(() => eventsOf(flaky.received, tenant.workspaceId).length >= 4, 'the flaky consumer to catch up');
-      expect(eventsOf(flaky.received, tenant.workspaceId).map((event) => event.sequence)).toEqual([1, 2, 3, 4]);
+      const firstSeen = () => [...new Set(eventsOf(flaky.received, tenant.workspaceId).map((event) => event.sequence))];
+      await waitFor(() => firstSeen().length >= 4, 'the flaky consumer to catch up');
+      // Its failed batch rolled back whole: what it had handled before the failure in that batch comes again (at
+      // least once), never out of order, and its receipts count each event once.
+      expect(firstSeen()).toEqual([1, 2, 3, 4]);
       expect(eventsOf(steady.received, tenant.workspaceId).map((event) => event.sequence)).toEqual([1, 2, 3, 4]);
       const receipts = await database.query<{ consumer: string; n: string }>(
         `SELECT consumer, count(*)::text AS n FROM "DomainEventReceipt" r JOIN "DomainEvent" e ON e.id = r."eventId"
