@@ -26,7 +26,7 @@ const object = (properties: Record<string, unknown>) => ({
   properties,
 });
 const string = { type: 'string' };
-const nullableString = { type: ['string', 'null'] };
+const nullableString = { type: 'string', nullable: true };
 const integer = { type: 'integer' };
 const instant = { type: 'string', format: 'date-time' };
 const counts = object({ pages: integer, samples: integer, events: integer });

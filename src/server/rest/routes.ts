@@ -1,5 +1,6 @@
 import { API_KEY_ROUTES } from './routes/api-keys.js';
 import { CONNECTION_ROUTES } from './routes/connections.js';
+import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
 import { EVENT_ROUTES } from './routes/events.js';
 import { HEALTH_ROUTES } from './routes/health.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
@@ -22,6 +23,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...EVENT_ROUTES,
   ...RECORD_ROUTES,
   ...PROVIDER_ROUTES,
+  ...DOMAIN_EVENT_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
