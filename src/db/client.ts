@@ -171,7 +171,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     // The one owner leads; notifications come from the embedded engine at each commit.
     tryLead: async (_lockId, channel, onNotify) => {
       const unlisten = await lite.listen(channel, onNotify);
-      return { release: () => unlisten() };
+      // A database closed first (a failed start, a shutdown after a fault) has no listener left to remove.
+      return { release: () => unlisten().catch(() => undefined) };
     },
     close: once(async () => {
       await prisma.$disconnect();

@@ -7,7 +7,8 @@
  * Suites (BENCH_SUITES, default all): "ingest" as above, "workflows" — BENCH_WORKFLOWS (1,000) short sync
  * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts — and "load":
  * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
- * load (also across two instances sharing REDIS_URL), see load.ts.
+ * load (also across two instances sharing REDIS_URL), see load.ts — and "relay": domain events from commit to a
+ * live subscriber (p50/p99) and the relay's drain rate, on each engine, see relay.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -20,6 +21,7 @@ import { setLogLevel } from '../../src/lib/logger.js';
 import type { EngineName } from './engine.js';
 import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
+import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
@@ -34,7 +36,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'relay'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -162,6 +164,19 @@ async function main(): Promise<void> {
     load = await runLoadSuite(loadOptions);
     console.log(`\n${formatLoadSuite(load, loadOptions)}`);
   }
+  let relay: RelayRun[] = [];
+  if (selected.includes('relay')) {
+    setLogLevel('silent');
+    relay = await runRelaySuite({
+      engines: names,
+      events: envInt('BENCH_RELAY_EVENTS', 2000),
+      writers: envInt('BENCH_RELAY_WRITERS', 4),
+      backlog: envInt('BENCH_RELAY_BACKLOG', 10_000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatRelaySuite(relay)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -174,6 +189,7 @@ async function main(): Promise<void> {
       engines: results.map((result) => ({ ...result, figures: figures(result) })),
       workflows,
       load,
+      relay,
     }),
   );
 }

@@ -105,17 +105,19 @@ describe.each(ENGINES)('the domain event relay on %s', (engine: Engine) => {
       await run([steady.consumer, flaky.consumer]);
       for (let i = 0; i < 4; i++) await createOrFindUser(tenant, `retry-${i}`, {});
       const firstSeen = () => [...new Set(eventsOf(flaky.received, tenant.workspaceId).map((event) => event.sequence))];
-      await waitFor(() => firstSeen().length >= 4, 'the flaky consumer to catch up');
+      const receiptsOf = () =>
+        database.query<{ consumer: string; n: string }>(
+          `SELECT consumer, count(*)::text AS n FROM "DomainEventReceipt" r JOIN "DomainEvent" e ON e.id = r."eventId"
+           WHERE e."workspaceId" = $1 GROUP BY consumer ORDER BY consumer`,
+          [tenant.workspaceId],
+        );
+      // A consumer's receipts commit just after it handled the events: wait for the commit, not the handling.
+      await waitFor(async () => (await receiptsOf()).every((row) => row.n === '4') && (await receiptsOf()).length === 2, 'the receipts');
       // Its failed batch rolled back whole: what it had handled before the failure in that batch comes again (at
       // least once), never out of order, and its receipts count each event once.
       expect(firstSeen()).toEqual([1, 2, 3, 4]);
       expect(eventsOf(steady.received, tenant.workspaceId).map((event) => event.sequence)).toEqual([1, 2, 3, 4]);
-      const receipts = await database.query<{ consumer: string; n: string }>(
-        `SELECT consumer, count(*)::text AS n FROM "DomainEventReceipt" r JOIN "DomainEvent" e ON e.id = r."eventId"
-         WHERE e."workspaceId" = $1 GROUP BY consumer ORDER BY consumer`,
-        [tenant.workspaceId],
-      );
-      expect(receipts).toEqual([
+      expect(await receiptsOf()).toEqual([
         { consumer: 'flaky', n: '4' },
         { consumer: 'steady', n: '4' },
       ]);
