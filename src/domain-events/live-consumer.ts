@@ -4,13 +4,21 @@ import type { ConsumerDeps, DomainEventConsumer, DomainEventRecord } from './con
 /** Ids published lately: a batch the relay retries (a later consumer failed) is not published twice. */
 const RECENT_IDS = 10_000;
 
+/**
+ * Publishes between yields to the event loop. A subscription buffers at most 1,024 undelivered messages (graphql-
+ * yoga's repeater throws past that): draining a backlog in one synchronous burst overflowed a subscriber.
+ */
+const BURST = 100;
+
 /** Feeds the GraphQL subscriptions: each domain event becomes the live message its subscribers expect. */
 export function liveUpdatesConsumer({ live }: ConsumerDeps): DomainEventConsumer {
   const recent = new Set<string>();
+  let published = 0;
   return {
     name: 'live-updates',
     handle: async (event) => {
       if (recent.has(event.id)) return;
+      if (++published % BURST === 0) await new Promise((resolve) => setImmediate(resolve));
       publish(live, event);
       recent.add(event.id);
       if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
