@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aKey } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -9,8 +10,8 @@ const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(ENGINES)('API keys on %s', (engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`API keys on ${engine}`, () => {
     let t: TestServer;
     beforeAll(async () => {
       t = await startTestServer(engine);
@@ -62,8 +63,8 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
     });
 
     it('answers 403 to a read key listing keys and to a write key creating one', async () => {
-      const read = await t.keyWithScope('read');
-      const write = await t.keyWithScope('write');
+      const read = (await aKey(t, { scope: 'read' })).key;
+      const write = (await aKey(t, { scope: 'write' })).key;
       const listed = await t.api('GET', '/v1/api-keys', { key: read });
       expect(listed.status).toBe(403);
       expect(listed.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.any(String) });
@@ -235,4 +236,4 @@ describe.each(ENGINES)('API keys on %s', (engine) => {
       }
     });
   });
-});
+}

@@ -1,46 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anEvent, asKey, aUser, pushEvents, pushSamples, type EventBody } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-type EventBody = Record<string, unknown> & { type: string; startAt: string; endAt: string };
-
 const minutesAfter = (at: string, minutes: number) => new Date(Date.parse(at) + minutes * 60_000).toISOString();
-const workout = (subtype: string, startAt: string, minutes: number, distance?: number, extra: Partial<EventBody> = {}): EventBody => ({
-  type: 'workout',
-  subtype,
-  startAt,
-  endAt: minutesAfter(startAt, minutes),
-  ...(distance === undefined ? {} : { distance }),
-  ...extra,
-});
+const workout = (subtype: string, startAt: string, minutes: number, distance?: number, extra: Partial<EventBody> = {}): EventBody =>
+  anEvent({ subtype, startAt, lasting: `${minutes}min`, ...(distance === undefined ? {} : { distance }), ...extra });
 const stage = (name: string, startAt: string, minutes: number) => ({ stage: name, startAt, endAt: minutesAfter(startAt, minutes) });
 const restingHeartRate = (recordedAt: string, bpm: number) => ({ metricType: 'resting_heart_rate', value: bpm, recordedAt });
 const steps = (recordedAt: string, count: number) => ({ metricType: 'steps', value: count, recordedAt });
 
-describe.each(ENGINES)('events and personal records on %s', (engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`events and personal records on ${engine}`, () => {
     let t: TestServer;
-    let users = 0;
     beforeAll(async () => {
       t = await startTestServer(engine);
     });
     afterAll(() => t?.close());
 
-    async function newUser(timezone = 'UTC'): Promise<string> {
-      const created = await t.api('POST', '/v1/users', { body: { externalId: `events-${++users}`, timezone } });
-      expect(created.status).toBe(201);
-      return created.body.id;
-    }
-    async function pushEvents(userId: string, events: EventBody[], source?: string): Promise<any> {
-      const response = await t.api('POST', `/v1/users/${userId}/events`, { body: { source, events } });
-      expect(response.status, JSON.stringify(response.body)).toBe(201);
-      return response.body;
-    }
-    async function pushSamples(userId: string, samples: unknown[], source?: string): Promise<any> {
-      const response = await t.api('POST', `/v1/users/${userId}/health`, { body: { source, samples } });
-      expect(response.status, JSON.stringify(response.body)).toBe(201);
-      return response.body;
-    }
     async function read(path: string): Promise<any> {
       const response = await t.api('GET', path);
       expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -51,7 +28,7 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     const brief = (record: any) => [record.kind, record.qualifier, record.value, record.previousValue];
 
     it('stores a workout with its sport in lower case, a sleep session with stage totals and an activity', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const night = '2025-06-09T22:00:00.000Z';
       const sleep: EventBody = {
         type: 'sleep',
@@ -76,7 +53,7 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
         endAt: '2025-06-11T00:00:00.000Z',
         energy: 540,
       };
-      const pushed = await pushEvents(userId, [
+      const pushed = await pushEvents(t, userId, [
         workout('Running', '2025-06-10T06:00:00.000Z', 45, 8200, { avgHeartRate: 151, externalId: 'run-1' }),
         sleep,
         activity,
@@ -100,9 +77,9 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('lists events by type with offset pages and cursor pages', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const runs = [0, 1, 2, 3, 4].map((day) => workout('running', `2025-06-1${day}T06:00:00.000Z`, 30, 5000));
-      await pushEvents(userId, [...runs, { type: 'sleep', startAt: '2025-06-10T22:00:00.000Z', endAt: '2025-06-11T06:00:00.000Z' }]);
+      await pushEvents(t, userId, [...runs, { type: 'sleep', startAt: '2025-06-10T22:00:00.000Z', endAt: '2025-06-11T06:00:00.000Z' }]);
 
       const page = await read(`/v1/users/${userId}/events?type=workout&limit=2&offset=2`);
       expect(page).toMatchObject({ total: 5, limit: 2, offset: 2 });
@@ -125,9 +102,9 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('gets one event by id and answers 404 for an unknown event id or an event of another user', async () => {
-      const userId = await newUser();
-      const otherUser = await newUser();
-      await pushEvents(userId, [workout('cycling', '2025-06-10T17:00:00.000Z', 90, 40_000)]);
+      const userId = (await aUser(t)).id;
+      const otherUser = (await aUser(t)).id;
+      await pushEvents(t, userId, [workout('cycling', '2025-06-10T17:00:00.000Z', 90, 40_000)]);
       const [listed] = (await read(`/v1/users/${userId}/events`)).data;
       expect(await read(`/v1/users/${userId}/events/${listed.id}`)).toEqual(listed);
       const unknown = await t.api('GET', `/v1/users/${userId}/events/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
@@ -137,19 +114,19 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('counts a re-pushed externalId with a changed distance as updated and lists it once with the new distance', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const run = workout('running', '2025-06-10T06:00:00.000Z', 40, 7000, { externalId: 'hk-42' });
-      await pushEvents(userId, [run]);
-      expect(await pushEvents(userId, [run])).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
-      expect(await pushEvents(userId, [{ ...run, distance: 7400 }])).toMatchObject({ inserted: 0, updated: 1, duplicates: 0 });
+      await pushEvents(t, userId, [run]);
+      expect(await pushEvents(t, userId, [run])).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
+      expect(await pushEvents(t, userId, [{ ...run, distance: 7400 }])).toMatchObject({ inserted: 0, updated: 1, duplicates: 0 });
       const events = (await read(`/v1/users/${userId}/events`)).data;
       expect(events.map((e: any) => [e.externalId, e.distance])).toEqual([['hk-42', 7400]]);
     });
 
     it('rejects an event ending before it starts, of an unknown type or with a sleep stage outside the session, with a reason each', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const night = '2025-06-09T22:00:00.000Z';
-      const pushed = await pushEvents(userId, [
+      const pushed = await pushEvents(t, userId, [
         workout('running', '2025-06-10T06:00:00.000Z', 30, 5000),
         { type: 'workout', startAt: '2025-06-10T08:00:00.000Z', endAt: '2025-06-10T07:00:00.000Z' },
         { type: 'meditation', startAt: '2025-06-10T09:00:00.000Z', endAt: '2025-06-10T09:20:00.000Z' },
@@ -170,10 +147,10 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('sets a new lowest resting heart rate with the beaten value as previous, and keeps it against a higher one', async () => {
-      const userId = await newUser();
-      const first = await pushSamples(userId, [restingHeartRate('2025-06-10T06:00:00.000Z', 55)]);
+      const userId = (await aUser(t)).id;
+      const first = await pushSamples(t, userId, [restingHeartRate('2025-06-10T06:00:00.000Z', 55)]);
       expect(first.records.map(brief)).toEqual([['lowest', null, 55, null]]);
-      const lower = await pushSamples(userId, [restingHeartRate('2025-06-11T06:00:00.000Z', 52)]);
+      const lower = await pushSamples(t, userId, [restingHeartRate('2025-06-11T06:00:00.000Z', 52)]);
       expect(lower.records).toEqual([
         expect.objectContaining({
           metricType: 'resting_heart_rate',
@@ -185,16 +162,16 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
           previousAchievedAt: '2025-06-10T06:00:00.000Z',
         }),
       ]);
-      expect((await pushSamples(userId, [restingHeartRate('2025-06-12T06:00:00.000Z', 58)])).records).toEqual([]);
+      expect((await pushSamples(t, userId, [restingHeartRate('2025-06-12T06:00:00.000Z', 58)])).records).toEqual([]);
       const stored = await records(userId, 'resting_heart_rate');
       expect(stored.map(brief)).toEqual([['lowest', null, 52, 55]]);
       expect(stored[0].sampleId).toEqual(expect.any(String));
     });
 
     it("records the most steps in a day as one source's total of a local day", async () => {
-      const userId = await newUser('Europe/Berlin');
+      const userId = (await aUser(t, { timezone: 'Europe/Berlin' })).id;
       // 00:30 and 12:00 on 11 June in Berlin (CEST), though the first is still 10 June in UTC.
-      await pushSamples(userId, [steps('2025-06-10T22:30:00.000Z', 6000), steps('2025-06-11T10:00:00.000Z', 5000)], 'healthkit');
+      await pushSamples(t, userId, [steps('2025-06-10T22:30:00.000Z', 6000), steps('2025-06-11T10:00:00.000Z', 5000)], 'healthkit');
       const [record] = await records(userId, 'steps');
       expect(record).toMatchObject({
         kind: 'highest_daily_total',
@@ -205,10 +182,10 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       });
 
       // Another source's count of the same day is not added to it.
-      expect((await pushSamples(userId, [steps('2025-06-11T12:00:00.000Z', 8000)], 'garmin')).records).toEqual([]);
+      expect((await pushSamples(t, userId, [steps('2025-06-11T12:00:00.000Z', 8000)], 'garmin')).records).toEqual([]);
       expect((await records(userId, 'steps')).map(brief)).toEqual([['highest_daily_total', null, 11_000, null]]);
 
-      const better = await pushSamples(userId, [steps('2025-06-12T08:00:00.000Z', 12_500)], 'garmin');
+      const better = await pushSamples(t, userId, [steps('2025-06-12T08:00:00.000Z', 12_500)], 'garmin');
       expect(better.records).toEqual([
         expect.objectContaining({
           kind: 'highest_daily_total',
@@ -221,14 +198,14 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('sets longest distance and longest duration for running when a longer run comes, with the previous values', async () => {
-      const userId = await newUser();
-      const first = await pushEvents(userId, [workout('running', '2025-06-10T06:00:00.000Z', 30, 5000)]);
+      const userId = (await aUser(t)).id;
+      const first = await pushEvents(t, userId, [workout('running', '2025-06-10T06:00:00.000Z', 30, 5000)]);
       expect(first.records.map(brief).sort()).toEqual([
         ['fastest_speed', 'running', 5000 / 1800, null],
         ['longest_distance', 'running', 5000, null],
         ['longest_duration', 'running', 1800, null],
       ]);
-      const longer = await pushEvents(userId, [workout('Running', '2025-06-12T06:00:00.000Z', 60, 10_000)]);
+      const longer = await pushEvents(t, userId, [workout('Running', '2025-06-12T06:00:00.000Z', 60, 10_000)]);
       const [listed] = (await read(`/v1/users/${userId}/events?from=2025-06-12T00:00:00.000Z`)).data;
       expect(longer.records.map(brief).sort()).toEqual([
         ['longest_distance', 'running', 10_000, 5000],
@@ -237,7 +214,7 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       expect(longer.records.every((r: any) => r.eventId === listed.id && r.metricType === 'workout')).toBe(true);
 
       // A ride is another sport: it sets cycling records and leaves running's alone.
-      await pushEvents(userId, [workout('cycling', '2025-06-13T06:00:00.000Z', 120, 50_000)]);
+      await pushEvents(t, userId, [workout('cycling', '2025-06-13T06:00:00.000Z', 120, 50_000)]);
       const running = (await records(userId, 'workout')).filter((r: any) => r.qualifier === 'running');
       expect(running.map(brief).sort()).toEqual([
         ['fastest_speed', 'running', 5000 / 1800, null],
@@ -247,9 +224,9 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
     });
 
     it('filters personal records by metric type', async () => {
-      const userId = await newUser();
-      await pushSamples(userId, [restingHeartRate('2025-06-10T06:00:00.000Z', 50), steps('2025-06-10T08:00:00.000Z', 9000)]);
-      await pushEvents(userId, [
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [restingHeartRate('2025-06-10T06:00:00.000Z', 50), steps('2025-06-10T08:00:00.000Z', 9000)]);
+      await pushEvents(t, userId, [
         workout('rowing', '2025-06-10T07:00:00.000Z', 20),
         { type: 'sleep', startAt: '2025-06-10T22:00:00.000Z', endAt: '2025-06-11T05:00:00.000Z' },
       ]);
@@ -262,8 +239,7 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
 
     it('answers 404 on every event and record route for a user of another workspace', async () => {
       const other = await t.newWorkspace('Event neighbours');
-      const theirs = await t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: 'neighbour' } });
-      const id = theirs.body.id;
+      const { id } = await aUser(asKey(t, other.adminKey));
       const paths = [
         `/v1/users/${id}/events`,
         `/v1/users/${id}/events/01ARZ3NDEKTSV4RRFFQ69G5FAV`,
@@ -277,4 +253,4 @@ describe.each(ENGINES)('events and personal records on %s', (engine) => {
       expect(push.status).toBe(404);
     });
   });
-});
+}

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aKey, anEvent, aSample, asKey, aUser, pushEvents, pushSamples, type SampleBody } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-type Sample = { metricType: string; value: number; recordedAt: string; unit?: string; endAt?: string; device?: string };
 type Query = Record<string, string | number | string[]>;
 
-const sample = (metricType: string, value: number, recordedAt: string, extra: Partial<Sample> = {}): Sample => ({
-  metricType,
-  value,
-  recordedAt,
-  ...extra,
-});
+const sample = (metricType: string, value: number, recordedAt: string, extra: Partial<SampleBody> = {}): SampleBody =>
+  aSample({ metricType, value, recordedAt, ...extra });
 const heartRate = (at: string, bpm: number) => sample('heart_rate', bpm, at);
 const steps = (at: string, count: number) => sample('steps', count, at);
 const JUNE_10 = { from: '2025-06-10T00:00:00.000Z', to: '2025-06-11T00:00:00.000Z' };
@@ -21,20 +17,14 @@ function query(params: Query): string {
   return `?${search}`;
 }
 
-describe.each(ENGINES)('health data on %s', (engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`health data on ${engine}`, () => {
     let t: TestServer;
-    let users = 0;
     beforeAll(async () => void (t = await startTestServer(engine)));
     afterAll(() => t?.close());
 
-    async function newUser(timezone = 'UTC', key?: string): Promise<string> {
-      const created = await t.api('POST', '/v1/users', { key, body: { externalId: `health-${++users}`, timezone } });
-      expect(created.status).toBe(201);
-      return created.body.id;
-    }
-    const push = (userId: string, samples: Sample[], source?: string, key?: string) =>
-      t.api('POST', `/v1/users/${userId}/health`, { key, body: { source, samples } });
+    /** A push whose answer the test is about (a refusal); `pushSamples` is for pushes that must succeed. */
+    const push = (userId: string, samples: SampleBody[]) => t.api('POST', `/v1/users/${userId}/health`, { body: { samples } });
     const get = (userId: string, path: string, params: Query = {}, key?: string) =>
       t.api('GET', `/v1/users/${userId}/health${path}${query(params)}`, { key });
     async function ok(response: Promise<{ status: number; body: any }>): Promise<any> {
@@ -47,18 +37,17 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     const startsAndValues = (points: any[]) => points.map((p) => [p.start, p.value]);
 
     it('answers a push with 201 and the exact counts per metric type', async () => {
-      const userId = await newUser();
-      const response = await push(userId, [
+      const userId = (await aUser(t)).id;
+      const pushed = await pushSamples(t, userId, [
         heartRate('2025-06-10T08:00:00.000Z', 61),
         heartRate('2025-06-10T08:05:00.000Z', 64),
         heartRate('2025-06-10T08:10:00.000Z', 66),
         steps('2025-06-10T08:00:00.000Z', 500),
         steps('2025-06-10T08:15:00.000Z', 700),
       ]);
-      expect(response.status).toBe(201);
-      expect(response.body).toMatchObject({ inserted: 5, duplicates: 0, rejected: [] });
-      expect(response.body.metrics).toHaveLength(2);
-      expect(response.body.metrics).toEqual(
+      expect(pushed).toMatchObject({ inserted: 5, duplicates: 0, rejected: [] });
+      expect(pushed.metrics).toHaveLength(2);
+      expect(pushed.metrics).toEqual(
         expect.arrayContaining([
           { metricType: 'heart_rate', inserted: 3 },
           { metricType: 'steps', inserted: 2 },
@@ -67,14 +56,14 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('stores nothing for a batch pushed again and leaves every read unchanged', async () => {
-      const userId = await newUser('Europe/Berlin');
+      const userId = (await aUser(t, { timezone: 'Europe/Berlin' })).id;
       const batch = [
         heartRate('2025-06-10T08:00:00.000Z', 70),
         heartRate('2025-06-10T20:00:00.000Z', 80),
         steps('2025-06-10T09:00:00.000Z', 1200),
         steps('2025-06-11T09:00:00.000Z', 300),
       ];
-      expect((await push(userId, batch)).body.inserted).toBe(4);
+      expect((await pushSamples(t, userId, batch)).inserted).toBe(4);
       const window = { from: '2025-06-09T00:00:00.000Z', to: '2025-06-13T00:00:00.000Z' };
       const reads = async () => ({
         raw: await ok(get(userId, '', { limit: 500 })),
@@ -86,21 +75,20 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       const before = await reads();
       expect(before.steps.map((point: any) => point.value)).toEqual([1200, 300]);
 
-      const again = await push(userId, batch);
-      expect(again.status).toBe(201);
-      expect(again.body).toMatchObject({ inserted: 0, duplicates: 4, rejected: [], metrics: [] });
+      const again = await pushSamples(t, userId, batch);
+      expect(again).toMatchObject({ inserted: 0, duplicates: 4, rejected: [], metrics: [] });
       expect(await reads()).toEqual(before);
     });
 
     it('converts pounds, degrees Fahrenheit and mmol/L into the canonical unit and reports that unit', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const at = '2025-06-10T07:00:00.000Z';
-      const pushed = await push(userId, [
+      const pushed = await pushSamples(t, userId, [
         sample('weight', 154.3, at, { unit: 'lb' }),
         sample('body_temperature', 98.6, at, { unit: '°F' }),
         sample('blood_glucose', 5.5, at, { unit: 'mmol/L' }),
       ]);
-      expect(pushed.body).toMatchObject({ inserted: 3, rejected: [] });
+      expect(pushed).toMatchObject({ inserted: 3, rejected: [] });
       const stored = Object.fromEntries((await ok(get(userId, ''))).data.map((s: any) => [s.metricType, [s.unit, s.value]]));
       expect(stored).toEqual({
         weight: ['kg', expect.closeTo(154.3 * 0.45359237, 9)],
@@ -110,9 +98,9 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('rejects impossible samples with a reason each and stores the valid ones of the same batch', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const at = '2025-06-10T08:00:00.000Z';
-      const response = await push(userId, [
+      const pushed = await pushSamples(t, userId, [
         heartRate(at, 62),
         heartRate('2025-06-10T08:01:00.000Z', 900),
         steps(at, -5),
@@ -121,9 +109,8 @@ describe.each(ENGINES)('health data on %s', (engine) => {
         sample('weight', 70, at, { unit: 'furlong' }),
         heartRate('2099-01-01T00:00:00.000Z', 60),
       ]);
-      expect(response.status).toBe(201);
-      expect(response.body).toMatchObject({ inserted: 2, duplicates: 0 });
-      expect(response.body.rejected).toEqual([
+      expect(pushed).toMatchObject({ inserted: 2, duplicates: 0 });
+      expect(pushed.rejected).toEqual([
         { index: 1, metricType: 'heart_rate', reason: expect.stringMatching(/900.*range/) },
         { index: 2, metricType: 'steps', reason: expect.stringMatching(/-5.*range/) },
         { index: 4, metricType: 'blood_sugar', reason: expect.stringMatching(/unknown/) },
@@ -138,10 +125,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('keeps both sources of a metric in raw reads but uses one source per timeseries bucket', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const at = '2025-06-10T08:00:00.000Z';
-      await push(userId, [steps(at, 1000)], 'healthkit');
-      await push(userId, [steps(at, 1200)], 'garmin');
+      await pushSamples(t, userId, [steps(at, 1000)], 'healthkit');
+      await pushSamples(t, userId, [steps(at, 1200)], 'garmin');
       const raw = (await ok(get(userId, ''))).data;
       expect(raw.map((s: any) => [s.source, s.value]).sort()).toEqual([
         ['garmin', 1200],
@@ -156,8 +143,8 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('filters raw samples by one metric type and by two', async () => {
-      const userId = await newUser();
-      await push(userId, [
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [
         heartRate('2025-06-10T08:00:00.000Z', 60),
         steps('2025-06-10T08:00:00.000Z', 10),
         sample('weight', 70, '2025-06-10T08:00:00.000Z'),
@@ -169,8 +156,9 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('returns the samples of a [from, to) window', async () => {
-      const userId = await newUser();
-      await push(
+      const userId = (await aUser(t)).id;
+      await pushSamples(
+        t,
         userId,
         ['08', '09', '10', '11'].map((hour, i) => heartRate(`2025-06-10T${hour}:00:00.000Z`, 60 + i)),
       );
@@ -180,10 +168,11 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('walks every sample once with cursor pages and answers 400 for a forged cursor', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       // Samples sharing a timestamp make the id the tie-breaker of the keyset.
       const at = (minute: number) => `2025-06-10T08:0${minute}:00.000Z`;
-      await push(
+      await pushSamples(
+        t,
         userId,
         [0, 1, 1, 1, 2, 3, 3].map((minute, i) => sample(['heart_rate', 'steps', 'weight', 'spo2'][i % 4]!, 60 + i, at(minute))),
       );
@@ -205,8 +194,8 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('cuts steps into Europe/Berlin days across the 23-hour day of the spring DST change', async () => {
-      const userId = await newUser('Europe/Berlin');
-      await push(userId, [
+      const userId = (await aUser(t, { timezone: 'Europe/Berlin' })).id;
+      await pushSamples(t, userId, [
         steps('2025-03-29T22:30:00.000Z', 50), // 23:30 on the 29th (CET)
         steps('2025-03-29T23:30:00.000Z', 100), // 00:30 on the 30th (CET)
         steps('2025-03-30T21:30:00.000Z', 200), // 23:30 on the 30th (CEST)
@@ -232,9 +221,9 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('keeps the repeated hour of the autumn DST change in Europe/Berlin as two hourly buckets', async () => {
-      const userId = await newUser('Europe/Berlin');
+      const userId = (await aUser(t, { timezone: 'Europe/Berlin' })).id;
       // 02:30 CEST and, an hour later, 02:30 CET: the same wall-clock time twice on 26 October 2025.
-      await push(userId, [
+      await pushSamples(t, userId, [
         steps('2025-10-25T23:30:00.000Z', 1),
         steps('2025-10-26T00:30:00.000Z', 100),
         steps('2025-10-26T01:30:00.000Z', 200),
@@ -253,8 +242,8 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it("cuts Asia/Kathmandu days at 18:15Z when the timezone parameter overrides the user's zone", async () => {
-      const userId = await newUser('UTC');
-      await push(userId, [
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [
         steps('2025-06-10T18:10:00.000Z', 10),
         steps('2025-06-10T18:20:00.000Z', 20),
         steps('2025-06-11T18:14:00.000Z', 40),
@@ -292,17 +281,17 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     const expectedAggregates = { default: [75], max: [95], min: [60], count: [3], last: [70] };
 
     it('aggregates hour and day buckets with avg, max, min, count and last', async () => {
-      const userId = await newUser();
-      await push(userId, threeBeats);
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, threeBeats);
       expect(await aggregates(userId, 'hour')).toEqual(expectedAggregates);
       expect(await aggregates(userId, 'day')).toEqual(expectedAggregates);
     });
 
     it('serves minute buckets from raw samples with every aggregation and one source per bucket', async () => {
-      const userId = await newUser();
-      await push(userId, threeBeats);
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, threeBeats);
       expect(await aggregates(userId, 'minute')).toEqual(expectedAggregates);
-      await push(userId, [heartRate('2025-06-10T09:00:30.000Z', 200)], 'zephyr');
+      await pushSamples(t, userId, [heartRate('2025-06-10T09:00:30.000Z', 200)], 'zephyr');
       // The second source's bucket is not mixed in: 'api' sorts first and serves the minute alone.
       const points = await series(userId, {
         metricType: 'heart_rate',
@@ -315,8 +304,8 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it("re-cuts daily summaries into the new zone's days when the user's timezone changes", async () => {
-      const userId = await newUser('UTC');
-      await push(userId, [steps('2025-06-10T23:30:00.000Z', 100), steps('2025-06-11T00:30:00.000Z', 200)]);
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [steps('2025-06-10T23:30:00.000Z', 100), steps('2025-06-11T00:30:00.000Z', 200)]);
       const cut = async () => (await days(userId, { metricType: 'steps' })).map((d: any) => [d.date, d.value, d.timezone]);
       expect(await cut()).toEqual([
         ['2025-06-10', 100, 'UTC'],
@@ -331,9 +320,9 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('summarises a local day as the sum of steps and the mean of heart rate', async () => {
-      const userId = await newUser('Asia/Kathmandu');
+      const userId = (await aUser(t, { timezone: 'Asia/Kathmandu' })).id;
       // 18:15Z starts the next Kathmandu day, so the 99 bpm of 18:30Z belongs to 12 June.
-      await push(userId, [
+      await pushSamples(t, userId, [
         heartRate('2025-06-10T19:00:00.000Z', 60),
         heartRate('2025-06-11T06:00:00.000Z', 70),
         heartRate('2025-06-11T18:00:00.000Z', 80),
@@ -371,14 +360,14 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('summarises each metric type with its count, first and last time and latest value', async () => {
-      const userId = await newUser();
-      await push(userId, [
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [
         heartRate('2025-06-12T08:00:00.000Z', 72),
         heartRate('2025-06-10T08:00:00.000Z', 60),
         sample('weight', 70.5, '2025-06-11T07:00:00.000Z'),
       ]);
       // An older sample arriving later changes neither the last time nor the latest value.
-      await push(userId, [heartRate('2025-06-11T08:00:00.000Z', 65)], 'garmin');
+      await pushSamples(t, userId, [heartRate('2025-06-11T08:00:00.000Z', 65)], 'garmin');
       const summary = await ok(get(userId, '/summary'));
       expect(summary.data).toEqual([
         {
@@ -403,7 +392,7 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('answers 422 for an invalid bucket, agg or metric type and 400 for from after to', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const reversed = { from: JUNE_10.to, to: JUNE_10.from };
       const cases: [number, string, Query][] = [
         [422, '/timeseries', { metricType: 'steps', bucket: 'fortnight', ...JUNE_10 }],
@@ -422,17 +411,10 @@ describe.each(ENGINES)('health data on %s', (engine) => {
     });
 
     it('erases samples, events, records and summaries with 204, and answers 204 to a second DELETE', async () => {
-      const userId = await newUser();
+      const userId = (await aUser(t)).id;
       const batch = [sample('resting_heart_rate', 52, '2025-06-10T06:00:00.000Z'), steps('2025-06-10T08:00:00.000Z', 900)];
-      expect((await push(userId, batch)).body.records.length).toBeGreaterThan(0);
-      const workout = {
-        type: 'workout',
-        subtype: 'running',
-        startAt: '2025-06-10T07:00:00.000Z',
-        endAt: '2025-06-10T07:30:00.000Z',
-        distance: 5000,
-      };
-      expect((await t.api('POST', `/v1/users/${userId}/events`, { body: { events: [workout] } })).body.inserted).toBe(1);
+      expect((await pushSamples(t, userId, batch)).records.length).toBeGreaterThan(0);
+      expect((await pushEvents(t, userId, [anEvent({ distance: 5000 })])).inserted).toBe(1);
 
       const deleted = await t.api('DELETE', `/v1/users/${userId}/health`);
       expect([deleted.status, deleted.body]).toEqual([204, null]);
@@ -446,15 +428,15 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       expect((await t.api('GET', `/v1/users/${userId}`)).status).toBe(200);
 
       // Nothing of the old data lingers in the rollups: the same batch counts once again.
-      expect((await push(userId, batch)).body.inserted).toBe(2);
+      expect((await pushSamples(t, userId, batch)).inserted).toBe(2);
       expect((await days(userId, { metricType: 'steps' })).map((d: any) => d.value)).toEqual([900]);
     });
 
     it('refuses to delete health data with a write key (403) and keeps the data', async () => {
-      const userId = await newUser();
-      const write = await t.keyWithScope('write');
-      expect((await push(userId, [heartRate('2025-06-10T08:00:00.000Z', 60)], undefined, write)).status).toBe(201);
-      const denied = await t.api('DELETE', `/v1/users/${userId}/health`, { key: write });
+      const userId = (await aUser(t)).id;
+      const writer = asKey(t, (await aKey(t, { scope: 'write' })).key);
+      await pushSamples(writer, userId, [heartRate('2025-06-10T08:00:00.000Z', 60)]);
+      const denied = await writer.api('DELETE', `/v1/users/${userId}/health`);
       expect(denied.status).toBe(403);
       expect(denied.body.error).toBe('Forbidden');
       expect((await ok(get(userId, ''))).data).toHaveLength(1);
@@ -462,8 +444,9 @@ describe.each(ENGINES)('health data on %s', (engine) => {
 
     it('answers 404 on every health route for a user of another workspace and leaves their data alone', async () => {
       const other = await t.newWorkspace('Health neighbours');
-      const theirs = await newUser('UTC', other.adminKey);
-      expect((await push(theirs, [heartRate('2025-06-10T08:00:00.000Z', 60)], undefined, other.adminKey)).status).toBe(201);
+      const neighbour = asKey(t, other.adminKey);
+      const theirs = (await aUser(neighbour)).id;
+      await pushSamples(neighbour, theirs, [heartRate('2025-06-10T08:00:00.000Z', 60)]);
       const responses = [
         await push(theirs, [heartRate('2025-06-10T09:00:00.000Z', 61)]),
         await get(theirs, ''),
@@ -476,4 +459,4 @@ describe.each(ENGINES)('health data on %s', (engine) => {
       expect((await ok(get(theirs, '', {}, other.adminKey))).data.map((s: any) => s.value)).toEqual([60]);
     });
   });
-});
+}

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aKey, aSample, asKey, aUser, pushSamples } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-describe.each(ENGINES)('users on %s', (engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`users on ${engine}`, () => {
     let t: TestServer;
     beforeAll(async () => {
       t = await startTestServer(engine);
@@ -55,54 +56,51 @@ describe.each(ENGINES)('users on %s', (engine) => {
     });
 
     it('gets a user by id and answers 404 for an unknown id', async () => {
-      const created = await t.api('POST', '/v1/users', { body: { externalId: 'bob' } });
-      const got = await t.api('GET', `/v1/users/${created.body.id}`);
+      const user = await aUser(t);
+      const got = await t.api('GET', `/v1/users/${user.id}`);
       expect(got.status).toBe(200);
-      expect(got.body).toEqual(created.body);
+      expect(got.body).toEqual(user);
       const missing = await t.api('GET', '/v1/users/01ARZ3NDEKTSV4RRFFQ69G5FAV');
       expect(missing.status).toBe(404);
       expect(missing.body.message).toContain('01ARZ3NDEKTSV4RRFFQ69G5FAV');
     });
 
     it('updates only the given fields and moves updatedAt', async () => {
-      const created = await t.api('POST', '/v1/users', { body: { externalId: 'carol', email: 'carol@example.com' } });
+      const user = await aUser(t, { email: 'carol@example.com' });
       await new Promise((resolve) => setTimeout(resolve, 5));
-      const patched = await t.api('PATCH', `/v1/users/${created.body.id}`, {
+      const patched = await t.api('PATCH', `/v1/users/${user.id}`, {
         body: { timezone: 'America/St_Johns', metadata: { tier: 2 } },
       });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ email: 'carol@example.com', timezone: 'America/St_Johns', metadata: { tier: 2 } });
-      expect(Date.parse(patched.body.updatedAt)).toBeGreaterThan(Date.parse(created.body.updatedAt));
-      expect((await t.api('PATCH', `/v1/users/${created.body.id}`, { body: { timezone: 'Nowhere/City' } })).status).toBe(422);
-      expect((await t.api('GET', `/v1/users/${created.body.id}`)).body.timezone).toBe('America/St_Johns');
+      expect(Date.parse(patched.body.updatedAt)).toBeGreaterThan(Date.parse(user.updatedAt));
+      expect((await t.api('PATCH', `/v1/users/${user.id}`, { body: { timezone: 'Nowhere/City' } })).status).toBe(422);
+      expect((await t.api('GET', `/v1/users/${user.id}`)).body.timezone).toBe('America/St_Johns');
     });
 
     it('deletes a user with 204, after which the user is gone and a second delete is 404', async () => {
-      const created = await t.api('POST', '/v1/users', { body: { externalId: 'dave' } });
-      const kept = await t.api('POST', '/v1/users', { body: { externalId: 'erin' } });
-      const sample = { metricType: 'steps', value: 100, recordedAt: '2025-06-01T10:00:00.000Z' };
-      for (const id of [created.body.id, kept.body.id])
-        expect((await t.api('POST', `/v1/users/${id}/health`, { body: { samples: [sample] } })).status).toBe(201);
-      const deleted = await t.api('DELETE', `/v1/users/${created.body.id}`);
+      const gone = await aUser(t);
+      const kept = await aUser(t);
+      for (const user of [gone, kept]) await pushSamples(t, user.id, [aSample()]);
+      const deleted = await t.api('DELETE', `/v1/users/${gone.id}`);
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeNull();
-      expect((await t.api('GET', `/v1/users/${created.body.id}`)).status).toBe(404);
-      expect((await t.api('DELETE', `/v1/users/${created.body.id}`)).status).toBe(404);
+      expect((await t.api('GET', `/v1/users/${gone.id}`)).status).toBe(404);
+      expect((await t.api('DELETE', `/v1/users/${gone.id}`)).status).toBe(404);
       // Everything of theirs went with them (samples and rollups too), nothing of anybody else's.
       const db = t.server.database.prisma;
-      expect(await db.healthSample.count({ where: { userId: created.body.id } })).toBe(0);
-      expect(await db.healthRollup.count({ where: { userId: created.body.id } })).toBe(0);
-      expect(await db.healthSample.count({ where: { userId: kept.body.id } })).toBe(1);
-      const again = await t.api('POST', '/v1/users', { body: { externalId: 'dave' } });
+      expect(await db.healthSample.count({ where: { userId: gone.id } })).toBe(0);
+      expect(await db.healthRollup.count({ where: { userId: gone.id } })).toBe(0);
+      expect(await db.healthSample.count({ where: { userId: kept.id } })).toBe(1);
+      expect(await db.healthRollup.count({ where: { userId: kept.id } })).toBeGreaterThan(0);
+      const again = await t.api('POST', '/v1/users', { body: { externalId: gone.externalId } });
       expect(again.status).toBe(201);
-      expect(again.body.id).not.toBe(created.body.id);
+      expect(again.body.id).not.toBe(gone.id);
     });
 
     it('answers 404 for a user of another workspace, on every user route', async () => {
       const other = await t.newWorkspace();
-      const theirs = await t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: 'alice' } });
-      expect(theirs.status).toBe(201);
-      const id = theirs.body.id;
+      const { id } = await aUser(asKey(t, other.adminKey));
       expect((await t.api('GET', `/v1/users/${id}`)).status).toBe(404);
       expect((await t.api('PATCH', `/v1/users/${id}`, { body: { email: 'x@example.com' } })).status).toBe(404);
       expect((await t.api('DELETE', `/v1/users/${id}`)).status).toBe(404);
@@ -113,7 +111,7 @@ describe.each(ENGINES)('users on %s', (engine) => {
 
     it('lists users with offset pages (total) and keyset cursor pages that end with a null cursor', async () => {
       const other = await t.newWorkspace('Paging');
-      for (let i = 0; i < 7; i++) await t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: `p${i}` } });
+      for (let i = 0; i < 7; i++) await aUser(asKey(t, other.adminKey), { externalId: `p${i}` });
       const offsetPage = await t.api('GET', '/v1/users?limit=3&offset=3', { key: other.adminKey });
       expect(offsetPage.status).toBe(200);
       expect(offsetPage.body).toMatchObject({ total: 7, limit: 3, offset: 3 });
@@ -140,7 +138,7 @@ describe.each(ENGINES)('users on %s', (engine) => {
         expect(response.status, query).toBe(400);
         expect(response.body.statusCode).toBe(400);
       }
-      await t.keyWithScope('read');
+      await aKey(t);
       const keys = await t.api('GET', '/v1/api-keys?limit=1');
       expect(keys.body.nextCursor).toEqual(expect.any(String));
       // A cursor of the API-key list is refused by the user list.
@@ -148,8 +146,8 @@ describe.each(ENGINES)('users on %s', (engine) => {
     });
 
     it('requires write scope to create or update and admin scope to delete', async () => {
-      const read = await t.keyWithScope('read');
-      const write = await t.keyWithScope('write');
+      const read = (await aKey(t, { scope: 'read' })).key;
+      const write = (await aKey(t, { scope: 'write' })).key;
       expect((await t.api('GET', '/v1/users', { key: read })).status).toBe(200);
       const denied = await t.api('POST', '/v1/users', { key: read, body: { externalId: 'r' } });
       expect(denied.status).toBe(403);
@@ -169,4 +167,4 @@ describe.each(ENGINES)('users on %s', (engine) => {
       expect((await t.api('GET', '/v1/users', { headers: { authorization: 'Basic abc' }, key: null })).status).toBe(401);
     });
   });
-});
+}

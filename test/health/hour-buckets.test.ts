@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/context.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { timeseries } from '../../src/health/timeseries.js';
-import { createOrFindUser } from '../../src/users/users.js';
-import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
+import { aUser } from '../factories/index.js';
+import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { openEnginePlatform } from '../helpers/platform.js';
 
 const MINUTE = 60_000;
@@ -52,11 +52,10 @@ const CHANGES = [
   { zone: 'America/St_Johns', change: '2024-03-10T05:30:00Z', what: 'springs forward an hour at a -03:30 offset' },
 ];
 
-describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`hour buckets across offset changes on ${engine}`, () => {
     let ctx: ServiceContext;
     let close: () => Promise<void>;
-    let users = 0;
 
     beforeAll(async () => {
       ({ ctx, close } = await openEnginePlatform(engine));
@@ -64,7 +63,7 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
     afterAll(() => close?.());
 
     it.each(CHANGES)('start each bucket at the first instant of its hour where $zone $what', async ({ zone, change }) => {
-      const { user } = await createOrFindUser(ctx, `hour-buckets-${users++}`, { timezone: zone });
+      const user = await aUser(ctx, { timezone: zone });
       const instants = aroundChange(change);
       await ingestSamples(
         ctx,
@@ -88,7 +87,7 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
 
     it('widens a window that starts inside the repeated half hour to that bucket only', async () => {
       const zone = 'Australia/Lord_Howe';
-      const { user } = await createOrFindUser(ctx, `hour-buckets-${users++}`, { timezone: zone });
+      const user = await aUser(ctx, { timezone: zone });
       const instants = aroundChange('2024-04-06T15:00:00Z');
       await ingestSamples(
         ctx,
@@ -110,4 +109,4 @@ describe.each(ENGINES)('hour buckets across offset changes on %s', (engine: Engi
       ]);
     });
   });
-});
+}

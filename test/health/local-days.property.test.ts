@@ -4,8 +4,9 @@ import type { ServiceContext } from '../../src/context.js';
 import { dailySummaries } from '../../src/health/daily-summaries.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { timeseries } from '../../src/health/timeseries.js';
-import { createOrFindUser, updateUser } from '../../src/users/users.js';
-import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
+import { updateUser } from '../../src/users/users.js';
+import { aUser } from '../factories/index.js';
+import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { openEnginePlatform } from '../helpers/platform.js';
 
 /**
@@ -162,11 +163,10 @@ function checkDayBuckets(points: { start: Date; count: number }[], instants: num
   }
 }
 
-describe.each(ENGINES)('local days on %s', (engine: Engine) => {
-  describe.skipIf(!engineAvailable(engine))('', () => {
+for (const engine of ENGINES) {
+  describe.skipIf(!engineAvailable(engine))(`local days on ${engine}`, () => {
     let ctx: ServiceContext;
     let close: () => Promise<void>;
-    let runs = 0;
 
     beforeAll(async () => {
       ({ ctx, close } = await openEnginePlatform(engine));
@@ -174,7 +174,7 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
     afterAll(() => close?.());
 
     async function userIn(zone: string) {
-      return (await createOrFindUser(ctx, `local-days-${runs++}`, { timezone: zone })).user.id;
+      return (await aUser(ctx, { timezone: zone })).id;
     }
 
     it('assigns every sample to the local date Intl gives for it, in daily summaries and day buckets', async () => {
@@ -239,4 +239,4 @@ describe.each(ENGINES)('local days on %s', (engine: Engine) => {
       );
     });
   });
-});
+}

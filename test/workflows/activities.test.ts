@@ -1,17 +1,15 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../workflows/activities.js';
-import { createConnection } from '../../src/connections/connections.js';
 import type { ServiceContext } from '../../src/context.js';
 import { loadConfig } from '../../src/config.js';
-import { createOrFindUser } from '../../src/users/users.js';
+import { aConnection, aUser } from '../factories/index.js';
 import { openTestPlatform } from '../helpers/platform.js';
 
 describe('sync activities in a Temporal activity context', () => {
   let ctx: ServiceContext;
   let close: () => Promise<void>;
   let activities: Activities;
-  let connectionId: string;
 
   beforeAll(async () => {
     // Concurrency 0: the local runner claims nothing, so only this test drives the activities.
@@ -20,8 +18,6 @@ describe('sync activities in a Temporal activity context', () => {
       sync: { ...loadConfig({}).sync, backfillDays: 2 },
     }));
     activities = createActivities(ctx);
-    const { user } = await createOrFindUser(ctx, 'activity-user', {});
-    connectionId = (await createConnection(ctx, user.id, 'demo', null)).id;
   });
   afterAll(() => close?.());
 
@@ -30,8 +26,14 @@ describe('sync activities in a Temporal activity context', () => {
     return new MockActivityEnvironment().run<[A], R, (input: A) => Promise<R>>(fn, input);
   }
 
+  /** A user's new demo connection, whose backfill nobody runs (concurrency 0): each test drives its own. */
+  async function aDemoConnection(): Promise<string> {
+    return (await aConnection(ctx, (await aUser(ctx)).id)).id;
+  }
+
   it('walks a stream page by page to its end, and a repeat of a finished window adds nothing', async () => {
     const env = { run: inActivityContext };
+    const connectionId = await aDemoConnection();
     const { streams } = await env.run(activities.beginSync, { connectionId, reason: 'backfill' as const, jobId: 'job-1' });
     expect(streams).toContain('heart_rate');
     let pages = 0;
@@ -55,6 +57,8 @@ describe('sync activities in a Temporal activity context', () => {
 
   it('records sync.started and sync.completed in the connection history', async () => {
     const env = { run: inActivityContext };
+    const connectionId = await aDemoConnection();
+    await env.run(activities.beginSync, { connectionId, reason: 'backfill' as const, jobId: 'job-1' });
     await env.run(activities.finishSync, { connectionId, jobId: 'job-1', counts: {}, error: null });
     const history = await ctx.db.syncEvent.findMany({ where: { connectionId }, orderBy: { id: 'asc' } });
     expect(history.map((event) => event.type)).toEqual(['sync.started', 'sync.completed']);
