@@ -14,6 +14,7 @@ import './connections.js';
 import './sync-schedules.js';
 import './audit.js';
 import './domain-events.js';
+import './files.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,15 +1,20 @@
 import { getJob } from '../src/jobs/jobs.js';
 import { JOB_STATUSES, type JobState } from '../src/jobs/port.js';
 import { serviceContext } from '../src/server/request-context.js';
+import { WORKFLOW_NAMES } from '../workflows/registry.js';
 import { builder } from './builder.js';
 
 const JobStatusEnum = builder.enumType('JobStatus', { values: JOB_STATUSES });
+const JobWorkflowEnum = builder.enumType('JobWorkflow', {
+  description: 'The registered workflows (workflows/registry.ts).',
+  values: WORKFLOW_NAMES,
+});
 
 export const JobType = builder.objectRef<JobState>('Job').implement({
   description: 'Background work (a sync, an export…) and where it stands.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    workflow: t.exposeString('workflow'),
+    workflow: t.field({ type: JobWorkflowEnum, resolve: (job) => job.workflow }),
     status: t.field({ type: JobStatusEnum, resolve: (job) => job.status }),
     attempt: t.exposeInt('attempt', { description: 'Attempts so far (retries back off exponentially).' }),
     lastError: t.exposeString('lastError', { nullable: true }),

@@ -2,7 +2,8 @@
 # Install (if needed) and start the backing services the tests use:
 #   PostgreSQL on 127.0.0.1:5432 (trust auth, database "test"),
 #   Redis on 127.0.0.1:6379,
-#   the Temporal dev server on 127.0.0.1:7233 (namespace "vitasync-test").
+#   the Temporal dev server on 127.0.0.1:7233 (namespace "vitasync-test"),
+#   an S3-compatible server (moto's standalone server) on 127.0.0.1:9000 with the bucket "vitasync-test".
 # Then print `export ...` lines on stdout, so a caller can do:
 #   eval "$(bash scripts/services.sh)"
 #
@@ -13,6 +14,7 @@
 #   VITASYNC_CACHE          cache dir outside the repo (default ~/.cache/vitasync)
 #   SERVICES_SKIP_TEMPORAL  set to 1 to skip the Temporal part entirely
 #   TEMPORAL_START_TIMEOUT  seconds to wait for the Temporal server (default 60)
+#   SERVICES_SKIP_S3        set to 1 to skip the S3 part entirely
 set -euo pipefail
 
 # Pinned Temporal CLI. v1.5.1 is the newest release that `go install` can
@@ -22,9 +24,14 @@ set -euo pipefail
 # v1.6.x-v1.8.x are refused by the proxy. v1.5.1 needs Go >= 1.25.
 TEMPORAL_CLI_VERSION=v1.5.1
 
+# Pinned moto (PyPI), whose standalone server speaks the S3 protocol (multipart uploads, ranged GETs) and keeps
+# objects in memory: a real S3-compatible server for the storage tests, installed into a venv like schemathesis.
+MOTO_VERSION=5.2.1
+
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_DB=test
 REDIS_HOST=127.0.0.1 REDIS_PORT=6379
 TEMPORAL_HOST=127.0.0.1 TEMPORAL_PORT=7233 TEMPORAL_NS=vitasync-test
+S3_HOST=127.0.0.1 S3_PORT=9000 S3_TEST_BUCKET=vitasync-test
 
 CACHE="${VITASYNC_CACHE:-$HOME/.cache/vitasync}"
 mkdir -p "$CACHE"
@@ -191,6 +198,29 @@ if [[ ${SERVICES_SKIP_TEMPORAL:-0} != 1 ]]; then
   }
 fi
 
+# --- S3-compatible server (moto) ----------------------------------------------
+S3_READY=0
+if [[ ${SERVICES_SKIP_S3:-0} != 1 ]]; then
+  mdir=$CACHE/moto-$MOTO_VERSION
+  if ! "$mdir/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    log "installing moto[server] $MOTO_VERSION into $mdir"
+    rm -rf "$mdir"
+    python3 -m venv "$mdir"
+    "$mdir/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
+  s3_ready() { curl -fsS -o /dev/null "http://$S3_HOST:$S3_PORT/moto-api/"; }
+  if ! port_open "$S3_HOST" "$S3_PORT"; then
+    log "starting moto S3 server on $S3_HOST:$S3_PORT (log: $mdir/server.log)"
+    setsid nohup "$mdir/bin/moto_server" -H "$S3_HOST" -p "$S3_PORT" \
+      </dev/null >>"$mdir/server.log" 2>&1 3>&- 9>&- &
+    echo $! >"$mdir/server.pid"
+  fi
+  wait_for "moto S3 server" 30 s3_ready || { tail -n 20 "$mdir/server.log" >&2; die "moto did not answer on $S3_HOST:$S3_PORT"; }
+  # Creating a bucket that exists already is answered 200 by moto in us-east-1: idempotent.
+  curl -fsS -o /dev/null -X PUT "http://$S3_HOST:$S3_PORT/$S3_TEST_BUCKET" || die "could not create bucket $S3_TEST_BUCKET"
+  S3_READY=1
+fi
+
 # --- Exports (the only thing on stdout) ---------------------------------------
 {
   echo "export TEST_DATABASE_URL=postgres://postgres@$PG_HOST:$PG_PORT/$PG_DB"
@@ -199,5 +229,13 @@ fi
     echo "export TEMPORAL_ADDRESS=$TEMPORAL_HOST:$TEMPORAL_PORT"
     echo "export TEMPORAL_NAMESPACE=$TEMPORAL_NS"
     echo "export TEMPORAL_CLI_PATH=$TEMPORAL_BIN"
+  fi
+  if ((S3_READY)); then
+    # moto takes any credentials; the SDK only needs some to sign with.
+    echo "export TEST_S3_ENDPOINT=http://$S3_HOST:$S3_PORT"
+    echo "export TEST_S3_BUCKET=$S3_TEST_BUCKET"
+    echo "export TEST_S3_REGION=us-east-1"
+    echo "export TEST_S3_ACCESS_KEY_ID=test"
+    echo "export TEST_S3_SECRET_ACCESS_KEY=test"
   fi
 } >&3

@@ -38,6 +38,8 @@ export interface Config {
   domainEvents: { relay: boolean; retentionDays: number };
   /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
   temporal: TemporalConfig;
+  /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
+  files: FilesConfig;
   /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
   env: Env;
 }
@@ -59,6 +61,77 @@ export interface TemporalConfig {
   tls: { certPath: string | null; keyPath: string | null; caPath: string | null; serverName: string | null } | null;
   /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
   apiKey: string | null;
+}
+
+export interface FilesConfig {
+  /** The folder files are kept in when no S3 bucket is set (VITASYNC_FILES_DIR; default <data dir>/files). */
+  dir: string;
+  /** S3-compatible object storage instead of the folder when S3_BUCKET is set. */
+  s3: S3Config | null;
+  /** The largest upload taken (MAX_UPLOAD_BYTES, default 2 GiB); larger ones answer 413 and leave nothing. */
+  maxUploadBytes: number;
+  /** How long a signed download URL works (DOWNLOAD_URL_TTL_SECONDS, default 900). */
+  downloadUrlTtlSeconds: number;
+  /**
+   * An upload's body has no overall deadline (2 GB take minutes); instead it must bring at least
+   * `minBytesPerInterval` bytes every `progressIntervalMs`, so a stalled or trickling upload is cut.
+   */
+  uploadProgress: { intervalMs: number; minBytesPerInterval: number };
+}
+
+export interface S3Config {
+  bucket: string;
+  /** null: AWS's own endpoint for the region. */
+  endpoint: string | null;
+  region: string;
+  /** null: the SDK's default credential chain (instance role, AWS_* variables…). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Bucket in the path instead of the host name (MinIO, moto, most self-hosted servers). */
+  forcePathStyle: boolean;
+  /** Prepended to every object key, so one bucket can hold several installs. */
+  prefix: string;
+}
+
+function s3Config(env: Env): S3Config | null {
+  const bucket = optional(env, 'S3_BUCKET');
+  const others = ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'];
+  if (!bucket) {
+    const stray = others.filter((name) => optional(env, name) !== null);
+    if (stray.length) throw new Error(`${stray.join(', ')} set without S3_BUCKET: set S3_BUCKET to store files in S3`);
+    return null;
+  }
+  const endpoint = optional(env, 'S3_ENDPOINT');
+  if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) throw new Error(`S3_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const accessKeyId = optional(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = optional(env, 'S3_SECRET_ACCESS_KEY');
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    throw new Error('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the default credential chain)');
+  const pathStyle = optional(env, 'S3_FORCE_PATH_STYLE');
+  if (pathStyle !== null && pathStyle !== 'true' && pathStyle !== 'false')
+    throw new Error(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  const prefix = optional(env, 'S3_PREFIX') ?? '';
+  if (prefix.startsWith('/')) throw new Error(`S3_PREFIX must not start with "/", got "${prefix}"`);
+  return {
+    bucket,
+    endpoint,
+    region: optional(env, 'S3_REGION') ?? 'us-east-1',
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null,
+    forcePathStyle: pathStyle === 'true',
+    prefix,
+  };
+}
+
+function filesConfig(env: Env, dataDir: string): FilesConfig {
+  return {
+    dir: resolve(optional(env, 'VITASYNC_FILES_DIR') ?? resolve(dataDir, 'files')),
+    s3: s3Config(env),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3, 1),
+    downloadUrlTtlSeconds: integer(env, 'DOWNLOAD_URL_TTL_SECONDS', 900, 1),
+    uploadProgress: {
+      intervalMs: integer(env, 'UPLOAD_PROGRESS_INTERVAL_SECONDS', 30, 1) * 1000,
+      minBytesPerInterval: integer(env, 'UPLOAD_MIN_BYTES_PER_INTERVAL', 64 * 1024, 1),
+    },
+  };
 }
 
 function temporalConfig(env: Env): TemporalConfig {
@@ -111,10 +184,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminKey && !/^vs_live_[A-Za-z0-9_-]{32,}$/.test(adminKey)) {
     throw new Error('VITASYNC_ADMIN_KEY must look like vs_live_<at least 32 URL-safe characters>');
   }
+  const dataDir = resolve(env.VITASYNC_DATA_DIR || '.vitasync');
   return {
     port: integer(env, 'PORT', 3000, 0),
     host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.VITASYNC_DATA_DIR || '.vitasync'),
+    dataDir,
     databaseUrl,
     redisUrl: optional(env, 'REDIS_URL'),
     adminKey,
@@ -146,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
     domainEvents: { relay: onOff(env, 'DOMAIN_EVENT_RELAY', true), retentionDays: integer(env, 'DOMAIN_EVENT_RETENTION_DAYS', 30, 1) },
     temporal: temporalConfig(env),
+    files: filesConfig(env, dataDir),
     env,
   };
 }

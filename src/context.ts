@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
 import type { JobRunner } from './jobs/port.js';
+import type { FileStorage } from './files/storage.js';
 import type { Clock } from './lib/time.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ServiceContext {
   jobs: JobRunner;
   config: Config;
   tokenKeys: TokenKeys;
+  /** File contents (a folder or an S3 bucket); absent where no request brought it (syncs, scripts). */
+  storage?: FileStorage;
   /** Who is acting, for the audit log; absent for the system's own work (syncs, bootstrap). */
   actor?: Actor;
 }

@@ -1,9 +1,15 @@
-import { createSyncActivities, type Platform } from '../src/connections/sync-activities.js';
+import { createSyncActivities } from '../src/connections/sync-activities.js';
+import { createProbeActivities } from '../src/jobs/probe-activities.js';
+import type { Platform } from '../src/jobs/platform.js';
+import type { ProbeActivities } from './probe.js';
 import type { SyncActivities } from './sync.js';
 
-/** Every activity of every workflow, bound to the platform once (the local runner and the Temporal worker). */
-export type Activities = SyncActivities;
+/**
+ * The activities table: every activity of every workflow, by name, bound to the platform once per process (the
+ * local runner's and the Temporal worker's). A new workflow's activities join the type and the object here.
+ */
+export type Activities = SyncActivities & ProbeActivities;
 
 export function createActivities(platform: Platform): Activities {
-  return { ...createSyncActivities(platform) };
+  return { ...createSyncActivities(platform), ...createProbeActivities(platform) };
 }

@@ -1,11 +1,5 @@
 import { Context } from '@temporalio/activity';
-
-/**
- * How long Temporal waits for a heartbeat before it counts an activity's worker as gone and retries the activity
- * elsewhere. Without heartbeats a worker killed mid-activity would hold the attempt until its start-to-close
- * timeout (minutes); with them a successor takes over within this time.
- */
-export const HEARTBEAT_TIMEOUT_SECONDS = 10;
+import { HEARTBEAT_TIMEOUT_SECONDS } from './heartbeat-timeout.js';
 
 /**
  * Wraps every activity so that it heartbeats while it runs. The activities themselves stay engine-neutral (the

@@ -3,7 +3,6 @@
  * workflow (workflows/temporal-workflows.ts) with proxyActivities and Temporal's sleep. Deterministic: it only
  * calls activities and sleep, so it replays on Temporal.
  */
-export const SYNC_WORKFLOW = 'sync';
 
 export type SyncReason = 'backfill' | 'incremental' | 'manual' | 'push' | 'scheduled';
 

@@ -3,7 +3,7 @@ import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { NoticeContent, Provider, ProviderCall, ProviderPage } from '../providers/provider.js';
-import type { Platform } from './sync-activities.js';
+import type { Platform } from '../jobs/platform.js';
 
 /**
  * What push-first providers' notifications carried or named (Garmin), read by the sync they start: a sync walks

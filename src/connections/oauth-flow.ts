@@ -7,7 +7,7 @@ import { requireProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/provider.js';
 import { getUser } from '../users/users.js';
 import { createConnection } from './connections.js';
-import type { Platform } from './sync-activities.js';
+import type { Platform } from '../jobs/platform.js';
 
 /**
  * The connect flow, as Terra's and Junction's link flows work: the app's backend asks for a short-lived connect

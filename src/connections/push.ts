@@ -9,7 +9,7 @@ import type { Provider, PushNotice, PushRequest } from '../providers/provider.js
 import { requireProvider } from '../providers/registry.js';
 import { markConnectionRevoked } from './connection-status.js';
 import { storeNotices } from './notices.js';
-import type { Platform } from './sync-activities.js';
+import type { Platform } from '../jobs/platform.js';
 import { startSync } from './sync-jobs.js';
 
 /** Bursts of notifications for one connection within this window start one sync. */

@@ -9,12 +9,10 @@ import { requireProvider } from '../providers/registry.js';
 import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
 import { emit } from '../domain-events/emit.js';
 import { connectionEvent } from './connection-events.js';
+import type { Platform } from '../jobs/platform.js';
 import { markConnectionError } from './connection-status.js';
 import { NOTICE_STREAM, readOldestNotice, type PageRead } from './notices.js';
 import { providerCallFor } from './provider-call.js';
-
-/** Everything of a service context but the tenant, which each activity takes from its connection. */
-export type Platform = Omit<ServiceContext, 'workspaceId'>;
 
 /** Where a stream's sync stands: [from, until) is synced; `window` + `page` is the window in progress. */
 interface StreamState {

@@ -18,7 +18,7 @@ export const MAX_SYNC_INTERVAL_MINUTES = 7 * 24 * 60;
 
 function asSyncSchedule(ctx: ServiceContext, connectionId: string, state: ScheduleState | null): SyncSchedule | null {
   if (!state || state.workspaceId !== ctx.workspaceId) return null;
-  return { connectionId, everyMinutes: Math.round(state.everySeconds / 60), paused: state.paused, nextRunAt: state.nextRunAt };
+  return { connectionId, everyMinutes: Math.round((state.everySeconds ?? 0) / 60), paused: state.paused, nextRunAt: state.nextRunAt };
 }
 
 /** The periodic sync of a connection; a disconnected connection has none (404). */

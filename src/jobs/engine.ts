@@ -1,6 +1,5 @@
 import { createActivities } from '../../workflows/activities.js';
-import { createOrchestrations } from '../../workflows/orchestrations.js';
-import type { Platform } from '../connections/sync-activities.js';
+import type { Platform } from './platform.js';
 import type { Database } from '../db/client.js';
 import { createLocalRunner } from './local-runner.js';
 import { createTemporalRunner } from './temporal-runner.js';
@@ -27,7 +26,7 @@ export async function startJobEngine(parts: Omit<Platform, 'jobs' | 'db' | 'sql'
   };
   runner = createLocalRunner({
     db: database.prisma,
-    orchestrations: createOrchestrations(createActivities(platform)),
+    activities: createActivities(platform),
     leaseSeconds: parts.config.jobs.leaseSeconds,
     concurrency: parts.config.jobs.concurrency,
   });

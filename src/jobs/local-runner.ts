@@ -1,23 +1,19 @@
 import { hostname } from 'node:os';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Activities } from '../../workflows/activities.js';
+import { findWorkflow } from '../../workflows/registry.js';
+import { RETRY_PROFILES, retryDelayMs, type RetryProfile } from '../../workflows/retry.js';
 import type { Db } from '../db/client.js';
+import { clearJournal, openJournal } from './journal.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
 import type { JobRunner, JobState, JobStatus, ScheduleChange, ScheduleState } from './port.js';
 
-/** What an orchestration gets from its engine besides its input (Temporal gives the same through its APIs). */
-export interface JobTools {
-  jobId: string;
-  sleep(ms: number): Promise<void>;
-  /** Records progress (local: on the Job row; Temporal: heartbeat details). */
-  progress(details: unknown): Promise<void>;
-}
-
-export type Orchestration = (input: any, tools: JobTools) => Promise<unknown>;
-
 export interface LocalRunnerOptions {
   db: Db;
-  orchestrations: Record<string, Orchestration>;
+  /** Every activity of every registered workflow; each workflow is handed the ones it declares. */
+  activities: Activities;
   /** How long a claimed job stays ours without a heartbeat; after a crash another process takes it then. */
   leaseSeconds?: number;
   pollMs?: number;
@@ -32,9 +28,19 @@ interface JobRow {
   maxAttempts: number;
 }
 
-/** Retry backoff: 2, 4, 8… seconds, at most five minutes. */
-export function backoffSeconds(attempt: number): number {
-  return Math.min(300, 2 ** attempt);
+/** Attempts of a whole job under a retry profile (the local runner retries a failed run as a whole). */
+function jobAttempts(profile: RetryProfile): number {
+  return profile.jobAttempts ?? profile.maximumAttempts;
+}
+
+/** Temporal's non-retryable failure, thrown by an activity or the orchestration: the job fails at once. */
+function isNonRetryable(error: unknown): boolean {
+  return error instanceof ApplicationFailure && error.nonRetryable === true;
+}
+
+/** The activities a declaration names, and no others. */
+function pick(activities: Activities, names: readonly (keyof Activities)[]): Partial<Activities> {
+  return Object.fromEntries(names.map((name) => [name, activities[name]]));
 }
 
 /**
@@ -42,7 +48,7 @@ export function backoffSeconds(attempt: number): number {
  * unfinished work once its lease lapses. Activities are idempotent, so re-running a job repeats nothing.
  */
 export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { kick(): void } {
-  const { db, orchestrations } = options;
+  const { db, activities } = options;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 500;
   const concurrency = options.concurrency ?? 2;
@@ -54,9 +60,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   async function claim(): Promise<JobRow | null> {
     const rows = await db.$queryRawUnsafe<JobRow[]>(
       `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = now() + make_interval(secs => $2),
-         attempt = attempt + 1, "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
+         attempt = attempt + CASE WHEN status = 'sleeping' THEN 0 ELSE 1 END, "wakeAt" = NULL,
+         "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
        WHERE id = (SELECT id FROM "Job"
-         WHERE (status IN ('queued', 'retrying') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
+         WHERE (status IN ('queued', 'retrying', 'sleeping') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
          ORDER BY "runAfter" LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id, workflow, input, attempt, "maxAttempts"`,
       owner,
@@ -69,7 +76,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     const due = await db.$queryRawUnsafe<{ id: string; workspaceId: string; workflow: string; input: unknown; slot: Date }[]>(
       `UPDATE "Schedule" SET "nextRunAt" = "nextRunAt" + make_interval(secs => "intervalSeconds" *
          (floor(extract(epoch FROM now() - "nextRunAt") / "intervalSeconds") + 1)), "updatedAt" = now()
-       WHERE id IN (SELECT id FROM "Schedule" WHERE NOT paused AND "nextRunAt" <= now() FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT id FROM "Schedule"
+         WHERE NOT paused AND "nextRunAt" <= now() AND "intervalSeconds" IS NOT NULL FOR UPDATE SKIP LOCKED)
        RETURNING id, "workspaceId", workflow, input, "nextRunAt" AS slot`,
     );
     for (const schedule of due) {
@@ -81,7 +89,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   }
 
   async function execute(job: JobRow): Promise<void> {
-    const orchestration = orchestrations[job.workflow];
+    const declaration = findWorkflow(job.workflow);
     const heartbeat = setInterval(
       () => {
         db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
@@ -89,19 +97,29 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       (leaseSeconds * 1000) / 3,
     );
     try {
-      if (!orchestration) throw new Error(`no workflow named ${job.workflow}`);
-      const result = await orchestration(job.input, {
-        jobId: job.id,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        progress: async (details) => {
-          await db.job.update({ where: { id: job.id }, data: { progress: details as Prisma.InputJsonValue } });
-        },
-      });
+      if (!declaration) throw ApplicationFailure.create({ message: `no workflow named ${job.workflow}`, nonRetryable: true });
+      let parkedUntil: (wakeAt: Date) => void = () => undefined;
+      const parked = new Promise<Date>((resolve) => (parkedUntil = resolve));
+      const journal = await openJournal(db, job.id, pick(activities, declaration.activities), (wakeAt) => parkedUntil(wakeAt));
+      const outcome = await Promise.race([
+        declaration
+          .run(job.input, journal.activities as Activities, { jobId: job.id, sleep: journal.sleep })
+          .then((result) => ({ result })),
+        parked.then((wakeAt) => ({ wakeAt })),
+      ]);
+      if ('wakeAt' in outcome) {
+        // A durable timer: the job gives its slot back and waits in the table; the tick at wakeAt resumes it.
+        await db.job.update({
+          where: { id: job.id },
+          data: { status: 'sleeping', wakeAt: outcome.wakeAt, runAfter: outcome.wakeAt, lockedBy: null, lockedUntil: null },
+        });
+        return;
+      }
       await db.job.update({
         where: { id: job.id },
         data: {
           status: 'completed',
-          result: (result ?? null) as Prisma.InputJsonValue,
+          result: (outcome.result ?? null) as Prisma.InputJsonValue,
           finishedAt: new Date(),
           lockedBy: null,
           lockedUntil: null,
@@ -109,8 +127,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const final = job.attempt >= job.maxAttempts || (error as { nonRetryable?: boolean }).nonRetryable === true;
+      const final = job.attempt >= job.maxAttempts || isNonRetryable(error);
+      const profile = RETRY_PROFILES[declaration?.retry ?? 'sync'];
       log.warn('job attempt failed', { jobId: job.id, workflow: job.workflow, attempt: job.attempt, final, error: message });
+      if (!final) await clearJournal(db, job.id);
       await db.job.update({
         where: { id: job.id },
         data: final
@@ -118,7 +138,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
           : {
               status: 'retrying',
               lastError: message,
-              runAfter: new Date(Date.now() + backoffSeconds(job.attempt) * 1000),
+              runAfter: new Date(Date.now() + retryDelayMs(profile, job.attempt)),
               lockedBy: null,
               lockedUntil: null,
             },
@@ -126,6 +146,21 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * The one timer of this runner: armed at the earliest instant something is due (a queued or retrying job, a
+   * sleeping job's wake-up, a schedule's next run, a lapsed lease), at most pollMs away so that work other
+   * processes add is seen too. Nothing here grows with the number of schedules or sleeping jobs.
+   */
+  async function msUntilDue(): Promise<number> {
+    const rows = await db.$queryRawUnsafe<{ due: Date | null }[]>(
+      `SELECT least(
+         (SELECT min("runAfter") FROM "Job" WHERE status IN ('queued', 'retrying', 'sleeping')),
+         (SELECT min("nextRunAt") FROM "Schedule" WHERE NOT paused)) AS due`,
+    );
+    const due = rows[0]?.due;
+    return due ? Math.max(0, new Date(due).getTime() - Date.now()) : pollMs;
   }
 
   async function tick(): Promise<void> {
@@ -145,11 +180,14 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     } catch (error) {
       if (!stopped) log.error('job runner poll failed', { error: String(error) });
     }
-    if (!stopped && !timer) timer = setTimeout(() => void tick(), pollMs);
+    let delay = pollMs;
+    if (!stopped && running.size < concurrency) delay = Math.min(pollMs, await msUntilDue().catch(() => pollMs));
+    if (!stopped && !timer) timer = setTimeout(() => void tick(), delay);
   }
 
   function kick(): void {
-    if (stopped) return;
+    // Concurrency 0: a runner that only enqueues (another process of the install runs the jobs).
+    if (stopped || concurrency === 0) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void tick(), 0);
   }
@@ -168,7 +206,9 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
 
   const runner = {
     kick,
-    async start(workflow: string, input: unknown, start: { id: string; workspaceId: string; maxAttempts?: number }) {
+    async start(workflow: string, input: unknown, start: { id: string; workspaceId: string }) {
+      const declaration = findWorkflow(workflow);
+      if (!declaration) throw new Error(`no workflow named ${workflow}`);
       const created = await db.job.createMany({
         data: [
           {
@@ -177,7 +217,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
             workflow,
             input: input as Prisma.InputJsonValue,
             status: 'queued',
-            maxAttempts: start.maxAttempts ?? 5,
+            maxAttempts: jobAttempts(RETRY_PROFILES[declaration.retry]),
           },
         ],
         skipDuplicates: true,
@@ -191,7 +231,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       return {
         id: job.id,
         workspaceId: job.workspaceId,
-        workflow: job.workflow,
+        workflow: job.workflow as JobState['workflow'],
         status: job.status as JobStatus,
         attempt: job.attempt,
         lastError: job.lastError,
@@ -226,6 +266,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       const current = await db.schedule.findUnique({ where: { id } });
       if (!current) return null;
       const everySeconds = change.everySeconds ?? current.intervalSeconds;
+      if (everySeconds === null) throw new Error(`schedule ${id} is not an interval schedule`);
       // A shorter interval takes effect now (the next run comes no later than one new interval from now); a
       // resumed schedule does not replay the runs it missed while paused.
       const soonest = new Date(Date.now() + everySeconds * 1000);

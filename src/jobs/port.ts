@@ -1,14 +1,17 @@
+import type { WorkflowInput, WorkflowName } from '../../workflows/registry.js';
+
 /**
  * The job-runner port: how services start and watch background work, whatever engine runs it
  * (the in-process local runner by default, Temporal when TEMPORAL_ADDRESS is set).
  */
-export const JOB_STATUSES = ['queued', 'running', 'retrying', 'completed', 'failed'] as const;
+/** `sleeping`: waiting on a durable timer (the local runner holds no slot for it; Temporal reports it `running`). */
+export const JOB_STATUSES = ['queued', 'running', 'sleeping', 'retrying', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobState {
   id: string;
   workspaceId: string;
-  workflow: string;
+  workflow: WorkflowName;
   status: JobStatus;
   attempt: number;
   lastError: string | null;
@@ -23,7 +26,6 @@ export interface StartOptions {
   /** Deterministic id from the business key: starting an id that exists is a no-op. */
   id: string;
   workspaceId: string;
-  maxAttempts?: number;
 }
 
 export interface ScheduleOptions {
@@ -38,7 +40,8 @@ export interface ScheduleOptions {
 export interface ScheduleState {
   id: string;
   workspaceId: string;
-  everySeconds: number;
+  /** Seconds between runs; null for a calendar schedule. */
+  everySeconds: number | null;
   paused: boolean;
   /** When it fires next; null while paused. */
   nextRunAt: Date | null;
@@ -50,9 +53,14 @@ export interface ScheduleChange {
 }
 
 export interface JobRunner {
-  start(workflow: string, input: unknown, options: StartOptions): Promise<{ id: string; started: boolean }>;
+  /** Starts a registered workflow (workflows/registry.ts); its input type is checked against the declaration. */
+  start<Name extends WorkflowName>(
+    workflow: Name,
+    input: WorkflowInput<Name>,
+    options: StartOptions,
+  ): Promise<{ id: string; started: boolean }>;
   status(id: string): Promise<JobState | null>;
-  schedule(workflow: string, input: unknown, options: ScheduleOptions): Promise<void>;
+  schedule<Name extends WorkflowName>(workflow: Name, input: WorkflowInput<Name>, options: ScheduleOptions): Promise<void>;
   describeSchedule(id: string): Promise<ScheduleState | null>;
   /** Changes the interval and/or pauses or resumes; null when there is no such schedule. */
   updateSchedule(id: string, change: ScheduleChange): Promise<ScheduleState | null>;

@@ -13,6 +13,11 @@ import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED: not yet picked up by a worker. */
 const PENDING_ACTIVITY_SCHEDULED = 1;
 
+/** The innermost cause: a failed workflow's error wraps the activity failure, which wraps what the activity threw. */
+function rootCause(error: Error): Error {
+  return error.cause instanceof Error ? rootCause(error.cause) : error;
+}
+
 export type TemporalSettings = TemporalConfig & { address: string };
 
 /**
@@ -53,14 +58,14 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     if (state === 'failed') {
       failure = await handle.result().then(
         () => null,
-        (error: Error) => (error.cause instanceof Error ? error.cause.message : error.message),
+        (error: Error) => rootCause(error).message,
       );
       state = 'failed';
     }
     return {
       id,
       workspaceId: String((description.memo as Record<string, unknown> | undefined)?.workspaceId ?? ''),
-      workflow: description.type,
+      workflow: description.type as JobState['workflow'],
       status: state,
       attempt,
       lastError: failure,

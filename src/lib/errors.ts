@@ -63,6 +63,16 @@ export class PayloadTooLarge extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
 
+/** A Range outside the file (RFC 9110 §15.5.17): 416, with the size in `Content-Range: bytes *\/<size>`. */
+export class RangeNotSatisfiable extends AppError {
+  readonly status = 416;
+  readonly code = 'RANGE_NOT_SATISFIABLE';
+  constructor(message: string, size: number) {
+    super(message);
+    this.headers = { 'Content-Range': `bytes */${size}` };
+  }
+}
+
 export class UnsupportedMediaType extends AppError {
   readonly status = 415;
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
@@ -89,6 +99,7 @@ export const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   202: 'Accepted',
   204: 'No Content',
+  206: 'Partial Content',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -97,6 +108,7 @@ export const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   // nginx's convention for a client that went away before its answer: only ever seen in our request log.

@@ -5,6 +5,7 @@ import type { TokenKeys } from '../connections/token-crypto.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { Database } from '../db/client.js';
 import type { LiveBus } from '../live/bus.js';
+import type { FileStorage } from '../files/storage.js';
 import { NotFound, RateLimited, Unauthorized } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
@@ -28,6 +29,7 @@ export interface AppDeps {
   jobs: JobRunner;
   tokenKeys: TokenKeys;
   rateLimiter: RateLimiter;
+  storage: FileStorage;
 }
 
 const SECURITY_HEADERS = {
@@ -54,8 +56,8 @@ export function createApp(deps: AppDeps) {
   const openApi = printOpenApi(deps.schema);
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
-    const { database, clock, live, config, jobs, tokenKeys } = deps;
-    return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, principal, requestId, response: {} };
+    const { database, clock, live, config, jobs, tokenKeys, storage } = deps;
+    return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, storage, principal, requestId, response: {} };
   }
 
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */

@@ -5,6 +5,7 @@ import type { JobRunner } from '../jobs/port.js';
 import type { ServiceContext } from '../context.js';
 import type { Database, Db } from '../db/client.js';
 import type { LiveBus } from '../live/bus.js';
+import type { FileStorage } from '../files/storage.js';
 import { Unauthorized } from '../lib/errors.js';
 import type { Clock } from '../lib/time.js';
 
@@ -18,6 +19,8 @@ export interface RequestContext {
   config: Config;
   jobs: JobRunner;
   tokenKeys: TokenKeys;
+  /** Where file contents live (a folder or an S3 bucket). */
+  storage: FileStorage;
   /** The API key's identity; null when the request carried none. */
   principal: Principal | null;
   requestId: string;
@@ -28,7 +31,7 @@ export interface RequestContext {
 /** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
-  const { db, sql, clock, jobs, config, tokenKeys } = ctx;
+  const { db, sql, clock, jobs, config, tokenKeys, storage } = ctx;
   const actor = { keyId: ctx.principal.keyId, requestId: ctx.requestId };
-  return { db, sql, clock, jobs, config, tokenKeys, actor, workspaceId: ctx.principal.workspaceId };
+  return { db, sql, clock, jobs, config, tokenKeys, storage, actor, workspaceId: ctx.principal.workspaceId };
 }

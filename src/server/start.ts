@@ -6,15 +6,18 @@ import type { Config } from '../config.js';
 import { startProviderUpkeep } from '../connections/provider-upkeep.js';
 import { loadTokenKeys } from '../connections/token-keys.js';
 import { openDatabase, type Database } from '../db/client.js';
+import type { JobRunner } from '../jobs/port.js';
 import { startJobEngine } from '../jobs/engine.js';
 import { migrate } from '../db/migrate.js';
 import { buildConsumers } from '../domain-events/consumers.js';
 import { startRelay, type Relay } from '../domain-events/relay.js';
+import { openStorage } from '../files/storage.js';
 import { createLiveBus } from '../live/bus.js';
 import { log } from '../lib/logger.js';
 import { systemClock, type Clock } from '../lib/time.js';
 import { bootstrap } from '../workspaces/bootstrap.js';
 import { createApp, type App } from './app.js';
+import { guardRequestBody } from './body-deadline.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
 import { attachWebSocket } from './websocket.js';
 
@@ -26,6 +29,8 @@ export interface RunningServer {
   app: App;
   /** The domain event relay of this instance; null when DOMAIN_EVENT_RELAY=off. */
   relay: Relay | null;
+  /** The job engine of this server (tests and the bench start workflows through it). */
+  jobs: JobRunner;
   /** The admin key this start created, if it created one (first start without VITASYNC_ADMIN_KEY). */
   generatedAdminKey: string | null;
   close(): Promise<void>;
@@ -50,20 +55,24 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
         retentionDays: config.domainEvents.retentionDays,
       })
     : null;
-  const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter };
+  const storage = openStorage(config.files);
+  const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter, storage };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
   );
-  // A client must send its whole request within REQUEST_TIMEOUT_MS (headers sooner): slow-loris connections
-  // are cut instead of holding sockets open.
+  // Headers must arrive within min(REQUEST_TIMEOUT_MS, 20 s) (Node's headersTimeout); bodies have deadlines of their
+  // own (body-deadline.ts): Node's requestTimeout is off, as it would cut long uploads.
   const server: Server = createServer(
     {
-      requestTimeout: config.requestTimeoutMs,
+      requestTimeout: 0,
       headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
       connectionsCheckingInterval: Math.min(config.requestTimeoutMs / 2, 5_000),
     },
-    (req, res) => void adapter.requestListener(req, res),
+    (req, res) => {
+      guardRequestBody(req, res, { requestTimeoutMs: config.requestTimeoutMs, uploadProgress: config.files.uploadProgress });
+      void adapter.requestListener(req, res);
+    },
   );
   const closeWebSocket = attachWebSocket(server, app, deps);
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +95,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     database,
     app,
     relay,
+    jobs,
     generatedAdminKey,
     close: async () => {
       await closeWebSocket();
@@ -95,6 +105,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await relay?.close();
       await rateLimiter.close();
+      await storage.close();
       await live.close();
       await database.close();
     },

@@ -109,10 +109,10 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
 
 /** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
 export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
-  const { connectionIds } = await ctx.db.$transaction(async (tx) => {
+  const { connectionIds, storageKeys } = await ctx.db.$transaction(async (tx) => {
     const found = await tx.user.findFirst({
       where: { id: userId, workspaceId: ctx.workspaceId },
-      include: { connections: { select: { id: true } } },
+      include: { connections: { select: { id: true } }, storedFiles: { select: { storageKey: true } } },
     });
     if (!found) throw new NotFound(`user ${userId} not found`);
     // Samples have no foreign key to cascade through (prisma/schema.prisma): they go first, in this transaction.
@@ -121,8 +121,13 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
     await recordAudit({ ...ctx, db: tx as typeof ctx.db }, { action: 'user.deleted', targetType: 'user', targetId: found.id });
     // One event for the user: what went with them (connections, events, records) is not announced one by one.
     await announce(ctx, tx, 'deleted', found);
-    return { connectionIds: found.connections.map((connection) => connection.id) };
+    return {
+      connectionIds: found.connections.map((connection) => connection.id),
+      storageKeys: found.storedFiles.map((file) => file.storageKey),
+    };
   });
   // Schedules live in the job engine (Temporal or the local runner), outside the user's rows.
   for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
+  // So do file contents: their rows went with the user, so no URL serves them any more; the bytes go now.
+  for (const key of storageKeys) await ctx.storage?.delete(key);
 }

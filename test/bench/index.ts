@@ -7,8 +7,10 @@
  * Suites (BENCH_SUITES, default all): "ingest" as above, "workflows" — BENCH_WORKFLOWS (1,000) short sync
  * workflows end to end on the local runner and on Temporal (TEMPORAL_ADDRESS), see workflows.ts — and "load":
  * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
- * load (also across two instances sharing REDIS_URL), see load.ts — and "relay": domain events from commit to a
- * live subscriber (p50/p99) and the relay's drain rate, on each engine, see relay.ts.
+ * load (also across two instances sharing REDIS_URL), see load.ts — "uploads": a BENCH_UPLOAD_BYTES (2 GiB)
+ * upload streamed through the server to local storage and to S3 (BENCH_S3_ENDPOINT or TEST_S3_ENDPOINT), MB/s
+ * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — and "relay": domain
+ * events from commit to a live subscriber (p50/p99) and the relay's drain rate, on each engine, see relay.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -24,6 +26,7 @@ import { formatLoadSuite } from './load-report.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
+import { formatUploadSuite, runUploadSuite, type UploadRun } from './uploads.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
 const YEAR_SAMPLES: Record<EngineName, number> = { postgres: 365 * 28_800, pglite: 365 * 2_880 };
@@ -36,7 +39,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'relay'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'relay'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -164,6 +167,23 @@ async function main(): Promise<void> {
     load = await runLoadSuite(loadOptions);
     console.log(`\n${formatLoadSuite(load, loadOptions)}`);
   }
+  let uploads: UploadRun[] = [];
+  if (selected.includes('uploads')) {
+    const { log } = options('pglite');
+    const env = process.env;
+    const endpoint = env.BENCH_S3_ENDPOINT ?? env.TEST_S3_ENDPOINT;
+    const s3 = endpoint
+      ? {
+          endpoint,
+          bucket: env.BENCH_S3_BUCKET ?? env.TEST_S3_BUCKET ?? 'vitasync-test',
+          region: env.BENCH_S3_REGION ?? env.TEST_S3_REGION ?? 'us-east-1',
+          accessKeyId: env.BENCH_S3_ACCESS_KEY_ID ?? env.TEST_S3_ACCESS_KEY_ID ?? 'test',
+          secretAccessKey: env.BENCH_S3_SECRET_ACCESS_KEY ?? env.TEST_S3_SECRET_ACCESS_KEY ?? 'test',
+        }
+      : null;
+    uploads = await runUploadSuite({ bytes: envInt('BENCH_UPLOAD_BYTES', 2 * 2 ** 30), s3, log });
+    console.log(`\n${formatUploadSuite(uploads)}`);
+  }
   let relay: RelayRun[] = [];
   if (selected.includes('relay')) {
     setLogLevel('silent');
@@ -189,6 +209,7 @@ async function main(): Promise<void> {
       engines: results.map((result) => ({ ...result, figures: figures(result) })),
       workflows,
       load,
+      uploads,
       relay,
     }),
   );

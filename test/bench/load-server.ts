@@ -16,6 +16,8 @@ const root = new URL('../..', import.meta.url).pathname;
 export interface LoadServer {
   url: string;
   adminKey: string;
+  /** The server process (its memory is measured from /proc). */
+  pid: number;
   /** A REST or GraphQL call with the admin key (or `key`), answering the parsed JSON body; throws unless 2xx. */
   call(method: string, path: string, body?: unknown, key?: string): Promise<any>;
   /**
@@ -34,6 +36,8 @@ export interface LoadServerOptions {
   rateLimit: { max: number; windowSeconds: number };
   /** Reuse an install's admin key (a second instance on the same database). */
   adminKey?: string;
+  /** More settings for the server (e.g. storage for the uploads suite). */
+  env?: Record<string, string>;
 }
 
 function freePort(): Promise<number> {
@@ -48,7 +52,8 @@ function freePort(): Promise<number> {
 }
 
 async function waitUntilHealthy(url: string, child: ChildProcess, logPath: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  // Generous: on a loaded 2-CPU machine (other suites running) the start alone has taken over a minute.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
@@ -81,6 +86,7 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
       RATE_LIMIT_MAX: String(options.rateLimit.max),
       RATE_LIMIT_WINDOW_SECONDS: String(options.rateLimit.windowSeconds),
       LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', logFd, logFd],
   });
@@ -101,6 +107,7 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
   return {
     url,
     adminKey,
+    pid: child.pid!,
     call: async (method, path, body, key = adminKey) => {
       const response = await fetch(url + path, {
         method,

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { newId } from '../../src/lib/ids.js';
 import { demoProvider } from '../../src/providers/demo/index.js';
 import { createWorker } from '../../workflows/worker.js';
-import { SYNC_WORKFLOW, type SyncInput } from '../../workflows/sync.js';
+import { type SyncInput } from '../../workflows/sync.js';
 import { createScratchDatabase } from '../helpers/engines.js';
 import { openTestPlatform } from '../helpers/platform.js';
 
@@ -90,7 +90,7 @@ async function runOn(engine: JobEngineName, options: WorkflowSuiteOptions): Prom
       for (let connectionId = queue.shift(); connectionId; connectionId = queue.shift()) {
         const input: SyncInput = { connectionId, reason: 'manual' };
         startedAt.set(connectionId, Date.now());
-        await ctx.jobs.start(SYNC_WORKFLOW, input, { id: `sync:${connectionId}:bench`, workspaceId: ctx.workspaceId });
+        await ctx.jobs.start('sync', input, { id: `sync:${connectionId}:bench`, workspaceId: ctx.workspaceId });
       }
     };
     await Promise.all(Array.from({ length: START_CONCURRENCY }, starter));

@@ -32,3 +32,36 @@ export async function createScratchDatabase(adminUrl: string | null = postgresUr
     },
   };
 }
+
+export const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
+
+/** One job engine a suite runs on: the local runner on a database, or Temporal (API server and worker on PostgreSQL). */
+export interface JobEngineCase {
+  name: string;
+  engine: 'local' | 'temporal';
+  /** The API server's database (on Temporal always PostgreSQL, shared with the worker). */
+  database: Engine;
+  available: boolean;
+}
+
+/**
+ * The one engine table of every engine-aware suite: the local runner on each database, then Temporal when
+ * TEMPORAL_ADDRESS and TEST_DATABASE_URL are set (and REDIS_URL, for suites whose worker publishes to subscribers).
+ */
+export function jobEngineCases(options: { databases?: readonly Engine[]; temporalNeedsRedis?: boolean } = {}): JobEngineCase[] {
+  const databases = options.databases ?? ENGINES;
+  return [
+    ...databases.map((database) => ({
+      name: `local runner on ${database === 'pglite' ? 'PGlite' : 'PostgreSQL'}`,
+      engine: 'local' as const,
+      database,
+      available: engineAvailable(database),
+    })),
+    {
+      name: 'Temporal',
+      engine: 'temporal' as const,
+      database: 'postgres' as const,
+      available: Boolean(temporalAddress && postgresUrl && (!options.temporalNeedsRedis || redisUrl)),
+    },
+  ];
+}

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -23,6 +23,12 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   const link = (await t.api('POST', `/v1/users/${user.id}/connect-links`, { ...as, body: { providerId: 'demo' } })).body;
   const connectionId = (await (await fetch(link.url)).json()).connectionId;
   const keyId = (await t.api('GET', '/v1/api-keys', as)).body.data[0].id;
+  const uploaded = await fetch(`${t.url}/v1/users/${user.id}/uploads?filename=theirs.csv`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${other.adminKey}`, 'content-type': 'text/csv' },
+    body: 'steps\n10\n',
+  });
+  expect(uploaded.status).toBe(201);
   return {
     userId: user.id,
     eventId: event.id,
@@ -31,5 +37,6 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     jobId: `sync:${connectionId}:backfill`,
     metricType: 'steps',
     providerId: 'demo',
+    fileId: ((await uploaded.json()) as { id: string }).id,
   };
 }

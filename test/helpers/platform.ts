@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Platform } from '../../src/connections/sync-activities.js';
+import type { Platform } from '../../src/jobs/platform.js';
 import { loadTokenKeys } from '../../src/connections/token-keys.js';
 import type { ServiceContext } from '../../src/context.js';
 import { openDatabase, type Database } from '../../src/db/client.js';

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
@@ -49,8 +52,12 @@ export async function startTestServer(
   const scratch = engine === 'postgres' && !overrides.databaseUrl ? await createScratchDatabase() : null;
   const adminKey = overrides.adminKey ?? generateKeySecret();
   const { env, ...rest } = overrides;
+  // Files go to a folder of this server's own (unless the test names its storage), removed at close.
+  const filesDir = await mkdtemp(join(tmpdir(), 'vitasync-files-'));
+  const loaded = loadConfig({ ...env });
   const config: Config = {
-    ...loadConfig({ ...env }),
+    ...loaded,
+    files: { ...loaded.files, dir: filesDir },
     port: 0,
     host: '127.0.0.1',
     dataDir: 'memory://',
@@ -95,6 +102,7 @@ export async function startTestServer(
     close: async () => {
       await server.close();
       await scratch?.drop();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
   return test;

@@ -3,7 +3,9 @@ import { createWorker } from '../../workflows/worker.js';
 import { newId } from '../../src/lib/ids.js';
 import { startTestServer, type TestServer } from './server.js';
 
-export const temporalAddress = process.env.TEMPORAL_ADDRESS ?? null;
+import { temporalAddress } from './engines.js';
+
+export { temporalAddress };
 
 /**
  * An API server on Temporal and a real worker beside it, sharing one scratch PostgreSQL database as two processes

@@ -42,6 +42,12 @@ describe('properties a client must never see or set', () => {
     ids.providerId = 'oura';
     const created = await t.api('POST', '/v1/api-keys', { body: { name: 'shown once', scope: 'read' } });
     ids.keyId = created.body.id;
+    const uploaded = await fetch(`${t.url}/v1/users/${ids.userId}/uploads?filename=notes.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'text/plain' },
+      body: 'nothing secret',
+    });
+    ids.fileId = ((await uploaded.json()) as { id: string }).id;
 
     const db = t.server.database.prisma;
     const keys = await db.apiKey.findMany();

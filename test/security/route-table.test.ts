@@ -58,7 +58,9 @@ describe('every guarded route', () => {
   );
 
   it.each(
-    guarded.filter((route) => /:(userId|eventId|connectionId|keyId|jobId)/.test(route.path)).map((route) => [label(route), route] as const),
+    guarded
+      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId)/.test(route.path))
+      .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = route.method === 'POST' ? bodyFor(route) : route.method === 'PATCH' ? { email: 'x@example.com' } : undefined;
     // Required query parameters are given, so only the foreign id can be what is wrong.

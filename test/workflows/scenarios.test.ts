@@ -2,9 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OURA_CLIENT, startFakeOura, type FakeOura } from '../fakes/oura.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../helpers/connect.js';
-import { engineAvailable, postgresUrl } from '../helpers/engines.js';
+import { jobEngineCases, temporalAddress } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
+import { startTemporalHarness } from '../helpers/temporal.js';
 
 /**
  * The workflow scenarios, one table run on every job engine with the same inputs and the same assertions on
@@ -13,16 +13,10 @@ import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
  * error, in one shape on both engines), and a scheduled sync fired by the engine's own schedule. The API
  * server and (on Temporal) the worker share one token-encryption key, as every process of one install must.
  */
-const ENGINE_CASES = [
-  { name: 'local runner on PGlite', available: engineAvailable('pglite') },
-  { name: 'local runner on PostgreSQL', available: engineAvailable('postgres') },
-  { name: 'Temporal', available: Boolean(temporalAddress && postgresUrl) },
-] as const;
-
 /** Long enough for a real Temporal server and its retries; the local runner finishes far sooner. */
 const POLLING = { attempts: 900 };
 
-describe.each(ENGINE_CASES)('sync workflows on the $name', ({ name, available }) => {
+describe.each(jobEngineCases())('sync workflows on the $name', ({ name, engine, database, available }) => {
   let oura: FakeOura;
   let t: TestServer;
   let stop: () => Promise<void>;
@@ -45,7 +39,7 @@ describe.each(ENGINE_CASES)('sync workflows on the $name', ({ name, available })
       OURA_AUTH_URL: oura.url,
       SYNC_BACKFILL_DAYS: '3',
     };
-    if (name === 'Temporal') {
+    if (engine === 'temporal') {
       const harness = await startTemporalHarness(env);
       t = harness.t;
       const connection = await Connection.connect({ address: temporalAddress! });
@@ -56,7 +50,7 @@ describe.each(ENGINE_CASES)('sync workflows on the $name', ({ name, available })
         await harness.stop();
       };
     } else {
-      t = await startTestServer(name.endsWith('PostgreSQL') ? 'postgres' : 'pglite', { env });
+      t = await startTestServer(database, { env });
       fireSchedule = async (id) => {
         await t.server.database.prisma.schedule.update({ where: { id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
       };

@@ -1,26 +1,20 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineAvailable, postgresUrl } from '../helpers/engines.js';
+import { jobEngineCases, temporalAddress } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
+import { startTemporalHarness } from '../helpers/temporal.js';
 
 /** What the engine itself holds for a schedule, read around our API: the Schedule row, or the Temporal Schedule. */
-type EngineView = (scheduleId: string) => Promise<{ everySeconds: number; paused: boolean } | null>;
+type EngineView = (scheduleId: string) => Promise<{ everySeconds: number | null; paused: boolean } | null>;
 
-const ENGINE_CASES = [
-  { name: 'local runner on PGlite', available: engineAvailable('pglite') },
-  { name: 'local runner on PostgreSQL', available: engineAvailable('postgres') },
-  { name: 'Temporal', available: Boolean(temporalAddress && postgresUrl) },
-] as const;
-
-describe.each(ENGINE_CASES)('a connection’s sync schedule on the $name', ({ name, available }) => {
+describe.each(jobEngineCases())('a connection’s sync schedule on the $name', ({ name, engine, database, available }) => {
   let t: TestServer;
   let engineView: EngineView;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     if (!available) return;
-    if (name === 'Temporal') {
+    if (engine === 'temporal') {
       const harness = await startTemporalHarness({ SYNC_BACKFILL_DAYS: '1' });
       t = harness.t;
       const connection = await Connection.connect({ address: temporalAddress! });
@@ -37,7 +31,7 @@ describe.each(ENGINE_CASES)('a connection’s sync schedule on the $name', ({ na
         await harness.stop();
       };
     } else {
-      t = await startTestServer(name.endsWith('PostgreSQL') ? 'postgres' : 'pglite', { env: { SYNC_BACKFILL_DAYS: '1' } });
+      t = await startTestServer(database, { env: { SYNC_BACKFILL_DAYS: '1' } });
       engineView = async (id) => {
         const row = await t.server.database.prisma.schedule.findUnique({ where: { id } });
         return row && { everySeconds: row.intervalSeconds, paused: row.paused };

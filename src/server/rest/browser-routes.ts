@@ -2,6 +2,7 @@ import { beginAuthorization, completeAuthorization, type FlowOutcome } from '../
 import { answerPushChallenge, receivePush } from '../../connections/push.js';
 import type { RequestContext } from '../request-context.js';
 import { readRawBody } from './body.js';
+import { serveDownload, serveUpload } from './file-routes.js';
 import type { RestRoute } from './routes.js';
 
 function respond(outcome: FlowOutcome): Response {
@@ -11,8 +12,9 @@ function respond(outcome: FlowOutcome): Response {
 }
 
 /**
- * Routes without an API key: the OAuth redirects a browser follows (the signed link or state carries the tenant)
- * and providers' push notifications (their own signatures authenticate them).
+ * Routes SOFA cannot serve: the OAuth redirects a browser follows (the signed link or state carries the tenant),
+ * providers' push notifications (their own signatures authenticate them), and file bodies in and out (uploads with
+ * the route's scope, downloads with a signed URL).
  */
 export async function serveBrowserRoute(
   kind: NonNullable<RestRoute['browser']>,
@@ -25,6 +27,10 @@ export async function serveBrowserRoute(
   const { db, sql, clock, jobs, config, tokenKeys } = ctx;
   const platform = { db, sql, clock, jobs, config, tokenKeys };
   switch (kind) {
+    case 'upload':
+      return serveUpload(request, ctx);
+    case 'download':
+      return serveDownload(request, ctx);
     case 'authorize':
       return respond(await beginAuthorization(platform, providerId, url.searchParams.get('link')));
     case 'callback':

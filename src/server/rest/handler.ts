@@ -22,11 +22,11 @@ export function createRestHandler(schema: GraphQLSchema) {
     if ('allowed' in match) {
       throw new MethodNotAllowed(`${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}`, match.allowed);
     }
-    if (match.route.browser)
-      return withoutBodyIf(head, await serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxPushBodyBytes));
     // A caller without the route's scope hears 401/403 before anything about its input; the schema's scope rules
     // (the authority, for GraphQL too) decide the same way once the field runs.
     assertRouteScope(match.route, ctx);
+    if (match.route.browser)
+      return withoutBodyIf(head, await serveBrowserRoute(match.route.browser, request, ctx, ctx.config.maxPushBodyBytes));
     // SOFA reads `?to=` as no `to` at all; an empty value is malformed input, not an omission.
     for (const [name, value] of url.searchParams) {
       if (value === '') throw new BadRequest(`query parameter "${name}" is empty: give it a value or leave it out`);

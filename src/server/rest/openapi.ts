@@ -3,6 +3,7 @@ import { isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } fr
 import { DOMAIN_EVENT_TYPES } from '../../domain-events/catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
+import { fileOperation } from './openapi-files.js';
 import { REST_BASE, REST_ROUTES, type RestRoute } from './routes.js';
 
 type Json = Record<string, any>;
@@ -19,7 +20,7 @@ Offset pages carry \`nextCursor\` too. A cursor is opaque: a changed one is a 40
 
 **Errors.** Every error is JSON \`{ statusCode, error, message }\`: 400 malformed or mistyped input, 401 missing/invalid/
 expired key, 403 insufficient scope, 404 unknown resource or route, 405 wrong method, 409 conflict, 413 body over
-the size limit, 415 body that is not JSON, 422 well-formed but semantically invalid input, 429 rate limit exceeded.
+the size limit, 415 body that is not JSON, 416 byte range outside a file, 422 well-formed but semantically invalid input, 429 rate limit exceeded.
 
 **Rate limits.** Per API key (per address without one). Every response carries \`RateLimit-Limit\`,
 \`RateLimit-Remaining\` and \`RateLimit-Reset\`; a 429 also carries \`Retry-After\` (seconds).
@@ -49,6 +50,7 @@ const ERROR_EXAMPLES: Record<number, string> = {
   409: 'this is the last admin key of the workspace; create another admin key first',
   413: 'request body exceeds the limit of 1048576 bytes',
   415: 'Content-Type must be application/json, got "text/plain"',
+  416: 'Range "bytes=5000-" lies outside the file\'s 1200 bytes',
   422: 'timezone "Mars/Base" is not an IANA time zone (e.g. "Europe/Berlin", "UTC")',
   429: 'rate limit of 600 requests per 60 s exceeded; retry after 12 s',
   500: 'An unexpected error occurred; the request id in X-Request-Id identifies it in the server log.',
@@ -207,9 +209,10 @@ function pushOperation(route: RestRoute): Json {
   };
 }
 
-/** The OAuth redirects are plain handlers, not GraphQL fields, so their operations are written here. */
+/** The plain handlers are not GraphQL fields, so their operations are written here (files: openapi-files.ts). */
 function browserOperation(route: RestRoute): Json {
   if (route.browser === 'push' || route.browser === 'push-check') return pushOperation(route);
+  if (route.browser === 'upload' || route.browser === 'download') return fileOperation(route, errorResponse, RATE_HEADERS);
   const authorize = route.browser === 'authorize';
   const query = (name: string, description: string, required = false) => ({
     name,

@@ -2,6 +2,7 @@ import { API_KEY_ROUTES } from './routes/api-keys.js';
 import { CONNECTION_ROUTES } from './routes/connections.js';
 import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
 import { EVENT_ROUTES } from './routes/events.js';
+import { FILE_ROUTES } from './routes/files.js';
 import { HEALTH_ROUTES } from './routes/health.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
@@ -24,6 +25,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...RECORD_ROUTES,
   ...PROVIDER_ROUTES,
   ...DOMAIN_EVENT_ROUTES,
+  ...FILE_ROUTES,
 ];
 
 export const REST_BASE = '/v1';

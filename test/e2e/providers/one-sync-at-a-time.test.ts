@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OURA_CLIENT, startFakeOura, type FakeOura } from '../../fakes/oura.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
-import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
+import { jobEngineCases } from '../../helpers/engines.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { startTemporalHarness, temporalAddress } from '../../helpers/temporal.js';
+import { startTemporalHarness } from '../../helpers/temporal.js';
 
 /**
  * API6: one backfill or manual sync per connection at a time. While one runs (the fake Oura holds its answers), a
  * request for another answers 409 naming the running job, on REST and GraphQL and on every job engine.
  */
-const ENGINE_CASES = [
-  { name: 'local runner on PGlite', available: engineAvailable('pglite') },
-  { name: 'local runner on PostgreSQL', available: engineAvailable('postgres') },
-  { name: 'Temporal', available: Boolean(temporalAddress && postgresUrl) },
-] as const;
-
 const POLLING = { attempts: 900 };
 const SYNC_MUTATION =
   'mutation ($userId: ID!, $connectionId: ID!) { syncConnection(userId: $userId, connectionId: $connectionId) { id status } }';
 
-describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, available }) => {
+describe.each(jobEngineCases())('one sync at a time on the $name', ({ name, engine, database, available }) => {
   let oura: FakeOura;
   let t: TestServer;
   let stop: () => Promise<void>;
@@ -38,12 +32,12 @@ describe.each(ENGINE_CASES)('one sync at a time on the $name', ({ name, availabl
       OURA_AUTH_URL: oura.url,
       SYNC_BACKFILL_DAYS: '1',
     };
-    if (name === 'Temporal') {
+    if (engine === 'temporal') {
       const harness = await startTemporalHarness(env);
       t = harness.t;
       stop = harness.stop;
     } else {
-      t = await startTestServer(name.endsWith('PostgreSQL') ? 'postgres' : 'pglite', { env });
+      t = await startTestServer(database, { env });
       stop = () => t.close();
     }
     await setRedirectUris(t, [APP_RETURN]);

@@ -1,14 +1,15 @@
 import type { Scope } from '../../../auth/scopes.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type BrowserHandler = 'authorize' | 'callback' | 'push' | 'push-check';
+/** Plain handlers for what SOFA cannot carry: browser redirects, provider pushes, raw file bodies in and out. */
+type BrowserHandler = 'authorize' | 'callback' | 'push' | 'push-check' | 'upload' | 'download';
 
 /** One /v1 route of the contract (schema/API.md): a root field of the GraphQL schema that SOFA runs. */
 export interface RestRoute {
   method: Method;
   /** Under /v1, with :params named as the field's arguments. */
   path: string;
-  /** The root field SOFA runs; absent for the OAuth browser redirects, which are plain handlers (`browser`). */
+  /** The root field SOFA runs; absent for the plain handlers (`browser`: OAuth redirects, pushes, file bodies). */
   field?: `Query.${string}` | `Mutation.${string}`;
   browser?: BrowserHandler;
   scope: Scope | 'none';

@@ -1,0 +1,64 @@
+/**
+ * The workflow registry: every background workflow, declared once. The local runner, the Temporal worker (one
+ * dynamic workflow in temporal-workflows.ts), the replay tests, `JobRunner.start` and the `JobWorkflow` enum of
+ * `GET /v1/jobs/:jobId` all read this table. Pure: the workflow sandbox bundles it (activity types only).
+ *
+ * Adding a workflow: write its orchestration over its activities (a pure function, like runProbe), add its
+ * activities to workflows/activities.ts, and add one entry here naming them and a retry profile (workflows/retry.ts).
+ */
+import type { Activities } from './activities.js';
+import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
+import type { RetryProfileName } from './retry.js';
+import { runSync, type StreamCounts, type SyncInput } from './sync.js';
+
+/** What an orchestration gets from its engine besides its input and activities. */
+export interface WorkflowEngine {
+  /** The job id (Temporal: the workflow id). */
+  jobId: string;
+  /** A durable timer: Temporal's sleep; on the local runner a stored wake-up time. */
+  sleep(ms: number): Promise<void>;
+  /** Temporal's patched(); the local runner, which has no old histories to replay, leaves it out. */
+  patched?(patchId: string): boolean;
+}
+
+export interface WorkflowDeclaration<Input, Result, Uses extends keyof Activities> {
+  description: string;
+  /** The activities it calls: the local runner hands it these and no others. */
+  activities: readonly Uses[];
+  retry: RetryProfileName;
+  /** The orchestration: deterministic, it only calls its activities and the engine. */
+  run(input: Input, activities: Pick<Activities, Uses>, engine: WorkflowEngine): Promise<Result>;
+}
+
+function declare<Input, Result, Uses extends keyof Activities>(
+  declaration: WorkflowDeclaration<Input, Result, Uses>,
+): WorkflowDeclaration<Input, Result, Uses> {
+  return declaration;
+}
+
+export const WORKFLOWS = {
+  sync: declare<SyncInput, Record<string, StreamCounts>, 'beginSync' | 'syncPage' | 'finishSync' | 'reportProgress'>({
+    description: 'Fetches a connection’s new data from its provider, stream by stream, page by page.',
+    activities: ['beginSync', 'syncPage', 'finishSync', 'reportProgress'],
+    retry: 'sync',
+    run: runSync,
+  }),
+  probe: declare<ProbeInput, ProbeResult, 'probe'>({
+    description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',
+    activities: ['probe'],
+    retry: 'probe',
+    run: runProbe,
+  }),
+};
+
+export type WorkflowName = keyof typeof WORKFLOWS;
+export type WorkflowInput<Name extends WorkflowName> = Parameters<(typeof WORKFLOWS)[Name]['run']>[0];
+
+export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
+
+/** The declaration of a stored or received workflow name; undefined for names this version does not know. */
+export function findWorkflow(name: string): WorkflowDeclaration<any, unknown, keyof Activities> | undefined {
+  return Object.hasOwn(WORKFLOWS, name)
+    ? (WORKFLOWS[name as WorkflowName] as WorkflowDeclaration<any, unknown, keyof Activities>)
+    : undefined;
+}
