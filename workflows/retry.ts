@@ -66,3 +66,8 @@ export function retryDelayMs(profile: RetryProfile, attempt: number): number {
 export function retryDelaysMs(profile: RetryProfile, attempts = profile.maximumAttempts): number[] {
   return Array.from({ length: attempts - 1 }, (_, index) => retryDelayMs(profile, index + 1));
 }
+
+/** Attempts of a whole job on the local runner, which retries a failed run as a whole. */
+export function jobAttempts(profile: RetryProfile): number {
+  return profile.jobAttempts ?? profile.maximumAttempts;
+}

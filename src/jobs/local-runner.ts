@@ -2,13 +2,16 @@ import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../workflows/activities.js';
 import { findWorkflow } from '../../workflows/registry.js';
-import { RETRY_PROFILES, retryDelayMs, type RetryProfile } from '../../workflows/retry.js';
+import { jobAttempts, RETRY_PROFILES, retryDelayMs } from '../../workflows/retry.js';
 import type { Db } from '../db/client.js';
+import { assertCalendar, nextCalendarFire } from './calendar.js';
+import { fireCalendarSchedules } from './calendar-schedules.js';
 import { clearJournal, openJournal } from './journal.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
-import type { JobRunner, JobState, JobStatus, ScheduleChange, ScheduleState } from './port.js';
+import type { CalendarSpec } from './calendar.js';
+import type { JobRunner, JobState, JobStatus, ScheduleChange, ScheduleOptions, ScheduleState } from './port.js';
 
 export interface LocalRunnerOptions {
   db: Db;
@@ -28,14 +31,17 @@ interface JobRow {
   maxAttempts: number;
 }
 
-/** Attempts of a whole job under a retry profile (the local runner retries a failed run as a whole). */
-function jobAttempts(profile: RetryProfile): number {
-  return profile.jobAttempts ?? profile.maximumAttempts;
-}
-
 /** Temporal's non-retryable failure, thrown by an activity or the orchestration: the job fails at once. */
 function isNonRetryable(error: unknown): boolean {
   return error instanceof ApplicationFailure && error.nonRetryable === true;
+}
+
+/** A calendar schedule's first slot from now (checked first: a bad spec or zone is a 422). */
+function firstCalendarRun(calendar: CalendarSpec, timezone: string): Date {
+  assertCalendar(calendar, timezone);
+  const next = nextCalendarFire(calendar, timezone, Date.now());
+  if (next === null) throw new Error(`calendar ${JSON.stringify(calendar)} never fires again`);
+  return new Date(next);
 }
 
 /** The activities a declaration names, and no others. */
@@ -86,6 +92,7 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         workspaceId: schedule.workspaceId,
       });
     }
+    await fireCalendarSchedules(db);
   }
 
   async function execute(job: JobRow): Promise<void> {
@@ -199,6 +206,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       id: row.id,
       workspaceId: row.workspaceId,
       everySeconds: row.intervalSeconds,
+      calendar: (row.calendar as CalendarSpec | null) ?? null,
+      timezone: row.timezone,
       paused: row.paused,
       nextRunAt: row.paused ? null : row.nextRunAt,
     };
@@ -242,31 +251,48 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         finishedAt: job.finishedAt,
       };
     },
-    async schedule(
-      workflow: string,
-      input: unknown,
-      schedule: { id: string; workspaceId: string; everySeconds: number; firstRunAt?: Date },
-    ) {
-      const nextRunAt = schedule.firstRunAt ?? new Date(Date.now() + schedule.everySeconds * 1000);
+    async schedule(workflow: string, input: unknown, schedule: ScheduleOptions) {
+      const timing =
+        'calendar' in schedule
+          ? {
+              intervalSeconds: null,
+              calendar: schedule.calendar as unknown as Prisma.InputJsonValue,
+              timezone: schedule.timezone,
+              nextRunAt: firstCalendarRun(schedule.calendar, schedule.timezone),
+            }
+          : {
+              intervalSeconds: schedule.everySeconds,
+              calendar: Prisma.DbNull,
+              timezone: null,
+              nextRunAt: schedule.firstRunAt ?? new Date(Date.now() + schedule.everySeconds * 1000),
+            };
+      const { nextRunAt: _nextRunAt, ...kept } = timing;
       await db.schedule.upsert({
         where: { id: schedule.id },
-        create: {
-          id: schedule.id,
-          workspaceId: schedule.workspaceId,
-          workflow,
-          input: input as Prisma.InputJsonValue,
-          intervalSeconds: schedule.everySeconds,
-          nextRunAt,
-        },
-        update: { workflow, input: input as Prisma.InputJsonValue, intervalSeconds: schedule.everySeconds, paused: false },
+        create: { id: schedule.id, workspaceId: schedule.workspaceId, workflow, input: input as Prisma.InputJsonValue, ...timing },
+        // An interval schedule keeps its phase; a calendar's next run follows its (maybe new) spec.
+        update: { workflow, input: input as Prisma.InputJsonValue, paused: false, ...('calendar' in schedule ? timing : kept) },
       });
+      kick();
     },
     describeSchedule,
     async updateSchedule(id: string, change: ScheduleChange) {
       const current = await db.schedule.findUnique({ where: { id } });
       if (!current) return null;
       const everySeconds = change.everySeconds ?? current.intervalSeconds;
-      if (everySeconds === null) throw new Error(`schedule ${id} is not an interval schedule`);
+      if (everySeconds === null) {
+        // A calendar schedule pauses and resumes; resumed, it fires at its next slot from now.
+        const resumed = current.paused && change.paused === false;
+        await db.schedule.update({
+          where: { id },
+          data: {
+            paused: change.paused ?? current.paused,
+            ...(resumed && { nextRunAt: firstCalendarRun(current.calendar as unknown as CalendarSpec, current.timezone!) }),
+          },
+        });
+        kick();
+        return describeSchedule(id);
+      }
       // A shorter interval takes effect now (the next run comes no later than one new interval from now); a
       // resumed schedule does not replay the runs it missed while paused.
       const soonest = new Date(Date.now() + everySeconds * 1000);

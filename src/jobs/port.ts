@@ -1,4 +1,5 @@
 import type { WorkflowInput, WorkflowName } from '../../workflows/registry.js';
+import type { CalendarSpec } from './calendar.js';
 
 /**
  * The job-runner port: how services start and watch background work, whatever engine runs it
@@ -28,13 +29,19 @@ export interface StartOptions {
   workspaceId: string;
 }
 
-export interface ScheduleOptions {
-  id: string;
-  workspaceId: string;
+/** Every `everySeconds`, phased to start at `firstRunAt` (default one interval from now). */
+export interface IntervalTiming {
   everySeconds: number;
-  /** First run; default one interval from now. */
   firstRunAt?: Date;
 }
+
+/** At wall-clock times in an IANA zone: every day at 07:30 Europe/Paris, on given weekdays or days of the month. */
+export interface CalendarTiming {
+  calendar: CalendarSpec;
+  timezone: string;
+}
+
+export type ScheduleOptions = { id: string; workspaceId: string } & (IntervalTiming | CalendarTiming);
 
 /** A periodic job as its engine holds it (local: the Schedule table; Temporal: a Temporal Schedule). */
 export interface ScheduleState {
@@ -42,6 +49,9 @@ export interface ScheduleState {
   workspaceId: string;
   /** Seconds between runs; null for a calendar schedule. */
   everySeconds: number | null;
+  /** The calendar and its zone; null for an interval schedule. */
+  calendar: CalendarSpec | null;
+  timezone: string | null;
   paused: boolean;
   /** When it fires next; null while paused. */
   nextRunAt: Date | null;

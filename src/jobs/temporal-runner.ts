@@ -5,10 +5,13 @@ import {
   ScheduleNotFoundError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  DAYS_OF_WEEK,
+  type CalendarSpecDescription,
 } from '@temporalio/client';
 import type { TemporalConfig } from '../config.js';
+import { assertCalendar, type CalendarSpec } from './calendar.js';
 import { temporalConnectionOptions } from './temporal-connection.js';
-import type { JobRunner, JobState, JobStatus, ScheduleState } from './port.js';
+import type { JobRunner, JobState, JobStatus, ScheduleOptions, ScheduleState } from './port.js';
 
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED: not yet picked up by a worker. */
 const PENDING_ACTIVITY_SCHEDULED = 1;
@@ -16,6 +19,24 @@ const PENDING_ACTIVITY_SCHEDULED = 1;
 /** The innermost cause: a failed workflow's error wraps the activity failure, which wraps what the activity threw. */
 function rootCause(error: Error): Error {
   return error.cause instanceof Error ? rootCause(error.cause) : error;
+}
+
+/** Our calendar from the one Temporal describes (ranges of single values, as calendarSpec writes them). */
+function calendarOf(calendar: CalendarSpecDescription): CalendarSpec {
+  const values = <T>(ranges: { start: T; end: T; step: number }[], index: (value: T) => number) =>
+    ranges.flatMap((range) => {
+      const out: number[] = [];
+      for (let value = index(range.start); value <= index(range.end); value += range.step || 1) out.push(value);
+      return out;
+    });
+  const daysOfWeek = values(calendar.dayOfWeek, (day) => DAYS_OF_WEEK.indexOf(day));
+  const daysOfMonth = values(calendar.dayOfMonth, (day) => day);
+  return {
+    hour: calendar.hour[0]?.start ?? 0,
+    minute: calendar.minute[0]?.start ?? 0,
+    ...(daysOfWeek.length < 7 && { daysOfWeek }),
+    ...(daysOfMonth.length < 31 && { daysOfMonth }),
+  };
 }
 
 export type TemporalSettings = TemporalConfig & { address: string };
@@ -88,6 +109,28 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
     return { intervals: [{ every: everyMs, offset: ((first % everyMs) + everyMs) % everyMs }] };
   }
 
+  /** A calendar schedule as a Temporal calendar spec in its zone: Temporal's scheduler computes the instants. */
+  function calendarSpec(calendar: CalendarSpec, timezone: string) {
+    assertCalendar(calendar, timezone);
+    return {
+      calendars: [
+        {
+          hour: calendar.hour,
+          minute: calendar.minute,
+          ...(calendar.daysOfWeek && { dayOfWeek: calendar.daysOfWeek.map((day) => DAYS_OF_WEEK[day]!) }),
+          ...(calendar.daysOfMonth && { dayOfMonth: calendar.daysOfMonth }),
+        },
+      ],
+      timezone,
+    };
+  }
+
+  function specOf(options: ScheduleOptions) {
+    return 'calendar' in options
+      ? calendarSpec(options.calendar, options.timezone)
+      : intervalSpec(options.everySeconds, options.firstRunAt);
+  }
+
   async function describeSchedule(id: string): Promise<ScheduleState | null> {
     let description;
     try {
@@ -97,10 +140,14 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
       throw error;
     }
     const paused = description.state.paused;
+    const interval = description.spec.intervals?.[0];
+    const calendar = description.spec.calendars?.[0];
     return {
       id,
       workspaceId: String((description.memo as Record<string, unknown> | undefined)?.workspaceId ?? ''),
-      everySeconds: Math.round((description.spec.intervals?.[0]?.every ?? 0) / 1000),
+      everySeconds: interval ? Math.round(interval.every / 1000) : null,
+      calendar: calendar ? calendarOf(calendar) : null,
+      timezone: description.spec.timezone ?? null,
       paused,
       nextRunAt: paused ? null : (description.info.nextActionTimes[0] ?? null),
     };
@@ -130,7 +177,7 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
         taskQueue: settings.taskQueue,
         memo: { workspaceId: options.workspaceId },
       };
-      const spec = intervalSpec(options.everySeconds, options.firstRunAt);
+      const spec = specOf(options);
       try {
         await client.schedule.create({ scheduleId: options.id, spec, action, memo: { workspaceId: options.workspaceId } });
       } catch (error) {

@@ -9,8 +9,10 @@
  * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
  * load (also across two instances sharing REDIS_URL), see load.ts — "uploads": a BENCH_UPLOAD_BYTES (2 GiB)
  * upload streamed through the server to local storage and to S3 (BENCH_S3_ENDPOINT or TEST_S3_ENDPOINT), MB/s
- * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — and "relay": domain
- * events from commit to a live subscriber (p50/p99) and the relay's drain rate, on each engine, see relay.ts.
+ * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — "schedules":
+ * fire lag of BENCH_SCHEDULES (10,000) daily calendar schedules due in one minute, on the local runner and
+ * Temporal, see schedules.ts — and "relay": domain events from commit to a live subscriber (p50/p99) and the
+ * relay's drain rate, on each engine, see relay.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -26,6 +28,7 @@ import { formatLoadSuite } from './load-report.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
+import { formatScheduleSuite, runScheduleSuite, type ScheduleRun } from './schedules.js';
 import { formatUploadSuite, runUploadSuite, type UploadRun } from './uploads.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
@@ -39,7 +42,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'relay'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -147,6 +150,22 @@ async function main(): Promise<void> {
       console.log(`\n${formatWorkflowSuite(workflows)}`);
     }
   }
+  let schedules: ScheduleRun[] = [];
+  if (selected.includes('schedules')) {
+    const { log } = options('postgres');
+    setLogLevel('silent');
+    const temporal = process.env.TEMPORAL_ADDRESS
+      ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }
+      : null;
+    schedules = await runScheduleSuite({
+      schedules: envInt('BENCH_SCHEDULES', 10_000),
+      temporalSchedules: envInt('BENCH_TEMPORAL_SCHEDULES', 1000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      temporal,
+      log,
+    });
+    console.log(`\n${formatScheduleSuite(schedules)}`);
+  }
   let load: LoadSuiteResult | null = null;
   if (selected.includes('load')) {
     const { log } = options('postgres');
@@ -208,6 +227,7 @@ async function main(): Promise<void> {
       totalMs,
       engines: results.map((result) => ({ ...result, figures: figures(result) })),
       workflows,
+      schedules,
       load,
       uploads,
       relay,
