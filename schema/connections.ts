@@ -121,7 +121,7 @@ builder.subscriptionFields((t) => ({
       // A foreign or unknown connection is NOT_FOUND, as every read of it is, not a feed that stays empty.
       if (args.connectionId) await getWorkspaceConnection(service, String(args.connectionId));
       return pipe(
-        ctx.events.subscribe('sync.progress', service.workspaceId),
+        ctx.live.subscribe('sync.progress', service.workspaceId),
         filter((progress) => !args.connectionId || progress.connectionId === String(args.connectionId)),
       );
     },
@@ -131,7 +131,7 @@ builder.subscriptionFields((t) => ({
     type: ConnectionChangeType,
     description: 'Connections of the workspace that turned to error or were disconnected.',
     authScopes: { read: true },
-    subscribe: (_root, _args, ctx) => ctx.events.subscribe('connection.changed', serviceContext(ctx).workspaceId),
+    subscribe: (_root, _args, ctx) => ctx.live.subscribe('connection.changed', serviceContext(ctx).workspaceId),
     resolve: (change) => change,
   }),
 }));

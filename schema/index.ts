@@ -13,6 +13,7 @@ import './jobs.js';
 import './connections.js';
 import './sync-schedules.js';
 import './audit.js';
+import './domain-events.js';
 import './files.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */

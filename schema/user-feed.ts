@@ -1,5 +1,5 @@
 import { filter, pipe } from 'graphql-yoga';
-import type { Topics } from '../src/events/bus.js';
+import type { Topics } from '../src/live/bus.js';
 import { serviceContext, type RequestContext } from '../src/server/request-context.js';
 import { getUser } from '../src/users/users.js';
 
@@ -19,7 +19,7 @@ export async function userFeed<K extends UserTopic>(
   const only = userId === null || userId === undefined ? null : String(userId);
   if (only) await getUser(service, only);
   // Every user topic is keyed by workspace id (Topics): the generic signature just cannot say so.
-  const feed = (ctx.events.subscribe as (topic: UserTopic, workspaceId: string) => AsyncIterable<{ userId: string }>)(
+  const feed = (ctx.live.subscribe as (topic: UserTopic, workspaceId: string) => AsyncIterable<{ userId: string }>)(
     topic,
     service.workspaceId,
   );

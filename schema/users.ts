@@ -116,7 +116,7 @@ builder.subscriptionFields((t) => ({
     type: UserChangeType,
     description: 'Live feed of user changes in the workspace.',
     authScopes: { read: true },
-    subscribe: (_root, _args, ctx) => ctx.events.subscribe('user.changed', serviceContext(ctx).workspaceId),
+    subscribe: (_root, _args, ctx) => ctx.live.subscribe('user.changed', serviceContext(ctx).workspaceId),
     resolve: (change) => change,
   }),
 }));

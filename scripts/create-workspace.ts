@@ -7,7 +7,6 @@
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { createEventBus } from '../src/events/bus.js';
 import { systemClock } from '../src/lib/time.js';
 import { createWorkspace } from '../src/workspaces/workspaces.js';
 
@@ -19,8 +18,7 @@ if (!name) {
 const config = loadConfig();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrate(database);
-const events = createEventBus(null);
-const created = await createWorkspace({ db: database.prisma, sql: database, clock: systemClock, events: events.bus }, name);
+const created = await createWorkspace({ db: database.prisma, sql: database, clock: systemClock }, name);
 process.stdout.write(
   `workspace ${created.workspace.id} "${created.workspace.name}"\nadmin API key (shown once): ${created.adminKey.key}\n`,
 );

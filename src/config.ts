@@ -31,6 +31,11 @@ export interface Config {
   encryption: { key: string | null; keyId: string; oldKeys: string | null };
   sync: { backfillDays: number; intervalMinutes: number };
   jobs: { leaseSeconds: number; concurrency: number };
+  /**
+   * The transactional outbox: `relay` false (DOMAIN_EVENT_RELAY=off) keeps this instance from dispatching
+   * (another instance, or a later start, does); dispatched events are purged after `retentionDays`.
+   */
+  domainEvents: { relay: boolean; retentionDays: number };
   /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
   temporal: TemporalConfig;
   /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
@@ -158,6 +163,13 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
   return value;
 }
 
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === null) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new Error(`${name} must be on or off, got "${raw}"`);
+  return raw === 'on';
+}
+
 function optional(env: Env, name: string): string | null {
   const value = env[name];
   return value === undefined || value === '' ? null : value;
@@ -206,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
       intervalMinutes: integer(env, 'SYNC_INTERVAL_MINUTES', 60, 1),
     },
     jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
+    domainEvents: { relay: onOff(env, 'DOMAIN_EVENT_RELAY', true), retentionDays: integer(env, 'DOMAIN_EVENT_RETENTION_DAYS', 30, 1) },
     temporal: temporalConfig(env),
     files: filesConfig(env, dataDir),
     env,

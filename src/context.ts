@@ -3,18 +3,20 @@ import type { Config } from './config.js';
 import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
 import type { JobRunner } from './jobs/port.js';
-import type { EventBus } from './events/bus.js';
 import type { FileStorage } from './files/storage.js';
 import type { Clock } from './lib/time.js';
 
-/** What every service function receives: the database, the tenant it acts for, the clock and the event bus. */
+/**
+ * What every service function receives: the database, the tenant it acts for, the clock and the job engine.
+ * Services announce changes with domain events written in their transaction (src/domain-events/emit.ts),
+ * never to the live bus directly.
+ */
 export interface ServiceContext {
   db: Db;
   /** Raw SQL for the hot paths Prisma is too slow for (ingestion, rollup reads). */
   sql: Pick<Database, 'query' | 'transaction' | 'kind'>;
   workspaceId: string;
   clock: Clock;
-  events: EventBus;
   jobs: JobRunner;
   config: Config;
   tokenKeys: TokenKeys;

@@ -1,13 +1,12 @@
 /**
  * The Temporal worker: `npm run worker` (as many as the load needs). It runs the workflows bundled from
- * temporal-workflows.ts and the activities bound to this process's database, events and keys.
+ * temporal-workflows.ts and the activities bound to this process's database and keys.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config.js';
 import { loadTokenKeys } from '../src/connections/token-keys.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { createEventBus } from '../src/events/bus.js';
 import { temporalConnectionOptions } from '../src/jobs/temporal-connection.js';
 import { createTemporalRunner } from '../src/jobs/temporal-runner.js';
 import { log } from '../src/lib/logger.js';
@@ -25,13 +24,11 @@ export async function createWorker(
   if (!address) throw new Error('TEMPORAL_ADDRESS must be set to run a Temporal worker');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
-  const events = createEventBus(config.redisUrl);
   const jobs = await createTemporalRunner({ ...config.temporal, address });
   const activities = createActivities({
     db: database.prisma,
     sql: database,
     clock: systemClock,
-    events: events.bus,
     jobs,
     config,
     tokenKeys: loadTokenKeys(config),
@@ -50,7 +47,6 @@ export async function createWorker(
     close: async () => {
       await connection.close();
       await jobs.close();
-      await events.close();
       await database.close();
     },
   };

@@ -1,19 +1,16 @@
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import type { Connection } from '../generated/prisma/client.js';
+import { emit } from '../domain-events/emit.js';
 import { log } from '../lib/logger.js';
+import { connectionEvent, connectionStatusEvent } from './connection-events.js';
 import { syncScheduleId } from './sync-jobs.js';
 
 /** A connection the provider no longer honours (revoked consent, failed refresh): status ERROR with the reason. */
 export async function markConnectionError(ctx: ServiceContext, connection: Connection, reason: string): Promise<void> {
-  await ctx.db.connection.update({ where: { id: connection.id }, data: { status: 'ERROR', statusReason: reason } });
-  ctx.events.publish('connection.changed', connection.workspaceId, {
-    connectionId: connection.id,
-    userId: connection.userId,
-    providerId: connection.providerId,
-    status: 'error' as const,
-    reason,
-    at: ctx.clock.now(),
+  await ctx.db.$transaction(async (tx) => {
+    const updated = await tx.connection.update({ where: { id: connection.id }, data: { status: 'ERROR', statusReason: reason } });
+    await emit(tx, [connectionStatusEvent(ctx, 'connection.error', updated, reason), connectionEvent(ctx, 'connection.updated', updated)]);
   });
   log.warn('connection error', { connectionId: connection.id, providerId: connection.providerId, reason });
 }
@@ -26,8 +23,8 @@ export async function markConnectionError(ctx: ServiceContext, connection: Conne
 export async function markConnectionRevoked(ctx: ServiceContext, connection: Connection, reason: string): Promise<void> {
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
   const now = ctx.clock.now();
-  await ctx.db.$transaction([
-    ctx.db.connection.update({
+  await ctx.db.$transaction(async (tx) => {
+    const updated = await tx.connection.update({
       where: { id: connection.id },
       data: {
         status: 'DISCONNECTED',
@@ -37,16 +34,12 @@ export async function markConnectionRevoked(ctx: ServiceContext, connection: Con
         tokenExpiresAt: null,
         disconnectedAt: now,
       },
-    }),
-    ctx.db.providerNotice.deleteMany({ where: { connectionId: connection.id } }),
-  ]);
-  ctx.events.publish('connection.changed', connection.workspaceId, {
-    connectionId: connection.id,
-    userId: connection.userId,
-    providerId: connection.providerId,
-    status: 'disconnected' as const,
-    reason,
-    at: now,
+    });
+    await tx.providerNotice.deleteMany({ where: { connectionId: connection.id } });
+    await emit(tx, [
+      connectionStatusEvent(ctx, 'connection.revoked', updated, reason),
+      connectionEvent(ctx, 'connection.updated', updated),
+    ]);
   });
   await recordAudit(ctx, {
     action: 'connection.disconnected',

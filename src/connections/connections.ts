@@ -1,4 +1,6 @@
 import type { ServiceContext } from '../context.js';
+import { emit } from '../domain-events/emit.js';
+import { connectionEvent } from './connection-events.js';
 import type { Connection } from '../generated/prisma/client.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
@@ -73,7 +75,7 @@ export async function createConnection(
     const active = await tx.connection.findFirst({ where: { userId: user.id, providerId: provider.id, status: { not: 'DISCONNECTED' } } });
     if (active) throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
     const id = newId();
-    return tx.connection.create({
+    const created = await tx.connection.create({
       data: {
         id,
         workspaceId: ctx.workspaceId,
@@ -88,6 +90,8 @@ export async function createConnection(
         syncJobAt: ctx.clock.now(),
       },
     });
+    await emit(tx, connectionEvent(ctx, 'connection.created', created));
+    return created;
   });
   await recordAudit(ctx, {
     action: 'connection.created',
@@ -117,24 +121,22 @@ export async function disconnectConnection(ctx: ServiceContext, userId: string, 
     await revokeToken(provider.oauth(ctx.config), token, { externalUserId: connection.externalUserId });
   }
   await ctx.jobs.unschedule(syncScheduleId(connection.id));
-  await ctx.db.$transaction([
-    ...(live
-      ? [
-          ctx.db.connection.update({
-            where: { id: connection.id },
-            data: {
-              status: 'DISCONNECTED',
-              statusReason: 'disconnected by the app',
-              accessToken: null,
-              refreshToken: null,
-              tokenExpiresAt: null,
-              disconnectedAt: ctx.clock.now(),
-            },
-          }),
-        ]
-      : []),
-    ctx.db.providerNotice.deleteMany({ where: { connectionId: connection.id } }),
-  ]);
+  await ctx.db.$transaction(async (tx) => {
+    await tx.providerNotice.deleteMany({ where: { connectionId: connection.id } });
+    if (!live) return;
+    const disconnected = await tx.connection.update({
+      where: { id: connection.id },
+      data: {
+        status: 'DISCONNECTED',
+        statusReason: 'disconnected by the app',
+        accessToken: null,
+        refreshToken: null,
+        tokenExpiresAt: null,
+        disconnectedAt: ctx.clock.now(),
+      },
+    });
+    await emit(tx, connectionEvent(ctx, 'connection.deleted', disconnected));
+  });
   if (deleteData) await removeConnectionData(ctx, connection);
   await recordAudit(ctx, {
     action: 'connection.disconnected',

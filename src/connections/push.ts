@@ -1,4 +1,6 @@
 import type { ServiceContext } from '../context.js';
+import { emit } from '../domain-events/emit.js';
+import { connectionEvent } from './connection-events.js';
 import type { Connection } from '../generated/prisma/client.js';
 import { NotFound, Unauthorized } from '../lib/errors.js';
 import { log } from '../lib/logger.js';
@@ -25,7 +27,12 @@ async function actOnNotices(ctx: ServiceContext, provider: Provider, connection:
     return 0;
   }
   const permissions = notices.flatMap((notice) => (notice.kind === 'permissions' ? [notice.permissions] : [])).at(-1);
-  if (permissions) await ctx.db.connection.update({ where: { id: connection.id }, data: { scopes: permissions } });
+  if (permissions) {
+    await ctx.db.$transaction(async (tx) => {
+      const updated = await tx.connection.update({ where: { id: connection.id }, data: { scopes: permissions } });
+      await emit(tx, connectionEvent(ctx, 'connection.updated', updated));
+    });
+  }
   const data = notices.flatMap((notice) => (notice.kind === undefined || notice.kind === 'data' ? [notice] : []));
   if (!data.length || connection.status !== 'ACTIVE') return 0;
   const contents = data.flatMap((notice) => (notice.content ? [notice.content] : []));

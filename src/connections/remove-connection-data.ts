@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import type { Connection } from '../generated/prisma/client.js';
+import { deleteEventsAndRecords } from '../events/deletion-events.js';
 
 // Rollups hold sums of what remains, so after removing a connection's samples they are recomputed from the rest.
 const REBUILD = [
@@ -23,8 +24,7 @@ const REBUILD = [
 export async function removeConnectionData(ctx: ServiceContext, connection: Connection): Promise<void> {
   await ctx.db.$transaction(async (tx) => {
     await tx.healthSample.deleteMany({ where: { connectionId: connection.id } });
-    await tx.healthEvent.deleteMany({ where: { connectionId: connection.id } });
-    await tx.personalRecord.deleteMany({ where: { userId: connection.userId, source: connection.providerId } });
     for (const sql of REBUILD) await tx.$executeRawUnsafe(sql, connection.userId);
+    await deleteEventsAndRecords(ctx, tx, { connectionId: connection.id }, { userId: connection.userId, source: connection.providerId });
   });
 }

@@ -7,6 +7,8 @@ import { ProviderError } from '../providers/provider-error.js';
 import type { Provider, ProviderCall } from '../providers/provider.js';
 import { requireProvider } from '../providers/registry.js';
 import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
+import { emit } from '../domain-events/emit.js';
+import { connectionEvent } from './connection-events.js';
 import type { Platform } from '../jobs/platform.js';
 import { markConnectionError } from './connection-status.js';
 import { NOTICE_STREAM, readOldestNotice, type PageRead } from './notices.js';
@@ -59,7 +61,12 @@ async function readStreamPage(
 
 const FINISHED: PageOutcome = { done: true, samples: 0, events: 0, retryAfterSeconds: null };
 
-/** Progress to the syncProgress subscription, and to the job's row (GET /v1/jobs/:jobId; none on Temporal). */
+/** The ids every sync.* domain event carries. */
+function syncIds(connection: Connection, jobId: string) {
+  return { connectionId: connection.id, userId: connection.userId, providerId: connection.providerId, jobId };
+}
+
+/** Progress to the job's row (GET /v1/jobs/:jobId; none on Temporal) and, as sync.progress, to subscribers. */
 async function publishProgress(
   platform: Platform,
   connection: Connection,
@@ -67,15 +74,15 @@ async function publishProgress(
   stream: string,
   counts: StreamCounts,
 ): Promise<void> {
-  platform.events.publish('sync.progress', connection.workspaceId, {
-    connectionId: connection.id,
-    userId: connection.userId,
-    jobId,
-    stream,
-    counts,
-    at: platform.clock.now(),
+  await platform.db.$transaction(async (tx) => {
+    await tx.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
+    await emit(tx, {
+      workspaceId: connection.workspaceId,
+      type: 'sync.progress',
+      payload: { ...syncIds(connection, jobId), stream, counts },
+      occurredAt: platform.clock.now(),
+    });
   });
-  await platform.db.job.updateMany({ where: { id: jobId }, data: { progress: { stream, ...counts } } });
 }
 
 /** The activities of the sync workflow, bound to the platform once (worker start-up or the local runner). */
@@ -84,15 +91,23 @@ export function createSyncActivities(platform: Platform): SyncActivities {
     async beginSync(input: SyncInput & { jobId: string }) {
       const connection = await loadConnection(platform, input.connectionId);
       if (!connection || connection.status !== 'ACTIVE') return { streams: [] };
-      await platform.db.syncEvent.create({
-        data: {
-          id: newId(),
+      await platform.db.$transaction(async (tx) => {
+        await tx.syncEvent.create({
+          data: {
+            id: newId(),
+            workspaceId: connection.workspaceId,
+            connectionId: connection.id,
+            jobId: input.jobId,
+            type: 'sync.started',
+            details: { reason: input.reason },
+          },
+        });
+        await emit(tx, {
           workspaceId: connection.workspaceId,
-          connectionId: connection.id,
-          jobId: input.jobId,
           type: 'sync.started',
-          details: { reason: input.reason },
-        },
+          payload: { ...syncIds(connection, input.jobId), reason: input.reason },
+          occurredAt: platform.clock.now(),
+        });
       });
       const provider = requireProvider(connection.providerId);
       return { streams: provider.readNotice ? [NOTICE_STREAM, ...provider.streams] : [...provider.streams] };
@@ -155,22 +170,28 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       const connection = await loadConnection(platform, connectionId);
       if (!connection) return;
       const now = platform.clock.now();
-      await platform.db.$transaction([
-        platform.db.syncEvent.create({
+      const type = error ? 'sync.failed' : 'sync.completed';
+      const details = { counts, ...(error ? { error } : {}) };
+      await platform.db.$transaction(async (tx) => {
+        await tx.syncEvent.create({
           data: {
             id: newId(),
             workspaceId: connection.workspaceId,
             connectionId,
             jobId,
-            type: error ? 'sync.failed' : 'sync.completed',
-            details: { counts, ...(error ? { error } : {}) } as unknown as Prisma.InputJsonValue,
+            type,
+            details: details as unknown as Prisma.InputJsonValue,
           },
-        }),
-        platform.db.connection.update({
+        });
+        const updated = await tx.connection.update({
           where: { id: connectionId },
           data: { lastSyncAt: now, lastSyncStatus: error ? 'failed' : 'completed', lastSyncError: error },
-        }),
-      ]);
+        });
+        await emit(tx, [
+          { workspaceId: connection.workspaceId, type, payload: { ...syncIds(connection, jobId), ...details }, occurredAt: now },
+          connectionEvent(platform, 'connection.updated', updated),
+        ]);
+      });
     },
 
     async reportProgress({ connectionId, jobId, stream, counts }) {

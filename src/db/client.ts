@@ -21,7 +21,17 @@ export interface Database {
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Runs fn on one connection holding a database-wide lock (migrations from several instances at once). */
   exclusive<T>(lockId: number, fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Leads for this process while it can: takes a database-wide lock without waiting and, holding it, LISTENs on
+   * `channel` (a notification calls onNotify). Null when another process leads. onLost is called when the
+   * session holding the lock dies (a database restart): the caller tries again later.
+   */
+  tryLead(lockId: number, channel: string, onNotify: () => void, onLost: () => void): Promise<Leadership | null>;
   close(): Promise<void>;
+}
+
+export interface Leadership {
+  release(): Promise<void>;
 }
 
 export interface SqlSession {
@@ -98,6 +108,31 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    // A session of its own, outside the pool: the lock and the LISTEN last as long as the session does.
+    tryLead: async (lockId, channel, onNotify, onLost) => {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', (error) => log.warn('leader session failed', { error: error.message }));
+      await client.connect();
+      const [row] = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockId])).rows;
+      if (!row?.locked) {
+        await client.end();
+        return null;
+      }
+      let released = false;
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      client.on('end', () => {
+        if (!released) onLost();
+      });
+      await client.query(`LISTEN ${channel}`);
+      return {
+        release: async () => {
+          released = true;
+          await client.end().catch(() => undefined);
+        },
+      };
+    },
     close: once(async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -133,6 +168,12 @@ async function openPglite(dataDir: string): Promise<Database> {
       ),
     // One process owns a PGlite folder, so there is nobody to lock out.
     exclusive: (_lockId, fn) => fn(database),
+    // The one owner leads; notifications come from the embedded engine at each commit.
+    tryLead: async (_lockId, channel, onNotify) => {
+      const unlisten = await lite.listen(channel, onNotify);
+      // A database closed first (a failed start, a shutdown after a fault) has no listener left to remove.
+      return { release: () => unlisten().catch(() => undefined) };
+    },
     close: once(async () => {
       await prisma.$disconnect();
       await lite.close();

@@ -3,7 +3,10 @@ import { assertSource, type Provenance } from '../health/ingest.js';
 import type { Rejection } from '../health/sample-input.js';
 import { AppError, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { emit } from '../domain-events/emit.js';
 import { updateEventRecords } from '../records/event-records.js';
+import { recordEvents } from '../records/record-events.js';
+import { healthEventResource } from './health-event-resource.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
 import { normalizeEvent, type EventInput, type NormalizedEvent } from './event-input.js';
 import type { HealthEventRow } from './event-row.js';
@@ -85,10 +88,16 @@ export async function ingestEvents(
       const [row] = await tx.query<HealthEventRow & { wasInserted: boolean }>(UPSERT_EVENT_SQL, params(userId, event, provenance));
       if (row) stored.push(row);
     }
-    return { stored, records: await updateEventRecords(tx, userId, stored) };
+    const records = await updateEventRecords(tx, userId, stored);
+    const eventChanges = stored.map(({ wasInserted, ...event }) => ({
+      workspaceId: ctx.workspaceId,
+      type: wasInserted ? ('health_event.created' as const) : ('health_event.updated' as const),
+      payload: healthEventResource(event),
+      occurredAt: ctx.clock.now(),
+    }));
+    await emit(tx, [...eventChanges, ...recordEvents(ctx, records)]);
+    return { stored, records };
   });
-  for (const { wasInserted: _, ...event } of stored) ctx.events.publish('health.events', ctx.workspaceId, event);
-  for (const record of records) ctx.events.publish('health.records', ctx.workspaceId, record);
   const inserted = stored.filter((row) => row.wasInserted).length;
   return { inserted, updated: stored.length - inserted, duplicates: valid.length - stored.length, rejected, records };
 }

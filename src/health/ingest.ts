@@ -6,6 +6,8 @@ import { nullableNumberArray, plainArray, textArray } from '../db/array-literal.
 import { newId } from '../lib/ids.js';
 import { SINGLE_VALUE_RECORD_METRICS, updateSampleRecords } from '../records/sample-records.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
+import { emit } from '../domain-events/emit.js';
+import { recordEvents } from '../records/record-events.js';
 import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
 import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
 
@@ -123,10 +125,27 @@ async function writeSamples(
   return metrics;
 }
 
+/** health_data.ingested: one per ingest that stored or corrected samples (none for duplicates only). */
+function ingestedEvents(ctx: ServiceContext, userId: string, provenance: Provenance, metrics: IngestedMetric[]) {
+  const changed = metrics.filter((metric) => metric.inserted + metric.corrected > 0);
+  if (!changed.length) return [];
+  const payload = {
+    userId,
+    source: provenance.source,
+    connectionId: provenance.connectionId ?? null,
+    inserted: changed.reduce((total, metric) => total + metric.inserted, 0),
+    updated: changed.reduce((total, metric) => total + metric.corrected, 0),
+    metrics: changed.map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted, updated: metric.corrected })),
+    from: new Date(Math.min(...changed.map((metric) => metric.firstAt.getTime()))).toISOString(),
+    to: new Date(Math.max(...changed.map((metric) => metric.lastAt.getTime()))).toISOString(),
+  };
+  return [{ workspaceId: ctx.workspaceId, type: 'health_data.ingested' as const, payload, occurredAt: ctx.clock.now() }];
+}
+
 /**
  * The one ingestion path of every source (providers, imports, the push route): validates and converts units,
  * rejects impossible values with a reason per sample, writes new samples and their rollups and records in one
- * transaction, and announces what landed.
+ * transaction, with the domain events that announce what landed.
  */
 export async function ingestSamples(
   ctx: ServiceContext,
@@ -142,6 +161,7 @@ export async function ingestSamples(
     ctx.sql.transaction(async (tx) => {
       const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance, careful) : [];
       const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
+      await emit(tx, [...ingestedEvents(ctx, userId, provenance, metrics), ...recordEvents(ctx, records)]);
       return { metrics, records };
     });
   // A span that looked empty is written with plain inserts; a concurrent ingest of the same keys that committed
@@ -156,15 +176,5 @@ export async function ingestSamples(
   const counts = metrics
     .filter((metric) => metric.inserted > 0)
     .map((metric) => ({ metricType: metric.metricType, inserted: metric.inserted }));
-  if (inserted > 0) {
-    ctx.events.publish('health.samples', ctx.workspaceId, {
-      userId,
-      source: provenance.source,
-      inserted,
-      metrics: counts,
-      at: ctx.clock.now(),
-    });
-  }
-  for (const record of records) ctx.events.publish('health.records', ctx.workspaceId, record);
   return { inserted, updated, duplicates: samples.length - inserted - updated, rejected, metrics: counts, records };
 }

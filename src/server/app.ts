@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { TokenKeys } from '../connections/token-crypto.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { Database } from '../db/client.js';
-import type { EventBus } from '../events/bus.js';
+import type { LiveBus } from '../live/bus.js';
 import type { FileStorage } from '../files/storage.js';
 import { NotFound, RateLimited, Unauthorized } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -25,7 +25,7 @@ export interface AppDeps {
   database: Database;
   config: Config;
   clock: Clock;
-  events: EventBus;
+  live: LiveBus;
   jobs: JobRunner;
   tokenKeys: TokenKeys;
   rateLimiter: RateLimiter;
@@ -56,8 +56,8 @@ export function createApp(deps: AppDeps) {
   const openApi = printOpenApi(deps.schema);
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
-    const { database, clock, events, config, jobs, tokenKeys, storage } = deps;
-    return { db: database.prisma, sql: database, clock, events, config, jobs, tokenKeys, storage, principal, requestId, response: {} };
+    const { database, clock, live, config, jobs, tokenKeys, storage } = deps;
+    return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, storage, principal, requestId, response: {} };
   }
 
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */
@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  return { fetch, yoga, contextFor, events: deps.events };
+  return { fetch, yoga, contextFor, live: deps.live };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -4,7 +4,7 @@ import type { TokenKeys } from '../connections/token-crypto.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { ServiceContext } from '../context.js';
 import type { Database, Db } from '../db/client.js';
-import type { EventBus } from '../events/bus.js';
+import type { LiveBus } from '../live/bus.js';
 import type { FileStorage } from '../files/storage.js';
 import { Unauthorized } from '../lib/errors.js';
 import type { Clock } from '../lib/time.js';
@@ -14,7 +14,8 @@ export interface RequestContext {
   db: Db;
   sql: Database;
   clock: Clock;
-  events: EventBus;
+  /** Live updates for subscriptions (fed by the domain event relay). */
+  live: LiveBus;
   config: Config;
   jobs: JobRunner;
   tokenKeys: TokenKeys;
@@ -30,7 +31,7 @@ export interface RequestContext {
 /** The service context of an authenticated request. Scope rules run first, so a missing key here is a bug guard. */
 export function serviceContext(ctx: RequestContext): ServiceContext {
   if (!ctx.principal) throw new Unauthorized('an API key is required');
-  const { db, sql, clock, events, jobs, config, tokenKeys, storage } = ctx;
+  const { db, sql, clock, jobs, config, tokenKeys, storage } = ctx;
   const actor = { keyId: ctx.principal.keyId, requestId: ctx.requestId };
-  return { db, sql, clock, events, jobs, config, tokenKeys, storage, actor, workspaceId: ctx.principal.workspaceId };
+  return { db, sql, clock, jobs, config, tokenKeys, storage, actor, workspaceId: ctx.principal.workspaceId };
 }

@@ -9,8 +9,10 @@ import { openDatabase, type Database } from '../db/client.js';
 import type { JobRunner } from '../jobs/port.js';
 import { startJobEngine } from '../jobs/engine.js';
 import { migrate } from '../db/migrate.js';
-import { createEventBus } from '../events/bus.js';
+import { buildConsumers } from '../domain-events/consumers.js';
+import { startRelay, type Relay } from '../domain-events/relay.js';
 import { openStorage } from '../files/storage.js';
+import { createLiveBus } from '../live/bus.js';
 import { log } from '../lib/logger.js';
 import { systemClock, type Clock } from '../lib/time.js';
 import { bootstrap } from '../workspaces/bootstrap.js';
@@ -25,6 +27,8 @@ export interface RunningServer {
   config: Config;
   database: Database;
   app: App;
+  /** The domain event relay of this instance; null when DOMAIN_EVENT_RELAY=off. */
+  relay: Relay | null;
   /** The job engine of this server (tests and the bench start workflows through it). */
   jobs: JobRunner;
   /** The admin key this start created, if it created one (first start without VITASYNC_ADMIN_KEY). */
@@ -36,16 +40,23 @@ export interface RunningServer {
 export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
-  const events = createEventBus(config.redisUrl);
+  const live = createLiveBus(config.redisUrl);
   const { generatedAdminKey } = await bootstrap(
-    { db: database.prisma, sql: database, clock, events: events.bus },
+    { db: database.prisma, sql: database, clock },
     { adminKey: config.adminKey, secret: config.secret },
   );
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const tokenKeys = loadTokenKeys(config);
-  const jobs = await startJobEngine({ database, config, clock, events: events.bus, tokenKeys });
+  const jobs = await startJobEngine({ database, config, clock, tokenKeys });
+  const relay = config.domainEvents.relay
+    ? await startRelay({
+        database,
+        consumers: buildConsumers({ live: live.bus, config }),
+        retentionDays: config.domainEvents.retentionDays,
+      })
+    : null;
   const storage = openStorage(config.files);
-  const deps = { schema, database, config, clock, events: events.bus, jobs, tokenKeys, rateLimiter, storage };
+  const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter, storage };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
@@ -83,6 +94,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     config,
     database,
     app,
+    relay,
     jobs,
     generatedAdminKey,
     close: async () => {
@@ -91,9 +103,10 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       await jobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay?.close();
       await rateLimiter.close();
       await storage.close();
-      await events.close();
+      await live.close();
       await database.close();
     },
   };

@@ -8,7 +8,8 @@ import { assertUnderQuota } from '../workspaces/quotas.js';
 import { recordAudit } from '../audit/audit.js';
 import { syncScheduleId } from '../connections/sync-jobs.js';
 import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
-import type { UserChangeAction } from './user-change.js';
+import { emit, type EmitTx } from '../domain-events/emit.js';
+import { userResource } from './user-resource.js';
 
 export interface UserInput {
   email?: string | null;
@@ -37,8 +38,8 @@ function validate(input: UserInput): Prisma.UserUpdateInput {
   return data;
 }
 
-function announce(ctx: ServiceContext, action: UserChangeAction, user: User): void {
-  ctx.events.publish('user.changed', ctx.workspaceId, { action, userId: user.id, externalId: user.externalId, at: ctx.clock.now() });
+function announce(ctx: ServiceContext, tx: EmitTx, action: 'created' | 'updated' | 'deleted', user: User): Promise<void> {
+  return emit(tx, { workspaceId: ctx.workspaceId, type: `user.${action}`, payload: userResource(user), occurredAt: ctx.clock.now() });
 }
 
 /** Creates the user for `externalId`, or returns the one that exists (then `created` is false and nothing changes). */
@@ -58,14 +59,15 @@ export async function createOrFindUser(
       tx.user.count({ where: { workspaceId: ctx.workspaceId } }),
     );
     // ON CONFLICT DO NOTHING makes two racing creates agree on one row instead of one of them failing.
-    return tx.user.createMany({
+    const { count } = await tx.user.createMany({
       data: [{ ...(data as Prisma.UserCreateManyInput), id: newId(), workspaceId: ctx.workspaceId, externalId: id }],
       skipDuplicates: true,
     });
+    if (count === 1) await announce(ctx, tx, 'created', await tx.user.findUniqueOrThrow({ where }));
+    return count;
   });
   const user = await ctx.db.user.findUniqueOrThrow({ where });
-  if (inserted.count === 1) announce(ctx, 'created', user);
-  return { user, created: inserted.count === 1 };
+  return { user, created: inserted === 1 };
 }
 
 export async function getUser(ctx: ServiceContext, userId: string): Promise<User> {
@@ -99,15 +101,15 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
       for (const [sql, ...params] of rebuildDailyRollupsStatements(updated.id, updated.timezone))
         await tx.$executeRawUnsafe(sql, ...params);
     }
+    await announce(ctx, tx, 'updated', updated);
     return updated;
   });
-  announce(ctx, 'updated', user);
   return user;
 }
 
 /** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
 export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
-  const { user, connectionIds, storageKeys } = await ctx.db.$transaction(async (tx) => {
+  const { connectionIds, storageKeys } = await ctx.db.$transaction(async (tx) => {
     const found = await tx.user.findFirst({
       where: { id: userId, workspaceId: ctx.workspaceId },
       include: { connections: { select: { id: true } }, storedFiles: { select: { storageKey: true } } },
@@ -117,8 +119,9 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
     await tx.healthSample.deleteMany({ where: { userId: found.id } });
     await tx.user.delete({ where: { id: found.id } });
     await recordAudit({ ...ctx, db: tx as typeof ctx.db }, { action: 'user.deleted', targetType: 'user', targetId: found.id });
+    // One event for the user: what went with them (connections, events, records) is not announced one by one.
+    await announce(ctx, tx, 'deleted', found);
     return {
-      user: found,
       connectionIds: found.connections.map((connection) => connection.id),
       storageKeys: found.storedFiles.map((file) => file.storageKey),
     };
@@ -127,5 +130,4 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
   for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
   // So do file contents: their rows went with the user, so no URL serves them any more; the bytes go now.
   for (const key of storageKeys) await ctx.storage?.delete(key);
-  announce(ctx, 'deleted', user);
 }

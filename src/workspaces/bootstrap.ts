@@ -15,7 +15,7 @@ export interface BootstrapResult {
  * (once) instead of a generated one, so automation knows the key in advance.
  */
 export async function bootstrap(
-  ctx: Pick<ServiceContext, 'db' | 'sql' | 'clock' | 'events'>,
+  ctx: Pick<ServiceContext, 'db' | 'sql' | 'clock'>,
   options: { adminKey: string | null; secret: string | null },
 ): Promise<BootstrapResult> {
   setInstallSecret(options.secret ?? (await storedSecret(ctx)));

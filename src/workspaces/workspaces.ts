@@ -12,7 +12,7 @@ export interface NewWorkspace {
 
 /** A tenant with its first admin key, made in one transaction (a workspace without a key is unreachable). */
 export async function createWorkspace(
-  ctx: Pick<ServiceContext, 'db' | 'sql' | 'clock' | 'events'>,
+  ctx: Pick<ServiceContext, 'db' | 'sql' | 'clock'>,
   name: string,
   adminKey?: string,
 ): Promise<NewWorkspace> {

@@ -9,9 +9,10 @@
  * autocannon on a REST read, a REST write and GraphQL at 1, 10 and 100 connections, and the rate limiter under
  * load (also across two instances sharing REDIS_URL), see load.ts — "uploads": a BENCH_UPLOAD_BYTES (2 GiB)
  * upload streamed through the server to local storage and to S3 (BENCH_S3_ENDPOINT or TEST_S3_ENDPOINT), MB/s
- * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — and "schedules":
+ * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — "schedules":
  * fire lag of BENCH_SCHEDULES (10,000) daily calendar schedules due in one minute, on the local runner and
- * Temporal, see schedules.ts.
+ * Temporal, see schedules.ts — and "relay": domain events from commit to a live subscriber (p50/p99) and the
+ * relay's drain rate, on each engine, see relay.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -24,6 +25,7 @@ import { setLogLevel } from '../../src/lib/logger.js';
 import type { EngineName } from './engine.js';
 import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
+import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
 import { formatScheduleSuite, runScheduleSuite, type ScheduleRun } from './schedules.js';
@@ -40,7 +42,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -201,6 +203,19 @@ async function main(): Promise<void> {
     uploads = await runUploadSuite({ bytes: envInt('BENCH_UPLOAD_BYTES', 2 * 2 ** 30), s3, log });
     console.log(`\n${formatUploadSuite(uploads)}`);
   }
+  let relay: RelayRun[] = [];
+  if (selected.includes('relay')) {
+    setLogLevel('silent');
+    relay = await runRelaySuite({
+      engines: names,
+      events: envInt('BENCH_RELAY_EVENTS', 2000),
+      writers: envInt('BENCH_RELAY_WRITERS', 4),
+      backlog: envInt('BENCH_RELAY_BACKLOG', 10_000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatRelaySuite(relay)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -215,6 +230,7 @@ async function main(): Promise<void> {
       schedules,
       load,
       uploads,
+      relay,
     }),
   );
 }

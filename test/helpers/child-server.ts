@@ -12,9 +12,12 @@ export interface ChildHttpServer extends ChildServer {
   port: number;
 }
 
-/** Starts `src/main.ts` as `npm start` does, in a child process, resolving once it listens. */
-export async function startChildServer(env: Record<string, string>): Promise<ChildHttpServer> {
-  const server = await startChild('src/main.ts', 'vitasync listening', { PORT: '0', ...env });
+/**
+ * Starts `src/main.ts` as `npm start` does, in a child process, resolving once it listens. `preload` names
+ * modules (from the repository root) imported first, e.g. a test's domain event consumer.
+ */
+export async function startChildServer(env: Record<string, string>, preload: string[] = []): Promise<ChildHttpServer> {
+  const server = await startChild('src/main.ts', 'vitasync listening', { PORT: '0', ...env }, preload);
   const listening = server
     .output()
     .split('\n')
@@ -29,8 +32,8 @@ export function startChildWorker(env: Record<string, string>): Promise<ChildServ
   return startChild('workflows/worker.ts', 'temporal worker ready', env);
 }
 
-function startChild(script: string, readyLine: string, env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function startChild(script: string, readyLine: string, env: Record<string, string>, preload: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((module) => ['--import', `./${module}`]), script], {
     cwd: root,
     // The embedded default unless a test says otherwise: CI's service URLs must not leak into the child.
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', TEMPORAL_ADDRESS: '', LOG_LEVEL: 'info', ...env },

@@ -91,10 +91,7 @@ export async function startTestServer(
         body: JSON.stringify({ query, variables }),
       }),
     newWorkspace: async (name = 'Other workspace') => {
-      const created = await createWorkspace(
-        { db: server.database.prisma, sql: server.database, clock: systemClock, events: server.app.events },
-        name,
-      );
+      const created = await createWorkspace({ db: server.database.prisma, sql: server.database, clock: systemClock }, name);
       return { workspaceId: created.workspace.id, adminKey: created.adminKey.key };
     },
     keyWithScope: async (scope) => {

@@ -24,8 +24,8 @@ export async function serveBrowserRoute(
 ): Promise<Response> {
   const url = new URL(request.url);
   const providerId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
-  const { db, sql, clock, events, jobs, config, tokenKeys } = ctx;
-  const platform = { db, sql, clock, events, jobs, config, tokenKeys };
+  const { db, sql, clock, jobs, config, tokenKeys } = ctx;
+  const platform = { db, sql, clock, jobs, config, tokenKeys };
   switch (kind) {
     case 'upload':
       return serveUpload(request, ctx);

@@ -1,5 +1,6 @@
 import { MISSING_KEY_MESSAGE } from '../../auth/authenticate.js';
 import { isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import { DOMAIN_EVENT_TYPES } from '../../domain-events/catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
 import { fileOperation } from './openapi-files.js';
@@ -307,5 +308,7 @@ export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Js
     decorateOperation(route, operation, schema);
   }
   doc.tags = [...new Set(REST_ROUTES.map((route) => route.tag))].map((name) => ({ name }));
+  // The event catalogue: what webhooks and other consumers receive, each type with its payload's schema.
+  doc['x-domain-event-types'] = DOMAIN_EVENT_TYPES.map(({ type, description, payload }) => ({ type, description, payload }));
   return doc;
 }

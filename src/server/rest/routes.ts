@@ -1,5 +1,6 @@
 import { API_KEY_ROUTES } from './routes/api-keys.js';
 import { CONNECTION_ROUTES } from './routes/connections.js';
+import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
 import { EVENT_ROUTES } from './routes/events.js';
 import { FILE_ROUTES } from './routes/files.js';
 import { HEALTH_ROUTES } from './routes/health.js';
@@ -23,6 +24,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...EVENT_ROUTES,
   ...RECORD_ROUTES,
   ...PROVIDER_ROUTES,
+  ...DOMAIN_EVENT_ROUTES,
   ...FILE_ROUTES,
 ];
 

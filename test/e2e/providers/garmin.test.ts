@@ -323,7 +323,7 @@ describe('Garmin through its fake server', { shuffle: false }, () => {
   it('disconnects the connection, with an event and no more schedule, when the user removes the app at Garmin', async () => {
     await quiet();
     const row = await prisma().connection.findUniqueOrThrow({ where: { id: connectionId } });
-    const changes = t.server.app.events.subscribe('connection.changed', row.workspaceId)[Symbol.asyncIterator]();
+    const changes = t.server.app.live.subscribe('connection.changed', row.workspaceId)[Symbol.asyncIterator]();
     const next = changes.next();
     const response = await garmin.deregister();
     expect(response.status).toBe(200);

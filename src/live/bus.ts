@@ -2,7 +2,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { ConnectionChange, SyncProgress } from '../connections/live-updates.js';
-import type { HealthEventRow } from './event-row.js';
+import type { HealthEventRow } from '../events/event-row.js';
 import type { SamplesIngested } from '../health/live-updates.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
 import type { UserChange } from '../users/user-change.js';
@@ -21,14 +21,14 @@ export type Topics = {
   'sync.progress': [workspaceId: string, progress: SyncProgress];
 };
 
-export type EventBus = ReturnType<typeof createPubSub<Topics>>;
+export type LiveBus = ReturnType<typeof createPubSub<Topics>>;
 
-export interface EventBusHandle {
-  bus: EventBus;
+export interface LiveBusHandle {
+  bus: LiveBus;
   close(): Promise<void>;
 }
 
-export function createEventBus(redisUrl: string | null): EventBusHandle {
+export function createLiveBus(redisUrl: string | null): LiveBusHandle {
   if (!redisUrl) return { bus: createPubSub<Topics>(), close: async () => undefined };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });

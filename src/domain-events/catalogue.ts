@@ -1,0 +1,94 @@
+/**
+ * The catalogue of domain events: every type a consumer (live updates, webhook deliveries, notification rules,
+ * achievement checks) can receive, with its payload and when it is emitted. The GraphQL enum `DomainEventType`,
+ * the OpenAPI document's `x-domain-event-types` and GET /v1/event-types are all printed from this list.
+ */
+export interface DomainEventTypeInfo {
+  type: string;
+  description: string;
+  /** The OpenAPI component the payload is (resource events), or a JSON schema of it. */
+  payload: { $ref: string } | Record<string, unknown>;
+}
+
+const resource = (name: string, what: string, component: string) =>
+  (['created', 'updated', 'deleted'] as const).map((action) => ({
+    type: `${name}.${action}`,
+    description:
+      action === 'deleted'
+        ? `A ${what} was deleted. The payload is the ${what} as GET returned it just before.`
+        : `A ${what} was ${action}. The payload is what GET of the ${what} returns at that moment.`,
+    payload: { $ref: `#/components/schemas/${component}` },
+  }));
+
+const object = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  properties,
+});
+const string = { type: 'string' };
+const nullableString = { type: 'string', nullable: true };
+const integer = { type: 'integer' };
+const instant = { type: 'string', format: 'date-time' };
+const counts = object({ pages: integer, samples: integer, events: integer });
+const syncIds = { connectionId: string, userId: string, providerId: string, jobId: string };
+
+export const DOMAIN_EVENT_TYPES = [
+  ...resource('user', 'user', 'User'),
+  ...resource('connection', 'connection', 'Connection'),
+  ...resource('health_event', 'health event (workout, sleep session, activity day)', 'HealthEvent'),
+  ...resource('personal_record', 'personal record', 'PersonalRecord'),
+  {
+    type: 'health_data.ingested',
+    description:
+      'An ingest stored new or corrected samples (a push, an import or one page of a sync): one event per ingest, ' +
+      'with the counts per metric type and the time range the samples span.',
+    payload: object({
+      userId: string,
+      source: string,
+      connectionId: nullableString,
+      inserted: integer,
+      updated: integer,
+      metrics: { type: 'array', items: object({ metricType: string, inserted: integer, updated: integer }) },
+      from: instant,
+      to: instant,
+    }),
+  },
+  {
+    type: 'sync.started',
+    description: "A connection's sync (backfill, scheduled, manual or pushed) started.",
+    payload: object({ ...syncIds, reason: string }),
+  },
+  {
+    type: 'sync.progress',
+    description: 'A sync stored one more page of a stream; the counts are those of the stream so far.',
+    payload: object({ ...syncIds, stream: string, counts }),
+  },
+  {
+    type: 'sync.completed',
+    description: 'A sync finished; the counts per stream are what it stored.',
+    payload: object({ ...syncIds, counts: { type: 'object', additionalProperties: counts } }),
+  },
+  {
+    type: 'sync.failed',
+    description: 'A sync gave up after its retries; `error` says why.',
+    payload: object({ ...syncIds, counts: { type: 'object', additionalProperties: counts }, error: string }),
+  },
+  {
+    type: 'connection.error',
+    description: 'The provider refused the connection (revoked consent, failed token refresh): status is now error.',
+    payload: object({ connectionId: string, userId: string, providerId: string, reason: string }),
+  },
+  {
+    type: 'connection.revoked',
+    description: 'The user withdrew consent at the provider: the connection is disconnected (its data stays).',
+    payload: object({ connectionId: string, userId: string, providerId: string, reason: string }),
+  },
+] as const satisfies readonly DomainEventTypeInfo[];
+
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number]['type'];
+
+export const DOMAIN_EVENT_TYPE_NAMES: readonly DomainEventType[] = DOMAIN_EVENT_TYPES.map((info) => info.type);
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return (DOMAIN_EVENT_TYPE_NAMES as readonly string[]).includes(type);
+}
