@@ -1,5 +1,5 @@
 import { Invalid } from '../lib/errors.js';
-import { assertTimeZone } from '../lib/time.js';
+import { assertTimeZone, zoneOffsetAt } from '../lib/time.js';
 
 /**
  * Calendar schedules on the local runner: the next instant a `{ hour, minute, daysOfWeek?, daysOfMonth? }` spec
@@ -27,32 +27,9 @@ const HOUR = 3600 * SECOND;
 /** Temporal's scheduler looks no further (maxCalendarYear). */
 const LAST_YEAR = 2100;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's UTC offset in ms at an instant. */
-function offsetAt(zone: string, instant: number): number {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wall - Math.floor(instant / SECOND) * SECOND;
-}
-
 /** Wall-clock fields of an instant in the zone (month 1–12, weekday 0 = Sunday). */
 function wallFields(zone: string, instant: number) {
-  const wall = new Date(instant + offsetAt(zone, instant));
+  const wall = new Date(instant + zoneOffsetAt(zone, instant));
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,
@@ -71,9 +48,9 @@ function wallFields(zone: string, instant: number) {
  */
 function goDate(zone: string, year: number, month: number, day: number, hour: number, minute: number, second: number): number {
   const unix = Date.UTC(year, month - 1, day, hour, minute, second);
-  let offset = offsetAt(zone, unix);
+  let offset = zoneOffsetAt(zone, unix);
   const utc = unix - offset;
-  const there = offsetAt(zone, utc);
+  const there = zoneOffsetAt(zone, utc);
   if (there !== offset) offset = there;
   return unix - offset;
 }

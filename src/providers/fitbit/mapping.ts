@@ -1,6 +1,6 @@
 import type { EventInput } from '../../events/event-input.js';
 import type { SampleInput } from '../../health/sample-input.js';
-import { isIanaTimeZone } from '../../lib/time.js';
+import { isIanaTimeZone, zoneOffsetAt } from '../../lib/time.js';
 import { ProviderError } from '../provider-error.js';
 
 /**
@@ -193,28 +193,6 @@ export function readWeightLogs(body: unknown): FitbitWeightLog[] {
       source: typeof row.source === 'string' ? row.source : undefined,
     };
   });
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Milliseconds the zone's wall clock is ahead of UTC at an instant. */
-function zoneOffsetAt(timeZone: string, at: number): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
-  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!) - (at - (((at % 1000) + 1000) % 1000));
 }
 
 /** A Fitbit wall-clock time ("2024-05-01T23:30:00.000") on the timeline; a time with an offset is taken as is. */
