@@ -47,6 +47,9 @@ async function refresh(tx: Queryable, userId: string, metrics: readonly string[]
 export async function refreshMergedDays(tx: Queryable, userId: string, metricTypes: string[], from: Date, to: Date): Promise<void> {
   const metrics = metricTypes.filter((id) => MERGED_METRICS.includes(id));
   if (!metrics.length) return;
+  // Two sources ingesting for one user at once would each merge without the other's uncommitted samples: the
+  // second waits here for the first to commit, and its statements then see them.
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('merged-days:' || $1))`, [userId]);
   const [range] = await tx.query<{ first: string; last: string }>(
     `SELECT to_char(($2::timestamptz AT TIME ZONE timezone)::date - 1, 'YYYY-MM-DD') AS first,
        to_char(($3::timestamptz AT TIME ZONE timezone)::date + 1, 'YYYY-MM-DD') AS last FROM "User" WHERE id = $1`,

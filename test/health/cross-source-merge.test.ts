@@ -103,6 +103,15 @@ for (const engine of ENGINES) {
       expect(watchOnly.map((row) => [row.metricType, row.value, row.mergedBy])).toEqual([['steps', WATCH_MORNING, 'source']]);
     });
 
+    it('merges two sources that ingest the same day at the same moment', async () => {
+      const { ctx, userId } = await aWorkspaceUser(['watch', 'phone']);
+      await Promise.all([
+        ingestSamples(ctx, userId, stepsEveryMinute(0, 24, 8), { source: 'phone' }),
+        ingestSamples(ctx, userId, stepsEveryMinute(8, 12, 10), { source: 'watch' }),
+      ]);
+      expect((await dayOf(ctx, userId)).data[0]).toMatchObject({ value: TRUE_TOTAL, sources: ['watch', 'phone'] });
+    });
+
     it('counts two apps writing the same steps once, from the preferred app', async () => {
       const { ctx, userId } = await aWorkspaceUser(['health-app']);
       await ingestSamples(ctx, userId, stepsEveryMinute(6, 22, 5), { source: 'fit-app' });
