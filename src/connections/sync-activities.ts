@@ -5,7 +5,7 @@ import { ingestSamples } from '../health/ingest.js';
 import { newId } from '../lib/ids.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { Provider, ProviderCall } from '../providers/provider.js';
-import { requireProvider } from '../providers/registry.js';
+import { backfillDaysOf, requireProvider } from '../providers/registry.js';
 import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
 import { emit } from '../domain-events/emit.js';
 import { connectionEvent } from './connection-events.js';
@@ -43,7 +43,10 @@ async function readStreamPage(
   const now = platform.clock.now();
   const window = state.window
     ? { from: new Date(state.window.from), to: new Date(state.window.to) }
-    : { from: state.until ? new Date(state.until) : new Date(now.getTime() - platform.config.sync.backfillDays * 86_400_000), to: now };
+    : {
+        from: state.until ? new Date(state.until) : new Date(now.getTime() - backfillDaysOf(provider, platform.config) * 86_400_000),
+        to: now,
+      };
   const page = await provider.fetchPage(call, stream, window, state.page ?? null, platform.config);
   const next: StreamState = page.nextPage
     ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }

@@ -93,6 +93,14 @@ export interface PushRequest {
   body: string;
 }
 
+export interface ProviderDeprecation {
+  /** The day (YYYY-MM-DD) the provider's API stops or stopped serving data. */
+  date: string;
+  reason: string;
+  /** The provider to connect instead, if there is one. */
+  replacement: string | null;
+}
+
 /** The one provider interface. A new provider is one folder implementing it plus a line in registry.ts. */
 export interface Provider {
   id: string;
@@ -101,6 +109,13 @@ export interface Provider {
   authKind: AuthKind;
   /** Metric and event types this provider can deliver. */
   dataTypes: readonly string[];
+  /**
+   * How many days before the connect the provider serves history, per its documentation; null when it documents
+   * no limit (SYNC_BACKFILL_DAYS alone bounds the backfill then). GET /v1/providers states the smaller of the two.
+   */
+  historyDays: number | null;
+  /** Set when the provider's API is being retired: the date it stops (or stopped) serving and what to use instead. */
+  deprecation?: ProviderDeprecation;
   /** True when this install has what the provider needs (e.g. OAuth client credentials). */
   isConfigured(config: Config): boolean;
   /** OAuth settings in this install (endpoints may point at a fake server in tests). */

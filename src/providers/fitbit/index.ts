@@ -152,6 +152,8 @@ export const fitbitProvider: Provider = {
     'sleep',
     'workout',
   ],
+  // The Web API documents no limit on how far back a user's records go.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

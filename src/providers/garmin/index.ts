@@ -127,6 +127,8 @@ export const garminProvider: Provider = {
     'sleep',
     'workout',
   ],
+  // Garmin limits each backfill request's range (summaries.ts), not how far back the backfills may reach.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(garminSettings(config)),
   oauth: (config) => {
     const s = garminSettings(config);
