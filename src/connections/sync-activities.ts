@@ -113,7 +113,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
         });
       });
       const provider = requireProvider(connection.providerId);
-      return { streams: provider.readNotice ? [NOTICE_STREAM, ...provider.streams] : [...provider.streams] };
+      if (!provider.readNotice) return { streams: [...provider.streams] };
     },
 
     async syncPage({ connectionId, stream, jobId, countsBefore }): Promise<PageOutcome> {
