@@ -48,6 +48,11 @@ export interface ProviderPage {
   events: EventInput[];
   /** Where the next page of the same window starts; null when the window is done. */
   nextPage: string | null;
+  /**
+   * Records the provider sent that could not be mapped (a value of a type its documentation does not allow), each
+   * as a reason: the sync counts them beside ingestion's own rejections, so nothing is dropped in silence.
+   */
+  rejected?: string[];
 }
 
 /** What a provider's data calls get: an authenticated HTTP client bound to one connection. */

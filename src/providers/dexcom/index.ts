@@ -85,6 +85,6 @@ export const dexcomProvider: Provider = {
       return { samples: glucoseSamples(records), events: [], nextPage: slice.next };
     }
     const records = await fetchRecords<DexcomEvent>(call, config, 'events', slice.from, to);
-    return { samples: [], events: exerciseEvents(records), nextPage: slice.next };
+    return { samples: [], ...exerciseEvents(records), nextPage: slice.next };
   },
 };
