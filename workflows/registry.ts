@@ -7,6 +7,7 @@
  * activities to workflows/activities.ts, and add one entry here naming them and a retry profile (workflows/retry.ts).
  */
 import type { Activities } from './activities.js';
+import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
 import { runSync, type StreamCounts, type SyncInput } from './sync.js';
@@ -48,6 +49,12 @@ export const WORKFLOWS = {
     activities: ['probe'],
     retry: 'probe',
     run: runProbe,
+  }),
+  purgeDomainEvents: declare<Record<string, never>, PurgeDomainEventsResult, 'purgeDomainEvents'>({
+    description: 'Removes dispatched domain events past DOMAIN_EVENT_RETENTION_DAYS; runs daily (src/jobs/housekeeping.ts).',
+    activities: ['purgeDomainEvents'],
+    retry: 'probe',
+    run: runPurgeDomainEvents,
   }),
 };
 
