@@ -96,6 +96,11 @@ export async function receivePush(
   return { syncs, status: provider.pushResponseStatus ?? 200 };
 }
 
+/** The provider's POSTed endpoint check, when this request is one (else null: a notification). */
+export function answerPushHandshake(platform: Platform, providerId: string, request: PushRequest) {
+  return requireProvider(providerId).pushHandshake?.(request, platform.config) ?? null;
+}
+
 export function answerPushChallenge(platform: Platform, providerId: string, request: PushRequest) {
   const provider = requireProvider(providerId);
   const answer = provider.pushChallenge?.(request, platform.config) ?? null;

@@ -137,6 +137,11 @@ export interface Provider {
    */
   parsePush?(request: PushRequest, config: Config): PushNotice[];
   pushChallenge?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
+  /**
+   * A check the provider POSTs to the push URL before it sends notifications (Google Health's {"type":
+   * "verification"}): answered as returned instead of being parsed as a notification; null for a notification.
+   */
+  pushHandshake?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
   /** What the provider's docs ask a push endpoint to answer (default 200 with { syncs }). */
   pushResponseStatus?: 200 | 204;
   /** Maps what a notification carried or named (a PushNotice's content) when the sync that follows reads it. */

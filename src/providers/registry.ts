@@ -4,6 +4,7 @@ import { demoProvider } from './demo/index.js';
 import { dexcomProvider } from './dexcom/index.js';
 import { fitbitProvider } from './fitbit/index.js';
 import { garminProvider } from './garmin/index.js';
+import { googleHealthProvider } from './google-health/index.js';
 import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
@@ -17,6 +18,7 @@ export const PROVIDERS: readonly Provider[] = [
   dexcomProvider,
   fitbitProvider,
   garminProvider,
+  googleHealthProvider,
   ouraProvider,
   polarProvider,
   stravaProvider,

@@ -1,5 +1,6 @@
 import type { EventInput } from '../../events/event-input.js';
 import type { SampleInput } from '../../health/sample-input.js';
+import { numberOf } from '../../lib/numbers.js';
 
 /**
  * Dexcom API v3 records (https://developer.dexcom.com/docs/dexcomv3/operation/getEstimatedGlucoseValuesV3 and
@@ -81,13 +82,6 @@ export function glucoseSamples(records: DexcomEgv[]): SampleInput[] {
   });
 }
 
-/** An event's value as a number: a number, or a string holding one ("30", "12.5"); null when neither. */
-function eventValue(value: DexcomEvent['value']): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string' || !/^\s*-?\d+(\.\d+)?\s*$/.test(value)) return null;
-  return Number(value);
-}
-
 /**
  * Exercise entries as workouts: Dexcom records when the exercise began and how many minutes it lasted, with an
  * intensity but no kind of sport. Carbs, insulin, health and notes have no event type here and are skipped, as
@@ -99,7 +93,7 @@ export function exerciseEvents(records: DexcomEvent[]): { events: EventInput[]; 
   const rejected: string[] = [];
   for (const record of records) {
     if (record.eventType !== 'exercise' || record.eventStatus === 'deleted') continue;
-    const minutes = eventValue(record.value);
+    const minutes = numberOf(record.value);
     if (minutes === null) {
       rejected.push(`exercise ${record.recordId}: value ${JSON.stringify(record.value)} is not a number of minutes`);
       continue;

@@ -160,7 +160,7 @@ export const fitbitProvider: Provider = {
     date: '2026-11-02',
     reason:
       'Google turned off the legacy Fitbit Web API and Fitbit OAuth on this date (Google Health API, "Fitbit Web API Migration Guide"); Fitbit data is served by the Google Health API, to which users must consent again.',
-    replacement: null,
+    replacement: 'google-health',
   },
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
