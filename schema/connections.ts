@@ -88,9 +88,19 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const StreamCountsType = builder.objectRef<{ pages: number; samples: number; events: number }>('StreamCounts').implement({
-  fields: (t) => ({ pages: t.exposeInt('pages'), samples: t.exposeInt('samples'), events: t.exposeInt('events') }),
-});
+const StreamCountsType = builder
+  .objectRef<{ pages: number; samples: number; events: number; rejected?: number }>('StreamCounts')
+  .implement({
+    fields: (t) => ({
+      pages: t.exposeInt('pages'),
+      samples: t.exposeInt('samples'),
+      events: t.exposeInt('events'),
+      rejected: t.int({
+        description: 'Records the provider sent that were not stored (a value its documentation does not allow, an impossible value).',
+        resolve: (counts) => counts.rejected ?? 0,
+      }),
+    }),
+  });
 
 const SyncProgressType = builder.objectRef<SyncProgress>('SyncProgress').implement({
   fields: (t) => ({

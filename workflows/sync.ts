@@ -15,12 +15,16 @@ export interface StreamCounts {
   pages: number;
   samples: number;
   events: number;
+  /** Records the provider sent that were not stored, each for a reason (logged with it). */
+  rejected: number;
 }
 
 export interface PageOutcome {
   done: boolean;
   samples: number;
   events: number;
+  /** Records of the page refused by the mapping or by ingestion (absent in histories recorded before it was counted). */
+  rejected?: number;
   /** The provider asked us to wait (429 + Retry-After) before the same page again. */
   retryAfterSeconds: number | null;
 }
@@ -60,7 +64,7 @@ export async function runSync(input: SyncInput, activities: SyncActivities, engi
   const counts: Record<string, StreamCounts> = {};
   try {
     for (const stream of streams) {
-      const stats: StreamCounts = (counts[stream] = { pages: 0, samples: 0, events: 0 });
+      const stats: StreamCounts = (counts[stream] = { pages: 0, samples: 0, events: 0, rejected: 0 });
       for (;;) {
         const page = await activities.syncPage({
           connectionId: input.connectionId,
@@ -75,6 +79,7 @@ export async function runSync(input: SyncInput, activities: SyncActivities, engi
         stats.pages += 1;
         stats.samples += page.samples;
         stats.events += page.events;
+        stats.rejected += page.rejected ?? 0;
         if (!progressInPage) await activities.reportProgress({ connectionId: input.connectionId, jobId, stream, counts: stats });
         if (page.done) break;
       }

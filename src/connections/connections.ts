@@ -6,7 +6,7 @@ import { Conflict, NotFound } from '../lib/errors.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { revokeToken } from '../providers/oauth.js';
 import type { TokenSet } from '../providers/provider.js';
-import { requireProvider } from '../providers/registry.js';
+import { backfillDaysOf, requireProvider } from '../providers/registry.js';
 import { getUser } from '../users/users.js';
 import { newId } from '../lib/ids.js';
 import { recordAudit } from '../audit/audit.js';
@@ -98,7 +98,7 @@ export async function createConnection(
       throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
     const id = newId();
     const replaced = active ? await replaceConnection(ctx, tx, active, id) : null;
-    const syncState = await gapSyncState(tx, user.id, provider, ctx.clock.now(), ctx.config.sync.backfillDays);
+    const syncState = await gapSyncState(tx, user.id, provider, ctx.clock.now(), backfillDaysOf(provider, ctx.config));
     const created = await tx.connection.create({
       data: {
         id,

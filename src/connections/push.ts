@@ -16,6 +16,18 @@ import { startSync } from './sync-jobs.js';
 const PUSH_WINDOW_MS = 60_000;
 
 /**
+ * The id of the sync a data notification starts: one per connection and minute, so a burst starts one sync. When
+ * that minute's sync has already finished it would not read what this notification announces (a Withings
+ * temperature a few seconds after a weigh-in was lost so), so a follow-up sync starts under an id of its own.
+ */
+async function pushJobId(ctx: ServiceContext, connection: Connection): Promise<string> {
+  const now = ctx.clock.now().getTime();
+  const slot = `sync:${connection.id}:push:${Math.floor(now / PUSH_WINDOW_MS)}`;
+  const job = await ctx.jobs.status(slot);
+  return job && (job.status === 'completed' || job.status === 'failed') ? `${slot}:${now}` : slot;
+}
+
+/**
  * What one connection does with the notices naming its user: a revocation disconnects it; a permission change
  * replaces its scopes; new data starts an incremental sync, which first reads the data the notices carried or
  * named (kept as ProviderNotices, since the provider wants its answer before that work is done). Answers the
@@ -41,7 +53,7 @@ async function actOnNotices(ctx: ServiceContext, provider: Provider, connection:
     const first = await storeNotices(ctx, connection, contents);
     await startSync(ctx, connection, 'push', `sync:${connection.id}:notice:${first}`);
   } else {
-    await startSync(ctx, connection, 'push', `sync:${connection.id}:push:${Math.floor(ctx.clock.now().getTime() / PUSH_WINDOW_MS)}`);
+    await startSync(ctx, connection, 'push', await pushJobId(ctx, connection));
   }
   return 1;
 }
@@ -82,6 +94,11 @@ export async function receivePush(
   }
   log.info('push received', { providerId, notices: notices.length, syncs });
   return { syncs, status: provider.pushResponseStatus ?? 200 };
+}
+
+/** The provider's POSTed endpoint check, when this request is one (else null: a notification). */
+export function answerPushHandshake(platform: Platform, providerId: string, request: PushRequest) {
+  return requireProvider(providerId).pushHandshake?.(request, platform.config) ?? null;
 }
 
 export function answerPushChallenge(platform: Platform, providerId: string, request: PushRequest) {

@@ -3,9 +3,10 @@ import type { Connection, Prisma } from '../generated/prisma/client.js';
 import { ingestEvents } from '../events/ingest-events.js';
 import { ingestSamples } from '../health/ingest.js';
 import { newId } from '../lib/ids.js';
+import { log } from '../lib/logger.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { Provider, ProviderCall } from '../providers/provider.js';
-import { requireProvider } from '../providers/registry.js';
+import { backfillDaysOf, requireProvider } from '../providers/registry.js';
 import type { PageOutcome, StreamCounts, SyncActivities, SyncInput } from '../../workflows/sync.js';
 import { emit } from '../domain-events/emit.js';
 import { connectionEvent } from './connection-events.js';
@@ -43,7 +44,10 @@ async function readStreamPage(
   const now = platform.clock.now();
   const window = state.window
     ? { from: new Date(state.window.from), to: new Date(state.window.to) }
-    : { from: state.until ? new Date(state.until) : new Date(now.getTime() - platform.config.sync.backfillDays * 86_400_000), to: now };
+    : {
+        from: state.until ? new Date(state.until) : new Date(now.getTime() - backfillDaysOf(provider, platform.config) * 86_400_000),
+        to: now,
+      };
   const page = await provider.fetchPage(call, stream, window, state.page ?? null, platform.config);
   const next: StreamState = page.nextPage
     ? { ...state, window: { from: window.from.toISOString(), to: window.to.toISOString() }, page: page.nextPage }
@@ -59,7 +63,7 @@ async function readStreamPage(
   };
 }
 
-const FINISHED: PageOutcome = { done: true, samples: 0, events: 0, retryAfterSeconds: null };
+const FINISHED: PageOutcome = { done: true, samples: 0, events: 0, rejected: 0, retryAfterSeconds: null };
 
 /** The ids every sync.* domain event carries. */
 function syncIds(connection: Connection, jobId: string) {
@@ -110,7 +114,11 @@ export function createSyncActivities(platform: Platform): SyncActivities {
         });
       });
       const provider = requireProvider(connection.providerId);
-      return { streams: provider.readNotice ? [NOTICE_STREAM, ...provider.streams] : [...provider.streams] };
+      if (!provider.readNotice) return { streams: [...provider.streams] };
+      // A push-first provider's own streams only ask it for history (Garmin's backfill requests), which the backfill,
+      // scheduled and manual syncs do. A push sync reads the notices alone: walking those streams too, it raced the
+      // backfill running beside it and sent again the ranges not yet checkpointed (Garmin answers 409).
+      return { streams: input.reason === 'push' ? [NOTICE_STREAM] : [NOTICE_STREAM, ...provider.streams] };
     },
 
     async syncPage({ connectionId, stream, jobId, countsBefore }): Promise<PageOutcome> {
@@ -135,7 +143,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
             : await readStreamPage(platform, provider, connection, call, stream);
       } catch (error) {
         if (error instanceof ProviderError && error.kind === 'rate_limited') {
-          return { done: false, samples: 0, events: 0, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
+          return { done: false, samples: 0, events: 0, rejected: 0, retryAfterSeconds: error.retryAfterSeconds ?? 60 };
         }
         if (error instanceof ProviderError && error.kind === 'unauthorized') {
           await markConnectionError(ctx, connection, `the provider refused the token: ${error.message}`);
@@ -149,10 +157,18 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       const events = page.events.length ? await ingestEvents(ctx, connection.userId, page.events, provenance) : null;
       // The checkpoint comes after the data: a crash in between re-fetches a page whose rows are then duplicates.
       await read.checkpoint();
+      const reasons = [
+        ...(page.rejected ?? []),
+        ...(samples?.rejected ?? []).map((r) => `${r.metricType}: ${r.reason}`),
+        ...(events?.rejected ?? []).map((r) => `${r.metricType}: ${r.reason}`),
+      ];
+      if (reasons.length)
+        log.warn('provider records rejected', { connectionId, stream, jobId, count: reasons.length, reasons: reasons.slice(0, 10) });
       const outcome = {
         done: !page.nextPage,
         samples: samples?.inserted ?? 0,
         events: (events?.inserted ?? 0) + (events?.updated ?? 0),
+        rejected: reasons.length,
         retryAfterSeconds: null,
       };
       if (countsBefore) {
@@ -160,6 +176,7 @@ export function createSyncActivities(platform: Platform): SyncActivities {
           pages: countsBefore.pages + 1,
           samples: countsBefore.samples + outcome.samples,
           events: countsBefore.events + outcome.events,
+          rejected: (countsBefore.rejected ?? 0) + outcome.rejected,
         };
         await publishProgress(platform, connection, jobId, stream, counts);
       }

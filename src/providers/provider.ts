@@ -48,6 +48,11 @@ export interface ProviderPage {
   events: EventInput[];
   /** Where the next page of the same window starts; null when the window is done. */
   nextPage: string | null;
+  /**
+   * Records the provider sent that could not be mapped (a value of a type its documentation does not allow), each
+   * as a reason: the sync counts them beside ingestion's own rejections, so nothing is dropped in silence.
+   */
+  rejected?: string[];
 }
 
 /** What a provider's data calls get: an authenticated HTTP client bound to one connection. */
@@ -93,6 +98,14 @@ export interface PushRequest {
   body: string;
 }
 
+export interface ProviderDeprecation {
+  /** The day (YYYY-MM-DD) the provider's API stops or stopped serving data. */
+  date: string;
+  reason: string;
+  /** The provider to connect instead, if there is one. */
+  replacement: string | null;
+}
+
 /** The one provider interface. A new provider is one folder implementing it plus a line in registry.ts. */
 export interface Provider {
   id: string;
@@ -101,6 +114,13 @@ export interface Provider {
   authKind: AuthKind;
   /** Metric and event types this provider can deliver. */
   dataTypes: readonly string[];
+  /**
+   * How many days before the connect the provider serves history, per its documentation; null when it documents
+   * no limit (SYNC_BACKFILL_DAYS alone bounds the backfill then). GET /v1/providers states the smaller of the two.
+   */
+  historyDays: number | null;
+  /** Set when the provider's API is being retired: the date it stops (or stopped) serving and what to use instead. */
+  deprecation?: ProviderDeprecation;
   /** True when this install has what the provider needs (e.g. OAuth client credentials). */
   isConfigured(config: Config): boolean;
   /** OAuth settings in this install (endpoints may point at a fake server in tests). */
@@ -117,6 +137,11 @@ export interface Provider {
    */
   parsePush?(request: PushRequest, config: Config): PushNotice[];
   pushChallenge?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
+  /**
+   * A check the provider POSTs to the push URL before it sends notifications (Google Health's {"type":
+   * "verification"}): answered as returned instead of being parsed as a notification; null for a notification.
+   */
+  pushHandshake?(request: PushRequest, config: Config): { status: number; body: string; contentType?: string } | null;
   /** What the provider's docs ask a push endpoint to answer (default 200 with { syncs }). */
   pushResponseStatus?: 200 | 204;
   /** Maps what a notification carried or named (a PushNotice's content) when the sync that follows reads it. */

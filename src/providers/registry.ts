@@ -4,12 +4,14 @@ import { demoProvider } from './demo/index.js';
 import { dexcomProvider } from './dexcom/index.js';
 import { fitbitProvider } from './fitbit/index.js';
 import { garminProvider } from './garmin/index.js';
+import { googleHealthProvider } from './google-health/index.js';
 import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
+import { wahooProvider } from './wahoo/index.js';
 import { whoopProvider } from './whoop/index.js';
 import { withingsProvider } from './withings/index.js';
-import type { AuthKind, Provider } from './provider.js';
+import type { AuthKind, Provider, ProviderDeprecation } from './provider.js';
 
 /** Every provider VitaSync knows, sorted by id. A new provider is one folder plus one line here. */
 export const PROVIDERS: readonly Provider[] = [
@@ -17,9 +19,11 @@ export const PROVIDERS: readonly Provider[] = [
   dexcomProvider,
   fitbitProvider,
   garminProvider,
+  googleHealthProvider,
   ouraProvider,
   polarProvider,
   stravaProvider,
+  wahooProvider,
   whoopProvider,
   withingsProvider,
 ].sort((a, b) => a.id.localeCompare(b.id));
@@ -31,6 +35,16 @@ export interface ProviderInfo {
   authKind: AuthKind;
   dataTypes: string[];
   configured: boolean;
+  /** Days of history a new connection's backfill fetches: the provider's limit or SYNC_BACKFILL_DAYS, the smaller. */
+  backfillDays: number;
+  /** Whether the provider notifies VitaSync of new data (POST /v1/providers/:providerId/push). */
+  push: boolean;
+  deprecation: ProviderDeprecation | null;
+}
+
+/** Days of history a backfill asks a provider for in this install. */
+export function backfillDaysOf(provider: Provider, config: Config): number {
+  return Math.min(config.sync.backfillDays, provider.historyDays ?? Number.POSITIVE_INFINITY);
 }
 
 export function listProviders(config: Config): ProviderInfo[] {
@@ -41,6 +55,9 @@ export function listProviders(config: Config): ProviderInfo[] {
     authKind: provider.authKind,
     dataTypes: [...provider.dataTypes],
     configured: provider.isConfigured(config),
+    backfillDays: backfillDaysOf(provider, config),
+    push: Boolean(provider.parsePush),
+    deprecation: provider.deprecation ?? null,
   }));
 }
 

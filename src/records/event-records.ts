@@ -13,6 +13,8 @@ function candidates(event: HealthEventRow): RecordCandidate[] {
     eventId: event.id,
     source: event.source,
   };
+  // A `rest` period is one the user said was not sleep (Oura's rejected detections): no sleep record.
+  if (event.type === 'sleep' && event.subtype === 'rest') return [];
   if (event.type === 'sleep') return [{ ...base, kind: 'longest_duration', value: event.durationSeconds, unit: 's' }];
   if (event.type !== 'workout') return [];
   const found: RecordCandidate[] = [{ ...base, kind: 'longest_duration', value: event.durationSeconds, unit: 's' }];

@@ -44,6 +44,8 @@ const SECURITY_HEADERS = {
 const DATA_HEADERS = { 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'", 'Cache-Control': 'no-store' };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** The push endpoint of a provider (POST, and the GET of its subscription check). */
+const PROVIDER_PUSH = /^\/v1\/providers\/[^/]+\/push$/;
 
 function isGraphiQLPage(request: Request): boolean {
   return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
@@ -64,7 +66,11 @@ export function createApp(deps: AppDeps) {
   async function serveApi(request: Request, requestId: string, clientAddress: string, isGraphQL: boolean): Promise<Response> {
     let limitHeaders: Record<string, string> = {};
     try {
-      const principal = await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
+      // A provider's push authenticates by the provider's own scheme, and its Authorization header (Google Health
+      // sends its subscriber secret there) is no API key.
+      const principal = PROVIDER_PUSH.test(new URL(request.url).pathname)
+        ? null
+        : await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
       // GraphQL answers a missing key as REST does (401), not with a 200 carrying errors; only the GraphiQL page
       // itself (a browser's GET for HTML) loads without one.
       if (isGraphQL && !principal && !isGraphiQLPage(request)) throw new Unauthorized(MISSING_KEY_MESSAGE);

@@ -11,7 +11,9 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  *   YYYY-MM-DDThh:mm:ss, at most 30 days apart; { recordType, recordVersion, userId, records }; unit mg/dL or
  *   mmol/L; status ok/high/low/unknown; receivers write times without an offset, the apps with one)
  * - https://developer.dexcom.com/docs/dexcomv3/operation/getEventsV3 (eventType carbs/insulin/exercise/health…,
- *   exercise with eventSubType light/medium/heavy and value in minutes; eventStatus created/updated/deleted)
+ *   exercise with eventSubType light/medium/heavy and value in minutes; eventStatus created/updated/deleted). Its
+ *   response schema types `value` as a string while its example sends a number: the fake sends both (the apps'
+ *   exercise as "30", receivers' numbers), and one exercise a day whose value is no number ("n/a").
  * Consent is automatic (the fake user accepts). Dexcom sends no push notifications, so there is no signer here.
  */
 export interface FakeDexcom extends FakeServer {
@@ -91,7 +93,10 @@ function egv(k: number): EgvRecord {
   return { ...base, value: mgdl, status: 'ok' };
 }
 
-/** Per UTC day: exercise at 17:00 (30 min), carbs and insulin at lunch, and an exercise entry the user deleted. */
+/**
+ * Per UTC day: exercise at 17:00 (30 min, its value a string as the schema types it), carbs and insulin at lunch
+ * (numbers, as the example), an exercise entry the user deleted, and one at 19:00 whose value is unreadable.
+ */
 function events(from: number, to: number) {
   const out = [];
   for (let day = Math.floor(from / DAY) * DAY; day <= to; day += DAY) {
@@ -108,7 +113,8 @@ function events(from: number, to: number) {
       ...fields,
     });
     out.push(
-      entry('exercise', 17 * 3_600_000, { eventType: 'exercise', eventSubType: 'medium', value: 30, unit: 'minutes' }),
+      entry('exercise', 17 * 3_600_000, { eventType: 'exercise', eventSubType: 'medium', value: '30', unit: 'minutes' }),
+      entry('unreadable', 19 * 3_600_000, { eventType: 'exercise', eventSubType: 'light', value: 'n/a', unit: 'minutes' }),
       entry('carbs', 12 * 3_600_000, { eventType: 'carbs', value: 45, unit: 'grams' }),
       entry('insulin', 12 * 3_600_000 + FIVE_MINUTES, { eventType: 'insulin', eventSubType: 'fastActing', value: 4, unit: 'units' }),
       entry('deleted', 7 * 3_600_000, { eventType: 'exercise', eventSubType: 'light', value: 20, unit: 'minutes', eventStatus: 'deleted' }),

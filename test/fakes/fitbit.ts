@@ -14,6 +14,12 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  * - body/get-weight-log (date range at most 31 days, kg in the METRIC unit system);
  * - developer-guide/application-design → Rate Limits (429, Retry-After, Fitbit-Rate-Limit-* headers);
  * - developer-guide/using-subscriptions (notification array, X-Fitbit-Signature, verify code);
+ * - subscription/create-subscription and delete-subscription: POST/DELETE
+ *   /1/user/-/[collection-path]/apiSubscriptions/[subscription-id].json (collections activities, body, foods,
+ *   sleep, userRevokedAccess; the collection's scope required; id at most 50 characters; one subscription per
+ *   user's collection: 201 created, 200 for the same id again, 409 under another id; DELETE 204, 404 if none).
+ *   Fitbit notifies only through subscriptions, so `notify` refuses to send for a collection nobody subscribed;
+ *   a client that never subscribes hears nothing;
  * - troubleshooting-guide/error-messages (errors[] with errorType).
  * The fake user lives in Asia/Kolkata (UTC+05:30, no daylight saving), so local times are easy to check.
  */
@@ -55,8 +61,13 @@ export interface FakeFitbit extends FakeServer {
   /** New data a later sync should find, as if the user just synced their tracker or scale. */
   addWorkout(workout: FitbitWorkout): void;
   addWeighIn(logId: number, at: number, kg: number): void;
-  /** POSTs a notification array to a subscriber URL as Fitbit does, signed (or signed with the wrong key). */
+  /**
+   * POSTs a notification array to a subscriber URL as Fitbit does, signed, naming the collection's subscription;
+   * throws when the collection has none (Fitbit would send nothing). `badSignature` forges one (no subscription needed).
+   */
   notify(subscriberUrl: string, collectionType: string, options?: { badSignature?: boolean }): Promise<Response>;
+  /** Subscriptions by collection: the id and the X-Fitbit-Subscriber-Id given (null: the default subscriber). */
+  subscriptions: Map<string, { id: string; subscriber: string | null }>;
 }
 
 function fitbitError(response: ServerResponse, status: number, errorType: string, message: string, headers: Record<string, string> = {}) {
@@ -174,6 +185,7 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
   const refreshTokens = new Set<string>();
   const revoked: string[] = [];
   const malformed = new Set<string>();
+  const subscriptions = new Map<string, { id: string; subscriber: string | null }>();
   let limited = 0;
   let retryAfter = 1;
   let issuedCount = 0;
@@ -272,6 +284,42 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
       );
     }
     let match: RegExpMatchArray | null;
+    if ((match = /^\/1\/user\/-\/([A-Za-z]+)\/apiSubscriptions\/([^/]+)\.json$/.exec(url.pathname))) {
+      const [, collection, id] = match as unknown as [string, string, string];
+      const needs: Record<string, string | null> = {
+        activities: 'activity',
+        body: 'weight',
+        foods: 'nutrition',
+        sleep: 'sleep',
+        userRevokedAccess: null,
+      };
+      if (!(collection in needs)) return fitbitError(response, 400, 'validation', `unknown collection ${collection}`);
+      const scope = needs[collection];
+      if (scope && !SCOPES.includes(scope))
+        return fitbitError(response, 403, 'insufficient_scope', `${collection} requires the ${scope} scope`);
+      if (id.length > 50) return fitbitError(response, 400, 'validation', 'subscription-id is longer than 50 characters');
+      const existing = subscriptions.get(collection);
+      const body = (subscriber: string | null) => ({
+        collectionType: collection,
+        ownerId: FITBIT_USER_ID,
+        ownerType: 'user',
+        subscriberId: subscriber ?? '1',
+        subscriptionId: id,
+      });
+      if (request.method === 'POST') {
+        if (existing && existing.id !== id) return fitbitError(response, 409, 'conflict', 'the collection is subscribed under another id');
+        const subscriber = (request.headers['x-fitbit-subscriber-id'] as string | undefined) ?? null;
+        if (existing) return json(response, 200, body(existing.subscriber));
+        subscriptions.set(collection, { id, subscriber });
+        return json(response, 201, body(subscriber));
+      }
+      if (request.method === 'DELETE') {
+        if (!existing || existing.id !== id) return fitbitError(response, 404, 'not_found', 'no such subscription');
+        subscriptions.delete(collection);
+        response.writeHead(204).end();
+        return;
+      }
+    }
     if (url.pathname === '/1/user/-/profile.json') {
       return json(
         response,
@@ -362,14 +410,17 @@ export async function startFakeFitbit(): Promise<FakeFitbit> {
     issued: () => issuedCount,
     addWorkout: (workout: FitbitWorkout) => void workouts.push(workout),
     addWeighIn: (logId: number, at: number, kg: number) => void weighIns.push({ logId, at, kg }),
+    subscriptions,
     notify(subscriberUrl: string, collectionType: string, options: { badSignature?: boolean } = {}) {
+      const subscription = subscriptions.get(collectionType);
+      if (!subscription && !options.badSignature) throw new Error(`no ${collectionType} subscription: Fitbit would notify nothing`);
       const body = JSON.stringify([
         {
           collectionType,
           date: localDate(Date.now()),
           ownerId: FITBIT_USER_ID,
           ownerType: 'user',
-          subscriptionId: `${FITBIT_USER_ID}-${collectionType}`,
+          subscriptionId: subscription?.id ?? `${FITBIT_USER_ID}-${collectionType}`,
         },
       ]);
       const key = `${options.badSignature ? 'not-the-secret' : FITBIT_CLIENT.secret}&`;

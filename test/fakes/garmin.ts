@@ -7,18 +7,24 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  *   redirect_uri, state; no scope), POST /di-oauth2-service/oauth/token (authorization_code with code_verifier,
  *   refresh_token; client_id and client_secret in the form; answer { access_token, expires_in, token_type,
  *   refresh_token, scope, jti, refresh_token_expires_in }, a new refresh token with every access token);
- * - User endpoints: GET /wellness-api/rest/user/id ({ userId }), GET user/permissions (a list), DELETE
- *   user/registration (204, followed by a deregistration notification);
+ * - User endpoints of the OAuth 2.0 programme, under /partner-gateway/rest/ (where Open Wearables' client calls
+ *   them against the live API; nothing answers them under /wellness-api/rest/ here): GET user/id ({ userId }),
+ *   GET user/permissions, DELETE user/registration (204, followed by a deregistration notification). Permissions
+ *   come in either documented shape: the specification's list (["ACTIVITY_EXPORT", …]) or the gateway's
+ *   { permissions: [...] } (`permissionsShape`);
  * - Health API v1.2.2: ping (§4.2) and push (§5.1) notifications, sent with the garmin-client-id header; summary
  *   endpoints queried by upload time (at most 24 h, a pull token in ?token=) answering lists of summaries shaped
  *   as the §7 examples; Summary Backfill (§8: 202 with no body, then notifications as if newly synced; 409 for a
- *   range asked before; at most 90 days, 30 for activities); errors as { errorMessage } (Appendix E), 412 for a
- *   summary type the user does not share (HEALTH_EXPORT for health summaries, ACTIVITY_EXPORT for activities).
+ *   range asked before); errors as { errorMessage } (Appendix E), 412 for a summary type the user does not share
+ *   (HEALTH_EXPORT for health summaries, ACTIVITY_EXPORT for activities).
+ * - Backfill limits as Garmin's support stated them to Open Wearables (its GarminBackfillService and "Garmin data
+ *   pipeline" docs): at most 30 days per request for every summary type (400 beyond; §8 of v1.2.2 said 90 for
+ *   health summaries), and 403 for every backfill when the user did not grant HISTORICAL_DATA_EXPORT.
  * Consent is automatic (the fake user shares everything). Days are UTC days; the user's offset is 0.
  */
 export const GARMIN_CLIENT = { id: 'garmin-consumer-key', secret: 'garmin-consumer-secret' };
 export const GARMIN_USER_ID = '4aacafe82427c251df9c9592d0c06768';
-export const GARMIN_PERMISSIONS = ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'];
+export const GARMIN_PERMISSIONS = ['ACTIVITY_EXPORT', 'HEALTH_EXPORT', 'HISTORICAL_DATA_EXPORT'];
 
 export type GarminMode = 'push' | 'ping';
 type Summary = Record<string, unknown>;
@@ -48,6 +54,8 @@ export interface FakeGarmin extends FakeServer {
   registrationsDeleted(): number;
   /** Access tokens issued so far (the first by the code grant, the rest by refreshes). */
   issued(): number;
+  /** How GET user/permissions answers: the gateway's { permissions } (default) or the specification's list. */
+  permissionsShape: 'object' | 'list';
 }
 
 const DAY = 86_400;
@@ -240,7 +248,7 @@ function recordedAt(summary: Summary): number {
 
 const errorBody = (errorMessage: string) => ({ errorMessage });
 
-export async function startFakeGarmin(): Promise<FakeGarmin> {
+export async function startFakeGarmin(options: { permissions?: string[] } = {}): Promise<FakeGarmin> {
   const codes = new Map<string, { redirectUri: string; challenge: string }>();
   const tokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
@@ -257,8 +265,9 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
   let malformed = false;
   let issuedCount = 0;
   let deletedRegistrations = 0;
-  let permissions = [...GARMIN_PERMISSIONS];
+  let permissions = [...(options.permissions ?? GARMIN_PERMISSIONS)];
   const shared = (key: string) => permissions.includes(key === 'activities' ? 'ACTIVITY_EXPORT' : 'HEALTH_EXPORT');
+  let fake: FakeGarmin;
   const notShared = { status: 412, body: errorBody('The user has not given permission for this summary type') };
 
   const issue = () => {
@@ -318,7 +327,9 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     const [from, to] = [Number(query.get('summaryStartTimeInSeconds')), Number(query.get('summaryEndTimeInSeconds'))];
     if (!key || !Number.isInteger(from) || !Number.isInteger(to) || to < from)
       return { status: 400, body: errorBody('summaryStartTimeInSeconds and summaryEndTimeInSeconds are required') };
-    if (to - from > (key === 'activities' ? 30 : 90) * DAY) return { status: 400, body: errorBody('The time range is too large') };
+    if (to - from > 30 * DAY) return { status: 400, body: errorBody('The time range is too large') };
+    if (!permissions.includes('HISTORICAL_DATA_EXPORT'))
+      return { status: 403, body: errorBody('The user has not granted access to historical data') };
     if (!shared(key)) return notShared;
     const range = `${resource}:${from}:${to}`;
     if (backfilled.has(range)) return { status: 409, body: errorBody('Duplicate backfill request') };
@@ -375,12 +386,15 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
         return json(response, 200, issue());
       return json(response, 400, { error: 'invalid_grant' });
     }
-    if (!url.pathname.startsWith('/wellness-api/rest/')) return json(response, 404, errorBody('Not found'));
+    const gateway = url.pathname.startsWith('/partner-gateway/rest/user/');
+    if (!url.pathname.startsWith('/wellness-api/rest/') && !gateway) return json(response, 404, errorBody('Not found'));
     if (!bearerValid(request.headers.authorization))
       return json(response, 401, errorBody('Unauthorized: the access token is invalid or expired'));
-    const resource = url.pathname.slice('/wellness-api/rest/'.length);
+    const resource = url.pathname.slice(gateway ? '/partner-gateway/rest/'.length : '/wellness-api/rest/'.length);
+    if (resource.startsWith('user/') && !gateway) return json(response, 404, errorBody('Not found'));
     if (resource === 'user/id' && request.method === 'GET') return json(response, 200, { userId: GARMIN_USER_ID });
-    if (resource === 'user/permissions' && request.method === 'GET') return json(response, 200, permissions);
+    if (resource === 'user/permissions' && request.method === 'GET')
+      return json(response, 200, fake.permissionsShape === 'list' ? permissions : { permissions });
     if (resource === 'user/registration' && request.method === 'DELETE') {
       deletedRegistrations += 1;
       tokens.clear();
@@ -403,7 +417,8 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     return json(response, answer.status, answer.body);
   });
 
-  return Object.assign(server, {
+  return (fake = Object.assign(server, {
+    permissionsShape: 'object' as 'object' | 'list',
     deliverTo(url: string) {
       target = url;
     },
@@ -438,5 +453,5 @@ export async function startFakeGarmin(): Promise<FakeGarmin> {
     },
     registrationsDeleted: () => deletedRegistrations,
     issued: () => issuedCount,
-  });
+  }));
 }

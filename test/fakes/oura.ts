@@ -10,6 +10,20 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  * x-client-secret; list, create, renew), each created only after a GET to its callback_url with the
  * verification_token and a challenge is answered with {"challenge": …}; `notify` then POSTs a signed notification
  * to every subscription of the event's (event_type, data_type), and `sendOuraWebhook` sends one anywhere.
+ *
+ * Behaviours a client can get wrong, with their source (Oura OpenAPI 2.0, https://cloud.ouraring.com/v2/docs):
+ * - heartrate takes start_datetime/end_datetime ("Multiple Heartrate Documents"); daily_activity, sleep and workout
+ *   take start_date/end_date, each "a date or a date-time" ("Multiple … Documents" parameters) and select documents
+ *   by their local `day`. A date-only end_date is the start of that day, so that day is not returned (the behaviour
+ *   clients meet live, e.g. Open Wearables' Oura client, which sends end_date as `<date>T23:59:59` for that reason);
+ *   a date-time end_date includes the day it falls in (see `documentDays`).
+ * - sleep `type` is a PublicSleepType: deleted, sleep, long_sleep, late_nap, rest ("'rest' = Falsely detected
+ *   sleep / nap, rejected in confirm prompt by user"; "'deleted' = deleted sleep by user"). The fake's days carry a
+ *   rest period on even days and a deleted one on odd days, beside the night.
+ * - daily_activity's equivalent_walking_distance is the "Equivalent walking distance of energe expenditure in
+ *   meters" (DailyActivityModel): an energy figure, which the fake sends as Oura does.
+ * - Errors: 401 for an expired or revoked token, 429 "Request Rate Limit Exceeded" (with Retry-After, which the
+ *   docs do not promise; the fake sends it so the wait is tested), 403 for a lapsed Oura membership (not used).
  */
 export interface FakeOura extends FakeServer {
   /** Answer the next N data requests with 429 and this Retry-After. */
@@ -62,10 +76,54 @@ function heartRates(from: number, to: number) {
   return rows;
 }
 
-function days(startDate: string, endDate: string): string[] {
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The local days a document query selects (both bounds given; the fake's user is at UTC+0). A start date or
+ * date-time starts at its date. A date-only end is the start of that day, exclusive; a date-time end includes
+ * the day it falls in.
+ */
+function documentDays(startDate: string, endDate: string): string[] {
+  const first = Date.parse(startDate.slice(0, 10));
+  const last = DATE_ONLY.test(endDate) ? Date.parse(endDate) - DAY : Date.parse(endDate.slice(0, 10));
   const out: string[] = [];
-  for (let at = Date.parse(startDate); at <= Date.parse(endDate); at += DAY) out.push(new Date(at).toISOString().slice(0, 10));
+  for (let at = first; at <= last; at += DAY) out.push(new Date(at).toISOString().slice(0, 10));
   return out;
+}
+
+/** The sleep periods of one day: the night, and a rejected (rest) or deleted period beside it. */
+function sleepPeriods(day: string, i: number) {
+  const at = (hours: number) => new Date(Date.parse(day) + hours * 3_600_000).toISOString();
+  const night = {
+    id: `sleep-${day}`,
+    type: 'long_sleep',
+    day,
+    bedtime_start: at(-2),
+    bedtime_end: at(6),
+    total_sleep_duration: 27_000,
+    deep_sleep_duration: 5400,
+    rem_sleep_duration: 6300,
+    light_sleep_duration: 15_300,
+    awake_time: 1800,
+    efficiency: 88,
+    latency: 600,
+    average_heart_rate: 54.5,
+    lowest_heart_rate: 48,
+    average_hrv: 45,
+  };
+  const other = {
+    ...night,
+    id: `${i % 2 === 0 ? 'rest' : 'deleted'}-${day}`,
+    type: i % 2 === 0 ? 'rest' : 'deleted',
+    bedtime_start: at(13),
+    bedtime_end: at(13.75),
+    total_sleep_duration: 2400,
+    deep_sleep_duration: 0,
+    rem_sleep_duration: 0,
+    light_sleep_duration: 2400,
+    average_hrv: 70,
+  };
+  return [night, other];
 }
 
 function page<T>(rows: T[], token: string | null, size: number) {
@@ -197,7 +255,7 @@ export async function startFakeOura(): Promise<FakeOura> {
           response,
           200,
           page(
-            days(q.get('start_date')!, q.get('end_date')!).map((day, i) => ({
+            documentDays(q.get('start_date')!, q.get('end_date')!).map((day, i) => ({
               id: `act-${day}`,
               day,
               steps: 6000 + i * 100,
@@ -214,29 +272,13 @@ export async function startFakeOura(): Promise<FakeOura> {
           response,
           200,
           page(
-            days(q.get('start_date')!, q.get('end_date')!).map((day) => ({
-              id: `sleep-${day}`,
-              type: 'long_sleep',
-              day,
-              bedtime_start: new Date(Date.parse(day) - 2 * 3_600_000).toISOString(),
-              bedtime_end: new Date(Date.parse(day) + 6 * 3_600_000).toISOString(),
-              total_sleep_duration: 27_000,
-              deep_sleep_duration: 5400,
-              rem_sleep_duration: 6300,
-              light_sleep_duration: 15_300,
-              awake_time: 1800,
-              efficiency: 88,
-              latency: 600,
-              average_heart_rate: 54.5,
-              lowest_heart_rate: 48,
-              average_hrv: 45,
-            })),
+            documentDays(q.get('start_date')!, q.get('end_date')!).flatMap((day) => sleepPeriods(day, Date.parse(day) / DAY)),
             token,
             10,
           ),
         );
       case '/v2/usercollection/workout': {
-        const range = days(q.get('start_date')!, q.get('end_date')!);
+        const range = documentDays(q.get('start_date')!, q.get('end_date')!);
         const daily = range
           .filter((_, i) => i % 3 === 0)
           .map((day) => ({

@@ -13,7 +13,12 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  * - developer-guide "Keep user's data up to date" and "Payload and Categories": the notification form body;
  * - Notify - Subscribe / Revoke (POST /notify with action, callbackurl, appli): before accepting a subscription,
  *   Withings checks the callback URL with a HEAD request that must answer 2xx ("Subscribe to notifications"),
- *   else status 293 ("the callback URL is either absent or incorrect").
+ *   else status 293 ("the callback URL is either absent or incorrect");
+ * - "Notification categories" (developer-guide v3, data-api/notifications/notification-content): new data is
+ *   notified only to the callback subscribed for its category (appli): 1 weight and body composition, 2 temperature
+ *   (meastypes 12, 71, 73), 4 blood pressure, heart rate and SpO2, 16 activity, 44 sleep, 46 user actions.
+ *   `notifyCategory` delivers that way (nothing without a subscription), so a client that subscribes the wrong
+ *   category misses the data.
  * Consent is automatic (the fake user accepts). Days are UTC days.
  */
 export interface FakeWithings extends FakeServer {
@@ -36,6 +41,13 @@ export interface FakeWithings extends FakeServer {
   notifyCalls: { action: string; appli: number; callbackurl: string; headStatus: number | null }[];
   /** Accepted subscriptions: callback URL by appli. */
   subscriptions: Map<number, string>;
+  /** A body temperature reading (°C, meastype 71) at this instant, as a thermometer or watch records it. */
+  addTemperature(at: Date, celsius: number): void;
+  /**
+   * Notifies new data of one category as Withings does: a form POST to the callback URL subscribed for that appli
+   * (with startdate/enddate around `at`); null when no subscription of that category exists, so nothing is sent.
+   */
+  notifyCategory(appli: number, at: Date): Promise<Response | null>;
 }
 
 export const WITHINGS_CLIENT = { id: 'withings-client', secret: 'withings-secret' };
@@ -318,6 +330,28 @@ export async function startFakeWithings(): Promise<FakeWithings> {
         category: 1,
         model: 'Body Cardio',
         measures: [{ value: Math.round(kg * 1000), type: 1, unit: -3 }],
+      });
+    },
+    addTemperature(at: Date, celsius: number) {
+      const date = Math.floor(at.getTime() / 1000);
+      extraGroups.push({
+        grpid: date * 10 + 1,
+        attrib: 0,
+        date,
+        category: 1,
+        model: 'Thermo',
+        measures: [{ value: Math.round(celsius * 100), type: 71, unit: -2 }],
+      });
+    },
+    async notifyCategory(appli: number, at: Date) {
+      const callbackurl = subscriptions.get(appli);
+      if (!callbackurl) return null;
+      const seconds = Math.floor(at.getTime() / 1000);
+      const fields = { userid: String(userId), appli: String(appli), startdate: String(seconds - 60), enddate: String(seconds + 60) };
+      return fetch(callbackurl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
       });
     },
     revokeAll() {

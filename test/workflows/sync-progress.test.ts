@@ -7,13 +7,13 @@ import { jobEngineCases, redisUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTemporalHarness } from '../helpers/temporal.js';
 
-const SYNC_PROGRESS = 'subscription { syncProgress { connectionId jobId stream counts { pages samples events } } }';
+const SYNC_PROGRESS = 'subscription { syncProgress { connectionId jobId stream counts { pages samples events rejected } } }';
 
 interface Progress {
   connectionId: string;
   jobId: string;
   stream: string;
-  counts: { pages: number; samples: number; events: number };
+  counts: { pages: number; samples: number; events: number; rejected: number };
 }
 
 // On Temporal the sync runs in the worker: its progress reaches the API server's subscribers through Redis.

@@ -27,6 +27,8 @@ export const demoProvider: Provider = {
   description: 'Synthetic but realistic wearable data (heart rate, steps, sleep, workouts, weight) for trying VitaSync.',
   authKind: 'none',
   dataTypes: ['heart_rate', 'resting_heart_rate', 'steps', 'active_energy', 'weight', 'sleep', 'workout'],
+  // Synthetic data exists for any day asked.
+  historyDays: null,
   isConfigured: () => true,
   streams: ['heart_rate', 'activity', 'sleep', 'workouts'],
   fetchPage: async (call, stream, window, page) => {

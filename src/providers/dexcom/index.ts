@@ -57,6 +57,8 @@ export const dexcomProvider: Provider = {
   description: 'Dexcom CGM (G6, G7, ONE): estimated glucose values every five minutes and exercise entries (API v3).',
   authKind: 'oauth2',
   dataTypes: ['blood_glucose', 'workout'],
+  // Dexcom limits each request to 30 days (walked in slices), not how far back a user's records go.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
@@ -83,6 +85,6 @@ export const dexcomProvider: Provider = {
       return { samples: glucoseSamples(records), events: [], nextPage: slice.next };
     }
     const records = await fetchRecords<DexcomEvent>(call, config, 'events', slice.from, to);
-    return { samples: [], events: exerciseEvents(records), nextPage: slice.next };
+    return { samples: [], ...exerciseEvents(records), nextPage: slice.next };
   },
 };

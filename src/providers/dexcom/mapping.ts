@@ -1,5 +1,6 @@
 import type { EventInput } from '../../events/event-input.js';
 import type { SampleInput } from '../../health/sample-input.js';
+import { numberOf } from '../../lib/numbers.js';
 
 /**
  * Dexcom API v3 records (https://developer.dexcom.com/docs/dexcomv3/operation/getEstimatedGlucoseValuesV3 and
@@ -32,7 +33,11 @@ export interface DexcomEvent extends DexcomRecord {
   eventType: string;
   /** For exercise the intensity: 'light', 'medium' or 'heavy'. */
   eventSubType?: string | null;
-  value?: number | null;
+  /**
+   * getEventsV3's response schema types `value` as a string ("value required string") while its example sends a
+   * number (400): both arrive, so both are read.
+   */
+  value?: number | string | null;
   /** For exercise 'minutes'; 'grams' for carbs, 'units' for insulin. */
   unit?: string | null;
   /** 'created', 'updated' or 'deleted'. */
@@ -80,23 +85,30 @@ export function glucoseSamples(records: DexcomEgv[]): SampleInput[] {
 /**
  * Exercise entries as workouts: Dexcom records when the exercise began and how many minutes it lasted, with an
  * intensity but no kind of sport. Carbs, insulin, health and notes have no event type here and are skipped, as
- * are deleted entries (ingestion cannot remove an event) and exercise without a positive duration.
+ * are deleted entries (ingestion cannot remove an event) and exercise without a positive duration. An exercise
+ * whose value is no number at all is rejected with its reason, which the sync counts.
  */
-export function exerciseEvents(records: DexcomEvent[]): EventInput[] {
-  return records.flatMap((record) => {
-    if (record.eventType !== 'exercise' || record.eventStatus === 'deleted') return [];
-    if (record.unit !== 'minutes' || typeof record.value !== 'number' || !(record.value > 0)) return [];
+export function exerciseEvents(records: DexcomEvent[]): { events: EventInput[]; rejected: string[] } {
+  const events: EventInput[] = [];
+  const rejected: string[] = [];
+  for (const record of records) {
+    if (record.eventType !== 'exercise' || record.eventStatus === 'deleted') continue;
+    const minutes = numberOf(record.value);
+    if (minutes === null) {
+      rejected.push(`exercise ${record.recordId}: value ${JSON.stringify(record.value)} is not a number of minutes`);
+      continue;
+    }
+    if (record.unit !== 'minutes' || !(minutes > 0)) continue;
     const startAt = new Date(systemTimeOf(record.systemTime));
-    return [
-      {
-        type: 'workout',
-        subtype: null,
-        startAt,
-        endAt: new Date(startAt.getTime() + record.value * 60_000),
-        details: { intensity: typeof record.eventSubType === 'string' ? record.eventSubType : null },
-        device: deviceOf(record),
-        externalId: record.recordId,
-      },
-    ];
-  });
+    events.push({
+      type: 'workout',
+      subtype: null,
+      startAt,
+      endAt: new Date(startAt.getTime() + minutes * 60_000),
+      details: { intensity: typeof record.eventSubType === 'string' ? record.eventSubType : null },
+      device: deviceOf(record),
+      externalId: record.recordId,
+    });
+  }
+  return { events, rejected };
 }

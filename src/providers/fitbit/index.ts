@@ -18,6 +18,7 @@ import {
   type UserZone,
 } from './mapping.js';
 import { fitbitPushChallenge, parseFitbitPush } from './push.js';
+import { subscribeCollections, unsubscribeCollections } from './subscriptions.js';
 
 // Fitbit's documented hosts: www.fitbit.com for consent, api.fitbit.com for tokens and data.
 const DEFAULTS = { apiUrl: 'https://api.fitbit.com', authUrl: 'https://www.fitbit.com' };
@@ -133,7 +134,8 @@ const PAGES: Record<string, (call: ProviderCall, config: Config, window: SyncWin
 export const fitbitProvider: Provider = {
   id: 'fitbit',
   name: 'Fitbit',
-  description: 'Fitbit trackers and Aria scales: intraday heart rate, daily activity, sleep stages, workouts, weight (Web API).',
+  description:
+    'Fitbit trackers and Aria scales through the legacy Fitbit Web API: intraday heart rate, daily activity, sleep stages, workouts, weight. Deprecated: use google-health.',
   authKind: 'oauth2',
   dataTypes: [
     'heart_rate',
@@ -152,6 +154,14 @@ export const fitbitProvider: Provider = {
     'sleep',
     'workout',
   ],
+  // The Web API documents no limit on how far back a user's records go.
+  historyDays: null,
+  deprecation: {
+    date: '2026-11-02',
+    reason:
+      'Google turned off the legacy Fitbit Web API and Fitbit OAuth on this date (Google Health API, "Fitbit Web API Migration Guide"); Fitbit data is served by the Google Health API, to which users must consent again.',
+    replacement: 'google-health',
+  },
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);
@@ -176,4 +186,6 @@ export const fitbitProvider: Provider = {
   parsePush: parseFitbitPush,
   pushChallenge: fitbitPushChallenge,
   pushResponseStatus: 204,
+  afterConnect: (call, config) => subscribeCollections(call, config),
+  beforeDisconnect: (call, config) => unsubscribeCollections(call, config),
 };

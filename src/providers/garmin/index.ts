@@ -4,7 +4,7 @@ import { postTokenForm, standardTokenSet } from '../oauth.js';
 import { ProviderError } from '../provider-error.js';
 import type { NoticeContent, OAuthSettings, Provider, ProviderCall, ProviderPage, SyncWindow, TokenSet } from '../provider.js';
 import { hasClientCredentials } from '../settings.js';
-import { callbackOnApiHost, garminSettings, restUrl } from './api.js';
+import { callbackOnApiHost, garminSettings, permissionsOf, restUrl, userUrl } from './api.js';
 import { parseGarminPush } from './push.js';
 import { checkSummaries, SUMMARY_TYPES, summaryType, type SummaryType } from './summaries.js';
 
@@ -25,17 +25,16 @@ const DAY_SECONDS = 86_400;
 async function garminTokenRequest(form: Record<string, string>, oauth: OAuthSettings, now: Date, config: Config): Promise<TokenSet> {
   const tokens = standardTokenSet(await postTokenForm(oauth, form), oauth, form, now);
   if (form.grant_type !== 'authorization_code') return tokens;
-  const user = (await fetchProviderJson(restUrl(config, 'user/id'), tokens.accessToken)) as { userId?: unknown } | null;
+  const user = (await fetchProviderJson(userUrl(config, 'id'), tokens.accessToken)) as { userId?: unknown } | null;
   if (typeof user?.userId !== 'string' || !user.userId)
     throw new ProviderError('Garmin User ID answered without a userId', 'invalid_response');
-  const permissions = await fetchProviderJson(restUrl(config, 'user/permissions'), tokens.accessToken);
-  const scopes = Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === 'string') : [];
+  const scopes = permissionsOf(await fetchProviderJson(userUrl(config, 'permissions'), tokens.accessToken));
   return { ...tokens, externalUserId: user.userId, scopes };
 }
 
 /** Delete User Registration: Garmin's way to end our access (it then sends us a deregistration notification). */
 async function deleteRegistration(token: string, config: Config): Promise<boolean> {
-  const response = await fetch(restUrl(config, 'user/registration'), {
+  const response = await fetch(userUrl(config, 'registration'), {
     method: 'DELETE',
     headers: { authorization: `Bearer ${token}` },
     redirect: 'error',
@@ -49,7 +48,9 @@ const NOTHING: ProviderPage = { samples: [], events: [], nextPage: null };
 /**
  * Asks Garmin to backfill one summary type, in ranges it accepts, up to when the user connected (everything
  * uploaded since comes by itself). A range asked for before (409) is done; a type the user does not share (412)
- * has nothing to backfill. `page` is where the next range starts, in epoch seconds.
+ * has nothing to backfill, nor has any type when the user did not grant HISTORICAL_DATA_EXPORT (403: Garmin
+ * refuses the backfill, not the token, so the connection stays active). `page` is where the next range starts,
+ * in epoch seconds.
  */
 async function requestBackfill(
   call: ProviderCall,
@@ -69,7 +70,7 @@ async function requestBackfill(
     await call.fetchJson(url.toString());
   } catch (error) {
     const status = error instanceof ProviderError ? error.status : null;
-    if (status === 412) return NOTHING;
+    if (status === 412 || status === 403) return NOTHING;
     if (status !== 409) throw error;
   }
   return { samples: [], events: [], nextPage: rangeEnd < end ? String(rangeEnd) : null };
@@ -127,6 +128,8 @@ export const garminProvider: Provider = {
     'sleep',
     'workout',
   ],
+  // Garmin limits each backfill request's range (summaries.ts), not how far back the backfills may reach.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(garminSettings(config)),
   oauth: (config) => {
     const s = garminSettings(config);

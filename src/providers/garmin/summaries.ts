@@ -25,33 +25,63 @@ export interface SummaryType {
   key: string;
   /** Resource of GET /wellness-api/rest/backfill/<resource>; none where Garmin does not backfill the type. */
   backfill: string | null;
-  /** Longest range one backfill request may ask for: 90 days for health summaries, 30 for activities. */
+  /**
+   * Longest range one backfill request may ask for: 30 days for every type. Health API v1.2.2 §8 allows 90 days
+   * for health summaries and 30 for activities, but Garmin's support told Open Wearables 30 for all types (recorded
+   * in its GarminBackfillService), so 30 is the range both accept; a longer one risks a 400 for the whole type.
+   */
   backfillDays: number;
   /** The field that places a summary in time: a summary without it is malformed. */
   time: 'startTimeInSeconds' | 'measurementTimeInSeconds' | 'calendarDate';
   map(rows: GarminSummary[]): { samples: SampleInput[]; events: EventInput[] };
 }
 
+const BACKFILL_DAYS = 30;
+
 const samplesOnly = (map: (rows: GarminSummary[]) => SampleInput[]) => (rows: GarminSummary[]) => ({ samples: map(rows), events: [] });
 
 export const SUMMARY_TYPES: readonly SummaryType[] = [
-  { key: 'dailies', backfill: 'dailies', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(dailySamples) },
-  { key: 'sleeps', backfill: 'sleeps', backfillDays: 90, time: 'startTimeInSeconds', map: sleepData },
-  { key: 'bodyComps', backfill: 'bodyComps', backfillDays: 90, time: 'measurementTimeInSeconds', map: samplesOnly(bodyCompositionSamples) },
-  { key: 'stressDetails', backfill: 'stressDetails', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(stressSamples) },
-  { key: 'userMetrics', backfill: 'userMetrics', backfillDays: 90, time: 'calendarDate', map: samplesOnly(userMetricSamples) },
-  { key: 'pulseox', backfill: 'pulseOx', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(pulseOxSamples) },
-  { key: 'allDayRespiration', backfill: 'respiration', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(respirationSamples) },
-  { key: 'hrv', backfill: 'hrv', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(hrvSamples) },
+  { key: 'dailies', backfill: 'dailies', backfillDays: BACKFILL_DAYS, time: 'startTimeInSeconds', map: samplesOnly(dailySamples) },
+  { key: 'sleeps', backfill: 'sleeps', backfillDays: BACKFILL_DAYS, time: 'startTimeInSeconds', map: sleepData },
+  {
+    key: 'bodyComps',
+    backfill: 'bodyComps',
+    backfillDays: BACKFILL_DAYS,
+    time: 'measurementTimeInSeconds',
+    map: samplesOnly(bodyCompositionSamples),
+  },
+  {
+    key: 'stressDetails',
+    backfill: 'stressDetails',
+    backfillDays: BACKFILL_DAYS,
+    time: 'startTimeInSeconds',
+    map: samplesOnly(stressSamples),
+  },
+  { key: 'userMetrics', backfill: 'userMetrics', backfillDays: BACKFILL_DAYS, time: 'calendarDate', map: samplesOnly(userMetricSamples) },
+  { key: 'pulseox', backfill: 'pulseOx', backfillDays: BACKFILL_DAYS, time: 'startTimeInSeconds', map: samplesOnly(pulseOxSamples) },
+  {
+    key: 'allDayRespiration',
+    backfill: 'respiration',
+    backfillDays: BACKFILL_DAYS,
+    time: 'startTimeInSeconds',
+    map: samplesOnly(respirationSamples),
+  },
+  { key: 'hrv', backfill: 'hrv', backfillDays: BACKFILL_DAYS, time: 'startTimeInSeconds', map: samplesOnly(hrvSamples) },
   {
     key: 'bloodPressures',
     backfill: 'bloodPressures',
-    backfillDays: 90,
+    backfillDays: BACKFILL_DAYS,
     time: 'measurementTimeInSeconds',
     map: samplesOnly(bloodPressureSamples),
   },
-  { key: 'skinTemp', backfill: 'skinTemp', backfillDays: 90, time: 'startTimeInSeconds', map: samplesOnly(skinTemperatureSamples) },
-  { key: 'activities', backfill: 'activities', backfillDays: 30, time: 'startTimeInSeconds', map: activityData },
+  {
+    key: 'skinTemp',
+    backfill: 'skinTemp',
+    backfillDays: BACKFILL_DAYS,
+    time: 'startTimeInSeconds',
+    map: samplesOnly(skinTemperatureSamples),
+  },
+  { key: 'activities', backfill: 'activities', backfillDays: BACKFILL_DAYS, time: 'startTimeInSeconds', map: activityData },
   { key: 'manuallyUpdatedActivities', backfill: null, backfillDays: 0, time: 'startTimeInSeconds', map: activityData },
 ];
 

@@ -33,6 +33,23 @@ function asCollection<T>(body: unknown): Collection<T> {
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/**
+ * The query of a collection for a window. Time series (heartrate) take start_datetime/end_datetime. Documents
+ * (daily_activity, sleep, workout) are filed under the user's local `day` and take start_date/end_date, a date or
+ * a date-time (Oura OpenAPI 2.0, "Multiple … Documents"): a date-only end_date reaches only the start of that day,
+ * so `end_date == start_date` (a same-day incremental or webhook sync) returns nothing and today is never read.
+ * So the end is a date-time a day past the window's end, and the start a day before it: a local day can be a day
+ * either side of the UTC date (zones from -12:00 to +14:00), and re-read documents are duplicates by id.
+ */
+function windowQuery(window: SyncWindow, byDay: boolean): Record<string, string> {
+  if (!byDay) return { start_datetime: window.from.toISOString(), end_datetime: window.to.toISOString() };
+  return {
+    start_date: day(new Date(window.from.getTime() - DAY_MS)),
+    end_date: new Date(window.to.getTime() + DAY_MS).toISOString(),
+  };
+}
 
 async function collection<T>(
   call: ProviderCall,
@@ -43,9 +60,7 @@ async function collection<T>(
   byDay: boolean,
 ): Promise<Collection<T>> {
   const url = new URL(`${settings(config).apiUrl}/v2/usercollection/${name}`);
-  // Time-series collections take datetimes; daily documents take dates (end inclusive).
-  url.searchParams.set(byDay ? 'start_date' : 'start_datetime', byDay ? day(window.from) : window.from.toISOString());
-  url.searchParams.set(byDay ? 'end_date' : 'end_datetime', byDay ? day(window.to) : window.to.toISOString());
+  for (const [key, value] of Object.entries(windowQuery(window, byDay))) url.searchParams.set(key, value);
   if (page) url.searchParams.set('next_token', page);
   return asCollection<T>(await call.fetchJson(url.toString()));
 }
@@ -72,7 +87,9 @@ export const ouraProvider: Provider = {
   name: 'Oura',
   description: 'Oura Ring: heart rate, daily activity, sleep with stages and HRV, workouts (API v2).',
   authKind: 'oauth2',
-  dataTypes: ['heart_rate', 'steps', 'active_energy', 'distance', 'hrv_rmssd', 'sleep', 'workout'],
+  dataTypes: ['heart_rate', 'steps', 'active_energy', 'hrv_rmssd', 'sleep', 'workout'],
+  // Oura's API v2 serves a user's documents back to their first ring day.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

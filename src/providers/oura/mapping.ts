@@ -58,7 +58,11 @@ export function heartRateSamples(rows: OuraHeartRate[]): SampleInput[] {
   }));
 }
 
-/** A day's totals: Oura's `timestamp` is the start of that local day. */
+/**
+ * A day's totals: Oura's `timestamp` is the start of that local day. `equivalent_walking_distance` is not stored:
+ * Oura defines it as the "equivalent walking distance of energy expenditure in meters" (DailyActivityModel), an
+ * energy figure in metres, not a distance travelled, and as `distance` it would outweigh a phone's real one.
+ */
 export function dailyActivitySamples(rows: OuraDailyActivity[]): SampleInput[] {
   return rows.flatMap((row) => {
     const start = new Date(row.timestamp);
@@ -67,17 +71,22 @@ export function dailyActivitySamples(rows: OuraDailyActivity[]): SampleInput[] {
     return [
       { ...base, metricType: 'steps', value: row.steps },
       { ...base, metricType: 'active_energy', value: row.active_calories, unit: 'kcal' },
-      ...(row.equivalent_walking_distance != null
-        ? [{ ...base, metricType: 'distance', value: row.equivalent_walking_distance, unit: 'm' }]
-        : []),
     ];
   });
 }
 
-export function sleepEvents(rows: OuraSleep[]): { events: EventInput[]; samples: SampleInput[] } {
+/**
+ * Oura's sleep period types (PublicSleepType): `long_sleep` is a night (> 3 h); `sleep` and `late_nap` are naps the
+ * user confirmed; `rest` is sleep Oura detected but the user rejected in the confirm prompt (kept, apart, as
+ * subtype `rest`: the ring saw lying still, not sleep); `deleted` is a period the user deleted (dropped).
+ */
+const SUBTYPES: Record<string, string> = { long_sleep: 'main', sleep: 'nap', late_nap: 'nap', rest: 'rest' };
+
+export function sleepEvents(all: OuraSleep[]): { events: EventInput[]; samples: SampleInput[] } {
+  const rows = all.filter((row) => row.type !== 'deleted');
   const events = rows.map((row) => ({
     type: 'sleep',
-    subtype: row.type === 'long_sleep' ? 'main' : 'nap',
+    subtype: SUBTYPES[row.type] ?? 'nap',
     startAt: new Date(row.bedtime_start),
     endAt: new Date(row.bedtime_end),
     avgHeartRate: row.average_heart_rate,
@@ -97,8 +106,9 @@ export function sleepEvents(rows: OuraSleep[]): { events: EventInput[]; samples:
     device: 'Oura Ring',
     externalId: row.id,
   }));
+  // A rejected (rest) period's HRV is not a night's HRV.
   const samples = rows.flatMap((row) =>
-    row.average_hrv != null
+    row.average_hrv != null && row.type !== 'rest'
       ? [
           {
             metricType: 'hrv_rmssd',

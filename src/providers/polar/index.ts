@@ -155,6 +155,8 @@ export const polarProvider: Provider = {
     'respiratory_rate',
     'resting_heart_rate',
   ],
+  // AccessLink's daily activity by date range reaches back 365 days (the exercise and sleep lists hold ~28-30).
+  historyDays: 365,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

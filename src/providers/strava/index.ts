@@ -59,6 +59,8 @@ export const stravaProvider: Provider = {
   description: 'Strava: workouts (runs, rides, swims…) with distance, time, elevation, heart rate and energy (API v3, webhooks).',
   authKind: 'oauth2',
   dataTypes: ['workout', 'distance', 'cycling_distance', 'swimming_distance', 'wheelchair_distance', 'active_energy', 'elevation_gain'],
+  // Strava lists an athlete's activities back to the first.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

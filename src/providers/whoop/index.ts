@@ -136,6 +136,8 @@ export const whoopProvider: Provider = {
     'workout',
     'activity',
   ],
+  // WHOOP's v2 collections reach back to the member's first cycle.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

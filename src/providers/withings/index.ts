@@ -115,6 +115,8 @@ export const withingsProvider: Provider = {
     'sleep_score',
     'sleep',
   ],
+  // Withings' Measure and Sleep APIs take any startdate.
+  historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
   oauth: (config) => {
     const s = settings(config);

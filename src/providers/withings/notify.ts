@@ -8,11 +8,13 @@ import { NOTIFY_SECRET_ENV } from './push.js';
  * Withings' Data Update Notifications are per user and category: after a connect, Notify - Subscribe registers our
  * callback URL for each category (appli) we read, and a disconnect revokes them (Notify - Revoke). Withings checks
  * the callback URL with a HEAD request before it accepts a subscription.
- * https://developer.withings.com/developer-guide/v3/data-api/keep-user-data-up-to-date/ ("Payload and Categories").
+ * https://developer.withings.com/developer-guide/v3/data-api/keep-user-data-up-to-date/ ("Payload and Categories")
+ * and …/data-api/notifications/notification-content ("Notification categories": each appli and its meastypes).
  */
 const APPLIS = [
   1, // weight and body composition (Measure - Getmeas)
-  4, // heart rate, blood pressure, SpO2, temperature (Getmeas)
+  2, // temperature: meastypes 12, 71, 73 (Getmeas); "Notification categories" lists it as appli 2, not 4
+  4, // blood pressure, heart rate, SpO2 (Getmeas)
   16, // activity (Measure v2 - Getactivity)
   44, // sleep (Sleep v2 - Getsummary)
   46, // user actions: unlink and delete end the connection (push.ts)

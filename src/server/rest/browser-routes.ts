@@ -1,5 +1,5 @@
 import { beginAuthorization, completeAuthorization, type FlowOutcome } from '../../connections/oauth-flow.js';
-import { answerPushChallenge, receivePush } from '../../connections/push.js';
+import { answerPushChallenge, answerPushHandshake, receivePush } from '../../connections/push.js';
 import type { RequestContext } from '../request-context.js';
 import { readRawBody } from './body.js';
 import { serveDownload, serveUpload } from './file-routes.js';
@@ -37,12 +37,14 @@ export async function serveBrowserRoute(
       return respond(await completeAuthorization(platform, providerId, url.searchParams));
     case 'push': {
       const body = await readRawBody(request, maxPushBodyBytes);
-      const { syncs, status } = await receivePush(platform, providerId, {
-        method: request.method,
-        headers: request.headers,
-        query: url.searchParams,
-        body,
-      });
+      const pushRequest = { method: request.method, headers: request.headers, query: url.searchParams, body };
+      const handshake = answerPushHandshake(platform, providerId, pushRequest);
+      if (handshake)
+        return new Response(handshake.body, {
+          status: handshake.status,
+          headers: { 'content-type': handshake.contentType ?? 'text/plain' },
+        });
+      const { syncs, status } = await receivePush(platform, providerId, pushRequest);
       return status === 204 ? new Response(null, { status }) : Response.json({ syncs }, { status });
     }
     case 'push-check': {

@@ -144,6 +144,17 @@ describe('Dexcom through its fake server', { shuffle: false }, () => {
     expect((await api('GET', `/v1/users/${userId}/events?limit=100`)).body.data.length).toBe(workouts.length);
   });
 
+  // getEventsV3 types `value` as a string: a client reading only numbers drops every app-recorded exercise in
+  // silence. An exercise whose value is no number is not stored, and the sync says so in its counts.
+  it('reads exercise minutes sent as numeric strings, and counts an unreadable value as a rejection', async () => {
+    const workouts = (await api('GET', `/v1/users/${userId}/events?type=workout&limit=100`)).body.data as any[];
+    expect(workouts.length).toBeGreaterThan(0);
+    expect(workouts.every((w) => w.durationSeconds === 1800)).toBe(true);
+    expect(workouts.some((w) => w.externalId.startsWith('unreadable-'))).toBe(false);
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
+    expect(job.result.events).toMatchObject({ events: workouts.length, rejected: workouts.length });
+  });
+
   it('stores tokens only encrypted and spends each rotating refresh token once', async () => {
     const row = await t.server.database.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row.accessToken).not.toMatch(/dexcom-access/);

@@ -27,6 +27,7 @@ describe('Fitbit through its fake server', { shuffle: false }, () => {
         FITBIT_API_URL: fitbit.url,
         FITBIT_AUTH_URL: fitbit.url,
         FITBIT_SUBSCRIBER_VERIFY: FITBIT_VERIFY_CODE,
+        FITBIT_SUBSCRIBER_ID: 'vitasync-subscriber',
         SYNC_BACKFILL_DAYS: '3',
       },
     });
@@ -55,6 +56,20 @@ describe('Fitbit through its fake server', { shuffle: false }, () => {
     expect(new URLSearchParams(exchange.body).get('code_verifier')).toBeTruthy();
     const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
     expect(connection).toMatchObject({ id: connectionId, providerId: 'fitbit', externalUserId: FITBIT_USER_ID });
+  });
+
+  // Fitbit notifies only through per-user subscriptions: without them no notification ever arrives.
+  it("subscribes the user's activities, body, sleep and revocations to our subscriber after connecting", async () => {
+    expect([...fitbit.subscriptions.keys()].sort()).toEqual(['activities', 'body', 'sleep', 'userRevokedAccess']);
+    for (const [collection, subscription] of fitbit.subscriptions) {
+      expect(subscription).toEqual({ id: `${connectionId}-${collection}`, subscriber: 'vitasync-subscriber' });
+    }
+  });
+
+  it('lists Fitbit as deprecated, with the date Google turned the Web API off and the reason', async () => {
+    const fitbitInfo = (await t.api('GET', '/v1/providers')).body.data.find((p: any) => p.id === 'fitbit');
+    expect(fitbitInfo.deprecation).toMatchObject({ date: '2026-11-02', reason: expect.stringMatching(/Google Health API/) });
+    expect(fitbitInfo).toMatchObject({ push: true, backfillDays: 3 });
   });
 
   it('backfills heart rate, whole days of activity, sleep stages, workouts and weigh-ins in canonical units', async () => {
@@ -171,6 +186,8 @@ describe('Fitbit through its fake server', { shuffle: false }, () => {
     expect(response.status).toBe(204);
     expect(fitbit.revoked).toHaveLength(1);
     expect(fitbit.requests.find((r) => r.path === '/oauth2/revoke')!.headers.authorization).toMatch(/^Basic /);
+    // Its subscriptions were deleted first, while the token still worked.
+    expect(fitbit.subscriptions.size).toBe(0);
     expect((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data).toEqual([]);
     expect((await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0].status).toBe('disconnected');
   });

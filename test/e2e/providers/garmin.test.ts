@@ -354,3 +354,69 @@ describe('Garmin through its fake server', { shuffle: false }, () => {
     expect(await connection()).toMatchObject({ status: 'disconnected', statusReason: 'disconnected by the app' });
   });
 });
+
+describe('Garmin backfill limits', () => {
+  const servers: { garmin: FakeGarmin; t: TestServer }[] = [];
+  afterAll(async () => {
+    for (const { garmin, t } of servers) {
+      await garmin.settled();
+      await t.close();
+      await garmin.close();
+    }
+  });
+
+  /** A user connected to a fresh fake, with this backfill window; answers the connection and the fake. */
+  async function connected(options: { backfillDays: number; permissions?: string[]; permissionsShape?: 'object' | 'list' }) {
+    const garmin = await startFakeGarmin({ permissions: options.permissions });
+    if (options.permissionsShape) garmin.permissionsShape = options.permissionsShape;
+    const t = await startTestServer('pglite', {
+      env: {
+        GARMIN_CLIENT_ID: GARMIN_CLIENT.id,
+        GARMIN_CLIENT_SECRET: GARMIN_CLIENT.secret,
+        GARMIN_API_URL: garmin.url,
+        GARMIN_AUTH_URL: garmin.url,
+        GARMIN_TOKEN_URL: garmin.url,
+        GARMIN_PUSH_SECRET: PUSH_SECRET,
+        SYNC_BACKFILL_DAYS: String(options.backfillDays),
+      },
+    });
+    servers.push({ garmin, t });
+    garmin.deliverTo(`${t.url}/v1/providers/garmin/push?secret=${PUSH_SECRET}`);
+    await setRedirectUris(t, [APP_RETURN]);
+    const userId = (await aUser(t)).id;
+    const connectionId = (await connectUser(t, userId, 'garmin')).searchParams.get('connectionId')!;
+    const job = await waitForJob(t, `sync:${connectionId}:backfill`);
+    const connection = (await t.api('GET', `/v1/users/${userId}/connections`)).body.data[0];
+    return { garmin, job, connection };
+  }
+
+  // A client asking 90 days at a time (Health API v1.2.2 §8) is refused with 400 for every health summary type.
+  it('asks at most 30 days per backfill request, in consecutive ranges that cover the window', async () => {
+    const { garmin, job, connection } = await connected({ backfillDays: 70 });
+    expect(job.status).toBe('completed');
+    const ranges = garmin.acceptedBackfills().map((range) => range.split(':'));
+    const dailies = ranges.filter(([resource]) => resource === 'dailies').map(([, from, to]) => [Number(from), Number(to)]);
+    expect(dailies).toHaveLength(3);
+    expect(ranges.every(([, from, to]) => Number(to) - Number(from) <= 30 * DAY)).toBe(true);
+    dailies.sort((a, b) => a[0]! - b[0]!);
+    expect(dailies[1]![0]).toBe(dailies[0]![1]);
+    expect(dailies[2]![0]).toBe(dailies[1]![1]);
+    expect(dailies[2]![1]! - dailies[0]![0]!).toBeGreaterThanOrEqual(70 * DAY - 60);
+    expect(connection).toMatchObject({ status: 'active' });
+  });
+
+  it('reads the permissions Garmin answers as a plain list as well as in an object', async () => {
+    const { connection } = await connected({ backfillDays: 1, permissionsShape: 'list' });
+    expect(connection.scopes).toEqual(GARMIN_PERMISSIONS);
+  });
+
+  // Without HISTORICAL_DATA_EXPORT Garmin answers 403 to every backfill: the user shared no history, and the
+  // token is fine, so the connection must stay active (a client taking 403 for a refused token marks it error).
+  it('keeps the connection active when the user did not share history and Garmin refuses the backfill with 403', async () => {
+    const { garmin, job, connection } = await connected({ backfillDays: 3, permissions: ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'] });
+    expect(job.status).toBe('completed');
+    expect(garmin.acceptedBackfills()).toEqual([]);
+    expect(garmin.requests.filter((r) => r.path.startsWith('/wellness-api/rest/backfill/')).length).toBeGreaterThan(0);
+    expect(connection).toMatchObject({ status: 'active', scopes: ['ACTIVITY_EXPORT', 'HEALTH_EXPORT'] });
+  });
+});

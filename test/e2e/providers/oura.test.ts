@@ -44,7 +44,14 @@ describe('Oura through its fake server', { shuffle: false }, () => {
 
   it('lists Oura as configured', async () => {
     const providers = await t.api('GET', '/v1/providers');
-    expect(providers.body.data.find((p: any) => p.id === 'oura')).toMatchObject({ configured: true, authKind: 'oauth2' });
+    // Oura documents no history limit, so SYNC_BACKFILL_DAYS (3 here) bounds the backfill; it pushes by webhook.
+    expect(providers.body.data.find((p: any) => p.id === 'oura')).toMatchObject({
+      configured: true,
+      authKind: 'oauth2',
+      backfillDays: 3,
+      push: true,
+      deprecation: null,
+    });
   });
 
   it('connects through consent and callback, then backfills heart rate, activity, sleep and workouts', async () => {
@@ -63,6 +70,8 @@ describe('Oura through its fake server', { shuffle: false }, () => {
     expect(counts.heart_rate).toBeGreaterThanOrEqual(3 * 144);
     expect(counts.steps).toBeGreaterThanOrEqual(3);
     expect(counts.hrv_rmssd).toBeGreaterThanOrEqual(3);
+    // equivalent_walking_distance is an energy figure in metres (Oura's DailyActivityModel), not a distance.
+    expect(counts.distance).toBeUndefined();
     const sleep = await t.api('GET', `/v1/users/${userId}/events?type=sleep`);
     expect(sleep.body.data[0]).toMatchObject({ source: 'oura', connectionId, details: { stageSeconds: { deep: 5400, rem: 6300 } } });
     const workouts = await t.api('GET', `/v1/users/${userId}/events?type=workout`);
@@ -70,6 +79,20 @@ describe('Oura through its fake server', { shuffle: false }, () => {
     const connections = await t.api('GET', `/v1/users/${userId}/connections`);
     expect(connections.body.data[0]).toMatchObject({ id: connectionId, status: 'active', lastSyncStatus: 'completed' });
     expect(JSON.stringify(connections.body)).not.toMatch(/oura-(access|refresh)/);
+  });
+
+  it('keeps periods the user rejected as rest, apart from sleep and naps, and drops periods the user deleted', async () => {
+    const sleep = (await t.api('GET', `/v1/users/${userId}/events?type=sleep&limit=100`)).body.data as any[];
+    expect(sleep.length).toBeGreaterThan(0);
+    expect(sleep.filter((e) => e.externalId.startsWith('deleted-'))).toEqual([]);
+    const rest = sleep.filter((e) => e.externalId.startsWith('rest-'));
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((e) => e.subtype === 'rest')).toBe(true);
+    expect(sleep.filter((e) => e.externalId.startsWith('sleep-')).every((e) => e.subtype === 'main')).toBe(true);
+    // A rejected period is no night: its HRV is not stored, and it sets no sleep record.
+    const hrv = (await t.api('GET', `/v1/users/${userId}/health?metricType=hrv_rmssd&limit=100`)).body.data as any[];
+    expect(hrv.length).toBeGreaterThan(0);
+    expect(hrv.every((s) => s.value === 45)).toBe(true);
   });
 
   it('stores tokens only encrypted and refreshes them before they expire', async () => {
@@ -114,6 +137,8 @@ describe('Oura through its fake server', { shuffle: false }, () => {
     expect(await wrong.json()).toMatchObject({ statusCode: 403, message: expect.stringMatching(/verification_token/) });
   });
 
+  // The sync a webhook starts covers minutes of today: a client that sends end_date as today's date (the start of
+  // today, for Oura) reads nothing, and the workout would be missed.
   it('starts an incremental sync on a signed webhook that brings the new workout', async () => {
     const workouts = async () => (await t.api('GET', `/v1/users/${userId}/events?type=workout&limit=200`)).body.data as any[];
     const before = (await workouts()).length;

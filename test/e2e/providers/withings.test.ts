@@ -114,7 +114,7 @@ describe('Withings through its fake server', { shuffle: false }, () => {
   it('subscribes our callback URL, with its secret, to every notification category it reads after connecting', async () => {
     const callbackurl = `${t.server.config.publicUrl}/v1/providers/withings/push?secret=${NOTIFY_SECRET}`;
     const subscribes = withings.requests.filter((r) => r.path === '/notify' && new URLSearchParams(r.body).get('action') === 'subscribe');
-    expect(subscribes.map((r) => Number(new URLSearchParams(r.body).get('appli')))).toEqual([1, 4, 16, 44, 46]);
+    expect(subscribes.map((r) => Number(new URLSearchParams(r.body).get('appli')))).toEqual([1, 2, 4, 16, 44, 46]);
     for (const request of subscribes) {
       expect(new URLSearchParams(request.body).get('callbackurl')).toBe(callbackurl);
       expect(request.headers.authorization).toMatch(/^Bearer withings-access-\d+$/);
@@ -135,7 +135,7 @@ describe('Withings through its fake server', { shuffle: false }, () => {
   // Withings accepts a subscription only when the callback URL answers its HEAD probe with 2xx: the router serves
   // HEAD as GET without a body, so the probe reaches the subscription check.
   it('has Withings accept the subscriptions, its HEAD probe of the callback URL answered with 2xx', () => {
-    expect([...withings.subscriptions.keys()]).toEqual([1, 4, 16, 44, 46]);
+    expect([...withings.subscriptions.keys()]).toEqual([1, 2, 4, 16, 44, 46]);
   });
 
   it('stores tokens only encrypted and refreshes them with action=requesttoken', async () => {
@@ -166,6 +166,22 @@ describe('Withings through its fake server', { shuffle: false }, () => {
     );
     expect(job.status).toBe('completed');
     expect((await samplesOf('weight')).map((s: any) => s.value)).toContain(80.4);
+  });
+
+  // Withings notifies body temperature under appli 2: a client subscribed to 4 only never hears of it.
+  it('hears of a new body temperature through its category (appli 2) and syncs it', async () => {
+    const at = new Date();
+    withings.addTemperature(at, 37.4);
+    const pushJobs = () => t.server.database.prisma.job.findMany({ where: { id: { startsWith: `sync:${connectionId}:push:` } } });
+    const before = new Set((await pushJobs()).map((job) => job.id));
+    const response = await withings.notifyCategory(2, at);
+    expect(response?.status).toBe(200);
+    expect(await response!.json()).toEqual({ syncs: 1 });
+    // Were this the minute of the weigh-in's sync, finished by now, the notification would still get a sync of its own.
+    const started = (await pushJobs()).filter((job) => !before.has(job.id));
+    expect(started).toHaveLength(1);
+    expect((await waitForJob(t, started[0]!.id, { expectFound: true })).status).toBe('completed');
+    expect((await samplesOf('body_temperature')).map((s: any) => s.value)).toContain(37.4);
   });
 
   it('answers 401 to a notification with the wrong callback secret and ignores users it does not know', async () => {
@@ -249,6 +265,7 @@ describe('Withings through its fake server', { shuffle: false }, () => {
     const revokes = withings.notifyCalls.slice(before);
     expect(revokes.map((c) => [c.action, c.appli])).toEqual([
       ['revoke', 1],
+      ['revoke', 2],
       ['revoke', 4],
       ['revoke', 16],
       ['revoke', 44],
