@@ -15,6 +15,7 @@ import './sync-schedules.js';
 import './audit.js';
 import './domain-events.js';
 import './files.js';
+import './webhooks.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

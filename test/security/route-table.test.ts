@@ -59,7 +59,7 @@ describe('every guarded route', () => {
 
   it.each(
     guarded
-      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId)/.test(route.path))
+      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId)/.test(route.path))
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = route.method === 'POST' ? bodyFor(route) : route.method === 'PATCH' ? { email: 'x@example.com' } : undefined;
@@ -76,5 +76,7 @@ function bodyFor(route: RestRoute): Record<string, unknown> {
   if (route.path.endsWith('/health')) return { samples: [{ metricType: 'steps', value: 1, recordedAt: '2025-06-01T10:00:00.000Z' }] };
   if (route.path.endsWith('/events')) return { events: [] };
   if (route.path.endsWith('/connect-links')) return { providerId: 'demo' };
+  if (route.path.endsWith('/recover')) return { since: '2025-06-01T10:00:00.000Z' };
+  if (route.path.endsWith('/redeliver')) return { eventId: 'x' };
   return {};
 }

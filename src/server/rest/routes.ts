@@ -8,6 +8,7 @@ import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
 import type { RestRoute } from './routes/route.js';
 import { USER_ROUTES } from './routes/users.js';
+import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -26,6 +27,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...PROVIDER_ROUTES,
   ...DOMAIN_EVENT_ROUTES,
   ...FILE_ROUTES,
+  ...WEBHOOK_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
