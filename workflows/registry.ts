@@ -8,6 +8,7 @@
  */
 import type { Activities } from './activities.js';
 import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
+import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
 import { runSync, type StreamCounts, type SyncInput } from './sync.js';
@@ -55,6 +56,12 @@ export const WORKFLOWS = {
     activities: ['probe'],
     retry: 'probe',
     run: runProbe,
+  }),
+  purgeDomainEvents: declare<Record<string, never>, PurgeDomainEventsResult, 'purgeDomainEvents'>({
+    description: 'Removes dispatched domain events past DOMAIN_EVENT_RETENTION_DAYS; runs daily (src/jobs/housekeeping.ts).',
+    activities: ['purgeDomainEvents'],
+    retry: 'probe',
+    run: runPurgeDomainEvents,
   }),
 };
 

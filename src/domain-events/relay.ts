@@ -2,7 +2,6 @@ import type { Database, Leadership } from '../db/client.js';
 import { log } from '../lib/logger.js';
 import type { AfterCommit, DomainEventConsumer, DomainEventRecord } from './consumers.js';
 import { DOMAIN_EVENT_CHANNEL } from './emit.js';
-import { purgeDispatchedEvents } from './purge.js';
 
 /** The advisory lock whose holder relays: one relay per database however many instances run. */
 export const RELAY_LOCK_ID = 0x76_73_72_6c; // "vsrl"
@@ -10,12 +9,9 @@ export const RELAY_LOCK_ID = 0x76_73_72_6c; // "vsrl"
 export interface RelayOptions {
   database: Database;
   consumers: readonly DomainEventConsumer[];
-  /** Dispatched events older than this are purged (DOMAIN_EVENT_RETENTION_DAYS). */
-  retentionDays: number;
   /** The safety net: a look at the backlog this often even without a notification (and the leadership retry). */
   fallbackPollMs?: number;
   batchSize?: number;
-  purgeEveryMs?: number;
 }
 
 export interface Relay {
@@ -43,17 +39,15 @@ const MAX_BACKOFF_MS = 30_000;
  * crash anywhere makes the next leader hand over exactly the events some consumer has not received.
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  const { database, consumers, retentionDays } = options;
+  const { database, consumers } = options;
   const fallbackPollMs = options.fallbackPollMs ?? 5_000;
   const batchSize = options.batchSize ?? 500;
-  const purgeEveryMs = options.purgeEveryMs ?? 6 * 3600_000;
   let leadership: Leadership | null = null;
   let closed = false;
   let running: Promise<void> | null = null;
   let again = false;
   let backoffMs = 0;
   let retryTimer: NodeJS.Timeout | null = null;
-  let lastPurge = 0;
 
   const deliver = async (consumer: DomainEventConsumer, events: DomainEventRecord[]) => {
     const afterCommit: AfterCommit[] = [];
@@ -103,20 +97,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return { count: rows.length, ok };
   };
 
-  const purgeIfDue = async () => {
-    if (Date.now() - lastPurge < purgeEveryMs) return;
-    lastPurge = Date.now();
-    const purged = await purgeDispatchedEvents(database, retentionDays);
-    if (purged > 0) log.info('purged dispatched domain events', { purged, retentionDays });
-  };
-
   const drain = async () => {
     for (;;) {
       const { count, ok } = await dispatchBatch();
       if (!ok) throw new Error('a consumer failed');
       if (count < batchSize || closed) break;
     }
-    await purgeIfDue();
   };
 
   const scheduleRetry = () => {

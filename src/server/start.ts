@@ -8,6 +8,7 @@ import { loadTokenKeys } from '../connections/token-keys.js';
 import { openDatabase, type Database } from '../db/client.js';
 import type { JobRunner } from '../jobs/port.js';
 import { startJobEngine } from '../jobs/engine.js';
+import { ensureHousekeepingSchedules } from '../jobs/housekeeping.js';
 import { migrate } from '../db/migrate.js';
 import { buildConsumers } from '../domain-events/consumers.js';
 import { startRelay, type Relay } from '../domain-events/relay.js';
@@ -49,11 +50,11 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const tokenKeys = loadTokenKeys(config);
   const jobs = await startJobEngine({ database, config, clock, tokenKeys });
+  await ensureHousekeepingSchedules(jobs, config);
   const relay = config.domainEvents.relay
     ? await startRelay({
         database,
         consumers: buildConsumers({ live: live.bus, config, jobs }),
-        retentionDays: config.domainEvents.retentionDays,
       })
     : null;
   const storage = openStorage(config.files);

@@ -69,7 +69,7 @@ async function runOn(engine: EngineName, options: RelaySuiteOptions): Promise<Re
   const consumers = buildConsumers({ live: live.bus, config: ctx.config, jobs: ctx.jobs });
   try {
     // Latency: writers commit one event per transaction while the relay runs.
-    let relay = await startRelay({ database, consumers, retentionDays: 30 });
+    let relay = await startRelay({ database, consumers });
     const committed = new Map<string, number>();
     const perWriter = Math.ceil(options.events / options.writers);
     options.log(`relay/${engine}: ${perWriter * options.writers} events from ${options.writers} writers`);
@@ -94,7 +94,7 @@ async function runOn(engine: EngineName, options: RelaySuiteOptions): Promise<Re
       await database.transaction((tx) => emit(tx, batch));
     }
     const drainStarted = performance.now();
-    relay = await startRelay({ database, consumers, retentionDays: 30 });
+    relay = await startRelay({ database, consumers });
     await allReceived(options.backlog);
     const drainMs = performance.now() - drainStarted;
     await relay.close();

@@ -43,7 +43,7 @@ describe.each(ENGINES)('the domain event relay on %s', (engine: Engine) => {
     let close: () => Promise<void>;
     const relays: Relay[] = [];
     const run = async (consumers: DomainEventConsumer[], db: Database = database) => {
-      const relay = await startRelay({ database: db, consumers, retentionDays: 30, fallbackPollMs: 200 });
+      const relay = await startRelay({ database: db, consumers, fallbackPollMs: 200 });
       relays.push(relay);
       return relay;
     };
