@@ -3,7 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -44,5 +44,10 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     providerId: 'demo',
     fileId: ((await uploaded.json()) as { id: string }).id,
     webhookId: webhook.id,
+    channelId: (
+      await t.server.database.prisma.notificationChannel.create({
+        data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+      })
+    ).id,
   };
 }
