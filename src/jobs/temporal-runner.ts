@@ -179,7 +179,13 @@ export async function createTemporalRunner(settings: TemporalSettings): Promise<
       };
       const spec = specOf(options);
       try {
-        await client.schedule.create({ scheduleId: options.id, spec, action, memo: { workspaceId: options.workspaceId } });
+        // The task queue in the memo names the installation a schedule belongs to in a namespace several share.
+        await client.schedule.create({
+          scheduleId: options.id,
+          spec,
+          action,
+          memo: { workspaceId: options.workspaceId, taskQueue: settings.taskQueue },
+        });
       } catch (error) {
         if (!(error instanceof ScheduleAlreadyRunning)) throw error;
         await client.schedule.getHandle(options.id).update((previous) => ({ ...previous, spec, action }));

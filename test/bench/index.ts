@@ -28,7 +28,7 @@ import { formatLoadSuite } from './load-report.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
-import { formatScheduleSuite, runScheduleSuite, type ScheduleRun } from './schedules.js';
+import { formatScheduleSuite, runScheduleSuite, SCHEDULE_ENGINES, type ScheduleEngine, type ScheduleRun } from './schedules.js';
 import { formatUploadSuite, runUploadSuite, type UploadRun } from './uploads.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
@@ -162,6 +162,9 @@ async function main(): Promise<void> {
       temporalSchedules: envInt('BENCH_TEMPORAL_SCHEDULES', 1000),
       postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
       temporal,
+      engines: (process.env.BENCH_SCHEDULE_ENGINES?.split(',') ?? SCHEDULE_ENGINES).filter((name): name is ScheduleEngine =>
+        (SCHEDULE_ENGINES as readonly string[]).includes(name),
+      ),
       log,
     });
     console.log(`\n${formatScheduleSuite(schedules)}`);

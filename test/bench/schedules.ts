@@ -30,8 +30,13 @@ export interface ScheduleSuiteOptions {
   temporalSchedules: number;
   postgresUrl: string | null;
   temporal: { address: string; namespace: string } | null;
+  /** Which engines to run (BENCH_SCHEDULE_ENGINES, comma-separated; default all three). */
+  engines: readonly ScheduleEngine[];
   log(line: string): void;
 }
+
+export const SCHEDULE_ENGINES = ['pglite', 'postgres', 'temporal'] as const;
+export type ScheduleEngine = (typeof SCHEDULE_ENGINES)[number];
 
 const ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'UTC'];
 
@@ -50,7 +55,7 @@ function wallTime(instant: number, zone: string): { hour: number; minute: number
   };
 }
 
-async function runOn(engine: 'pglite' | 'postgres' | 'temporal', count: number, options: ScheduleSuiteOptions): Promise<ScheduleRun> {
+async function runOn(engine: ScheduleEngine, count: number, options: ScheduleSuiteOptions): Promise<ScheduleRun> {
   const scratch = engine === 'pglite' ? null : await createScratchDatabase(options.postgresUrl);
   const taskQueue = `vitasync-bench-${newId()}`;
   const env = {
@@ -145,10 +150,14 @@ async function runOn(engine: 'pglite' | 'postgres' | 'temporal', count: number, 
 }
 
 export async function runScheduleSuite(options: ScheduleSuiteOptions): Promise<ScheduleRun[]> {
-  const runs = [await runOn('pglite', options.schedules, options)];
-  if (options.postgresUrl) runs.push(await runOn('postgres', options.schedules, options));
+  const runs: ScheduleRun[] = [];
+  const wanted = (engine: ScheduleEngine) => options.engines.includes(engine);
+  if (wanted('pglite')) runs.push(await runOn('pglite', options.schedules, options));
+  if (!wanted('postgres')) options.log('schedules/postgres: not selected');
+  else if (options.postgresUrl) runs.push(await runOn('postgres', options.schedules, options));
   else options.log('schedules/postgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
-  if (options.temporal && options.postgresUrl) runs.push(await runOn('temporal', options.temporalSchedules, options));
+  if (!wanted('temporal')) options.log('schedules/temporal: not selected');
+  else if (options.temporal && options.postgresUrl) runs.push(await runOn('temporal', options.temporalSchedules, options));
   else options.log('schedules/temporal: skipped (TEMPORAL_ADDRESS and a PostgreSQL URL are needed)');
   return runs;
 }

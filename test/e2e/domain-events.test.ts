@@ -3,6 +3,7 @@ import { DOMAIN_EVENT_TYPES } from '../../src/domain-events/catalogue.js';
 import { connectUser, eventually, setRedirectUris, APP_RETURN, waitForJob } from '../helpers/connect.js';
 import { ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey } from '../factories/index.js';
 
 const at = (minute: number) => new Date(Date.UTC(2025, 5, 10, 6) + minute * 60_000).toISOString();
 
@@ -28,7 +29,7 @@ describe.each(ENGINES)('domain events over REST on %s', (engine: Engine) => {
     };
 
     it('lists the catalogue to any key, each type with its description and payload schema', async () => {
-      const reader = await t.keyWithScope('read');
+      const reader = (await aKey(t, { scope: 'read' })).key;
       const response = await t.api('GET', '/v1/event-types?limit=500', { key: reader });
       expect(response.status).toBe(200);
       expect(response.body.data.map((info: any) => info.type).sort()).toEqual(DOMAIN_EVENT_TYPES.map((info) => info.type).sort());
@@ -115,7 +116,7 @@ describe.each(ENGINES)('domain events over REST on %s', (engine: Engine) => {
       const badAfter = await t.api('GET', '/v1/domain-events?after=yesterday');
       expect(badAfter.status).toBe(400);
       expect(badAfter.body.message).toMatch(/^after "yesterday"/);
-      const writer = await t.keyWithScope('write');
+      const writer = (await aKey(t, { scope: 'write' })).key;
       expect((await t.api('GET', '/v1/domain-events', { key: writer })).status).toBe(403);
       expect((await t.api('GET', '/v1/domain-events/stats', { key: writer })).status).toBe(403);
       expect((await t.api('GET', '/v1/domain-events', { key: null })).status).toBe(401);

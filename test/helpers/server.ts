@@ -21,8 +21,6 @@ export interface TestServer {
   graphql(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<ApiResponse>;
   /** A second tenant with its own admin key. */
   newWorkspace(name?: string): Promise<{ workspaceId: string; adminKey: string }>;
-  /** A key of the given scope in the main workspace. */
-  keyWithScope(scope: 'read' | 'write' | 'admin'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -95,11 +93,6 @@ export async function startTestServer(
     newWorkspace: async (name = 'Other workspace') => {
       const created = await createWorkspace({ db: server.database.prisma, sql: server.database, clock: systemClock }, name);
       return { workspaceId: created.workspace.id, adminKey: created.adminKey.key };
-    },
-    keyWithScope: async (scope) => {
-      const response = await test.api('POST', '/v1/api-keys', { body: { name: `${scope} key`, scope } });
-      if (response.status !== 201) throw new Error(`could not create a ${scope} key: ${JSON.stringify(response.body)}`);
-      return response.body.key as string;
     },
     close: async () => {
       await server.close();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { createWorker } from '../../workflows/worker.js';
 import { newId } from '../../src/lib/ids.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -29,10 +30,34 @@ export async function startTemporalHarness(
     t,
     env,
     stop: async () => {
+      await forgetTaskQueue(env);
       worker.worker.shutdown();
       await running;
       await worker.close();
       await t.close();
     },
   };
+}
+
+/**
+ * Removes what a harness left on the shared Temporal server: its schedules (a connection's periodic sync would
+ * otherwise fire forever into a task queue nobody polls) and its still-running workflows.
+ */
+async function forgetTaskQueue(env: { TEMPORAL_ADDRESS: string; TEMPORAL_NAMESPACE: string; TEMPORAL_TASK_QUEUE: string }) {
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    for await (const schedule of client.schedule.list()) {
+      if (schedule.memo?.taskQueue === env.TEMPORAL_TASK_QUEUE) await client.schedule.getHandle(schedule.scheduleId).delete();
+    }
+    const running = client.workflow.list({ query: `TaskQueue = '${env.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` });
+    for await (const execution of running) {
+      await client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .terminate('test harness stopped')
+        .catch(() => undefined);
+    }
+  } finally {
+    await connection.close();
+  }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REST_BASE, REST_ROUTES, type RestRoute } from '../../src/server/rest/routes.js';
 import { seedForeignWorkspace } from '../helpers/foreign-workspace.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { aKey } from '../factories/index.js';
 
 /**
  * Suites generated from the route table, so a new route is covered the day it appears (OWASP API1, API2, API5).
@@ -17,8 +18,8 @@ describe('every guarded route', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    keys.read = await t.keyWithScope('read');
-    keys.write = await t.keyWithScope('write');
+    keys.read = (await aKey(t, { scope: 'read' })).key;
+    keys.write = (await aKey(t, { scope: 'write' })).key;
     foreign = await seedForeignWorkspace(t);
   });
   afterAll(() => t?.close());

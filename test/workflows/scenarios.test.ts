@@ -116,6 +116,8 @@ describe.each(jobEngineCases())('sync workflows on the $name', ({ name, engine, 
         where: { connectionId, metricType: 'heart_rate' },
         _count: true,
       });
+      // Every heart-rate sample the provider served, stored once despite the retried page.
+      expect(heartRates.length).toBeGreaterThan(0);
       expect(heartRates.every((group) => group._count === 1)).toBe(true);
     },
     180_000,

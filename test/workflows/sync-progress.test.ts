@@ -67,6 +67,7 @@ describe.each(jobEngineCases({ databases: ['pglite'], temporalNeedsRedis: true }
         await new Promise((resolve) => setTimeout(resolve, 300));
 
         const mine = received.filter((progress) => progress.jobId === jobId);
+        expect(mine.length).toBeGreaterThan(0);
         for (const stream of demoProvider.streams) {
           const pages = mine.filter((progress) => progress.stream === stream).map((progress) => progress.counts);
           // One message per page, counting up, the last one what the workflow returned for the stream.
