@@ -7,6 +7,7 @@ import {
   type ApiKeyWithSecret,
 } from '../src/auth/api-keys.js';
 import { SCOPES, scopeFromDb } from '../src/auth/scopes.js';
+import { NOT_BLANK, rule } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
@@ -64,8 +65,8 @@ builder.mutationFields((t) => ({
     description: 'Create an API key. The response carries the secret; it is never shown again.',
     authScopes: { admin: true },
     args: {
-      name: t.arg.string({ required: true }),
-      scope: t.arg({ type: ApiKeyScopeType, required: true }),
+      name: t.arg.string({ required: true, ...rule({ minLength: 1, maxLength: 100, ...NOT_BLANK }) }),
+      scope: t.arg({ type: ApiKeyScopeType, required: true, ...rule({ enum: SCOPES }) }),
       expiresAt: t.arg({ type: 'DateTime', description: 'When the key stops working; never when omitted.' }),
     },
     resolve: (_root, args, ctx) => {
@@ -90,6 +91,7 @@ builder.mutationFields((t) => ({
       keyId: t.arg.id({ required: true }),
       gracePeriodSeconds: t.arg.int({
         description: `Keep the old key working this long (0–${MAX_ROTATION_GRACE_SECONDS}, default 0).`,
+        ...rule({ minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS }),
       }),
     },
     resolve: (_root, args, ctx) => rotateApiKey(serviceContext(ctx), String(args.keyId), args.gracePeriodSeconds ?? 0),

@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS } from '../src/audit/actions.js';
 import { listAuditEvents } from '../src/audit/audit.js';
 import { Invalid } from '../src/lib/errors.js';
+import { rule } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
@@ -27,7 +28,7 @@ builder.queryFields((t) => ({
     type: AuditEventPage,
     description: "The workspace's audit log: key changes, deletions, connections and settings changes.",
     authScopes: { admin: true },
-    args: { action: t.arg.string({ description: 'Only this action.' }), ...pageArgs },
+    args: { action: t.arg.string({ description: 'Only this action.', ...rule({ enum: AUDIT_ACTIONS }) }), ...pageArgs },
     resolve: (_root, { action, ...page }, ctx) => {
       if (action && !AUDIT_ACTIONS.includes(action as never)) throw new Invalid(`action must be one of ${AUDIT_ACTIONS.join(', ')}`);
       return listAuditEvents(serviceContext(ctx), { action }, page);

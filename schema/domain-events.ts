@@ -1,4 +1,5 @@
-import { DOMAIN_EVENT_TYPES, type DomainEventTypeInfo } from '../src/domain-events/catalogue.js';
+import { DOMAIN_EVENT_TYPE_NAMES, DOMAIN_EVENT_TYPES, type DomainEventTypeInfo } from '../src/domain-events/catalogue.js';
+import { rule, ULID_RULE } from '../src/lib/input-rules.js';
 import { consumerNames } from '../src/domain-events/consumers.js';
 import { listDomainEvents } from '../src/domain-events/list.js';
 import { domainEventStats, type DomainEventStats } from '../src/domain-events/stats.js';
@@ -83,8 +84,8 @@ builder.queryFields((t) => ({
     description: "The workspace's domain events (admin), oldest first; filter by type and resume after an id.",
     authScopes: { admin: true },
     args: {
-      type: t.arg.stringList({ description: 'Only these types (repeatable).' }),
-      after: t.arg.string({ description: 'Only events after this event id.' }),
+      type: t.arg.stringList({ description: 'Only these types (repeatable).', ...rule({ enum: DOMAIN_EVENT_TYPE_NAMES }) }),
+      after: t.arg.string({ description: 'Only events after this event id.', ...rule(ULID_RULE) }),
       ...pageArgs,
     },
     resolve: (_root, { type, after, ...page }, ctx) => listDomainEvents(serviceContext(ctx), { types: type, after }, page),

@@ -1,3 +1,5 @@
+import { EVENT_TYPES } from '../src/events/event-types.js';
+import { rule } from '../src/lib/input-rules.js';
 import { getEvent, listEvents } from '../src/events/events.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
@@ -42,7 +44,7 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),
-      type: t.arg.stringList({ description: 'workout, sleep, activity (one or more).' }),
+      type: t.arg.stringList({ description: 'workout, sleep, activity (one or more).', ...rule({ enum: EVENT_TYPES }) }),
       from: t.arg({ type: 'DateTime' }),
       to: t.arg({ type: 'DateTime' }),
       source: t.arg.string(),

@@ -1,3 +1,4 @@
+import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
 import { AGGREGATIONS, BUCKETS, timeseries, type Timeseries, type TimeseriesPoint } from '../src/health/timeseries.js';
 import { dailySummaries, type DailySummary } from '../src/health/daily-summaries.js';
 import { deleteHealthData } from '../src/health/delete-health.js';
@@ -9,6 +10,7 @@ import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { userFeed } from './user-feed.js';
 import { pageArgs, pageType } from './pagination.js';
+import { rule } from '../src/lib/input-rules.js';
 
 export const HealthSampleType = builder.prismaObject('HealthSample', {
   description: "One measurement in its metric's canonical unit, with its provenance.",
@@ -97,7 +99,7 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),
-      metricType: t.arg.stringList({ description: 'One or more metric types.' }),
+      metricType: t.arg.stringList({ description: 'One or more metric types.', ...rule(METRIC_TYPE_RULE) }),
       from: t.arg({ type: 'DateTime' }),
       to: t.arg({ type: 'DateTime' }),
       source: t.arg.string(),
@@ -120,7 +122,7 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),
-      metricType: t.arg.string({ required: true }),
+      metricType: t.arg.string({ required: true, ...rule(METRIC_TYPE_RULE) }),
       from: t.arg({ type: 'DateTime' }),
       to: t.arg({ type: 'DateTime', description: 'Default now.' }),
       bucket: t.arg({ type: BucketEnum, description: 'Default day.' }),
@@ -135,9 +137,9 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),
-      from: t.arg.string({ description: 'First local day, YYYY-MM-DD.' }),
-      to: t.arg.string({ description: 'Last local day, YYYY-MM-DD (inclusive).' }),
-      metricType: t.arg.stringList(),
+      from: t.arg.string({ description: 'First local day, YYYY-MM-DD.', ...rule({ format: 'date', status: 400 }) }),
+      to: t.arg.string({ description: 'Last local day, YYYY-MM-DD (inclusive).', ...rule({ format: 'date', status: 400 }) }),
+      metricType: t.arg.stringList({ ...rule(METRIC_TYPE_RULE) }),
       ...pageArgs,
     },
     resolve: (_root, { userId, from, to, metricType, ...page }, ctx) =>

@@ -1,3 +1,4 @@
+import { rule } from '../src/lib/input-rules.js';
 import { getJob } from '../src/jobs/jobs.js';
 import { JOB_STATUSES, type JobState } from '../src/jobs/port.js';
 import { serviceContext } from '../src/server/request-context.js';
@@ -31,7 +32,7 @@ builder.queryFields((t) => ({
     type: JobType,
     description: 'A background job of the workspace.',
     authScopes: { read: true },
-    args: { jobId: t.arg.id({ required: true }) },
+    args: { jobId: t.arg.id({ required: true, ...rule({ opaqueId: true }) }) },
     resolve: (_root, args, ctx) => getJob(serviceContext(ctx), String(args.jobId)),
   }),
 }));

@@ -1,13 +1,17 @@
 import type { ObjectRef } from '@pothos/core';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
+import { rule } from '../src/lib/input-rules.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type Page } from '../src/lib/pagination.js';
 import { builder } from './builder.js';
 
 /** The arguments every list field takes, both pagination styles. */
 export const pageArgs = builder.args((t) => ({
-  limit: t.int({ description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}).` }),
-  offset: t.int({ description: 'Offset pagination: rows to skip (the page then carries total).' }),
+  limit: t.int({
+    description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`,
+    ...rule({ minimum: 1, maximum: MAX_LIMIT, status: 400 }),
+  }),
+  offset: t.int({ description: 'Offset pagination: rows to skip (the page then carries total).', ...rule({ minimum: 0, status: 400 }) }),
   cursor: t.string({ description: 'Cursor pagination: the nextCursor of the previous page.' }),
 }));
 

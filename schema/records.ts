@@ -1,3 +1,6 @@
+import { rule } from '../src/lib/input-rules.js';
+import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
+import { EVENT_TYPES } from '../src/events/event-types.js';
 import { listRecords } from '../src/records/records.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
@@ -27,6 +30,12 @@ export const PersonalRecordType = builder.prismaObject('PersonalRecord', {
   }),
 });
 
+/** Records are kept per metric type and per event type (the longest sleep, the farthest workout). */
+const RECORD_METRIC_RULE = {
+  enum: [...METRIC_TYPE_RULE.enum!, ...EVENT_TYPES],
+  enumWords: `a metric type id that GET /v1/metric-types lists, or an event type (${EVENT_TYPES.join(', ')})`,
+};
+
 const PersonalRecordPage = pageType('PersonalRecordPage', PersonalRecordType, 'A page of personal records by metric type and kind.');
 
 builder.queryFields((t) => ({
@@ -41,7 +50,7 @@ builder.queryFields((t) => ({
     type: PersonalRecordPage,
     description: 'The personal records of one metric type (or "workout"/"sleep").',
     authScopes: { read: true },
-    args: { userId: t.arg.id({ required: true }), metricType: t.arg.string({ required: true }), ...pageArgs },
+    args: { userId: t.arg.id({ required: true }), metricType: t.arg.string({ required: true, ...rule(RECORD_METRIC_RULE) }), ...pageArgs },
     resolve: (_root, { userId, metricType, ...page }, ctx) => listRecords(serviceContext(ctx), String(userId), metricType, page),
   }),
 }));

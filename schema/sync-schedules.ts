@@ -1,3 +1,4 @@
+import { rule } from '../src/lib/input-rules.js';
 import { getSyncSchedule, MAX_SYNC_INTERVAL_MINUTES, updateSyncSchedule, type SyncSchedule } from '../src/connections/sync-schedule.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
@@ -30,7 +31,10 @@ builder.mutationFields((t) => ({
     args: {
       userId: t.arg.id({ required: true }),
       connectionId: t.arg.id({ required: true }),
-      everyMinutes: t.arg.int({ description: `Minutes between syncs, 1 to ${MAX_SYNC_INTERVAL_MINUTES}.` }),
+      everyMinutes: t.arg.int({
+        description: `Minutes between syncs, 1 to ${MAX_SYNC_INTERVAL_MINUTES}.`,
+        ...rule({ minimum: 1, maximum: MAX_SYNC_INTERVAL_MINUTES }),
+      }),
       paused: t.arg.boolean({ description: 'true pauses the periodic sync, false resumes it.' }),
     },
     resolve: (_root, { userId, connectionId, ...change }, ctx) =>

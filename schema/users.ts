@@ -1,6 +1,16 @@
 import { serviceContext } from '../src/server/request-context.js';
 import { USER_CHANGE_ACTIONS, type UserChange } from '../src/users/user-change.js';
-import { createOrFindUser, deleteUser, getUser, listUsers, updateUser } from '../src/users/users.js';
+import {
+  createOrFindUser,
+  deleteUser,
+  EMAIL_PATTERN,
+  getUser,
+  listUsers,
+  MAX_EMAIL_LENGTH,
+  MAX_EXTERNAL_ID_LENGTH,
+  updateUser,
+} from '../src/users/users.js';
+import { NOT_BLANK, rule } from '../src/lib/input-rules.js';
 import { latestSamples } from '../src/health/latest-samples.js';
 import { builder } from './builder.js';
 import { HealthSampleType } from './health.js';
@@ -47,9 +57,12 @@ export const UserType = builder.prismaObject('User', {
 const UserPage = pageType('UserPage', UserType, 'A page of users in creation order.');
 
 const userFields = builder.args((t) => ({
-  email: t.string({ description: 'Email address; null clears it.' }),
+  email: t.string({
+    description: 'Email address; null clears it.',
+    ...rule({ maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN, patternWords: 'an email address' }),
+  }),
   timezone: t.string({ description: 'IANA time zone, e.g. "Europe/Berlin".' }),
-  metadata: t.field({ type: 'JSON', description: 'Free-form JSON object (replaces the stored one).' }),
+  metadata: t.field({ type: 'JSON', description: 'Free-form JSON object (replaces the stored one).', ...rule({ jsonType: 'object' }) }),
 }));
 
 builder.queryFields((t) => ({
@@ -74,7 +87,10 @@ builder.mutationFields((t) => ({
     type: UserType,
     description: 'Create a user, or find the one with this externalId (REST answers 201 when created, 200 when found).',
     authScopes: { write: true },
-    args: { externalId: t.arg.string({ required: true }), ...userFields },
+    args: {
+      externalId: t.arg.string({ required: true, ...rule({ minLength: 1, maxLength: MAX_EXTERNAL_ID_LENGTH, ...NOT_BLANK }) }),
+      ...userFields,
+    },
     resolve: async (_root, { externalId, ...input }, ctx) => {
       const { user, created } = await createOrFindUser(serviceContext(ctx), externalId, input);
       ctx.response.status = created ? 201 : 200;

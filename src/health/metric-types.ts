@@ -1,3 +1,4 @@
+import type { InputRule } from '../lib/input-rules.js';
 import { Invalid } from '../lib/errors.js';
 
 /**
@@ -975,6 +976,12 @@ export const METRIC_TYPES: readonly MetricType[] = [
 ];
 
 const metricTypesById = new Map(METRIC_TYPES.map((metric) => [metric.id, metric]));
+
+/** The rule of a metric type argument: an id of this registry (REST refuses others before anything runs). */
+export const METRIC_TYPE_RULE: InputRule = {
+  enum: METRIC_TYPES.map((metric) => metric.id),
+  enumWords: 'a metric type id that GET /v1/metric-types lists, e.g. heart_rate',
+};
 
 export function getMetricType(id: string): MetricType | undefined {
   return metricTypesById.get(id);

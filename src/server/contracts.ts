@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { createSofaRouter } from './rest/sofa-router.js';
+import { restSchema, sofaOpenApiDocument } from './rest/sofa-router.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 
 /** The printed contracts checked in under schema/: the SDL and the OpenAPI document of /v1. */
@@ -8,7 +8,7 @@ export function printSdl(schema: GraphQLSchema): string {
 }
 
 export function openApiDocument(schema: GraphQLSchema): Record<string, unknown> {
-  return buildOpenApiDocument(createSofaRouter(schema).openAPIDocument as Record<string, any>, schema);
+  return buildOpenApiDocument(sofaOpenApiDocument(restSchema(schema)), schema);
 }
 
 export function printOpenApi(schema: GraphQLSchema): string {

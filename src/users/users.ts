@@ -17,13 +17,15 @@ export interface UserInput {
   metadata?: unknown;
 }
 
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_EMAIL_LENGTH = 254;
 const MAX_METADATA_BYTES = 16 * 1024;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_EXTERNAL_ID_LENGTH = 255;
 
 function validate(input: UserInput): Prisma.UserUpdateInput {
   const data: Prisma.UserUpdateInput = {};
   if (input.email !== undefined) {
-    if (input.email !== null && (input.email.length > 254 || !EMAIL.test(input.email))) {
+    if (input.email !== null && (input.email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(input.email))) {
       throw new Invalid(`email "${input.email}" is not an email address`);
     }
     data.email = input.email;
@@ -49,7 +51,8 @@ export async function createOrFindUser(
   input: UserInput,
 ): Promise<{ user: User; created: boolean }> {
   const id = externalId.trim();
-  if (id.length < 1 || id.length > 255) throw new Invalid('externalId must be 1 to 255 characters');
+  if (id.length < 1 || id.length > MAX_EXTERNAL_ID_LENGTH)
+    throw new Invalid(`externalId must be 1 to ${MAX_EXTERNAL_ID_LENGTH} characters`);
   const data = validate(input);
   const where = { workspaceId_externalId: { workspaceId: ctx.workspaceId, externalId: id } };
   const existing = await ctx.db.user.findUnique({ where });

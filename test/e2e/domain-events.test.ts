@@ -112,10 +112,10 @@ describe.each(ENGINES)('domain events over REST on %s', (engine: Engine) => {
     it('answers bad filters with a 4xx naming the parameter, and keeps the stream to admin keys', async () => {
       const badType = await t.api('GET', '/v1/domain-events?type=user.exploded');
       expect(badType.status).toBe(422);
-      expect(badType.body.message).toMatch(/^type "user.exploded" must be one of/);
+      expect(badType.body.message).toMatch(/^query parameter type must be one of user.created, /);
       const badAfter = await t.api('GET', '/v1/domain-events?after=yesterday');
       expect(badAfter.status).toBe(400);
-      expect(badAfter.body.message).toMatch(/^after "yesterday"/);
+      expect(badAfter.body.message).toMatch(/^query parameter after must be a ULID/);
       const writer = (await aKey(t, { scope: 'write' })).key;
       expect((await t.api('GET', '/v1/domain-events', { key: writer })).status).toBe(403);
       expect((await t.api('GET', '/v1/domain-events/stats', { key: writer })).status).toBe(403);

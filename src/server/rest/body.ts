@@ -2,14 +2,14 @@ import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lib/err
 import { readCappedText } from '../../lib/read-capped.js';
 
 /**
- * Reads a JSON request body within the size limit and checks it is a JSON object, so SOFA only ever sees
- * well-formed input. Returns the raw text ('' when there is no body).
+ * Reads a JSON request body within the size limit and checks it is a JSON object: the one parse of a write's body.
+ * Returns the object ({} when there is no body).
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<string> {
+export async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = await readCappedText(request.body, maxBytes, () => tooLarge(maxBytes));
-  if (text.trim() === '') return '';
+  if (text.trim() === '') return {};
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new UnsupportedMediaType(`Content-Type must be application/json, got "${type || 'none'}"`);
@@ -23,7 +23,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new BadRequest('request body must be a JSON object');
   }
-  return text;
+  return parsed as Record<string, unknown>;
 }
 
 /** A body as sent (push notifications are signed over their exact bytes), within the size limit. */

@@ -37,22 +37,44 @@ export const REST_BASE = '/v1';
 interface CompiledRoute {
   route: RestRoute;
   pattern: RegExp;
+  params: string[];
+  /** Literal characters of the path: literal segments win over parameters (…/health/summary vs …/:metricType). */
+  literal: number;
 }
 
 const compiled: CompiledRoute[] = REST_ROUTES.map((route) => ({
   route,
-  pattern: new RegExp('^' + route.path.replace(/:[A-Za-z]+/g, '[^/]+') + '/?$'),
-}));
+  pattern: new RegExp('^' + route.path.replace(/:[A-Za-z]+/g, '([^/]+)') + '/?$'),
+  params: Array.from(route.path.matchAll(/:([A-Za-z]+)/g), (m) => m[1]!),
+  literal: route.path.replace(/:[A-Za-z]+/g, '').length,
+})).sort((a, b) => b.literal - a.literal);
 
-export type RouteMatch = { route: RestRoute } | { allowed: string[] } | null;
+export type RouteMatch = { route: RestRoute; params: Record<string, string> } | { allowed: string[] } | null;
 
-/** The route a request path and method name; `allowed` when the path exists with other methods only (405). */
+/**
+ * The route a request path and method name, with its path parameters (decoded); `allowed` when the path exists
+ * with other methods only (405). The one match of a request: nothing downstream matches again.
+ */
 export function matchRoute(method: string, pathUnderBase: string): RouteMatch {
-  const byPath = compiled.filter((entry) => entry.pattern.test(pathUnderBase));
-  if (byPath.length === 0) return null;
-  // Literal segments win over parameters (e.g. a future /users/:userId/health/summary vs …/:metricType).
-  const exact = byPath
-    .filter((entry) => entry.route.method === method)
-    .sort((a, b) => b.route.path.replace(/:[A-Za-z]+/g, '').length - a.route.path.replace(/:[A-Za-z]+/g, '').length)[0];
-  return exact ? { route: exact.route } : { allowed: [...new Set(byPath.map((entry) => entry.route.method))] };
+  const allowed = new Set<string>();
+  for (const entry of compiled) {
+    const found = entry.pattern.exec(pathUnderBase);
+    if (!found) continue;
+    if (entry.route.method !== method) {
+      allowed.add(entry.route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    entry.params.forEach((name, index) => (params[name] = decodeSegment(found[index + 1]!)));
+    return { route: entry.route, params };
+  }
+  return allowed.size > 0 ? { allowed: [...allowed] } : null;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
