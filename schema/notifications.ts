@@ -8,6 +8,7 @@ import {
   type TestOutcome,
 } from '../src/notifications/channels.js';
 import { listNotificationLogs, LOG_STATUSES } from '../src/notifications/logs.js';
+import { rule } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
@@ -113,7 +114,7 @@ builder.mutationFields((t) => ({
       userId: t.arg.id({ required: true }),
       type: t.arg({ type: ChannelTypeEnum, required: true }),
       name: t.arg.string({ required: true }),
-      settings: t.arg({ type: 'JSON', required: true }),
+      settings: t.arg({ type: 'JSON', required: true, ...rule({ jsonType: 'object' }) }),
       enabled: t.arg.boolean(),
     },
     resolve: (_root, { userId, ...input }, ctx) => createChannel(serviceContext(ctx), String(userId), input),
@@ -126,7 +127,7 @@ builder.mutationFields((t) => ({
       userId: t.arg.id({ required: true }),
       channelId: t.arg.id({ required: true }),
       name: t.arg.string({ required: true }),
-      settings: t.arg({ type: 'JSON', required: true }),
+      settings: t.arg({ type: 'JSON', required: true, ...rule({ jsonType: 'object' }) }),
       enabled: t.arg.boolean(),
     },
     resolve: (_root, { userId, channelId, ...input }, ctx) => replaceChannel(serviceContext(ctx), String(userId), String(channelId), input),
