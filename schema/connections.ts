@@ -1,3 +1,4 @@
+import { rule } from '../src/lib/input-rules.js';
 import { filter, pipe } from 'graphql-yoga';
 import { disconnectConnection, getWorkspaceConnection, listConnections, requestSync } from '../src/connections/connections.js';
 import type { ConnectionChange, SyncProgress } from '../src/connections/live-updates.js';
@@ -54,7 +55,10 @@ builder.mutationFields((t) => ({
     args: {
       userId: t.arg.id({ required: true }),
       providerId: t.arg.string({ required: true }),
-      redirectUri: t.arg.string({ description: "Where the browser returns; must be in the workspace's redirectUris." }),
+      redirectUri: t.arg.string({
+        description: "Where the browser returns; must be in the workspace's redirectUris.",
+        ...rule({ format: 'uri' }),
+      }),
     },
     resolve: (_root, args, ctx) => createConnectLink(serviceContext(ctx), String(args.userId), args.providerId, args.redirectUri ?? null),
   }),

@@ -1,5 +1,13 @@
 import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
-import { AGGREGATIONS, BUCKETS, timeseries, type Timeseries, type TimeseriesPoint } from '../src/health/timeseries.js';
+import {
+  AGGREGATIONS,
+  BUCKETS,
+  MERGE_MODES,
+  MERGED_BY,
+  timeseries,
+  type Timeseries,
+  type TimeseriesPoint,
+} from '../src/health/timeseries.js';
 import { dailySummaries, type DailySummary } from '../src/health/daily-summaries.js';
 import { deleteHealthData } from '../src/health/delete-health.js';
 import { healthSummary, type MetricSummary } from '../src/health/summary.js';
@@ -51,13 +59,23 @@ const HealthSummaryType = builder.objectRef<{ data: MetricSummary[] }>('HealthSu
 
 export const BucketEnum = builder.enumType('TimeseriesBucket', { values: BUCKETS });
 export const AggregationEnum = builder.enumType('Aggregation', { values: AGGREGATIONS });
+const MergeModeEnum = builder.enumType('MergeMode', {
+  description: "priority: merge sources by the workspace's source priority (the default); none: every source's own values.",
+  values: MERGE_MODES,
+});
+const MergedByEnum = builder.enumType('MergedBy', {
+  description:
+    'quarter_hour: cumulative metrics, each quarter hour from the highest-priority source with data, summed; bucket: one source per bucket; none: every source apart; source: the one source asked for.',
+  values: MERGED_BY,
+});
 
 const TimeseriesPointType = builder.objectRef<TimeseriesPoint>('TimeseriesPoint').implement({
   fields: (t) => ({
     start: t.expose('start', { type: 'DateTime', description: 'Start of the bucket in the requested zone, as a UTC instant.' }),
     value: t.exposeFloat('value'),
     count: t.exposeInt('count', { description: 'Samples behind the value.' }),
-    source: t.exposeString('source', { description: 'The source used for this bucket.' }),
+    source: t.exposeString('source', { description: 'The highest-priority source used in this bucket.' }),
+    sources: t.exposeStringList('sources', { description: 'Every source used in this bucket, highest priority first.' }),
   }),
 });
 
@@ -68,6 +86,8 @@ const TimeseriesType = builder.objectRef<Timeseries>('Timeseries').implement({
     bucket: t.field({ type: BucketEnum, resolve: (series) => series.bucket }),
     agg: t.field({ type: AggregationEnum, resolve: (series) => series.agg }),
     timezone: t.exposeString('timezone'),
+    mergedBy: t.field({ type: MergedByEnum, resolve: (series) => series.mergedBy }),
+    sources: t.exposeStringList('sources', { description: 'Every source the series used, highest priority first.' }),
     from: t.expose('from', { type: 'DateTime' }),
     to: t.expose('to', { type: 'DateTime' }),
     data: t.field({ type: [TimeseriesPointType], resolve: (series) => series.data }),
@@ -86,11 +106,17 @@ const DailySummaryType = builder.objectRef<DailySummary>('DailySummary').impleme
     count: t.exposeInt('count'),
     min: t.exposeFloat('min'),
     max: t.exposeFloat('max'),
-    source: t.exposeString('source'),
+    source: t.exposeString('source', { description: 'The highest-priority source used that day.' }),
+    sources: t.exposeStringList('sources', { description: 'Every source used that day, highest priority first.' }),
+    mergedBy: t.field({ type: MergedByEnum, resolve: (day) => day.mergedBy }),
   }),
 });
 
-const DailySummaryPage = pageType('DailySummaryPage', DailySummaryType, 'A page of daily summaries by (date, metricType).');
+const DailySummaryPage = pageType(
+  'DailySummaryPage',
+  DailySummaryType,
+  'A page of daily summaries by (date, metricType), and source with merge none.',
+);
 
 builder.queryFields((t) => ({
   healthSamples: t.field({
@@ -128,6 +154,8 @@ builder.queryFields((t) => ({
       bucket: t.arg({ type: BucketEnum, description: 'Default day.' }),
       agg: t.arg({ type: AggregationEnum, description: "Default the metric's own (sum for totals, avg for most samples)." }),
       timezone: t.arg.string({ description: "IANA zone of the buckets; default the user's." }),
+      merge: t.arg({ type: MergeModeEnum, description: 'Default priority.' }),
+      source: t.arg.string({ description: 'Only this source (no merge).' }),
     },
     resolve: (_root, { userId, ...query }, ctx) => timeseries(serviceContext(ctx), String(userId), query),
   }),
@@ -140,10 +168,12 @@ builder.queryFields((t) => ({
       from: t.arg.string({ description: 'First local day, YYYY-MM-DD.', ...rule({ format: 'date', status: 400 }) }),
       to: t.arg.string({ description: 'Last local day, YYYY-MM-DD (inclusive).', ...rule({ format: 'date', status: 400 }) }),
       metricType: t.arg.stringList({ ...rule(METRIC_TYPE_RULE) }),
+      merge: t.arg({ type: MergeModeEnum, description: 'Default priority.' }),
+      source: t.arg.string({ description: 'Only this source (no merge).' }),
       ...pageArgs,
     },
-    resolve: (_root, { userId, from, to, metricType, ...page }, ctx) =>
-      dailySummaries(serviceContext(ctx), String(userId), { from, to, metricTypes: metricType }, page),
+    resolve: (_root, { userId, from, to, metricType, merge, source, ...page }, ctx) =>
+      dailySummaries(serviceContext(ctx), String(userId), { from, to, metricTypes: metricType, merge, source }, page),
   }),
 }));
 

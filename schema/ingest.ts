@@ -1,5 +1,6 @@
 import { ingestEvents, type EventIngestResult } from '../src/events/ingest-events.js';
-import { ingestSamples, type IngestResult } from '../src/health/ingest.js';
+import { ingestSamples, SOURCE_PATTERN, type IngestResult } from '../src/health/ingest.js';
+import { rule } from '../src/lib/input-rules.js';
 import type { Rejection } from '../src/health/sample-input.js';
 import { BadRequest } from '../src/lib/errors.js';
 import { serviceContext } from '../src/server/request-context.js';
@@ -86,7 +87,10 @@ function assertPushSize(count: number): void {
 }
 
 const sourceArg = builder.args((t) => ({
-  source: t.string({ description: 'Where the data comes from, e.g. "healthkit" or "health_connect" (default "api").' }),
+  source: t.string({
+    description: 'Where the data comes from, e.g. "healthkit" or "health_connect" (default "api").',
+    ...rule({ pattern: SOURCE_PATTERN, patternWords: '1–64 lower-case letters, digits, "_", "." or "-", starting with a letter or digit' }),
+  }),
 }));
 
 builder.mutationFields((t) => ({

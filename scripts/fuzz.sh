@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzz the REST API with schemathesis against its own OpenAPI document.
 #
-# Starts a fresh server (empty temporary PGlite database, a known admin key, no effective rate limit) on a free
-# loopback port, runs schemathesis over every operation of GET /v1/openapi.json with the checks for server errors
-# and for conformance to the document (status codes, content types, headers, response schemas) plus rejection of
-# schema-invalid input, then stops the server and exits with schemathesis' exit code (0: no failure).
+# Starts a fresh server (scripts/fresh-server.sh: empty temporary PGlite database, a known admin key, no effective
+# rate limit) on a free loopback port, runs schemathesis over every operation of GET /v1/openapi.json with the
+# checks for server errors and for conformance to the document (status codes, content types, headers, response
+# schemas) plus rejection of schema-invalid input and acceptance of schema-valid input (its short allow-list is in
+# scripts/fuzz_hooks.py), then stops the server and exits with schemathesis' exit code (0: no failure).
 #
 #   bash scripts/fuzz.sh [extra schemathesis run options…]
 #
@@ -37,48 +38,13 @@ fi
 flock -u 9
 log "$("$VENV/bin/schemathesis" --version)"
 
-[[ -d src/generated/prisma ]] || { log "ERROR: src/generated/prisma is missing: run \`npm run generate\` first"; exit 1; }
-
 # --- a fresh server ----------------------------------------------------------------------------------------------
-DATA_DIR="$(mktemp -d)"
 REPORT_DIR="${FUZZ_REPORT_DIR:-$(mktemp -d)}"
 mkdir -p "$REPORT_DIR"
 SERVER_LOG="$REPORT_DIR/server.log"
 FUZZ_LOG="$REPORT_DIR/schemathesis.log"
-ADMIN_KEY="vs_live_$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
-SERVER_PID=""
-
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-: >"$SERVER_LOG"
-# PORT=0: the server binds a free port and logs it ("vitasync listening" {"port": …}), so no port race.
-# The embedded default: CI's exported service URLs (Temporal, Redis, PostgreSQL) stay out of the fuzzed server.
-# Webhook URLs the fuzzer registers are refused unless on this machine: no delivery (nor DNS lookup) leaves it.
-env -u DATABASE_URL -u REDIS_URL -u TEMPORAL_ADDRESS \
-  WEBHOOK_DENY_PUBLIC=true WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 \
-  VITASYNC_ADMIN_KEY="$ADMIN_KEY" VITASYNC_DATA_DIR="$DATA_DIR" PORT=0 HOST=127.0.0.1 RATE_LIMIT_MAX=1000000 \
-  LOG_LEVEL="${LOG_LEVEL:-info}" node --import tsx src/main.ts </dev/null >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-
-PORT=""
-for _ in $(seq 1 600); do
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; log "ERROR: the server exited during start-up"; exit 1; }
-  PORT="$(sed -n 's/.*"msg":"vitasync listening".*"port":\([0-9]*\).*/\1/p' "$SERVER_LOG" | head -n1 || true)"
-  [[ -n "$PORT" ]] && curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-[[ -n "$PORT" ]] && curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$SERVER_LOG" >&2; log "ERROR: /health never answered"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
-log "server up at $BASE (pid $SERVER_PID, data $DATA_DIR)"
+# shellcheck source=scripts/fresh-server.sh
+source scripts/fresh-server.sh
 
 # The fuzzer must not rotate or delete the key it authenticates with (scripts/fuzz_hooks.py): find its id.
 FUZZ_PROTECTED_KEY_ID="$(curl -fsS -H "Authorization: Bearer $ADMIN_KEY" "$BASE/v1/api-keys" |
@@ -104,7 +70,7 @@ set +e
 "$VENV/bin/schemathesis" --config-file "$CONFIG" run "$BASE/v1/openapi.json" \
   --url "$BASE/v1" \
   --header "Authorization: Bearer $ADMIN_KEY" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "$MAX_EXAMPLES" \
   --seed "$SEED" \

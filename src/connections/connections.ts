@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import { emit } from '../domain-events/emit.js';
 import { connectionEvent } from './connection-events.js';
-import type { Connection } from '../generated/prisma/client.js';
+import type { Connection, Prisma } from '../generated/prisma/client.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { revokeToken } from '../providers/oauth.js';
@@ -15,6 +15,7 @@ import { accessTokenFor } from './access-token.js';
 import { hookContext, providerCallFor } from './provider-call.js';
 import { decryptToken, encryptToken } from './token-crypto.js';
 import { removeConnectionData } from './remove-connection-data.js';
+import { gapSyncState } from './backfill-gap.js';
 import { claimSync } from './sync-claims.js';
 import { scheduleSyncs, startSync, syncScheduleId } from './sync-jobs.js';
 
@@ -57,9 +58,29 @@ async function runHook(ctx: ServiceContext, connection: Connection, name: 'after
 
 const backfillJobId = (connectionId: string) => `sync:${connectionId}:backfill`;
 
+/** A connection in error that the user connects again: it ends (tokens forgotten, notices dropped), the new one takes over. */
+async function replaceConnection(ctx: ServiceContext, tx: Prisma.TransactionClient, old: Connection, by: string): Promise<Connection> {
+  await tx.providerNotice.deleteMany({ where: { connectionId: old.id } });
+  const ended = await tx.connection.update({
+    where: { id: old.id },
+    data: {
+      status: 'DISCONNECTED',
+      statusReason: `replaced by connection ${by}, connected again after: ${old.statusReason ?? 'an error'}`,
+      accessToken: null,
+      refreshToken: null,
+      tokenExpiresAt: null,
+      disconnectedAt: ctx.clock.now(),
+    },
+  });
+  await emit(tx, connectionEvent(ctx, 'connection.deleted', ended));
+  return ended;
+}
+
 /**
  * Stores a new connection (tokens encrypted), runs the provider's afterConnect hook and starts its backfill and
- * periodic sync. A user has at most one active connection per provider: a second one is a 409.
+ * periodic sync. A user has at most one active connection per provider: a second one is a 409. Connecting again
+ * over a connection in error (a refused token) replaces it. After a disconnect or an error the backfill fetches only
+ * the gap since the data the user holds (backfill-gap.ts).
  */
 export async function createConnection(
   ctx: ServiceContext,
@@ -69,12 +90,15 @@ export async function createConnection(
 ): Promise<Connection> {
   const provider = requireProvider(providerId);
   const user = await getUser(ctx, userId);
-  const connection = await ctx.db.$transaction(async (tx) => {
+  const { connection, replaced } = await ctx.db.$transaction(async (tx) => {
     // Serializes connects of one user, so two callbacks cannot both pass the one-active-connection check.
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
     const active = await tx.connection.findFirst({ where: { userId: user.id, providerId: provider.id, status: { not: 'DISCONNECTED' } } });
-    if (active) throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
+    if (active?.status === 'ACTIVE')
+      throw new Conflict(`user ${user.id} already has a ${provider.name} connection (${active.id}); disconnect it first`);
     const id = newId();
+    const replaced = active ? await replaceConnection(ctx, tx, active, id) : null;
+    const syncState = await gapSyncState(tx, user.id, provider, ctx.clock.now(), ctx.config.sync.backfillDays);
     const created = await tx.connection.create({
       data: {
         id,
@@ -86,12 +110,13 @@ export async function createConnection(
         accessToken: tokens ? encryptToken(ctx.tokenKeys, tokens.accessToken) : null,
         refreshToken: tokens?.refreshToken ? encryptToken(ctx.tokenKeys, tokens.refreshToken) : null,
         tokenExpiresAt: tokens?.expiresAt ?? null,
+        syncState,
         syncJobId: backfillJobId(id),
         syncJobAt: ctx.clock.now(),
       },
     });
     await emit(tx, connectionEvent(ctx, 'connection.created', created));
-    return created;
+    return { connection: created, replaced };
   });
   await recordAudit(ctx, {
     action: 'connection.created',
@@ -99,6 +124,7 @@ export async function createConnection(
     targetId: connection.id,
     details: { providerId: provider.id, userId: user.id },
   });
+  if (replaced) await ctx.jobs.unschedule(syncScheduleId(replaced.id));
   if (tokens) await runHook(ctx, connection, 'afterConnect');
   await startSync(ctx, connection, 'backfill', backfillJobId(connection.id));
   await scheduleSyncs(ctx, connection);

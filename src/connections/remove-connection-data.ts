@@ -1,6 +1,8 @@
 import type { ServiceContext } from '../context.js';
 import type { Connection } from '../generated/prisma/client.js';
 import { deleteEventsAndRecords } from '../events/deletion-events.js';
+import { prismaQueryable } from '../db/prisma-queryable.js';
+import { rebuildMergedDays } from '../health/merged-daily-rollups.js';
 
 // Rollups hold sums of what remains, so after removing a connection's samples they are recomputed from the rest.
 const REBUILD = [
@@ -25,6 +27,7 @@ export async function removeConnectionData(ctx: ServiceContext, connection: Conn
   await ctx.db.$transaction(async (tx) => {
     await tx.healthSample.deleteMany({ where: { connectionId: connection.id } });
     for (const sql of REBUILD) await tx.$executeRawUnsafe(sql, connection.userId);
+    await rebuildMergedDays(prismaQueryable(tx), connection.userId);
     await deleteEventsAndRecords(ctx, tx, { connectionId: connection.id }, { userId: connection.userId, source: connection.providerId });
   });
 }

@@ -31,9 +31,15 @@ export interface FileView {
   downloadUrlExpiresAt: Date;
 }
 
-/** A name that is safe to offer back in Content-Disposition: no path, no control characters. */
+/**
+ * A name that is safe to offer back in Content-Disposition: no path, no control characters (Unicode Cc: U+0000–001F,
+ * U+007F–009F, written out so the OpenAPI document can state the same pattern).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what the pattern refuses
+export const FILE_NAME_PATTERN = /^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\]{1,255}$/;
+
 function assertFileName(name: string): void {
-  if (name.length === 0 || name.length > 255 || /[\p{Cc}/\\]/u.test(name) || name === '.' || name === '..') {
+  if (!FILE_NAME_PATTERN.test(name)) {
     throw new BadRequest(`filename "${name}" is not a file name: 1–255 characters, without "/", "\\" or control characters`);
   }
 }

@@ -1,18 +1,25 @@
 import type { ServiceContext } from '../context.js';
-import { BadRequest } from '../lib/errors.js';
+import { BadRequest, Invalid } from '../lib/errors.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
 import { METRIC_TYPES, requireMetricType, type Aggregation } from './metric-types.js';
-import { sourcePriority, sourceRankSql } from './source-priority.js';
+import { byPriority, sourcePriority, sourceRankSql } from './source-priority.js';
+import { assertSource } from './ingest.js';
+import { isMergedMetric, MERGED_METRICS } from './merge-sql.js';
+import { MERGE_MODES, type MergedBy, type MergeMode } from './timeseries.js';
 
 export interface DailySummaryQuery {
   /** Local calendar days, YYYY-MM-DD, inclusive. */
   from?: string | null;
   to?: string | null;
   metricTypes?: string[] | null;
+  /** `none`: one row per source and day; default: merged (cumulative metrics) or one source per day (others). */
+  merge?: MergeMode | null;
+  /** Only this source's days. */
+  source?: string | null;
 }
 
-/** One metric on one local day of the user, from one source (the workspace's source priority decides). */
+/** One metric on one local day of the user: merged across sources for cumulative metrics, else from one source. */
 export interface DailySummary {
   date: string;
   timezone: string;
@@ -24,7 +31,12 @@ export interface DailySummary {
   count: number;
   min: number;
   max: number;
+  /** The highest-priority source used (the only one except for merged cumulative metrics). */
   source: string;
+  /** Every source used that day, highest priority first. */
+  sources: string[];
+  /** How the day was made from several sources (as a timeseries' `mergedBy`). */
+  mergedBy: MergedBy;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,8 +59,31 @@ function checkDate(name: string, value: string | null | undefined): string | nul
 const VALUE_CASE = `CASE "metricType" ${METRIC_TYPES.map((m) => `WHEN '${m.id}' THEN ${VALUE_BY_AGG[m.aggregation]}`).join(' ')} ELSE sum / NULLIF(count, 0) END`;
 
 /**
+ * The chosen rows: merged days of cumulative metrics (MergedDailyRollup) and one source per day of the others, or
+ * with `every` (merge none, or one source $6) every source's day. $1 user, $2/$3 days, $4 metric types, $5 priorities.
+ */
+function chosenSql(every: boolean): string {
+  const filters = `"userId" = $1 AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date)
+        AND ($4::text[] IS NULL OR "metricType" = ANY($4::text[]))`;
+  const columns = `to_char(day, 'YYYY-MM-DD') AS date, timezone, "metricType", (${VALUE_CASE})::float8 AS value, count, min, max`;
+  if (every) {
+    // The priorities ($5) only order each day's sources here; the CTE gives the parameter its type.
+    return `WITH given AS (SELECT $5::text[] AS priorities)
+      SELECT ${columns}, source AS sources, source FROM "DailyRollup" WHERE ${filters} AND ($6::text IS NULL OR source = $6)`;
+  }
+  return `
+    WITH ranked AS (
+      SELECT *, row_number() OVER (PARTITION BY day, "metricType" ORDER BY ${sourceRankSql('$5')}, source) AS choice
+      FROM "DailyRollup" WHERE ${filters} AND NOT "metricType" = ANY($6::text[])
+    )
+    SELECT ${columns}, source AS sources, '' AS source FROM ranked WHERE choice = 1
+    UNION ALL
+    SELECT ${columns}, array_to_string(sources, ',') AS sources, '' AS source FROM "MergedDailyRollup" WHERE ${filters}`;
+}
+
+/**
  * Per-day values per metric in the user's time zone (a DST day has 23 or 25 hours; +05:30 and +05:45 days are
- * days too), served from the daily rollups; keyset pages on (date, metricType).
+ * days too), served from the daily rollups; keyset pages on (date, metricType), and source with merge none.
  */
 export async function dailySummaries(
   ctx: ServiceContext,
@@ -60,33 +95,48 @@ export async function dailySummaries(
   const from = checkDate('from', query.from);
   const to = checkDate('to', query.to);
   if (from && to && from > to) throw new BadRequest('from must not be after to');
+  if (query.merge != null && !MERGE_MODES.includes(query.merge)) throw new Invalid(`merge must be one of ${MERGE_MODES.join(', ')}`);
+  if (query.source != null) assertSource(query.source);
   const metricTypes = query.metricTypes?.length ? query.metricTypes.map((id) => requireMetricType(id).id) : null;
   const priorities = await sourcePriority(ctx);
-  const params = [user.id, from, to, metricTypes, priorities];
-  const chosen = `
-    WITH ranked AS (
-      SELECT *, row_number() OVER (PARTITION BY day, "metricType" ORDER BY ${sourceRankSql('$5')}, source) AS choice
-      FROM "DailyRollup"
-      WHERE "userId" = $1 AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date)
-        AND ($4::text[] IS NULL OR "metricType" = ANY($4::text[]))
-    )
-    SELECT to_char(day, 'YYYY-MM-DD') AS date, timezone, "metricType", (${VALUE_CASE})::float8 AS value,
-      count, min, max, source FROM ranked WHERE choice = 1`;
+  const every = query.source != null || query.merge === 'none';
+  const mergedBy = (metricType: string): MergedBy =>
+    query.source != null ? 'source' : every ? 'none' : isMergedMetric(metricType) ? 'quarter_hour' : 'bucket';
+  const params = [user.id, from, to, metricTypes, priorities, every ? (query.source ?? null) : MERGED_METRICS];
+  const chosen = chosenSql(every);
+  // With every source the key needs the source; the sort key's third part is '' otherwise (one row a day and metric).
   return paginate(args, {
-    list: `daily-summaries:${user.id}`,
+    list: `daily-summaries:${user.id}:${every ? 'sources' : 'merged'}`,
     count: async () => Number((await ctx.sql.query<{ n: string }>(`SELECT count(*) AS n FROM (${chosen}) AS days`, params))[0]?.n ?? 0),
     fetch: async ({ take, skip, after }) => {
-      const rows = await ctx.sql.query<Omit<DailySummary, 'unit' | 'agg'>>(
+      const rows = await ctx.sql.query<Omit<DailySummary, 'unit' | 'agg' | 'sources' | 'mergedBy'> & { sources: string }>(
         `SELECT * FROM (${chosen}) AS days
-         WHERE ($6::text IS NULL OR (date, "metricType") > ($6::text, $7::text))
-         ORDER BY date, "metricType" LIMIT $8 OFFSET $9`,
-        [...params, after ? String(after[0]) : null, after ? String(after[1]) : null, take, after ? 0 : skip],
+         WHERE ($7::text IS NULL OR (date, "metricType", source) > ($7::text, $8::text, $9::text))
+         ORDER BY date, "metricType", source LIMIT $10 OFFSET $11`,
+        [
+          ...params,
+          after ? String(after[0]) : null,
+          after ? String(after[1]) : null,
+          after ? String(after[2] ?? '') : null,
+          take,
+          after ? 0 : skip,
+        ],
       );
       return rows.map((row) => {
         const metric = requireMetricType(row.metricType);
-        return { ...row, unit: metric.unit, agg: metric.aggregation, value: Number(row.value), count: Number(row.count) };
+        const sources = byPriority(row.sources.split(','), priorities);
+        return {
+          ...row,
+          unit: metric.unit,
+          agg: metric.aggregation,
+          value: Number(row.value),
+          count: Number(row.count),
+          source: sources[0]!,
+          sources,
+          mergedBy: mergedBy(metric.id),
+        };
       });
     },
-    keyOf: (row) => [row.date, row.metricType],
+    keyOf: (row) => [row.date, row.metricType, every ? row.source : ''],
   });
 }

@@ -10,6 +10,7 @@ export async function deleteHealthData(ctx: ServiceContext, userId: string): Pro
     await tx.healthSample.deleteMany({ where: { userId: user.id } });
     await tx.healthRollup.deleteMany({ where: { userId: user.id } });
     await tx.dailyRollup.deleteMany({ where: { userId: user.id } });
+    await tx.mergedDailyRollup.deleteMany({ where: { userId: user.id } });
     await tx.auditEvent.create({ data: auditData(ctx, { action: 'health_data.deleted', targetType: 'user', targetId: user.id }) });
     await deleteEventsAndRecords(ctx, tx, { userId: user.id }, { userId: user.id });
   });

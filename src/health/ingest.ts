@@ -9,6 +9,8 @@ import type { PersonalRecordRow } from '../records/upsert-record.js';
 import { emit } from '../domain-events/emit.js';
 import { recordEvents } from '../records/record-events.js';
 import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
+import { isMergedMetric } from './merge-sql.js';
+import { refreshMergedDays } from './merged-daily-rollups.js';
 import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
 
 /** Where samples come from; stored on every row. */
@@ -121,6 +123,18 @@ async function writeSamples(
     ];
     await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[0]!, params.slice(0, 4));
     await tx.query(RECOMPUTE_CORRECTED_ROLLUPS_SQL[1]!, params);
+  }
+  const merged = metrics.filter((metric) => metric.inserted + metric.corrected > 0 && isMergedMetric(metric.metricType));
+  if (merged.length) {
+    const from = new Date(Math.min(...merged.map((metric) => metric.firstAt.getTime())));
+    const to = new Date(Math.max(...merged.map((metric) => metric.lastAt.getTime())));
+    await refreshMergedDays(
+      tx,
+      userId,
+      merged.map((metric) => metric.metricType),
+      from,
+      to,
+    );
   }
   return metrics;
 }

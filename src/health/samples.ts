@@ -16,6 +16,24 @@ export function assertWindow(from?: Date | null, to?: Date | null): void {
   if (from && to && from.getTime() >= to.getTime()) throw new BadRequest('from must be before to');
 }
 
+/**
+ * The samples of a user (of some metric types, of one source) counted from the daily rollups, which ingestion,
+ * corrections and deletions keep in the same transaction as the samples: the exact total of a first page in a few
+ * hundred rows at any size, where COUNT(*) reads every sample (1.2 s at 11.5 M). A window falls back to COUNT(*).
+ */
+async function countFromRollups(
+  ctx: ServiceContext,
+  userId: string,
+  metricTypes: string[] | null,
+  source?: string | null,
+): Promise<number> {
+  const { _sum } = await ctx.db.dailyRollup.aggregate({
+    _sum: { count: true },
+    where: { userId, ...(metricTypes ? { metricType: { in: metricTypes } } : {}), ...(source ? { source } : {}) },
+  });
+  return _sum.count ?? 0;
+}
+
 /** Raw samples in time order (then id), every source with its provenance; keyset pages on (recordedAt, id). */
 export async function listSamples(ctx: ServiceContext, userId: string, filter: SampleFilter, args: PageArgs): Promise<Page<HealthSample>> {
   const user = await getUser(ctx, userId);
@@ -31,7 +49,8 @@ export async function listSamples(ctx: ServiceContext, userId: string, filter: S
   };
   return paginate(args, {
     list: `samples:${user.id}`,
-    count: () => ctx.db.healthSample.count({ where }),
+    count: () =>
+      filter.from || filter.to ? ctx.db.healthSample.count({ where }) : countFromRollups(ctx, user.id, metricTypes, filter.source),
     fetch: ({ take, skip, after }) => {
       const afterAt = after ? new Date(String(after[0])) : null;
       // The redundant `gte` bound lets the index start at the cursor; the OR alone is a filter over every earlier row.

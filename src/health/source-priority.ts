@@ -13,3 +13,9 @@ export async function sourcePriority(ctx: ServiceContext): Promise<string[]> {
   const workspace = await ctx.db.workspace.findUnique({ where: { id: ctx.workspaceId }, select: { sourcePriority: true } });
   return workspace?.sourcePriority ?? [];
 }
+
+/** Sources in the order of the workspace's priority, then by name. */
+export function byPriority(sources: Iterable<string>, priorities: string[]): string[] {
+  const rank = (source: string) => (priorities.includes(source) ? priorities.indexOf(source) : priorities.length);
+  return [...new Set(sources)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -4,14 +4,33 @@ import { assertTimeZone } from '../lib/time.js';
 import { getUser } from '../users/users.js';
 import { requireMetricType, type Aggregation } from './metric-types.js';
 import { assertWindow } from './samples.js';
-import { sourcePriority, sourceRankSql } from './source-priority.js';
+import { assertSource } from './ingest.js';
+import { isMergedMetric } from './merge-sql.js';
+import { mergedTimeseriesSql } from './timeseries-merged.js';
+import { byPriority, sourcePriority, sourceRankSql } from './source-priority.js';
+import { BUCKETS, bucketEndSql, bucketStartSql, firstInstantSql, type Bucket } from './bucket-sql.js';
 
-export const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
-export type Bucket = (typeof BUCKETS)[number];
+export { BUCKETS, type Bucket } from './bucket-sql.js';
+
 export const AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'last'] as const;
+
+/** `priority`: merge sources by the workspace's priority (the default); `none`: every source's own points. */
+export const MERGE_MODES = ['priority', 'none'] as const;
+export type MergeMode = (typeof MERGE_MODES)[number];
+
+/**
+ * How a response was made from several sources: `quarter_hour` (cumulative metrics: per quarter hour the
+ * highest-priority source with data, summed into buckets), `bucket` (instant metrics: one source per bucket),
+ * `none` (every source's own points, several per bucket), `source` (only the source asked for).
+ */
+export const MERGED_BY = ['quarter_hour', 'bucket', 'none', 'source'] as const;
+export type MergedBy = (typeof MERGED_BY)[number];
 
 export interface TimeseriesQuery {
   metricType: string;
+  merge?: MergeMode | null;
+  /** Only this source's data (no merge). */
+  source?: string | null;
   from?: Date | null;
   to?: Date | null;
   bucket?: Bucket | null;
@@ -23,9 +42,12 @@ export interface TimeseriesPoint {
   /** The bucket's start (a local midnight, hour… in `timezone`), as a UTC instant. */
   start: Date;
   value: number;
-  /** Samples in the bucket from the source used. */
+  /** Samples behind the value (of the sources used). */
   count: number;
+  /** The highest-priority source used in the bucket (the only one except for merged cumulative metrics). */
   source: string;
+  /** Every source used in the bucket, highest priority first. */
+  sources: string[];
 }
 
 export interface Timeseries {
@@ -34,6 +56,9 @@ export interface Timeseries {
   bucket: Bucket;
   agg: Aggregation;
   timezone: string;
+  mergedBy: MergedBy;
+  /** Every source the series used, highest priority first. */
+  sources: string[];
   from: Date;
   to: Date;
   data: TimeseriesPoint[];
@@ -54,35 +79,6 @@ const VALUE_SQL: Record<Aggregation, string> = {
 
 const PER_SOURCE_COLUMNS = `sum(count)::float8 AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max,
   (array_agg("lastValue" ORDER BY "lastAt" DESC))[1] AS last`;
-
-/**
- * The UTC instant a bucket of `instant` starts at, in zone $5. Hours step back from the instant itself by its local
- * minutes, so the repeated hour of an autumn DST change stays two buckets; days and longer go through local
- * midnight, which DST changes do not repeat.
- */
-function bucketStartSql(bucket: Bucket, instant: string, zone = '$5'): string {
-  if (bucket === 'hour') return `(${instant} - ((${instant} AT TIME ZONE ${zone}) - date_trunc('hour', ${instant} AT TIME ZONE ${zone})))`;
-  return `(date_trunc('${bucket}', ${instant} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
-}
-
-/**
- * The first instant of the bucket bucketStartSql labels `start`. Its label is that instant, except for an hour with an
- * offset change inside it: a change of less than an hour (Lord Howe's 30 minutes) leaves the hour it repeats or
- * shortens labelled before the change, where the wall clock reads a half hour. That label is still one per bucket, so
- * buckets are grouped by it and moved here on to the change (which comes at a full hour of the old offset).
- */
-function firstInstantSql(bucket: Bucket, start: string, zone: string): string {
-  if (bucket !== 'hour') return start;
-  const local = `(${start} AT TIME ZONE ${zone})`;
-  const pastHour = `(${local} - date_trunc('hour', ${local}))`;
-  return `(CASE WHEN ${pastHour} = interval '0' THEN ${start} ELSE ${start} + (interval '1 hour' - ${pastHour}) END)`;
-}
-
-/** The UTC instant the bucket of `instant` ends at (local calendar arithmetic for days and longer). */
-function bucketEndSql(bucket: Bucket, instant: string, zone: string): string {
-  if (bucket === 'hour') return `(${bucketStartSql(bucket, instant, zone)} + interval '1 hour')`;
-  return `((date_trunc('${bucket}', ${instant} AT TIME ZONE ${zone}) + interval '1 ${bucket}') AT TIME ZONE ${zone})`;
-}
 
 /**
  * Where each bucket size is served from: minutes from raw samples, hours from the 15-minute rollups, days, weeks
@@ -139,7 +135,38 @@ function quarterHourPartsSql(bucket: Bucket): string {
         AND s."recordedAt" >= $3 AND s."recordedAt" < $4`;
 }
 
-/** Aggregated series of one metric, one source per bucket (the workspace's source priority decides). */
+/** The rows of one series: a bucket's start, its sources, the samples behind it and its value. */
+interface SeriesRow {
+  start: Date;
+  sources: string;
+  count: number;
+  value: number;
+}
+
+/**
+ * One source per bucket (the workspace's priority decides), or with `every` each source's own points, optionally
+ * of one `source` only ($7). Parameters as in perSourceSql, $6 the priorities.
+ */
+function perSourceSeriesSql(bucket: Bucket, fromDaily: boolean, mayCutQuarters: boolean, agg: Aggregation, every: boolean): string {
+  // The zone CTE gives $5 its type even in the minute query, which does not use it.
+  return `WITH zone AS (SELECT $5::text AS name), per_source AS (${perSourceSql(bucket, fromDaily, mayCutQuarters)}),
+     ranked AS (SELECT *, row_number() OVER (PARTITION BY start ORDER BY ${sourceRankSql('$6')}, source) AS choice FROM per_source
+       WHERE $7::text IS NULL OR source = $7)
+     SELECT ${firstInstantSql(bucket, 'start', '$5')} AS start, source AS sources, count, (${VALUE_SQL[agg]})::float8 AS value
+     FROM ranked WHERE ${every ? 'true' : 'choice = 1'} ORDER BY 1, 2`;
+}
+
+/** How a series was made from several sources: see MERGED_BY. */
+function mergedBy(metricType: string, query: TimeseriesQuery): MergedBy {
+  if (query.source != null) return 'source';
+  if ((query.merge ?? 'priority') === 'none') return 'none';
+  return isMergedMetric(metricType) ? 'quarter_hour' : 'bucket';
+}
+
+/**
+ * Aggregated series of one metric. Cumulative metrics are merged across sources per quarter hour (merge-sql.ts),
+ * instant ones take one source per bucket; `merge: none` gives every source's own points, `source` one source's.
+ */
 export async function timeseries(ctx: ServiceContext, userId: string, query: TimeseriesQuery): Promise<Timeseries> {
   const user = await getUser(ctx, userId);
   const metric = requireMetricType(query.metricType);
@@ -147,6 +174,8 @@ export async function timeseries(ctx: ServiceContext, userId: string, query: Tim
   if (!BUCKETS.includes(bucket)) throw new Invalid(`bucket must be one of ${BUCKETS.join(', ')}`);
   const agg = query.agg ?? metric.aggregation;
   if (!AGGREGATIONS.includes(agg)) throw new Invalid(`agg must be one of ${AGGREGATIONS.join(', ')}`);
+  if (query.merge != null && !MERGE_MODES.includes(query.merge)) throw new Invalid(`merge must be one of ${MERGE_MODES.join(', ')}`);
+  if (query.source != null) assertSource(query.source);
   const timezone = assertTimeZone(query.timezone ?? user.timezone);
   const to = query.to ?? ctx.clock.now();
   const from = query.from ?? new Date(to.getTime() - DEFAULT_SPAN_DAYS[bucket] * 86400e3);
@@ -162,22 +191,32 @@ export async function timeseries(ctx: ServiceContext, userId: string, query: Tim
   );
   const priorities = await sourcePriority(ctx);
   const fromDaily = bucket !== 'hour' && timezone === user.timezone;
-  const rows = await ctx.sql.query<{ start: Date; source: string; count: number; value: number }>(
-    // The zone CTE gives $5 its type even in the minute query, which does not use it.
-    `WITH zone AS (SELECT $5::text AS name), per_source AS (${perSourceSql(bucket, fromDaily, new Date(edges!.start) < QUARTER_HOUR_OFFSETS_SINCE)}),
-     ranked AS (SELECT *, row_number() OVER (PARTITION BY start ORDER BY ${sourceRankSql('$6')}, source) AS choice FROM per_source)
-     SELECT ${firstInstantSql(bucket, 'start', '$5')} AS start, source, count, (${VALUE_SQL[agg]})::float8 AS value
-     FROM ranked WHERE choice = 1 ORDER BY 1`,
-    [user.id, metric.id, new Date(edges!.start).toISOString(), new Date(edges!.end).toISOString(), timezone, priorities],
-  );
+  const how = mergedBy(metric.id, query);
+  const params = [user.id, metric.id, new Date(edges!.start).toISOString(), new Date(edges!.end).toISOString(), timezone, priorities];
+  const rows =
+    how === 'quarter_hour'
+      ? await ctx.sql.query<SeriesRow>(mergedTimeseriesSql(bucket, fromDaily, VALUE_SQL[agg]), params)
+      : await ctx.sql.query<SeriesRow>(
+          perSourceSeriesSql(bucket, fromDaily, new Date(edges!.start) < QUARTER_HOUR_OFFSETS_SINCE, agg, how !== 'bucket'),
+          [...params, query.source ?? null],
+        );
+  const data = rows.map((row) => {
+    const sources = byPriority(row.sources.split(','), priorities);
+    return { start: new Date(row.start), value: Number(row.value), count: Number(row.count), source: sources[0]!, sources };
+  });
   return {
     metricType: metric.id,
     unit: agg === 'count' ? 'count' : metric.unit,
     bucket,
     agg,
     timezone,
+    mergedBy: how,
+    sources: byPriority(
+      data.flatMap((point) => point.sources),
+      priorities,
+    ),
     from,
     to,
-    data: rows.map((row) => ({ start: new Date(row.start), value: Number(row.value), count: Number(row.count), source: row.source })),
+    data,
   };
 }

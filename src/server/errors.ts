@@ -14,8 +14,12 @@ export interface PublicError {
 // graphql-js reports a bad enum value as a type error; the API contract calls it semantic (422).
 const ENUM_VALUE_ERROR = /Value ".*" does not exist in ".*" enum/;
 
+/** The argument a variable-coercion error is about: SOFA names each variable after its argument, i.e. the REST parameter. */
+const VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value/;
+
 export function toPublicError(error: unknown): PublicError {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const parameter = error instanceof GraphQLError ? VARIABLE_ERROR.exec(error.message)?.[1] : undefined;
   if (original instanceof AppError) {
     return {
       status: original.status,
@@ -28,7 +32,7 @@ export function toPublicError(error: unknown): PublicError {
   // PostgreSQL text and jsonb cannot hold U+0000: input that carries it is malformed, not a server fault.
   if (NUL_SQLSTATES.has(sqlState(original) ?? '')) return plain(400, 'text must not contain the NUL character (U+0000)');
   if (original instanceof GraphQLError) {
-    if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, original.message);
+    if (ENUM_VALUE_ERROR.test(original.message)) return plain(422, parameter ? `${parameter}: ${original.message}` : original.message);
     const http = original.extensions?.http as { status?: number } | undefined;
     if (http?.status && http.status < 500) return plain(http.status, original.message);
     // Parse, validation and variable coercion errors: the request itself was malformed.

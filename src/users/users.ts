@@ -8,6 +8,8 @@ import { assertUnderQuota } from '../workspaces/quotas.js';
 import { recordAudit } from '../audit/audit.js';
 import { syncScheduleId } from '../connections/sync-jobs.js';
 import { rebuildDailyRollupsStatements } from '../health/rebuild-daily-rollups.js';
+import { rebuildMergedDays } from '../health/merged-daily-rollups.js';
+import { prismaQueryable } from '../db/prisma-queryable.js';
 import { emit, type EmitTx } from '../domain-events/emit.js';
 import { userResource } from './user-resource.js';
 
@@ -94,7 +96,7 @@ export function listUsers(ctx: ServiceContext, args: PageArgs, shape: { include?
   });
 }
 
-/** Changes only the fields given; metadata is replaced as a whole. A new time zone re-cuts the daily rollups. */
+/** Changes only the fields given; metadata is replaced as a whole. A new time zone re-cuts the daily rollups (per source and merged). */
 export async function updateUser(ctx: ServiceContext, userId: string, input: UserInput): Promise<User> {
   const data = validate(input);
   const existing = await getUser(ctx, userId);
@@ -103,6 +105,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
     if (updated.timezone !== existing.timezone) {
       for (const [sql, ...params] of rebuildDailyRollupsStatements(updated.id, updated.timezone))
         await tx.$executeRawUnsafe(sql, ...params);
+      await rebuildMergedDays(prismaQueryable(tx), updated.id);
     }
     await announce(ctx, tx, 'updated', updated);
     return updated;

@@ -12,7 +12,8 @@
  * and the server's peak RSS growth against direct writes of the same bytes, see uploads.ts — "schedules":
  * fire lag of BENCH_SCHEDULES (10,000) daily calendar schedules due in one minute, on the local runner and
  * Temporal, see schedules.ts — and "relay": domain events from commit to a live subscriber (p50/p99) and the
- * relay's drain rate, on each engine, see relay.ts.
+ * relay's drain rate, on each engine, see relay.ts — and "merge": a year of steps from a phone and a watch read
+ * in day buckets merged per quarter hour against the same read per source, on each engine, see merge.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -25,6 +26,7 @@ import { setLogLevel } from '../../src/lib/logger.js';
 import type { EngineName } from './engine.js';
 import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
+import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
@@ -42,7 +44,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -219,6 +221,18 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatRelaySuite(relay)}`);
   }
+  let merge: MergeRun[] = [];
+  if (selected.includes('merge')) {
+    setLogLevel('silent');
+    merge = await runMergeSuite({
+      engines: names,
+      runs: envInt('BENCH_RUNS', 25),
+      warmups: envInt('BENCH_WARMUPS', 3),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatMergeSuite(merge)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -234,6 +248,7 @@ async function main(): Promise<void> {
       load,
       uploads,
       relay,
+      merge,
     }),
   );
 }

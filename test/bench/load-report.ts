@@ -81,6 +81,28 @@ function rateLimitLines(run: RateLimitRun): string[] {
   ];
 }
 
+/** Issue 24's REST read before its work, PostgreSQL, on this machine: req/s at 1, 10 and 100 connections. */
+const READ_BEFORE: Record<number, number> = { 1: 217, 10: 357, 100: 344 };
+
+/** Issue 24's targets: the REST read at ≥ 2× its earlier throughput at 10 connections (p99 < 100 ms), ≥ 90% of GraphQL. */
+function readTargetLines(runs: LoadRun[]): string[] {
+  const lines = ['', "REST read against issue 24's targets (REST/GraphQL: the same healthSamples operation in the same run):"];
+  for (const run of runs.filter((one) => one.route === 'read')) {
+    const same = runs.find((other) => other.route === 'sameRead' && other.engine === run.engine && other.connections === run.connections);
+    const share = same ? run.perSecond / same.perSecond : NaN;
+    const before = run.engine === 'postgres' ? READ_BEFORE[run.connections] : undefined;
+    const gain = before ? ` ${(run.perSecond / before).toFixed(2)}× the ${before} req/s before issue 24` : '';
+    const target =
+      run.engine === 'postgres' && run.connections === 10
+        ? ` (target ≥ 2×, p99 < 100 ms: ${mark(run.perSecond >= 2 * before! && run.p99Ms < 100)})`
+        : '';
+    lines.push(
+      `  ${run.engine} × ${run.connections}: ${int(run.perSecond)} req/s, p99 ${ms(run.p99Ms)};${gain}${target}; REST/GraphQL ${(share * 100).toFixed(0)}% (target ≥ 90% ${mark(share >= 0.9)})`,
+    );
+  }
+  return lines;
+}
+
 export function formatLoadSuite(result: LoadSuiteResult, options: Pick<LoadOptions, 'seconds' | 'warmupSeconds'>): string {
   const lines = [
     `Load: autocannon against src/main.ts in a child process (logging at info to a file), ${options.seconds} s per run after a ${options.warmupSeconds} s warm-up at 10 connections per route;`,
@@ -89,6 +111,7 @@ export function formatLoadSuite(result: LoadSuiteResult, options: Pick<LoadOptio
     line(COLUMNS.map(([name]) => name)),
     ...result.runs.map((run) => runLine(run, result.runs)),
   ];
+  lines.push(...readTargetLines(result.runs));
   if (result.writeChecks.length) lines.push('', 'Writes are real inserts:', ...result.writeChecks.map(writeCheckLine));
   if (result.rateLimits.length) {
     lines.push('', 'Rate limit under load (each client cycles read → write → GraphQL with one fresh key; one window spans the run):');

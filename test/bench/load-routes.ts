@@ -5,11 +5,12 @@
 import type autocannon from 'autocannon';
 import type { LoadServer } from './load-server.js';
 
-export const LOAD_ROUTES = ['read', 'write', 'graphql'] as const;
+export const LOAD_ROUTES = ['read', 'sameRead', 'write', 'graphql'] as const;
 export type LoadRoute = (typeof LOAD_ROUTES)[number];
 
 export const ROUTE_LABELS: Record<LoadRoute, string> = {
   read: 'GET /v1/users/:id/health?limit=50',
+  sameRead: 'POST /graphql healthSamples(limit: 50)',
   write: 'POST /v1/users/:id/health (10)',
   graphql: 'POST /graphql user+latestSamples',
 };
@@ -45,6 +46,10 @@ export async function seed(server: LoadServer, writers: number): Promise<Seeded>
   return { readerId: reader.id, writerIds, writes: { start: Date.now() - 90 * 24 * 3600_000, nextBatch: 0 } };
 }
 
+/** The REST read's own operation over GraphQL: the same field, arguments and selection (issue 24's ratio). */
+const SAME_READ_QUERY =
+  'query Samples($id: ID!) { healthSamples(userId: $id, limit: 50) { data { id metricType value unit recordedAt endAt source device connectionId externalId createdAt } limit total offset nextCursor } }';
+
 const GRAPHQL_QUERY =
   'query Latest($id: ID!) { user(userId: $id) { id externalId timezone latestSamples(limit: 20) { id metricType value unit recordedAt source } } }';
 
@@ -79,6 +84,13 @@ export function routeRequest(route: LoadRoute, seeded: Seeded, key: string): aut
   switch (route) {
     case 'read':
       return { method: 'GET', path: `/v1/users/${seeded.readerId}/health?limit=50`, headers: { authorization } };
+    case 'sameRead':
+      return {
+        method: 'POST',
+        path: '/graphql',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: SAME_READ_QUERY, variables: { id: seeded.readerId } }),
+      };
     case 'graphql':
       return {
         method: 'POST',

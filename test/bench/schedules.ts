@@ -75,21 +75,32 @@ async function runOn(engine: ScheduleEngine, count: number, options: ScheduleSui
   const ids = Array.from({ length: count }, (_, i) => `bench-digest:${i}:${newId()}`);
   try {
     const { ctx } = platform;
-    // The slot: a whole minute after the schedules are made (estimated from a first batch), all of them in it.
-    const created = Date.now();
-    const perSchedule = engine === 'temporal' ? 40 : 4;
-    const slot = Math.ceil((created + 30_000 + count * perSchedule) / 60_000) * 60_000;
-    const queue = ids.map((id, i) => ({ id, zone: ZONES[i % ZONES.length]! }));
-    const maker = async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        await ctx.jobs.schedule(
-          'probe',
-          { label: 'digest' },
-          { id: item.id, workspaceId: ctx.workspaceId, calendar: wallTime(slot, item.zone), timezone: item.zone },
-        );
-      }
+    const make = async (items: { id: string; zone: string }[], slot: number) => {
+      const queue = [...items];
+      const maker = async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          await ctx.jobs.schedule(
+            'probe',
+            { label: 'digest' },
+            { id: item.id, workspaceId: ctx.workspaceId, calendar: wallTime(slot, item.zone), timezone: item.zone },
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, maker));
     };
-    await Promise.all(Array.from({ length: 8 }, maker));
+    // How long a schedule takes to make here and now: a trial batch, due in a day, made and removed again.
+    const trial = Array.from({ length: 100 }, (_, i) => ({ id: `bench-trial:${i}:${newId()}`, zone: ZONES[i % ZONES.length]! }));
+    const trialStarted = Date.now();
+    await make(trial, trialStarted + 86_400_000);
+    const perSchedule = (Date.now() - trialStarted) / trial.length;
+    for (const { id } of trial) await ctx.jobs.unschedule(id);
+    // The slot: a whole minute after the schedules are made (at twice the trial's pace), all of them in it.
+    const created = Date.now();
+    const slot = Math.ceil((created + 30_000 + 2 * count * perSchedule) / 60_000) * 60_000;
+    await make(
+      ids.map((id, i) => ({ id, zone: ZONES[i % ZONES.length]! })),
+      slot,
+    );
     const createMs = Date.now() - created;
     options.log(
       `schedules/${engine}: ${count} made in ${(createMs / 1000).toFixed(1)} s; slot in ${((slot - Date.now()) / 1000).toFixed(0)} s`,

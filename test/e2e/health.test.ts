@@ -142,6 +142,42 @@ for (const engine of ENGINES) {
       expect(await days(userId, {})).toEqual([expect.objectContaining({ date: '2025-06-10', value: 1200, source: 'garmin' })]);
     });
 
+    it('merges steps of two sources per quarter hour, names the sources, and keeps them apart with merge=none or source=', async () => {
+      const userId = (await aUser(t)).id;
+      await pushSamples(t, userId, [steps('2025-06-10T08:00:00.000Z', 1000), steps('2025-06-10T15:00:00.000Z', 3000)], 'phone');
+      await pushSamples(t, userId, [steps('2025-06-10T08:05:00.000Z', 1100)], 'garmin');
+      const merged = await ok(get(userId, '/timeseries', { metricType: 'steps', ...JUNE_10 }));
+      expect(merged).toMatchObject({ mergedBy: 'quarter_hour', sources: ['garmin', 'phone'] });
+      expect(merged.data).toEqual([expect.objectContaining({ value: 4100, source: 'garmin', sources: ['garmin', 'phone'] })]);
+      const apart = await series(userId, { metricType: 'steps', merge: 'none', ...JUNE_10 });
+      expect(apart.map((point: any) => [point.source, point.value])).toEqual([
+        ['garmin', 1100],
+        ['phone', 4000],
+      ]);
+      expect((await series(userId, { metricType: 'steps', source: 'phone', ...JUNE_10 })).map((point: any) => point.value)).toEqual([4000]);
+      expect(await days(userId, {})).toEqual([
+        expect.objectContaining({ value: 4100, sources: ['garmin', 'phone'], mergedBy: 'quarter_hour' }),
+      ]);
+      expect((await days(userId, { merge: 'none' })).map((day: any) => [day.source, day.value])).toEqual([
+        ['garmin', 1100],
+        ['phone', 4000],
+      ]);
+    });
+
+    it('names the parameter when merge or source is invalid', async () => {
+      const userId = (await aUser(t)).id;
+      for (const path of ['/timeseries', '/daily-summaries']) {
+        for (const [name, value] of [
+          ['merge', 'both'],
+          ['source', 'Not A Source!'],
+        ]) {
+          const response = await get(userId, path, { metricType: 'steps', ...(path === '/timeseries' ? JUNE_10 : {}), [name!]: value });
+          expect(response.status, `${path} ${name}`).toBe(422);
+          expect(response.body.message, `${path} ${name}`).toContain(name);
+        }
+      }
+    });
+
     it('filters raw samples by one metric type and by two', async () => {
       const userId = (await aUser(t)).id;
       await pushSamples(t, userId, [
@@ -300,7 +336,7 @@ for (const engine of ENGINES) {
         from: '2025-06-10T09:00:00.000Z',
         to: '2025-06-10T09:01:00.000Z',
       });
-      expect(points).toEqual([{ start: '2025-06-10T09:00:00.000Z', value: 3, count: 3, source: 'api' }]);
+      expect(points).toEqual([{ start: '2025-06-10T09:00:00.000Z', value: 3, count: 3, source: 'api', sources: ['api'] }]);
     });
 
     it("re-cuts daily summaries into the new zone's days when the user's timezone changes", async () => {
@@ -343,6 +379,8 @@ for (const engine of ENGINES) {
           min: 60,
           max: 80,
           source: 'api',
+          sources: ['api'],
+          mergedBy: 'bucket',
         },
         {
           date: '2025-06-11',
@@ -355,6 +393,8 @@ for (const engine of ENGINES) {
           min: 100,
           max: 250,
           source: 'api',
+          sources: ['api'],
+          mergedBy: 'quarter_hour',
         },
       ]);
     });

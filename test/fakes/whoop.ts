@@ -25,6 +25,9 @@ export interface FakeWhoop extends FakeServer {
   scoreLatestNight(): { sleepId: string };
   /** A workout that ended a few minutes ago; answers its id. */
   addWorkout(): string;
+  /** Serve nothing that starts at or after `at` (the band has not uploaded it yet), until `release()`. */
+  holdBack(at: Date): void;
+  release(): void;
   /** Access tokens revoked through DELETE /developer/v2/user/access. */
   revoked: string[];
   /** Access tokens issued so far (the first by the code grant, the rest by refreshes). */
@@ -152,13 +155,14 @@ function generate(now: number) {
 }
 
 /** One page of a collection: records overlapping [start, end), newest first, `next_token` absent on the last page. */
-function page(rows: Row[], query: URLSearchParams, span: (row: Row) => Span = (row) => row as Span) {
+function page(rows: Row[], query: URLSearchParams, span: (row: Row) => Span = (row) => row as Span, uploadedUntil = Infinity) {
   const from = Date.parse(query.get('start') ?? '1970-01-01T00:00:00Z');
   const to = Date.parse(query.get('end') ?? new Date().toISOString());
   const limit = Number(query.get('limit') ?? 10);
   const offset = query.get('nextToken') ? Number(Buffer.from(query.get('nextToken')!, 'base64url').toString()) : 0;
   const matching = rows
     .filter((row) => Date.parse(span(row).end ?? new Date().toISOString()) >= from && Date.parse(span(row).start) < to)
+    .filter((row) => Date.parse(span(row).start) < uploadedUntil)
     .sort((a, b) => Date.parse(span(b).start) - Date.parse(span(a).start));
   const records = matching.slice(offset, offset + limit);
   return offset + limit < matching.length
@@ -176,6 +180,7 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
   let retryAfter = 1;
   let malformed = 0;
   let issuedCount = 0;
+  let uploadedUntil = Infinity;
 
   const issue = (scopes: string[]) => {
     issuedCount += 1;
@@ -274,14 +279,14 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
         return json(
           response,
           200,
-          page(data.recoveries, url.searchParams, (row) => data.sleeps.find((sleep) => sleep.id === row.sleep_id) as Span),
+          page(data.recoveries, url.searchParams, (row) => data.sleeps.find((sleep) => sleep.id === row.sleep_id) as Span, uploadedUntil),
         );
       case '/developer/v2/activity/sleep':
-        return json(response, 200, page(data.sleeps, url.searchParams));
+        return json(response, 200, page(data.sleeps, url.searchParams, undefined, uploadedUntil));
       case '/developer/v2/activity/workout':
-        return json(response, 200, page(data.workouts, url.searchParams));
+        return json(response, 200, page(data.workouts, url.searchParams, undefined, uploadedUntil));
       default:
-        return json(response, 200, page(data.cycles, url.searchParams));
+        return json(response, 200, page(data.cycles, url.searchParams, undefined, uploadedUntil));
     }
   });
 
@@ -308,6 +313,12 @@ export async function startFakeWhoop(): Promise<FakeWhoop> {
       const row = workout(Date.now() - 50 * 60_000, 'running');
       data.workouts.push(row);
       return row.id as string;
+    },
+    holdBack(at: Date) {
+      uploadedUntil = at.getTime();
+    },
+    release() {
+      uploadedUntil = Infinity;
     },
     revoked,
     issued: () => issuedCount,

@@ -1,3 +1,4 @@
+import { FILE_NAME_PATTERN } from '../../files/stored-files.js';
 import type { RestRoute } from './routes.js';
 
 type Json = Record<string, any>;
@@ -34,7 +35,7 @@ function uploadOperation(route: RestRoute, errorResponse: (status: number, messa
         in: 'query',
         required: false,
         description: 'The file name (1–255 characters, no `/`, `\\` or control characters).',
-        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$', example: 'steps-2025.csv' },
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: FILE_NAME_PATTERN.source, example: 'steps-2025.csv' },
       },
     ],
     requestBody: {

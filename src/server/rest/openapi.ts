@@ -4,6 +4,7 @@ import { DOMAIN_EVENT_TYPES } from '../../domain-events/catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
 import { fileOperation } from './openapi-files.js';
+import { applyArgumentRules, applyInputFieldRules } from './openapi-rules.js';
 import { REST_BASE, REST_ROUTES, type RestRoute } from './routes.js';
 
 type Json = Record<string, any>;
@@ -26,6 +27,7 @@ the size limit, 415 body that is not JSON, 416 byte range outside a file, 422 we
 \`RateLimit-Remaining\` and \`RateLimit-Reset\`; a 429 also carries \`Retry-After\` (seconds).
 
 **Formats.** IDs are ULIDs; timestamps are ISO 8601 UTC with milliseconds (\`2025-06-15T09:00:00.000Z\`).
+No text may contain the NUL character (U+0000): a 400.
 Every response carries \`X-Request-Id\`.`;
 
 const ERROR_SCHEMA = {
@@ -87,7 +89,9 @@ function errorStatuses(route: RestRoute): number[] {
 }
 
 function nullable(property: Json): Json {
-  return property.$ref ? { allOf: [{ $ref: property.$ref }], nullable: true } : { ...property, nullable: true };
+  if (property.$ref) return { allOf: [{ $ref: property.$ref }], nullable: true };
+  // A schema without a type (the JSON scalar) takes null already; OpenAPI 3.0 allows `nullable` only beside `type`.
+  return property.type ? { ...property, nullable: true } : property;
 }
 
 /**
@@ -143,13 +147,13 @@ const FLOW_RESULT = {
   required: ['status'],
 };
 
-/** The bounds of the pagination parameters (src/lib/pagination.ts answers 400 outside them). */
-const PAGE_BOUNDS: Record<string, Json> = { limit: { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }, offset: { minimum: 0 } };
+/** Defaults the server applies (the bounds are the arguments' declared rules: openapi-rules.ts). */
+const DEFAULTS: Record<string, Json> = { limit: { default: DEFAULT_LIMIT } };
 
-/** A query parameter's schema as the REST handler takes it: never empty (400), pagination within its bounds. */
+/** A query parameter's schema as the REST handler takes it: never empty (400), with its default. */
 function queryParameterSchema(name: string, schema: Json): Json {
   const nonEmpty = (s: Json): Json => (s.type === 'string' ? { ...s, minLength: 1 } : s);
-  const bounded = { ...nonEmpty(schema), ...PAGE_BOUNDS[name] };
+  const bounded = { ...nonEmpty(schema), ...DEFAULTS[name] };
   return bounded.type === 'array' && bounded.items ? { ...bounded, items: nonEmpty(bounded.items) } : bounded;
 }
 
@@ -273,10 +277,15 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   operation['x-required-scope'] = route.scope;
   // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
   if (operation.requestBody) operation.parameters = (operation.parameters ?? []).filter((p: Json) => p.in === 'path');
+  applyArgumentRules(operation, rootType?.getFields()[field]?.args ?? []);
   fixRequestBody(operation);
-  operation.parameters = operation.parameters?.map((p: Json) =>
-    p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p,
-  );
+  operation.parameters = operation.parameters?.map((p: Json) => {
+    const parameter = p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p;
+    // Nothing may stand beside a $ref (a GraphQL enum): its description belongs to the parameter.
+    if (!parameter.schema.$ref || !parameter.schema.description) return parameter;
+    const { description, ...schemaRef } = parameter.schema;
+    return { ...parameter, description: parameter.description ?? description, schema: schemaRef };
+  });
   const responses: Json = {};
   if (route.status === 204) responses['204'] = { description: 'No Content' };
   else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };
@@ -284,6 +293,45 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
     responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
   for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status);
   operation.responses = responses;
+}
+
+/** Each tag's line in the reference; an area without one here is described by its name. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Users: "Your app's end users, identified by your own externalId.",
+  'API keys': "The workspace's API keys: create, list, rotate, delete.",
+  'OAuth and connections': "Linking a user's provider account, and the connections' syncs and schedules.",
+  'Health data': 'Samples pushed or synced, served raw, summarised, as timeseries and as daily summaries.',
+  Events: 'Workouts, sleep sessions and activities.',
+  'Personal records': "A user's bests, per metric type and per sport.",
+  Providers: 'The wearable and health-app providers this install supports.',
+  'Domain events': "The workspace's stream of changes and its catalogue.",
+  Files: 'Uploads and signed downloads.',
+};
+
+function tagDescription(tag: string): string {
+  return TAG_DESCRIPTIONS[tag] ?? `The ${tag} routes.`;
+}
+
+/** Component schemas no operation reaches (types only GraphQL subscriptions return): not part of /v1. */
+function pruneUnusedSchemas(doc: Json): void {
+  const schemas = doc.components.schemas as Json;
+  const reached = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+          const name = value.slice('#/components/schemas/'.length);
+          if (!reached.has(name)) {
+            reached.add(name);
+            visit(schemas[name]);
+          }
+        } else visit(value);
+      }
+    }
+  };
+  visit({ ...doc, components: { ...doc.components, schemas: {} } });
+  for (const name of Object.keys(schemas)) if (!reached.has(name)) delete schemas[name];
 }
 
 /** The OpenAPI document of /v1: SOFA's, plus auth, scopes, every error response and examples. */
@@ -297,6 +345,7 @@ export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Js
     bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'vs_live_<secret>', description: 'An API key of the workspace.' },
   };
   markNullable(doc, schema);
+  applyInputFieldRules(doc, schema);
   for (const route of REST_ROUTES) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
     if (route.browser) {
@@ -307,7 +356,8 @@ export function buildOpenApiDocument(generated: Json, schema: GraphQLSchema): Js
     if (!operation) throw new Error(`route ${route.method} ${route.path} is missing from the SOFA document`);
     decorateOperation(route, operation, schema);
   }
-  doc.tags = [...new Set(REST_ROUTES.map((route) => route.tag))].map((name) => ({ name }));
+  doc.tags = [...new Set(REST_ROUTES.map((route) => route.tag))].map((name) => ({ name, description: tagDescription(name) }));
+  pruneUnusedSchemas(doc);
   // The event catalogue: what webhooks and other consumers receive, each type with its payload's schema.
   doc['x-domain-event-types'] = DOMAIN_EVENT_TYPES.map(({ type, description, payload }) => ({ type, description, payload }));
   return doc;

@@ -115,7 +115,7 @@ function checkType(value: unknown, type: GraphQLInputType, where: Location, name
   if (isInputObjectType(nullable) && failure.invalid !== null && typeof failure.invalid === 'object' && !Array.isArray(failure.invalid)) {
     const given = failure.invalid as Record<string, unknown>;
     const fields = nullable.getFields();
-    const unknown = Object.keys(given).find((key) => !(key in fields));
+    const unknown = Object.keys(given).find((key) => !Object.hasOwn(fields, key));
     if (unknown) refuse(400, where, label, `has no field ${unknown}; its fields are ${Object.keys(fields).join(', ')}`);
     const missing = Object.values(fields).find((f) => isNonNullType(f.type) && given[f.name] == null && f.defaultValue === undefined);
     if (missing) refuse(400, where, pathName(label, [missing.name]), given[missing.name] === null ? 'must not be null' : 'is required');
