@@ -15,6 +15,8 @@ import './sync-schedules.js';
 import './audit.js';
 import './domain-events.js';
 import './files.js';
+import './webhooks.js';
+import './notifications.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -23,7 +23,9 @@ trap 'exit 130' INT TERM
 : >"$SERVER_LOG"
 # PORT=0: the server binds a free port and logs it ("vitasync listening" {"port": …}), so no port race.
 # The embedded default: CI's exported service URLs (Temporal, Redis, PostgreSQL) stay out of this server.
+# Webhook URLs registered on it are refused unless on this machine: no delivery (nor DNS lookup) leaves it.
 env -u DATABASE_URL -u REDIS_URL -u TEMPORAL_ADDRESS \
+  WEBHOOK_DENY_PUBLIC=true WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 \
   VITASYNC_ADMIN_KEY="$ADMIN_KEY" VITASYNC_DATA_DIR="$DATA_DIR" PORT=0 HOST=127.0.0.1 RATE_LIMIT_MAX=1000000 \
   LOG_LEVEL="${LOG_LEVEL:-info}" node --import tsx src/main.ts </dev/null >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

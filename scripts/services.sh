@@ -4,6 +4,7 @@
 #   Redis on 127.0.0.1:6379,
 #   the Temporal dev server on 127.0.0.1:7233 (namespace "vitasync-test"),
 #   an S3-compatible server (moto's standalone server) on 127.0.0.1:9000 with the bucket "vitasync-test".
+# and installs the standardwebhooks Python package (a second signature verifier for the webhook tests) into a venv.
 # Then print `export ...` lines on stdout, so a caller can do:
 #   eval "$(bash scripts/services.sh)"
 #
@@ -27,6 +28,10 @@ TEMPORAL_CLI_VERSION=v1.5.1
 # Pinned moto (PyPI), whose standalone server speaks the S3 protocol (multipart uploads, ranged GETs) and keeps
 # objects in memory: a real S3-compatible server for the storage tests, installed into a venv like schemathesis.
 MOTO_VERSION=5.2.1
+
+# Pinned standardwebhooks (PyPI), the specification's Python library: a second, independent verifier of the
+# webhook signatures (test/webhooks/deliveries.test.ts), installed into a venv like moto.
+STANDARDWEBHOOKS_VERSION=1.1.0
 
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_DB=test
 REDIS_HOST=127.0.0.1 REDIS_PORT=6379
@@ -232,10 +237,20 @@ if [[ ${SERVICES_SKIP_S3:-0} != 1 ]]; then
   S3_READY=1
 fi
 
+# --- Standard Webhooks' Python library (a verifier, no server) -----------------
+swdir=$CACHE/standardwebhooks-$STANDARDWEBHOOKS_VERSION
+if ! "$swdir/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('standardwebhooks') != '$STANDARDWEBHOOKS_VERSION')" 2>/dev/null; then
+  log "installing standardwebhooks $STANDARDWEBHOOKS_VERSION into $swdir"
+  rm -rf "$swdir"
+  python3 -m venv "$swdir"
+  "$swdir/bin/pip" install --quiet --disable-pip-version-check "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+fi
+
 # --- Exports (the only thing on stdout) ---------------------------------------
 {
   echo "export TEST_DATABASE_URL=postgres://postgres@$PG_HOST:$PG_PORT/$PG_DB"
   echo "export REDIS_URL=redis://$REDIS_HOST:$REDIS_PORT"
+  echo "export TEST_PYTHON_STANDARDWEBHOOKS=$swdir/bin/python"
   if [[ -n $TEMPORAL_BIN ]]; then
     echo "export TEMPORAL_ADDRESS=$TEMPORAL_HOST:$TEMPORAL_PORT"
     echo "export TEMPORAL_NAMESPACE=$TEMPORAL_NS"

@@ -36,6 +36,8 @@ export interface Config {
    * (another instance, or a later start, does); dispatched events are purged after `retentionDays`.
    */
   domainEvents: { relay: boolean; retentionDays: number };
+  /** Webhook deliveries: who may be called and how long an attempt may take. */
+  webhooks: WebhooksConfig;
   /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
   temporal: TemporalConfig;
   /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
@@ -77,6 +79,60 @@ export interface FilesConfig {
    * `minBytesPerInterval` bytes every `progressIntervalMs`, so a stalled or trickling upload is cut.
    */
   uploadProgress: { intervalMs: number; minBytesPerInterval: number };
+}
+
+export interface WebhooksConfig {
+  /** http:// endpoints accepted (WEBHOOK_ALLOW_HTTP; default: everywhere but production). */
+  allowHttp: boolean;
+  /**
+   * Addresses (CIDR) exempt from the private-address refusal (WEBHOOK_ALLOWED_NETWORKS), e.g. 127.0.0.1/32 for a
+   * receiver on the same machine in development. Empty in production unless set on purpose.
+   */
+  allowedNetworks: string[];
+  /**
+   * Refuse every address outside allowedNetworks, public ones too (WEBHOOK_DENY_PUBLIC): a closed network, the test
+   * suite and the fuzzer, where no delivery may leave the machine. Names other than localhost are then refused
+   * without a DNS lookup.
+   */
+  denyPublic: boolean;
+  /** One attempt's deadline, connection to last byte (WEBHOOK_TIMEOUT_MS, 15 s). */
+  timeoutMs: number;
+  /**
+   * Multiplies every wait of the retry schedule (WEBHOOK_RETRY_SCALE, 1): tests and demos run the whole Standard
+   * Webhooks schedule in seconds with 0.001. Leave it at 1 in production.
+   */
+  retryScale: number;
+}
+
+function webhooksConfig(env: Env, production: boolean): WebhooksConfig {
+  const networks = (optional(env, 'WEBHOOK_ALLOWED_NETWORKS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const network of networks)
+    if (!/^[0-9a-f.:]+\/\d{1,3}$/i.test(network))
+      throw new Error(`WEBHOOK_ALLOWED_NETWORKS takes CIDR ranges such as 127.0.0.1/32, got "${network}"`);
+  return {
+    allowHttp: trueFalse(env, 'WEBHOOK_ALLOW_HTTP', !production),
+    denyPublic: trueFalse(env, 'WEBHOOK_DENY_PUBLIC', false),
+    allowedNetworks: networks,
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 1),
+    retryScale: retryScale(env),
+  };
+}
+
+function trueFalse(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === null) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
+}
+
+function retryScale(env: Env): number {
+  const raw = optional(env, 'WEBHOOK_RETRY_SCALE');
+  const value = raw === null ? 1 : Number(raw);
+  if (!(value > 0 && value <= 1)) throw new Error(`WEBHOOK_RETRY_SCALE must be a number in (0, 1], got "${raw}"`);
+  return value;
 }
 
 export interface S3Config {
@@ -221,6 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     domainEvents: { relay: onOff(env, 'DOMAIN_EVENT_RELAY', true), retentionDays: integer(env, 'DOMAIN_EVENT_RETENTION_DAYS', 30, 1) },
     temporal: temporalConfig(env),
     files: filesConfig(env, dataDir),
+    webhooks: webhooksConfig(env, env.NODE_ENV === 'production'),
     env,
   };
 }

@@ -2,6 +2,8 @@ import { createHousekeepingActivities } from '../src/domain-events/purge-activit
 import { createSyncActivities } from '../src/connections/sync-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
 import type { Platform } from '../src/jobs/platform.js';
+import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js';
+import type { DeliveryActivities } from './delivery.js';
 import type { HousekeepingActivities } from './housekeeping.js';
 import type { ProbeActivities } from './probe.js';
 import type { SyncActivities } from './sync.js';
@@ -10,8 +12,13 @@ import type { SyncActivities } from './sync.js';
  * The activities table: every activity of every workflow, by name, bound to the platform once per process (the
  * local runner's and the Temporal worker's). A new workflow's activities join the type and the object here.
  */
-export type Activities = SyncActivities & ProbeActivities & HousekeepingActivities;
+export type Activities = SyncActivities & ProbeActivities & HousekeepingActivities & DeliveryActivities;
 
 export function createActivities(platform: Platform): Activities {
-  return { ...createSyncActivities(platform), ...createProbeActivities(platform), ...createHousekeepingActivities(platform) };
+  return {
+    ...createSyncActivities(platform),
+    ...createProbeActivities(platform),
+    ...createHousekeepingActivities(platform),
+    ...createDeliveryActivities(platform),
+  };
 }

@@ -7,6 +7,7 @@
  * activities to workflows/activities.ts, and add one entry here naming them and a retry profile (workflows/retry.ts).
  */
 import type { Activities } from './activities.js';
+import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
 import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
@@ -43,6 +44,12 @@ export const WORKFLOWS = {
     activities: ['beginSync', 'syncPage', 'finishSync', 'reportProgress'],
     retry: 'sync',
     run: runSync,
+  }),
+  webhookDelivery: declare<DeliveryInput, AttemptOutcome, 'attemptDelivery'>({
+    description: 'Sends one event to one webhook endpoint, retried on the Standard Webhooks schedule until it is taken.',
+    activities: ['attemptDelivery'],
+    retry: 'delivery',
+    run: runDelivery,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

@@ -15,6 +15,11 @@ export interface RetryProfile {
   jobAttempts?: number;
   /** How long one activity attempt may run (Temporal's startToCloseTimeout). */
   attemptTimeoutMs: number;
+  /**
+   * A fixed schedule the workflow applies itself between attempts of its business operation (the wait before each
+   * attempt, the first included), with durable timers; the fields above then only retry the activity's own failures.
+   */
+  scheduleMs?: readonly number[];
 }
 
 const SECOND = 1000;
@@ -35,15 +40,20 @@ export const RETRY_PROFILES = {
     attemptTimeoutMs: 5 * MINUTE,
   },
   /**
-   * Webhook deliveries: a receiver down for a weekend still gets its events. 1 min doubling to 6 h, 20 attempts:
-   * the last one about 2.9 days after the first (retryDelaysMs sums the waits; a test holds it near three days).
+   * Webhook deliveries. The receiver's failures follow `scheduleMs`, the Standard Webhooks schedule, applied by the
+   * delivery workflow itself with durable timers (workflows/delivery.ts): attempts immediately, then 5 s, 5 min,
+   * 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after the previous one (each wait ±10% jitter) — ten attempts over
+   * about 3 days 3 hours. The engine's own retries below only cover the attempt activity failing to run
+   * (database unreachable, worker lost), never a receiver's answer.
    */
   delivery: {
-    initialIntervalMs: MINUTE,
+    initialIntervalMs: SECOND,
     backoffCoefficient: 2,
-    maximumIntervalMs: 6 * HOUR,
-    maximumAttempts: 20,
-    attemptTimeoutMs: MINUTE,
+    maximumIntervalMs: MINUTE,
+    maximumAttempts: 10,
+    // The attempt's HTTP deadline is 15 s (WEBHOOK_TIMEOUT_MS); the rest is database work around it.
+    attemptTimeoutMs: 45 * SECOND,
+    scheduleMs: [0, 5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR],
   },
   /** Short work that is cheap to give up on (probes, housekeeping): 1 s doubling to 5 s, 3 attempts. */
   probe: {

@@ -10,5 +10,9 @@ export const AUDIT_ACTIONS = [
   'connection.sync_schedule_changed',
   'workspace.source_priority_changed',
   'workspace.redirect_uris_changed',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -83,6 +83,13 @@ export const DOMAIN_EVENT_TYPES = [
     description: 'The user withdrew consent at the provider: the connection is disconnected (its data stays).',
     payload: object({ connectionId: string, userId: string, providerId: string, reason: string }),
   },
+  {
+    type: 'webhook.disabled',
+    description:
+      'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +
+      'PATCH it with enabled: true to resume (and recover what it missed).',
+    payload: object({ webhookId: string, url: string, reason: string, disabledAt: instant }),
+  },
 ] as const satisfies readonly DomainEventTypeInfo[];
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number]['type'];

@@ -1,7 +1,9 @@
 import type { Config } from '../config.js';
 import type { SqlSession } from '../db/client.js';
+import type { JobRunner } from '../jobs/port.js';
 import type { LiveBus } from '../live/bus.js';
 import type { DomainEventType } from './catalogue.js';
+import { webhookDeliveriesConsumer } from '../webhooks/webhook-consumer.js';
 import { liveUpdatesConsumer } from './live-consumer.js';
 
 /** A committed domain event as the relay hands it to consumers. */
@@ -21,17 +23,25 @@ export interface DomainEventRecord {
  * receipt of the event: what it writes through `tx` commits with the receipt (exactly once); what it does
  * outside (publish, HTTP) is at least once, so it deduplicates on `event.id` where that matters.
  * Throwing rolls the receipt back and the relay retries later, in the same order.
+ *
+ * `handle` may return work to run once that transaction has committed (starting jobs for the rows it wrote, which
+ * a rollback must not leave running). It runs at most once and may be lost in a crash right after the commit, so
+ * the consumer must have another way to finish it (the webhook deliveries' sweep).
  */
 export interface DomainEventConsumer {
   /** Stable: receipts are keyed by it. */
   name: string;
-  handle(event: DomainEventRecord, tx: SqlSession): Promise<void>;
+  handle(event: DomainEventRecord, tx: SqlSession): Promise<void | AfterCommit>;
 }
+
+export type AfterCommit = () => Promise<void>;
 
 /** What a consumer may use, given once when the server starts. */
 export interface ConsumerDeps {
   live: LiveBus;
   config: Config;
+  /** The job engine, for consumers that hand work to workflows (webhook deliveries). */
+  jobs: JobRunner;
 }
 
 type ConsumerFactory = (deps: ConsumerDeps) => DomainEventConsumer;
@@ -40,7 +50,10 @@ type ConsumerFactory = (deps: ConsumerDeps) => DomainEventConsumer;
  * The registry. Feature areas add their consumer here (webhook deliveries, notification rules, achievement
  * checks): one line each, or `registerConsumer` from their own module.
  */
-const factories = new Map<string, ConsumerFactory>([['live-updates', liveUpdatesConsumer]]);
+const factories = new Map<string, ConsumerFactory>([
+  ['live-updates', liveUpdatesConsumer],
+  ['webhook-deliveries', webhookDeliveriesConsumer],
+]);
 
 export function registerConsumer(name: string, factory: ConsumerFactory): void {
   if (factories.has(name)) throw new Error(`domain event consumer "${name}" is registered twice`);

@@ -1,6 +1,6 @@
 import type { Database, Leadership } from '../db/client.js';
 import { log } from '../lib/logger.js';
-import type { DomainEventConsumer, DomainEventRecord } from './consumers.js';
+import type { AfterCommit, DomainEventConsumer, DomainEventRecord } from './consumers.js';
 import { DOMAIN_EVENT_CHANNEL } from './emit.js';
 
 /** The advisory lock whose holder relays: one relay per database however many instances run. */
@@ -49,15 +49,26 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let backoffMs = 0;
   let retryTimer: NodeJS.Timeout | null = null;
 
-  const deliver = (consumer: DomainEventConsumer, events: DomainEventRecord[]) =>
-    database.transaction(async (tx) => {
+  const deliver = async (consumer: DomainEventConsumer, events: DomainEventRecord[]) => {
+    const afterCommit: AfterCommit[] = [];
+    await database.transaction(async (tx) => {
       const fresh = new Set(
         (await tx.query<{ eventId: string }>(RECEIPTS_SQL, [consumer.name, `{${events.map((e) => e.id).join(',')}}`])).map(
           (row) => row.eventId,
         ),
       );
-      for (const event of events) if (fresh.has(event.id)) await consumer.handle(event, tx);
+      for (const event of events) {
+        if (!fresh.has(event.id)) continue;
+        const next = await consumer.handle(event, tx);
+        if (next) afterCommit.push(next);
+      }
     });
+    for (const run of afterCommit) {
+      await run().catch((error: Error) =>
+        log.warn('domain event consumer after-commit work failed', { consumer: consumer.name, error: error.message }),
+      );
+    }
+  };
 
   /** One batch of the backlog; false when a consumer failed (the rest waits for the retry). */
   const dispatchBatch = async (): Promise<{ count: number; ok: boolean }> => {

@@ -12,6 +12,7 @@ import { ensureHousekeepingSchedules } from '../jobs/housekeeping.js';
 import { migrate } from '../db/migrate.js';
 import { buildConsumers } from '../domain-events/consumers.js';
 import { startRelay, type Relay } from '../domain-events/relay.js';
+import { startDeliverySweep } from '../webhooks/delivery-sweep.js';
 import { openStorage } from '../files/storage.js';
 import { createLiveBus } from '../live/bus.js';
 import { log } from '../lib/logger.js';
@@ -53,7 +54,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const relay = config.domainEvents.relay
     ? await startRelay({
         database,
-        consumers: buildConsumers({ live: live.bus, config }),
+        consumers: buildConsumers({ live: live.bus, config, jobs }),
       })
     : null;
   const storage = openStorage(config.files);
@@ -89,6 +90,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   log.info('vitasync listening', { port, database: database.kind, redis: !!config.redisUrl });
   // After listening: an upkeep may have the provider call back this server (Oura checks a new subscription's URL).
   const upkeep = startProviderUpkeep(database.prisma, config);
+  // Webhook deliveries that lost their workflow (a crash between commit and start) are started again.
+  const stopSweep = config.domainEvents.relay ? startDeliverySweep(database.prisma, jobs) : () => undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -100,6 +103,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     generatedAdminKey,
     close: async () => {
       await closeWebSocket();
+      stopSweep();
       await upkeep.close();
       await jobs.close();
       server.closeAllConnections();

@@ -66,7 +66,7 @@ async function runOn(engine: EngineName, options: RelaySuiteOptions): Promise<Re
     payload: { id: name, externalId: name },
     occurredAt: new Date(),
   });
-  const consumers = buildConsumers({ live: live.bus, config: ctx.config });
+  const consumers = buildConsumers({ live: live.bus, config: ctx.config, jobs: ctx.jobs });
   try {
     // Latency: writers commit one event per transaction while the relay runs.
     let relay = await startRelay({ database, consumers });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
 import { openDatabase } from '../../src/db/client.js';
+import { consumerNames } from '../../src/domain-events/consumers.js';
 import { startChildServer, stopChildServer, type ChildHttpServer } from '../helpers/child-server.js';
 import { createScratchDatabase, ENGINES, engineAvailable, type Engine } from '../helpers/engines.js';
 
@@ -96,7 +97,7 @@ describe.each(ENGINES)('a server killed between a commit and its dispatch, on %s
         expect(handled.map((line) => line.id)).toEqual(events.map((event) => event.id));
         // Dispatched: a later start hands none of them over again.
         for (const event of events) {
-          expect(event.receipts.map((receipt) => receipt.consumer).sort()).toEqual(['live-updates', 'test-recorder']);
+          expect(event.receipts.map((receipt) => receipt.consumer).sort()).toEqual([...consumerNames(), 'test-recorder'].sort());
           expect(event.dispatchedAt).not.toBeNull();
         }
       } finally {

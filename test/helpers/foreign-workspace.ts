@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
+import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -29,6 +30,10 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     body: 'steps\n10\n',
   });
   expect(uploaded.status).toBe(201);
+  // Written directly: a webhook registered over REST would need a deliverable URL, and this one must never be called.
+  const webhook = await t.server.database.prisma.webhookEndpoint.create({
+    data: { id: newId(), workspaceId: other.workspaceId, url: 'https://hooks.invalid/theirs', enabled: false, secretCiphertext: 'none' },
+  });
   return {
     userId: user.id,
     eventId: event.id,
@@ -38,5 +43,11 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     metricType: 'steps',
     providerId: 'demo',
     fileId: ((await uploaded.json()) as { id: string }).id,
+    webhookId: webhook.id,
+    channelId: (
+      await t.server.database.prisma.notificationChannel.create({
+        data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+      })
+    ).id,
   };
 }

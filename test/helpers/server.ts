@@ -52,7 +52,9 @@ export async function startTestServer(
   const { env, ...rest } = overrides;
   // Files go to a folder of this server's own (unless the test names its storage), removed at close.
   const filesDir = await mkdtemp(join(tmpdir(), 'vitasync-files-'));
-  const loaded = loadConfig({ ...env });
+  // Webhooks may reach receivers on this machine and nothing else: no test delivery leaves it (a test of the
+  // address refusals passes its own WEBHOOK_* values).
+  const loaded = loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', WEBHOOK_DENY_PUBLIC: 'true', ...env });
   const config: Config = {
     ...loaded,
     files: { ...loaded.files, dir: filesDir },

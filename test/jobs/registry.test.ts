@@ -25,9 +25,11 @@ describe('the workflow registry', () => {
     }
   });
 
-  it('keeps a webhook delivery trying for about three days, and a sync for its old 2 s → 5 min backoff', () => {
-    const total = retryDelaysMs(RETRY_PROFILES.delivery).reduce((sum, delay) => sum + delay, 0);
-    expect(total).toBeGreaterThan(2.5 * DAY_MS);
+  it('keeps a webhook delivery on the Standard Webhooks schedule (ten attempts over about three days), and a sync for its old 2 s → 5 min backoff', () => {
+    const schedule = RETRY_PROFILES.delivery.scheduleMs;
+    expect(schedule.map((ms) => ms / 1000)).toEqual([0, 5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400]);
+    const total = schedule.reduce((sum, delay) => sum + delay, 0);
+    expect(total).toBeGreaterThan(3 * DAY_MS);
     expect(total).toBeLessThan(3.5 * DAY_MS);
     expect(retryDelaysMs(RETRY_PROFILES.sync, 5)).toEqual([2000, 4000, 8000, 16000]);
     expect(Math.max(...retryDelaysMs(RETRY_PROFILES.sync))).toBe(300_000);

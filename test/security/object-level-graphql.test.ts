@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * behind a REST route with an id, and every subscription that takes one, called with a second workspace's ids,
  * must answer NOT_FOUND — the same as REST's 404 (test/security/route-table.test.ts).
  */
-const ID_PARAMS = ['userId', 'eventId', 'connectionId', 'keyId', 'jobId', 'fileId'];
+const ID_PARAMS = ['userId', 'eventId', 'connectionId', 'keyId', 'jobId', 'fileId', 'webhookId', 'channelId'];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
 const OTHER_ARGS: Record<string, unknown> = {
@@ -20,6 +20,13 @@ const OTHER_ARGS: Record<string, unknown> = {
   events: [],
   providerId: 'demo',
   metricType: 'steps',
+  since: '2025-06-01T10:00:00.000Z',
+};
+
+/** Values for arguments whose valid value depends on the field (a channel's type and settings). */
+const FIELD_ARGS: Record<string, Record<string, unknown>> = {
+  createNotificationChannel: { type: 'ntfy', name: 'x', settings: { topic: 't' } },
+  updateNotificationChannel: { name: 'x', settings: {} },
 };
 
 interface Operation {
@@ -38,7 +45,10 @@ function operationFor(
   const definitions: string[] = [];
   const args: string[] = [];
   for (const arg of field.args) {
-    const value = foreign[arg.name] !== undefined && ID_PARAMS.includes(arg.name) ? foreign[arg.name] : OTHER_ARGS[arg.name];
+    const value =
+      foreign[arg.name] !== undefined && ID_PARAMS.includes(arg.name)
+        ? foreign[arg.name]
+        : (FIELD_ARGS[field.name]?.[arg.name] ?? OTHER_ARGS[arg.name]);
     if (value === undefined) {
       if (String(arg.type).endsWith('!'))
         throw new Error(`${field.name}: no test value for the required argument ${arg.name}; add one to OTHER_ARGS`);

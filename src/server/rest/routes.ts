@@ -7,7 +7,9 @@ import { HEALTH_ROUTES } from './routes/health.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
 import type { RestRoute } from './routes/route.js';
+import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { USER_ROUTES } from './routes/users.js';
+import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -26,6 +28,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...PROVIDER_ROUTES,
   ...DOMAIN_EVENT_ROUTES,
   ...FILE_ROUTES,
+  ...WEBHOOK_ROUTES,
+  ...NOTIFICATION_ROUTES,
 ];
 
 export const REST_BASE = '/v1';

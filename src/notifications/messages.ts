@@ -1,0 +1,62 @@
+import type { ChannelType } from './channel-types.js';
+
+/** What a notification says, whatever the channel. */
+export interface Notification {
+  title: string;
+  body: string;
+  severity: 'info' | 'warning' | 'critical';
+  category: string;
+}
+
+const COLORS = { info: 0x2f80ed, warning: 0xf2c94c, critical: 0xeb5757 } as const;
+const NTFY_PRIORITY = { info: 3, warning: 4, critical: 5 } as const;
+
+/** The JSON body each platform's incoming webhook takes (Slack Block Kit, Discord embeds, Teams Adaptive Card). */
+export function channelBody(type: Exclude<ChannelType, 'webhook' | 'ntfy'>, note: Notification): unknown {
+  switch (type) {
+    case 'slack':
+      return {
+        text: `${note.title}: ${note.body}`,
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: note.title.slice(0, 150) } },
+          { type: 'section', text: { type: 'mrkdwn', text: note.body } },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: `${note.severity} · ${note.category} · VitaSync` }] },
+        ],
+      };
+    case 'discord':
+      return {
+        embeds: [
+          {
+            title: note.title.slice(0, 256),
+            description: note.body.slice(0, 4096),
+            color: COLORS[note.severity],
+            footer: { text: `${note.severity} · ${note.category}` },
+          },
+        ],
+      };
+    case 'teams':
+      return {
+        type: 'message',
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              version: '1.4',
+              body: [
+                { type: 'TextBlock', text: note.title, weight: 'Bolder', size: 'Medium', wrap: true },
+                { type: 'TextBlock', text: note.body, wrap: true },
+                { type: 'TextBlock', text: `${note.severity} · ${note.category}`, isSubtle: true, size: 'Small' },
+              ],
+            },
+          },
+        ],
+      };
+  }
+}
+
+/** ntfy's JSON publishing format (POST to the server root with the topic in the body). */
+export function ntfyBody(topic: string, note: Notification): unknown {
+  return { topic, title: note.title, message: note.body, priority: NTFY_PRIORITY[note.severity], tags: [note.category] };
+}

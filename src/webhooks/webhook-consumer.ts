@@ -1,0 +1,56 @@
+import { textArray } from '../db/array-literal.js';
+import type { ConsumerDeps, DomainEventConsumer, DomainEventRecord } from '../domain-events/consumers.js';
+import type { JobRunner } from '../jobs/port.js';
+import { newId } from '../lib/ids.js';
+
+/** The Standard Webhooks body: the event's type, when it happened, and its payload. */
+export function webhookBody(event: Pick<DomainEventRecord, 'type' | 'occurredAt' | 'payload'>): string {
+  return JSON.stringify({ type: event.type, timestamp: event.occurredAt.toISOString(), data: event.payload });
+}
+
+export const deliveryJobId = (deliveryId: string) => `webhook:${deliveryId}`;
+
+/** Starts the delivery workflows of fresh delivery rows, a few at a time (a fan-out to 1,000 endpoints is 1,000 starts). */
+export async function startDeliveries(jobs: JobRunner, rows: readonly { id: string; workspaceId: string }[]): Promise<void> {
+  const queue = [...rows];
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      await jobs.start('webhookDelivery', { deliveryId: row.id }, { id: deliveryJobId(row.id), workspaceId: row.workspaceId });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+}
+
+const ENDPOINTS_SQL = `
+SELECT id FROM "WebhookEndpoint"
+WHERE "workspaceId" = $1 AND enabled AND (cardinality("eventTypes") = 0 OR $2 = ANY("eventTypes"))`;
+
+const FANOUT_SQL = `
+INSERT INTO "WebhookDelivery" (id, "workspaceId", "endpointId", "eventId", "eventType", body, "nextAttemptAt", "updatedAt")
+SELECT d.id, $1, d."endpointId", $2, $3, $4, now(), now()
+FROM unnest($5::text[], $6::text[]) AS d(id, "endpointId")`;
+
+/**
+ * Webhook deliveries as a domain event consumer: each event becomes one delivery row per enabled endpoint that
+ * subscribes to its type, written with the consumer's receipt (so exactly once per endpoint), and each row's
+ * workflow starts after that commit. The body is fixed here, so every attempt and redelivery sends the same bytes.
+ */
+export function webhookDeliveriesConsumer({ jobs }: ConsumerDeps): DomainEventConsumer {
+  return {
+    name: 'webhook-deliveries',
+    handle: async (event, tx) => {
+      const endpoints = await tx.query<{ id: string }>(ENDPOINTS_SQL, [event.workspaceId, event.type]);
+      if (endpoints.length === 0) return;
+      const rows = endpoints.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, workspaceId: event.workspaceId }));
+      await tx.query(FANOUT_SQL, [
+        event.workspaceId,
+        event.id,
+        event.type,
+        webhookBody(event),
+        textArray(rows.map((row) => row.id)),
+        textArray(rows.map((row) => row.endpointId)),
+      ]);
+      return () => startDeliveries(jobs, rows);
+    },
+  };
+}
