@@ -1,5 +1,5 @@
 import { MISSING_KEY_MESSAGE } from '../../auth/authenticate.js';
-import { isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import { isEnumType, isInputObjectType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import { DOMAIN_EVENT_TYPES } from '../../domain-events/catalogue.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../lib/pagination.js';
 import { STATUS_TEXT } from '../../lib/errors.js';
@@ -88,8 +88,13 @@ function errorStatuses(route: RestRoute): number[] {
   return statuses;
 }
 
-function nullable(property: Json): Json {
-  if (property.$ref) return { allOf: [{ $ref: property.$ref }], nullable: true };
+function nullable(property: Json, schema: GraphQLSchema): Json {
+  // OpenAPI 3.0 wants `type` beside `nullable`, also around a $ref: the GraphQL type it names gives it.
+  if (property.$ref) {
+    const named = schema.getType(String(property.$ref).split('/').pop()!);
+    const type = isEnumType(named) ? 'string' : isObjectType(named) || isInputObjectType(named) ? 'object' : undefined;
+    return { ...(type && { type }), allOf: [{ $ref: property.$ref }], nullable: true };
+  }
   // A schema without a type (the JSON scalar) takes null already; OpenAPI 3.0 allows `nullable` only beside `type`.
   return property.type ? { ...property, nullable: true } : property;
 }
@@ -105,7 +110,7 @@ function markNullable(doc: Json, schema: GraphQLSchema): void {
     for (const [name, field] of Object.entries(type.getFields())) {
       const property = component.properties[name];
       if (!property || isNonNullType(field.type)) continue;
-      component.properties[name] = nullable(property);
+      component.properties[name] = nullable(property, schema);
     }
   }
 }
@@ -114,7 +119,7 @@ function markNullable(doc: Json, schema: GraphQLSchema): void {
  * SOFA's body schema holds every variable of the operation: the path parameters too (the path wins, so the body
  * never needs them) and optional ones that accept null. The body is required only when it has a required field.
  */
-function fixRequestBody(operation: Json): void {
+function fixRequestBody(operation: Json, schema: GraphQLSchema): void {
   const content = operation.requestBody?.content?.['application/json'];
   const body = content?.schema;
   if (!body?.properties) return;
@@ -123,7 +128,7 @@ function fixRequestBody(operation: Json): void {
   const properties: Json = {};
   for (const [name, property] of Object.entries<Json>(body.properties)) {
     if (inPath.has(name)) continue;
-    properties[name] = required.includes(name) ? property : nullable(property);
+    properties[name] = required.includes(name) ? property : nullable(property, schema);
   }
   if (Object.keys(properties).length === 0) {
     delete operation.requestBody;
@@ -278,7 +283,7 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   // SOFA offers body fields as query parameters too; the contract takes them in the JSON body only.
   if (operation.requestBody) operation.parameters = (operation.parameters ?? []).filter((p: Json) => p.in === 'path');
   applyArgumentRules(operation, rootType?.getFields()[field]?.args ?? []);
-  fixRequestBody(operation);
+  fixRequestBody(operation, schema);
   operation.parameters = operation.parameters?.map((p: Json) => {
     const parameter = p.in === 'query' ? { ...p, schema: queryParameterSchema(p.name, p.schema) } : p;
     // Nothing may stand beside a $ref (a GraphQL enum): its description belongs to the parameter.
