@@ -1,5 +1,5 @@
 import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
-import { NOT_BLANK, rule } from '../src/lib/input-rules.js';
+import { NOT_BLANK, rule, ULID_RULE } from '../src/lib/input-rules.js';
 import {
   CONDITION_KINDS,
   DIGEST_PERIODS,
@@ -11,15 +11,7 @@ import {
   THRESHOLD_OPERATORS,
   type Condition,
 } from '../src/notifications/rule-conditions.js';
-import {
-  createRule,
-  deleteRule,
-  listRules,
-  MAX_COOLDOWN_MINUTES,
-  MAX_RULE_CHANNELS,
-  replaceRule,
-  type RuleInput,
-} from '../src/notifications/rules.js';
+import { createRule, deleteRule, listRules, MAX_COOLDOWN_MINUTES, MAX_RULE_CHANNELS, replaceRule } from '../src/notifications/rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
@@ -110,7 +102,12 @@ const ruleArgs = builder.args((t) => ({
   name: t.string({ required: true, ...rule({ minLength: 1, maxLength: 100, ...NOT_BLANK }) }),
   category: t.field({ type: CategoryEnum, description: 'Default: the condition’s (anomaly, personal_record, sync, report).' }),
   minSeverity: t.field({ type: SeverityEnum, description: 'Notifications below it are not sent (default info).' }),
-  channelIds: t.idList({ required: true, description: `The user’s channels to notify (1 to ${MAX_RULE_CHANNELS}).` }),
+  channelIds: t.stringList({
+    required: true,
+    description: `The user’s channels to notify (1 to ${MAX_RULE_CHANNELS}).`,
+    // Strings, not IDs: GraphQL would take a number as an ID, and REST should refuse it.
+    ...rule(ULID_RULE),
+  }),
   condition: t.field({ type: ConditionInput, required: true }),
   quietHours: t.field({ type: QuietHoursInput, description: 'Local times in the user’s zone; none by default.' }),
   cooldownMinutes: t.int({
@@ -119,11 +116,6 @@ const ruleArgs = builder.args((t) => ({
   }),
   enabled: t.boolean(),
 }));
-
-/** GraphQL ids come as string or number; the service takes strings. */
-function ruleInput(input: Omit<RuleInput, 'channelIds'> & { channelIds: readonly (string | number)[] }): RuleInput {
-  return { ...input, channelIds: input.channelIds.map(String) };
-}
 
 builder.queryFields((t) => ({
   notificationRules: t.field({
@@ -142,15 +134,14 @@ builder.mutationFields((t) => ({
       'Create a notification rule: a condition, the category and minimum severity it routes, its channels, quiet hours, cooldown.',
     authScopes: { write: true },
     args: { userId: t.arg.id({ required: true }), ...ruleArgs },
-    resolve: (_root, { userId, ...input }, ctx) => createRule(serviceContext(ctx), String(userId), ruleInput(input)),
+    resolve: (_root, { userId, ...input }, ctx) => createRule(serviceContext(ctx), String(userId), input),
   }),
   updateNotificationRule: t.field({
     type: RuleType,
     description: 'Replace a rule (every field; enabled is kept when left out).',
     authScopes: { write: true },
     args: { userId: t.arg.id({ required: true }), ruleId: t.arg.id({ required: true }), ...ruleArgs },
-    resolve: (_root, { userId, ruleId, ...input }, ctx) =>
-      replaceRule(serviceContext(ctx), String(userId), String(ruleId), ruleInput(input)),
+    resolve: (_root, { userId, ruleId, ...input }, ctx) => replaceRule(serviceContext(ctx), String(userId), String(ruleId), input),
   }),
   deleteNotificationRule: t.boolean({
     description: 'Delete a rule (its log entries stay; a digest’s schedule goes).',

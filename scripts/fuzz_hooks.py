@@ -66,10 +66,14 @@ ALLOWED_REFUSALS = [
     r"^from–to spans more than \d+ \w+ buckets",  # the window and the bucket size together
     r"endAt must be after startAt",
     r"sleep stage must lie within the session",
+    r"^condition\.\w+ is required for \w+ conditions",  # which condition fields apply depends on condition.kind
+    r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
+    r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     # Stored state or the clock: only the server knows.
     r"^cursor is not valid",  # a signed token of an earlier page
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
+    r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out
     r"^state is (missing|invalid)",  # the signed OAuth state of a flow VitaSync started
     # PostgreSQL cannot store U+0000 in text: a rule of every string, said in the Formats part of the document.

@@ -31,6 +31,7 @@ async function summariesOf(ctx: ServiceContext, userId: string, period: DigestPe
 }
 
 const format = (value: number) => (Math.round(value * 10) / 10).toLocaleString('en-US');
+const daysWord = (count: number) => `${count} day${count === 1 ? '' : 's'}`;
 
 /**
  * One line per metric with data in the period, from the daily summaries (the user's local days, merged across
@@ -50,9 +51,10 @@ export async function digestNotification(
     const values = days.map((day) => day.value);
     const total = values.reduce((sum, value) => sum + value, 0);
     if (rule.condition.period === 'daily') return `${metric.name}: ${format(values[0]!)} ${metric.unit}`;
+    const spread = `${daysWord(days.length)} with data`;
     if (metric.aggregation === 'sum')
-      return `${metric.name}: ${format(total)} ${metric.unit} (${format(total / days.length)} a day over ${days.length} days)`;
-    return `${metric.name}: mean ${format(total / days.length)} ${metric.unit} (${format(Math.min(...values))}–${format(Math.max(...values))}, ${days.length} days)`;
+      return `${metric.name}: ${format(total)} ${metric.unit} (${format(total / days.length)} a day, ${spread})`;
+    return `${metric.name}: mean ${format(total / days.length)} ${metric.unit} (${format(Math.min(...values))}–${format(Math.max(...values))}, ${spread})`;
   });
   const daily = rule.condition.period === 'daily';
   return {
