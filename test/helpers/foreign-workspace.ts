@@ -3,7 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -34,6 +34,11 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   const webhook = await t.server.database.prisma.webhookEndpoint.create({
     data: { id: newId(), workspaceId: other.workspaceId, url: 'https://hooks.invalid/theirs', enabled: false, secretCiphertext: 'none' },
   });
+  const channelId = (
+    await t.server.database.prisma.notificationChannel.create({
+      data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+    })
+  ).id;
   return {
     userId: user.id,
     eventId: event.id,
@@ -44,10 +49,12 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     providerId: 'demo',
     fileId: ((await uploaded.json()) as { id: string }).id,
     webhookId: webhook.id,
-    channelId: (
-      await t.server.database.prisma.notificationChannel.create({
-        data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+    channelId,
+    ruleId: (
+      await t.api('POST', `/v1/users/${user.id}/notifications/rules`, {
+        ...as,
+        body: { name: 'theirs', channelIds: [channelId], condition: { kind: 'sync_failure' } },
       })
-    ).id,
+    ).body.id,
   };
 }

@@ -60,7 +60,7 @@ describe('every guarded route', () => {
 
   it.each(
     guarded
-      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId)/.test(route.path))
+      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId)/.test(route.path))
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = ['POST', 'PUT'].includes(route.method)
@@ -83,6 +83,8 @@ function bodyFor(route: RestRoute): Record<string, unknown> {
   if (route.path.endsWith('/connect-links')) return { providerId: 'demo' };
   if (route.path.endsWith('/notifications/channels')) return { type: 'ntfy', name: 'x', settings: { topic: 't' } };
   if (route.path.endsWith('/notifications/channels/:channelId')) return { name: 'x', settings: {} };
+  if (/\/notifications\/rules(\/:ruleId)?$/.test(route.path))
+    return { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } };
   if (route.path.endsWith('/recover')) return { since: '2025-06-01T10:00:00.000Z' };
   if (route.path.endsWith('/redeliver')) return { eventId: 'x' };
   return {};
