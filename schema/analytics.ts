@@ -6,6 +6,14 @@ import {
   type AnomalyBaseline,
   type AnomalyReport,
 } from '../src/analytics/anomalies.js';
+import {
+  CORRELATION_SERIES_IDS,
+  discoverCorrelations,
+  MAX_CORRELATION_DAYS,
+  type Coefficient,
+  type Correlation,
+  type CorrelationReport,
+} from '../src/analytics/correlations.js';
 import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
 import { rule } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
@@ -146,5 +154,69 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { userId, ...query }, ctx) => detectAnomalies(serviceContext(ctx), String(userId), query),
+  }),
+}));
+
+const CoefficientType = builder.objectRef<Coefficient>('CorrelationCoefficient').implement({
+  description: 'A coefficient with its two-sided p-value and its Benjamini–Hochberg q-value within the request’s tests.',
+  fields: (t) => ({ r: t.exposeFloat('r'), p: t.exposeFloat('p'), q: t.exposeFloat('q') }),
+});
+
+const CorrelationType = builder.objectRef<Correlation>('Correlation').implement({
+  description: 'Series A on day d against series B on day d + lagDays, over the days both have a value.',
+  fields: (t) => ({
+    seriesA: t.exposeString('seriesA', { description: 'A metric type, or workout_minutes / sleep_minutes (from events).' }),
+    seriesB: t.exposeString('seriesB'),
+    lagDays: t.exposeInt('lagDays'),
+    n: t.exposeInt('n', { description: 'Days with both values.' }),
+    pearson: t.field({ type: CoefficientType, resolve: (c) => c.pearson }),
+    spearman: t.field({ type: CoefficientType, resolve: (c) => c.spearman }),
+    direction: t.exposeString('direction', { description: 'positive or negative.' }),
+    strength: t.exposeString('strength', { description: '|ρ| < 0.3 weak, < 0.5 moderate, else strong (Cohen 1988).' }),
+    sentence: t.exposeString('sentence'),
+  }),
+});
+
+const CorrelationReportType = builder.objectRef<CorrelationReport>('CorrelationReport').implement({
+  description: 'The correlations discovered in a window: Spearman q ≤ alpha, strongest first.',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    timezone: t.exposeString('timezone'),
+    from: t.exposeString('from'),
+    to: t.exposeString('to'),
+    maxLag: t.exposeInt('maxLag'),
+    minN: t.exposeInt('minN'),
+    alpha: t.exposeFloat('alpha'),
+    series: t.exposeStringList('series', { description: 'Series with data in the window.' }),
+    tested: t.exposeInt('tested', { description: 'Tests run: pairs × lags with at least minN days.' }),
+    discoveries: t.exposeInt('discoveries', { description: 'Discoveries before the limit.' }),
+    correlations: t.field({ type: [CorrelationType], resolve: (report) => report.correlations }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  discoverCorrelations: t.field({
+    type: CorrelationReportType,
+    description:
+      'Test every pair of daily series (metrics, and workout/sleep minutes from events) at lags 0 to maxLag: Pearson and ' +
+      'Spearman with p-values, Benjamini–Hochberg across the tests; returns the discoveries ranked by effect size.',
+    authScopes: { read: true },
+    args: {
+      userId: t.arg.id({ required: true }),
+      from: t.arg.string({ description: 'First local day; default 89 days before to.', ...DAY_RULE }),
+      to: t.arg.string({ description: 'Last local day (inclusive); default yesterday in the user’s zone.', ...DAY_RULE }),
+      metricTypes: t.arg.stringList({
+        description: 'Only these series; default every series with data.',
+        ...rule({ enum: CORRELATION_SERIES_IDS, enumWords: 'a metric type of GET /v1/metric-types, workout_minutes or sleep_minutes' }),
+      }),
+      maxLag: t.arg.int({ description: 'Largest lag in days (0–3, default 3).', ...rule({ minimum: 0, maximum: 3 }) }),
+      minN: t.arg.int({
+        description: 'Days with both values a test needs (default 14).',
+        ...rule({ minimum: 5, maximum: MAX_CORRELATION_DAYS }),
+      }),
+      alpha: t.arg.float({ description: 'False discovery rate (default 0.05).', ...rule({ minimum: 0.000001, maximum: 0.5 }) }),
+      limit: t.arg.int({ description: 'Most correlations returned (default 20).', ...rule({ minimum: 1, maximum: 500 }) }),
+    },
+    resolve: (_root, { userId, ...query }, ctx) => discoverCorrelations(serviceContext(ctx), String(userId), query),
   }),
 }));

@@ -82,6 +82,38 @@ for (const engine of ENGINES) {
       expect(events.body.data.filter((e: any) => e.payload.userId === userId).map((e: any) => e.payload)).toEqual([rest.body.anomalies[0]]);
     });
 
+    it('discovers correlations over REST as over GraphQL', async () => {
+      const userId = (await aUser(t, { timezone: ZONE })).id;
+      const days = localDays('2025-05-01', 30);
+      // Resting heart rate rises one day after each poor night: 8.5 h of sleep → 55 bpm, 5.5 h → 64 bpm.
+      const sleep = days.map((_, i) => 5.5 + ((i * 7) % 13) * 0.25);
+      await pushSamples(
+        t,
+        userId,
+        days.flatMap((day, i) => [
+          { metricType: 'sleep_duration', value: sleep[i]! * 60, recordedAt: atLocal(ZONE, day, 7).toISOString() },
+          { metricType: 'resting_heart_rate', value: 80.5 - 3 * sleep[i]!, recordedAt: atLocal(ZONE, addDays(day, 1), 8).toISOString() },
+        ]),
+        'ring',
+      );
+      const body = { from: '2025-05-01', to: '2025-05-31', maxLag: 1 };
+      const rest = await t.api('POST', `/v1/users/${userId}/analytics/correlations`, { body });
+      expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+      expect(rest.body).toMatchObject({ tested: 3, series: ['resting_heart_rate', 'sleep_duration'] });
+      // The exact relation comes first (|ρ| = 1); the same-day and reverse pairs follow the sleep pattern's rhythm.
+      expect(rest.body.correlations[0]).toMatchObject({ seriesA: 'sleep_duration', seriesB: 'resting_heart_rate', lagDays: 1, n: 30 });
+      expect(rest.body.correlations[0].spearman.r).toBe(-1);
+      const gql = await t.graphql(
+        `mutation ($userId: ID!) { discoverCorrelations(userId: $userId, from: "2025-05-01", to: "2025-05-31", maxLag: 1) { correlations { seriesA seriesB lagDays n sentence } } }`,
+        { userId },
+      );
+      expect(gql.body.data.discoverCorrelations.correlations).toEqual(
+        rest.body.correlations.map(({ seriesA, seriesB, lagDays, n, sentence }: any) => ({ seriesA, seriesB, lagDays, n, sentence })),
+      );
+      const bad = await t.api('POST', `/v1/users/${userId}/analytics/correlations`, { body: { maxLag: 4 } });
+      expect(bad.body).toMatchObject({ statusCode: 422, message: 'body field maxLag must be an integer from 0 to 3' });
+    });
+
     it('answers bad input with a 4xx naming the REST field, and another workspace’s user with 404', async () => {
       const userId = (await aUser(t)).id;
       const post = (body: unknown) => t.api('POST', `/v1/users/${userId}/analytics/anomalies`, { body });
