@@ -59,7 +59,11 @@ export function windowBefore(days: readonly DailySummary[], day: string, windowD
 /** Days grouped by metric, each list in date order (mergedDays returns them so). */
 export function byMetric(days: readonly DailySummary[]): Map<string, DailySummary[]> {
   const grouped = new Map<string, DailySummary[]>();
-  for (const entry of days) grouped.set(entry.metricType, [...(grouped.get(entry.metricType) ?? []), entry]);
+  for (const entry of days) {
+    const list = grouped.get(entry.metricType);
+    if (list) list.push(entry);
+    else grouped.set(entry.metricType, [entry]);
+  }
   return grouped;
 }
 

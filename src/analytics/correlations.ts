@@ -143,13 +143,24 @@ interface Test {
   spearman: { r: number; p: number };
 }
 
+/** A series as one slot per day of the window (NaN where it has no value), so pairs at a lag align by index. */
+function slotsOf(series: DailySeries, from: string, days: number): Float64Array {
+  const slots = new Float64Array(days).fill(Number.NaN);
+  for (let i = 0, day = from; i < days; i++, day = addDays(day, 1)) {
+    const value = series.values.get(day);
+    if (value !== undefined) slots[i] = value;
+  }
+  return slots;
+}
+
 /** The aligned pairs of two series at a lag: A on day d, B on day d + lag, for each d in the window with both. */
-function aligned(a: DailySeries, b: DailySeries, lag: number): [number[], number[]] {
+function aligned(a: Float64Array, b: Float64Array, lag: number): [number[], number[]] {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const [day, x] of a.values) {
-    const y = b.values.get(addDays(day, lag));
-    if (y !== undefined) {
+  for (let i = 0; i + lag < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i + lag]!;
+    if (!Number.isNaN(x) && !Number.isNaN(y)) {
       xs.push(x);
       ys.push(y);
     }
@@ -166,6 +177,9 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
   if (addDays(from, MAX_CORRELATION_DAYS) <= to) throw new BadRequest(`from–to spans more than ${MAX_CORRELATION_DAYS} days`);
   const series = await dailySeries(ctx, user, from, to, query.metricTypes?.length ? query.metricTypes : null);
 
+  let windowDays = 1;
+  while (addDays(from, windowDays) <= to) windowDays++;
+  const slots = series.map((entry) => slotsOf(entry, from, windowDays));
   const tests: Test[] = [];
   for (let i = 0; i < series.length; i++) {
     for (let j = 0; j < series.length; j++) {
@@ -174,7 +188,7 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
       for (let lag = 0; lag <= settings.maxLag; lag++) {
         // Lag 0 is symmetric: test each unordered pair once.
         if (lag === 0 && (j < i || sameQuantity(a.id, b.id))) continue;
-        const [xs, ys] = aligned(a, b, lag);
+        const [xs, ys] = aligned(slots[i]!, slots[j]!, lag);
         if (xs.length < settings.minN) continue;
         const p = pearson(xs, ys);
         const s = spearman(xs, ys);
@@ -186,19 +200,18 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
   const pearsonQ = benjaminiHochberg(tests.map((t) => t.pearson.p));
   const spearmanQ = benjaminiHochberg(tests.map((t) => t.spearman.p));
   const found = tests
-    .map((test, i) => {
-      const rho = test.spearman.r;
-      const base = {
-        ...test,
-        pearson: { ...test.pearson, q: pearsonQ[i]! },
-        spearman: { ...test.spearman, q: spearmanQ[i]! },
-        direction: rho >= 0 ? ('positive' as const) : ('negative' as const),
-        strength: Math.abs(rho) < 0.3 ? ('weak' as const) : Math.abs(rho) < 0.5 ? ('moderate' as const) : ('strong' as const),
-      };
-      return { ...base, sentence: sentenceOf(base) };
-    })
-    .filter((c) => c.spearman.q <= settings.alpha)
+    .map((test, i) => ({ ...test, pearson: { ...test.pearson, q: pearsonQ[i]! }, spearman: { ...test.spearman, q: spearmanQ[i]! } }))
+    .filter((test) => test.spearman.q <= settings.alpha)
     .sort((a, b) => Math.abs(b.spearman.r) - Math.abs(a.spearman.r) || a.spearman.q - b.spearman.q);
+  const correlations = found.slice(0, settings.limit).map((test): Correlation => {
+    const rho = test.spearman.r;
+    const described = {
+      ...test,
+      direction: rho >= 0 ? ('positive' as const) : ('negative' as const),
+      strength: Math.abs(rho) < 0.3 ? ('weak' as const) : Math.abs(rho) < 0.5 ? ('moderate' as const) : ('strong' as const),
+    };
+    return { ...described, sentence: sentenceOf(described) };
+  });
 
   return {
     userId: user.id,
@@ -209,6 +222,6 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
     series: series.map((s) => s.id),
     tested: tests.length,
     discoveries: found.length,
-    correlations: found.slice(0, settings.limit),
+    correlations,
   };
 }
