@@ -134,9 +134,9 @@ export const CHANNEL_SETTINGS: Record<ChannelType, Record<string, Field>> = {
 
 /** Why a type cannot be used on this install (it needs server settings that are not there), or null. */
 export function channelTypeUnavailable(type: ChannelType, config: Pick<Config, 'notifications'>): string | null {
-  if (type === 'email' && !config.notifications.smtp) return 'email channels need SMTP_URL and SMTP_FROM set on the server';
+  if (type === 'email' && !config.notifications.smtp) return 'SMTP_URL and SMTP_FROM are not configured in this install';
   if (type === 'webpush' && !config.notifications.vapid)
-    return 'webpush channels need VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT set on the server';
+    return 'VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are not configured in this install';
   return null;
 }
 

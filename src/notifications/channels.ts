@@ -63,7 +63,7 @@ export async function listChannels(ctx: ServiceContext, userId: string, args: Pa
 export async function createChannel(ctx: ServiceContext, userId: string, input: ChannelInput): Promise<NotificationChannel> {
   const user = await getUser(ctx, userId);
   const unavailable = channelTypeUnavailable(input.type, ctx.config);
-  if (unavailable) throw new Invalid(`type ${input.type} is not available on this server: ${unavailable}`);
+  if (unavailable) throw new Invalid(`type ${input.type} is not available: ${unavailable}`);
   const split = checkSettings(input.type, input.settings);
   await checkUrls(ctx, input.type, { ...split.settings, ...split.secrets });
   return ctx.db.notificationChannel.create({
