@@ -19,6 +19,7 @@ import { builder } from './builder.js';
 import { userFeed } from './user-feed.js';
 import { pageArgs, pageType } from './pagination.js';
 import { rule } from '../src/lib/input-rules.js';
+import { SOURCE_RULE } from '../src/health/ingest.js';
 
 export const HealthSampleType = builder.prismaObject('HealthSample', {
   description: "One measurement in its metric's canonical unit, with its provenance.",
@@ -128,7 +129,7 @@ builder.queryFields((t) => ({
       metricType: t.arg.stringList({ description: 'One or more metric types.', ...rule(METRIC_TYPE_RULE) }),
       from: t.arg({ type: 'DateTime' }),
       to: t.arg({ type: 'DateTime' }),
-      source: t.arg.string(),
+      source: t.arg.string({ description: 'Only this source.', ...rule(SOURCE_RULE) }),
       ...pageArgs,
     },
     resolve: (_root, { userId, metricType, from, to, source, ...page }, ctx) =>
@@ -155,7 +156,7 @@ builder.queryFields((t) => ({
       agg: t.arg({ type: AggregationEnum, description: "Default the metric's own (sum for totals, avg for most samples)." }),
       timezone: t.arg.string({ description: "IANA zone of the buckets; default the user's." }),
       merge: t.arg({ type: MergeModeEnum, description: 'Default priority.' }),
-      source: t.arg.string({ description: 'Only this source (no merge).' }),
+      source: t.arg.string({ description: 'Only this source (no merge).', ...rule(SOURCE_RULE) }),
     },
     resolve: (_root, { userId, ...query }, ctx) => timeseries(serviceContext(ctx), String(userId), query),
   }),
@@ -169,7 +170,7 @@ builder.queryFields((t) => ({
       to: t.arg.string({ description: 'Last local day, YYYY-MM-DD (inclusive).', ...rule({ format: 'date', status: 400 }) }),
       metricType: t.arg.stringList({ ...rule(METRIC_TYPE_RULE) }),
       merge: t.arg({ type: MergeModeEnum, description: 'Default priority.' }),
-      source: t.arg.string({ description: 'Only this source (no merge).' }),
+      source: t.arg.string({ description: 'Only this source (no merge).', ...rule(SOURCE_RULE) }),
       ...pageArgs,
     },
     resolve: (_root, { userId, from, to, metricType, merge, source, ...page }, ctx) =>

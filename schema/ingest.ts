@@ -1,5 +1,5 @@
 import { ingestEvents, type EventIngestResult } from '../src/events/ingest-events.js';
-import { ingestSamples, SOURCE_PATTERN, type IngestResult } from '../src/health/ingest.js';
+import { ingestSamples, SOURCE_RULE, type IngestResult } from '../src/health/ingest.js';
 import { rule } from '../src/lib/input-rules.js';
 import type { Rejection } from '../src/health/sample-input.js';
 import { BadRequest } from '../src/lib/errors.js';
@@ -89,7 +89,7 @@ function assertPushSize(count: number): void {
 const sourceArg = builder.args((t) => ({
   source: t.string({
     description: 'Where the data comes from, e.g. "healthkit" or "health_connect" (default "api").',
-    ...rule({ pattern: SOURCE_PATTERN, patternWords: '1–64 lower-case letters, digits, "_", "." or "-", starting with a letter or digit' }),
+    ...rule(SOURCE_RULE),
   }),
 }));
 

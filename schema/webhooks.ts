@@ -1,3 +1,5 @@
+import { DOMAIN_EVENT_TYPE_NAMES } from '../src/domain-events/catalogue.js';
+import { rule } from '../src/lib/input-rules.js';
 import { ATTEMPT_STATUSES, listWebhookAttempts, MAX_RECOVER, recoverWebhook, redeliverWebhookEvent } from '../src/webhooks/deliveries.js';
 import {
   createWebhook,
@@ -5,6 +7,7 @@ import {
   deleteWebhook,
   getWebhook,
   listWebhooks,
+  MAX_RATE_LIMIT,
   MAX_SECRET_GRACE_SECONDS,
   rotateWebhookSecret,
   updateWebhook,
@@ -104,6 +107,9 @@ const DeliveryType = builder.prismaObject('WebhookDelivery', {
 const WebhookPage = pageType('WebhookPage', endpointFields, 'A page of webhook endpoints in creation order.');
 const AttemptPage = pageType('WebhookAttemptPage', AttemptType, 'A page of delivery attempts, oldest first.');
 
+/** A type of the domain event catalogue; named by the route that lists them rather than spelt out in errors. */
+const EVENT_TYPE_RULE = { enum: DOMAIN_EVENT_TYPE_NAMES, enumWords: 'a type of the catalogue (GET /v1/event-types)' };
+
 const webhookInput = {
   url: 'https:// URL of the receiver (http:// too outside production); private, loopback and metadata addresses are refused (422).',
   eventTypes: 'Catalogue types to receive (GET /v1/event-types); empty or omitted = every type.',
@@ -132,7 +138,7 @@ builder.queryFields((t) => ({
     args: {
       webhookId: t.arg.id({ required: true }),
       status: t.arg({ type: AttemptStatusEnum }),
-      eventType: t.arg.string({ description: 'Only attempts of this catalogue type.' }),
+      eventType: t.arg.string({ description: 'Only attempts of this catalogue type.', ...rule(EVENT_TYPE_RULE) }),
       ...pageArgs,
     },
     resolve: (_root, { webhookId, status, eventType, ...page }, ctx) =>
@@ -146,11 +152,11 @@ builder.mutationFields((t) => ({
     description: 'Register a webhook endpoint. The response carries its signing secret, shown this once.',
     authScopes: { admin: true },
     args: {
-      url: t.arg.string({ required: true, description: webhookInput.url }),
-      eventTypes: t.arg.stringList({ description: webhookInput.eventTypes }),
+      url: t.arg.string({ required: true, description: webhookInput.url, ...rule({ format: 'uri' }) }),
+      eventTypes: t.arg.stringList({ description: webhookInput.eventTypes, ...rule(EVENT_TYPE_RULE) }),
       description: t.arg.string(),
       enabled: t.arg.boolean({ description: 'Default true.' }),
-      rateLimitPerSecond: t.arg.int({ description: webhookInput.rateLimitPerSecond }),
+      rateLimitPerSecond: t.arg.int({ description: webhookInput.rateLimitPerSecond, ...rule({ minimum: 1, maximum: MAX_RATE_LIMIT }) }),
     },
     resolve: (_root, args, ctx) => createWebhook(serviceContext(ctx), args),
   }),
@@ -160,11 +166,11 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: {
       webhookId: t.arg.id({ required: true }),
-      url: t.arg.string({ description: webhookInput.url }),
-      eventTypes: t.arg.stringList({ description: webhookInput.eventTypes }),
+      url: t.arg.string({ description: webhookInput.url, ...rule({ format: 'uri' }) }),
+      eventTypes: t.arg.stringList({ description: webhookInput.eventTypes, ...rule(EVENT_TYPE_RULE) }),
       description: t.arg.string(),
       enabled: t.arg.boolean(),
-      rateLimitPerSecond: t.arg.int({ description: webhookInput.rateLimitPerSecond }),
+      rateLimitPerSecond: t.arg.int({ description: webhookInput.rateLimitPerSecond, ...rule({ minimum: 1, maximum: MAX_RATE_LIMIT }) }),
     },
     resolve: (_root, { webhookId, ...change }, ctx) => updateWebhook(serviceContext(ctx), String(webhookId), change),
   }),
@@ -185,6 +191,7 @@ builder.mutationFields((t) => ({
       webhookId: t.arg.id({ required: true }),
       gracePeriodSeconds: t.arg.int({
         description: `How long the old secret signs too (0–${MAX_SECRET_GRACE_SECONDS}, default ${DEFAULT_SECRET_GRACE_SECONDS}).`,
+        ...rule({ minimum: 0, maximum: MAX_SECRET_GRACE_SECONDS }),
       }),
     },
     resolve: (_root, args, ctx) =>

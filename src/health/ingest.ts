@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../context.js';
 import type { SqlSession } from '../db/client.js';
 import { Invalid, NotFound } from '../lib/errors.js';
+import type { InputRule } from '../lib/input-rules.js';
 import { nullableNumberArray, plainArray, textArray } from '../db/array-literal.js';
 import { newId } from '../lib/ids.js';
 import { SINGLE_VALUE_RECORD_METRICS, updateSampleRecords } from '../records/sample-records.js';
@@ -39,6 +40,11 @@ const UNIQUE_VIOLATION = '23505';
 /** Rows per statement: a whole push (10,000 at most) in one; measured no slower than 2,500 or 5,000 a statement. */
 const CHUNK_ROWS = 10_000;
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+/** The rule of a source argument (push, filters): declared once for the REST checks and the OpenAPI document. */
+export const SOURCE_RULE: InputRule = {
+  pattern: SOURCE_PATTERN,
+  patternWords: '1–64 lower-case letters, digits, "_", "." or "-", starting with a letter or digit',
+};
 
 export function assertSource(source: string): string {
   if (!SOURCE_PATTERN.test(source)) throw new Invalid(`source "${source}" must be 1–64 lower-case letters, digits, "_", "." or "-"`);

@@ -25,7 +25,7 @@ export type WebhookWithSecret = WebhookEndpoint & { secret: string };
 /** Rotation keeps the old secret signing for a while (default a day) so receivers can switch; at most a week. */
 export const DEFAULT_SECRET_GRACE_SECONDS = 24 * 3600;
 export const MAX_SECRET_GRACE_SECONDS = 7 * 24 * 3600;
-const MAX_RATE_LIMIT = 10_000;
+export const MAX_RATE_LIMIT = 10_000;
 
 function checkEventTypes(types: string[] | null | undefined): string[] {
   const list = [...new Set(types ?? [])];

@@ -48,15 +48,15 @@ describe('webhook endpoint registration', () => {
   it('refuses http:// where only https:// is allowed, URLs with credentials, and non-URLs', async () => {
     expect((await register('http://93.184.215.14/hook')).body.message).toMatch(/^url must be https:\/\//);
     expect((await register('https://user:pw@93.184.215.14/hook')).status).toBe(422);
-    expect((await register('not a url')).body).toMatchObject({ statusCode: 422, message: expect.stringMatching(/^url /) });
+    expect((await register('not a url')).body).toMatchObject({ statusCode: 422, message: 'body field url must be an absolute URL' });
   });
 
   it('refuses an event type outside the catalogue and a rate limit out of range, naming the field', async () => {
     const unknown = await register('https://93.184.215.14/hook', { eventTypes: ['user.created', 'user.exploded'] });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.message).toMatch(/^eventTypes: "user.exploded" not in the catalogue/);
+    expect(unknown.body.message).toBe('body field eventTypes[1] must be a type of the catalogue (GET /v1/event-types)');
     const limit = await register('https://93.184.215.14/hook', { rateLimitPerSecond: 0 });
-    expect(limit.body.message).toMatch(/^rateLimitPerSecond must be/);
+    expect(limit.body.message).toBe('body field rateLimitPerSecond must be an integer from 1 to 10000');
   });
 
   it('returns the whsec_ secret once: not by GET, the list, or an update', async () => {
@@ -87,7 +87,7 @@ describe('webhook endpoint registration', () => {
     const created = await register('https://93.184.215.14/hook', { eventTypes: ['webhook.disabled'] });
     const rotated = await t.api('POST', `/v1/webhooks/${created.body.id}/rotate-secret`, { body: { gracePeriodSeconds: 8 * 86400 } });
     expect(rotated.status).toBe(422);
-    expect(rotated.body.message).toMatch(/^gracePeriodSeconds must be/);
+    expect(rotated.body.message).toBe('body field gracePeriodSeconds must be an integer from 0 to 604800');
     await t.api('DELETE', `/v1/webhooks/${created.body.id}`);
   });
 });
