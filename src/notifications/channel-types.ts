@@ -134,9 +134,9 @@ export const CHANNEL_SETTINGS: Record<ChannelType, Record<string, Field>> = {
 
 /** Why a type cannot be used on this install (it needs server settings that are not there), or null. */
 export function channelTypeUnavailable(type: ChannelType, config: Pick<Config, 'notifications'>): string | null {
-  if (type === 'email' && !config.notifications.smtp) return 'SMTP_URL and SMTP_FROM are not configured in this install';
+  if (type === 'email' && !config.notifications.smtp) return 'email (SMTP_URL, SMTP_FROM) is not configured in this install';
   if (type === 'webpush' && !config.notifications.vapid)
-    return 'VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT are not configured in this install';
+    return 'Web Push (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT) is not configured in this install';
   return null;
 }
 

@@ -98,7 +98,7 @@ describe('email channels on a server without SMTP', () => {
       body: { type: 'email', name: 'inbox', settings: { to: 'a@example.com' } },
     });
     expect(response.status).toBe(422);
-    expect(response.body.message).toBe('type email is not available: SMTP_URL and SMTP_FROM are not configured in this install');
+    expect(response.body.message).toBe('type email is not available: email (SMTP_URL, SMTP_FROM) is not configured in this install');
     const types = await t.api('GET', '/v1/notification-channel-types');
     expect(types.body.data.find((info: { type: string }) => info.type === 'email')).toMatchObject({ available: false });
   });

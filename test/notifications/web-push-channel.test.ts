@@ -158,7 +158,9 @@ describe('Web Push channels on a server without VAPID keys', () => {
     });
     await push.close();
     expect(response.status).toBe(422);
-    expect(response.body.message).toMatch(/^type webpush is not available: VAPID_PUBLIC_KEY, .* are not configured in this install$/);
+    expect(response.body.message).toMatch(
+      /^type webpush is not available: Web Push \(VAPID_PUBLIC_KEY, .*\) is not configured in this install$/,
+    );
     const types = await t.api('GET', '/v1/notification-channel-types');
     expect(types.body.data.find((info: { type: string }) => info.type === 'webpush')).toMatchObject({
       available: false,
