@@ -9,7 +9,7 @@ const SettingType = builder.objectRef<ChannelTypeInfo['settings'][number]>('Noti
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Its name in `settings`; a dotted name is a nested field (keys.p256dh).' }),
     required: t.exposeBoolean('required'),
-    secret: t.exposeBoolean('secret', { description: 'Write-only: stored encrypted, never returned.' }),
+    writeOnly: t.exposeBoolean('writeOnly', { description: 'A secret: stored encrypted, never returned.' }),
     description: t.exposeString('description'),
   }),
 });

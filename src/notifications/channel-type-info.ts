@@ -6,7 +6,7 @@ export interface ChannelTypeInfo {
   type: ChannelType;
   available: boolean;
   unavailableReason: string | null;
-  settings: { name: string; required: boolean; secret: boolean; description: string }[];
+  settings: { name: string; required: boolean; writeOnly: boolean; description: string }[];
   /** webpush: the VAPID public key, base64url, for pushManager.subscribe({ applicationServerKey }); null otherwise. */
   applicationServerKey: string | null;
 }
@@ -22,7 +22,7 @@ export function channelTypeInfos(config: Pick<Config, 'notifications'>): Channel
       settings: Object.entries(CHANNEL_SETTINGS[type]).map(([name, field]) => ({
         name,
         required: field.required,
-        secret: field.secret,
+        writeOnly: field.secret,
         description: field.description,
       })),
       applicationServerKey: type === 'webpush' ? (config.notifications.vapid?.publicKey ?? null) : null,

@@ -50,7 +50,7 @@ describe('Web Push notification channels', () => {
     expect(types.status).toBe(200);
     const webpush = types.body.data.find((info: { type: string }) => info.type === 'webpush');
     expect(webpush).toMatchObject({ available: true, applicationServerKey: vapid.publicKey });
-    expect(webpush.settings.map((setting: { name: string; secret: boolean }) => [setting.name, setting.secret])).toEqual([
+    expect(webpush.settings.map((setting: { name: string; writeOnly: boolean }) => [setting.name, setting.writeOnly])).toEqual([
       ['endpoint', true],
       ['keys.p256dh', false],
       ['keys.auth', true],
