@@ -126,10 +126,12 @@ describe('another workspace’s objects through GraphQL', () => {
             complete: () => resolve({}),
           },
         );
+        // The refusal arrives in milliseconds; the wait only bounds a subscription that wrongly stays open (the
+        // first one also opens the socket, which a loaded CI machine can take seconds over).
         setTimeout(() => {
           stop();
           resolve({});
-        }, 3000);
+        }, 15_000);
       });
       const errors = outcome.errors as { extensions?: { code?: string } }[] | undefined;
       expect(Array.isArray(errors) ? errors[0]?.extensions?.code : errors, operation.document).toBe('NOT_FOUND');
