@@ -51,7 +51,11 @@ async function load(ctx: ServiceContext, userId: string, everySeconds: number): 
       recordedAt: new Date(midnight + k * everySeconds * 1000),
     }));
     samples.push(
-      ...DAILY.map((metric, j) => ({ metricType: metric.id, value: +(metric.level * (1 + wobble(day, j))).toFixed(2), recordedAt: new Date(midnight + 7 * 3600e3) })),
+      ...DAILY.map((metric, j) => ({
+        metricType: metric.id,
+        value: +(metric.level * (1 + wobble(day, j))).toFixed(2),
+        recordedAt: new Date(midnight + 7 * 3600e3),
+      })),
     );
     heartRate += (await ingestSamples(ctx, userId, samples, { source: 'watch' })).inserted - DAILY.length;
   }
@@ -59,7 +63,9 @@ async function load(ctx: ServiceContext, userId: string, everySeconds: number): 
 }
 
 async function runOne(name: EngineName, options: AnalyticsSuiteOptions): Promise<AnalyticsRun> {
-  options.log(`analytics on ${name}: loading a year of heart rate every ${options.heartRateEverySeconds} s and ${DAILY.length} daily metrics…`);
+  options.log(
+    `analytics on ${name}: loading a year of heart rate every ${options.heartRateEverySeconds} s and ${DAILY.length} daily metrics…`,
+  );
   const engine = await openEngine(name, options.postgresUrl);
   try {
     const ctx: ServiceContext = engine.ctx;
@@ -113,13 +119,15 @@ export interface AnalyticsSuiteOptions {
 export async function runAnalyticsSuite(options: AnalyticsSuiteOptions): Promise<AnalyticsRun[]> {
   const runs: AnalyticsRun[] = [];
   for (const name of options.engines) {
-    if (name === 'postgres' && !options.postgresUrl) options.log('analytics on postgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+    if (name === 'postgres' && !options.postgresUrl)
+      options.log('analytics on postgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
     else runs.push(await runOne(name, options));
   }
   return runs;
 }
 
-const ms = (latency: Latency) => `${latency.medianMs.toFixed(2)} ms median (min ${latency.minMs.toFixed(2)}, max ${latency.maxMs.toFixed(2)})`;
+const ms = (latency: Latency) =>
+  `${latency.medianMs.toFixed(2)} ms median (min ${latency.minMs.toFixed(2)}, max ${latency.maxMs.toFixed(2)})`;
 
 export function formatAnalyticsSuite(runs: AnalyticsRun[]): string {
   const lines = ['Analytics: a user-year of heart rate plus daily metrics, read from the daily rollups'];

@@ -27,4 +27,7 @@ export const NOTIFICATION_ROUTES = inArea('Notifications', [
     },
   ),
   route('GET /users/:userId/notifications/logs', 'Query.notificationLogs', 'read', 'Query notification delivery history'),
+  route('GET /notification-channel-types', 'Query.notificationChannelTypes', 'read', 'List channel types and their settings', {
+    beyondContract: true,
+  }),
 ]);
