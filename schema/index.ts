@@ -18,6 +18,8 @@ import './files.js';
 import './webhooks.js';
 import './notifications.js';
 import './notification-rules.js';
+import './analytics.js';
+import './notification-channel-types.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

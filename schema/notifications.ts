@@ -21,21 +21,24 @@ const settingsHelp = CHANNEL_TYPES.map(
 ).join('; ');
 
 const ChannelTypeEnum = builder.enumType('NotificationChannelType', {
-  description: 'Where notifications go. Email (SMTP) and Web Push are not available yet.',
+  description: 'Where notifications go. email needs SMTP_URL on the server and webpush the VAPID keys (see notificationChannelTypes).',
   values: CHANNEL_TYPES,
 });
 
 const ChannelType = builder.prismaObject('NotificationChannel', {
-  description: 'A user’s notification channel. Secret settings (webhook URLs, tokens, signing secrets) are never returned.',
+  description: 'A user’s notification channel. Secret settings (webhook URLs, tokens, signing secrets, push endpoints) are never returned.',
   authScopes: { read: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     userId: t.exposeString('userId'),
     type: t.field({ type: ChannelTypeEnum, resolve: (row) => row.type as (typeof CHANNEL_TYPES)[number] }),
     name: t.exposeString('name'),
-    settings: t.expose('settings', { type: 'JSON', description: 'The settings that are not secret.' }),
+    settings: t.expose('settings', {
+      type: 'JSON',
+      description: 'The settings that are not secret (nested as given: webpush keys.p256dh).',
+    }),
     writeOnlySettings: t.stringList({
-      description: 'Names of the secret settings stored (their values are write-only).',
+      description: 'Names of the secret settings stored, nested ones dotted (keys.auth); their values are write-only.',
       resolve: (row) =>
         row.secretsCiphertext
           ? Object.keys(CHANNEL_SETTINGS[row.type as (typeof CHANNEL_TYPES)[number]]).filter(
@@ -53,7 +56,10 @@ const TestOutcomeType = builder.objectRef<TestOutcome>('NotificationTestOutcome'
   description: 'What happened to a test message.',
   fields: (t) => ({
     status: t.exposeString('status', { description: 'sent or failed.' }),
-    statusCode: t.exposeInt('statusCode', { nullable: true, description: 'The platform’s HTTP status; null when none came.' }),
+    statusCode: t.exposeInt('statusCode', {
+      nullable: true,
+      description: 'The platform’s answer: its HTTP status, or the SMTP reply code for email; null when none came.',
+    }),
     latencyMs: t.exposeInt('latencyMs'),
     error: t.exposeString('error', { nullable: true }),
   }),

@@ -63,8 +63,9 @@ ALLOWED_REFUSALS = [
     # Rules over two fields: a parameter schema speaks of one value only.
     r"^pass either offset or cursor, not both",
     r"^from must (be before|not be after) to",
-    r"^from–to spans more than \d+ \w+ buckets",  # the window and the bucket size together
+    r"^from–to spans more than \d+ (\w+ buckets|days)",  # the window and the bucket size together
     r"endAt must be after startAt",
+    r"^minBaselineDays must be an integer from 3 to baselineDays",
     r"sleep stage must lie within the session",
     r"^condition\.\w+ is required for \w+ conditions",  # which condition fields apply depends on condition.kind
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind

@@ -38,6 +38,8 @@ export interface Config {
   domainEvents: { relay: boolean; retentionDays: number };
   /** Webhook deliveries: who may be called and how long an attempt may take. */
   webhooks: WebhooksConfig;
+  /** The install-wide settings of the email and Web Push notification channels (null: that type is unavailable). */
+  notifications: NotificationsConfig;
   /** Temporal as the job engine when `address` is set (TEMPORAL_ADDRESS); the local runner otherwise. */
   temporal: TemporalConfig;
   /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
@@ -118,6 +120,43 @@ function webhooksConfig(env: Env, production: boolean): WebhooksConfig {
     allowedNetworks: networks,
     timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 1),
     retryScale: retryScale(env),
+  };
+}
+
+export interface NotificationsConfig {
+  /**
+   * The SMTP server every email channel sends through (SMTP_URL, SMTP_FROM). One per install: an API caller names only
+   * the recipient, never a host, so no caller can point the server at an address of its choosing.
+   */
+  smtp: { url: string; from: string } | null;
+  /** The VAPID key pair and contact (RFC 8292) Web Push messages are signed with (VAPID_PUBLIC_KEY…). */
+  vapid: { publicKey: string; privateKey: string; subject: string } | null;
+}
+
+/** base64url of exactly `bytes` bytes (how web-push prints VAPID keys). */
+function base64UrlOf(env: Env, name: string, bytes: number): string {
+  const value = env[name]!;
+  if (!/^[A-Za-z0-9_-]+$/.test(value) || Buffer.from(value, 'base64url').length !== bytes)
+    throw new Error(`${name} must be ${bytes} bytes in base64url (npx web-push generate-vapid-keys prints a pair)`);
+  return value;
+}
+
+function notificationsConfig(env: Env): NotificationsConfig {
+  const smtpUrl = optional(env, 'SMTP_URL');
+  const from = optional(env, 'SMTP_FROM');
+  if (smtpUrl && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) throw new Error('SMTP_URL must be an smtp:// or smtps:// URL');
+  if (Boolean(smtpUrl) !== Boolean(from)) throw new Error('SMTP_URL and SMTP_FROM (the sender address) go together');
+  const vapidNames = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'];
+  const vapidSet = vapidNames.filter((name) => optional(env, name) !== null);
+  if (vapidSet.length && vapidSet.length < 3) throw new Error(`${vapidNames.join(', ')} go together`);
+  const subject = optional(env, 'VAPID_SUBJECT');
+  if (subject && !/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(subject))
+    throw new Error('VAPID_SUBJECT must be a mailto: or https: URL (RFC 8292 section 2.1: how a push service reaches you)');
+  return {
+    smtp: smtpUrl && from ? { url: smtpUrl, from } : null,
+    vapid: subject
+      ? { publicKey: base64UrlOf(env, 'VAPID_PUBLIC_KEY', 65), privateKey: base64UrlOf(env, 'VAPID_PRIVATE_KEY', 32), subject }
+      : null,
   };
 }
 
@@ -278,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporal: temporalConfig(env),
     files: filesConfig(env, dataDir),
     webhooks: webhooksConfig(env, env.NODE_ENV === 'production'),
+    notifications: notificationsConfig(env),
     env,
   };
 }

@@ -84,6 +84,13 @@ export const DOMAIN_EVENT_TYPES = [
     payload: object({ connectionId: string, userId: string, providerId: string, reason: string }),
   },
   {
+    type: 'anomaly.detected',
+    description:
+      "A metric left the user's baseline or crossed a clinical limit on a day (POST /v1/users/{userId}/analytics/anomalies " +
+      'found it first). The payload is the anomaly as that route returns it.',
+    payload: { $ref: '#/components/schemas/Anomaly' },
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

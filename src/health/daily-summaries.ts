@@ -81,6 +81,48 @@ function chosenSql(every: boolean): string {
     SELECT ${columns}, array_to_string(sources, ',') AS sources, '' AS source FROM "MergedDailyRollup" WHERE ${filters}`;
 }
 
+type SummaryRow = Omit<DailySummary, 'unit' | 'agg' | 'sources' | 'mergedBy'> & { sources: string };
+
+function toSummary(row: SummaryRow, priorities: string[], mergedBy: MergedBy): DailySummary {
+  const metric = requireMetricType(row.metricType);
+  const sources = byPriority(row.sources.split(','), priorities);
+  return {
+    ...row,
+    unit: metric.unit,
+    agg: metric.aggregation,
+    value: Number(row.value),
+    count: Number(row.count),
+    min: Number(row.min),
+    max: Number(row.max),
+    source: sources[0]!,
+    sources,
+    mergedBy,
+  };
+}
+
+/**
+ * Every merged day (as GET daily-summaries with merge priority) of a user's metrics between two local days, in
+ * (date, metric) order: the daily series the analytics read. `metricTypes` null: every metric.
+ */
+export async function mergedDays(
+  ctx: ServiceContext,
+  userId: string,
+  from: string,
+  to: string,
+  metricTypes: readonly string[] | null,
+): Promise<DailySummary[]> {
+  const priorities = await sourcePriority(ctx);
+  const rows = await ctx.sql.query<SummaryRow>(`SELECT * FROM (${chosenSql(false)}) AS days ORDER BY date, "metricType"`, [
+    userId,
+    from,
+    to,
+    metricTypes,
+    priorities,
+    MERGED_METRICS,
+  ]);
+  return rows.map((row) => toSummary(row, priorities, isMergedMetric(row.metricType) ? 'quarter_hour' : 'bucket'));
+}
+
 /**
  * Per-day values per metric in the user's time zone (a DST day has 23 or 25 hours; +05:30 and +05:45 days are
  * days too), served from the daily rollups; keyset pages on (date, metricType), and source with merge none.
@@ -109,7 +151,7 @@ export async function dailySummaries(
     list: `daily-summaries:${user.id}:${every ? 'sources' : 'merged'}`,
     count: async () => Number((await ctx.sql.query<{ n: string }>(`SELECT count(*) AS n FROM (${chosen}) AS days`, params))[0]?.n ?? 0),
     fetch: async ({ take, skip, after }) => {
-      const rows = await ctx.sql.query<Omit<DailySummary, 'unit' | 'agg' | 'sources' | 'mergedBy'> & { sources: string }>(
+      const rows = await ctx.sql.query<SummaryRow>(
         `SELECT * FROM (${chosen}) AS days
          WHERE ($7::text IS NULL OR (date, "metricType", source) > ($7::text, $8::text, $9::text))
          ORDER BY date, "metricType", source LIMIT $10 OFFSET $11`,
@@ -122,20 +164,7 @@ export async function dailySummaries(
           after ? 0 : skip,
         ],
       );
-      return rows.map((row) => {
-        const metric = requireMetricType(row.metricType);
-        const sources = byPriority(row.sources.split(','), priorities);
-        return {
-          ...row,
-          unit: metric.unit,
-          agg: metric.aggregation,
-          value: Number(row.value),
-          count: Number(row.count),
-          source: sources[0]!,
-          sources,
-          mergedBy: mergedBy(metric.id),
-        };
-      });
+      return rows.map((row) => toSummary(row, priorities, mergedBy(row.metricType)));
     },
     keyOf: (row) => [row.date, row.metricType, every ? row.source : ''],
   });

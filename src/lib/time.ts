@@ -56,3 +56,13 @@ export function zoneOffsetAt(timeZone: string, at: number): number {
   const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
   return wall - (at - (((at % 1000) + 1000) % 1000));
 }
+
+/** The calendar day (YYYY-MM-DD) in a zone at an instant. */
+export function localDay(timeZone: string, at: Date): string {
+  return new Date(at.getTime() + zoneOffsetAt(timeZone, at.getTime())).toISOString().slice(0, 10);
+}
+
+/** The calendar day `days` after (or before, when negative) a YYYY-MM-DD day. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(day + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -6,7 +6,14 @@ import { newId } from '../lib/ids.js';
 import { idOrderedWindow, paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
 import { assertDeliverableUrl } from '../webhooks/address-policy.js';
-import { CHANNEL_SETTINGS, checkSettings, type ChannelType } from './channel-types.js';
+import {
+  CHANNEL_SETTINGS,
+  channelTypeUnavailable,
+  checkSettings,
+  nestSettings,
+  type ChannelType,
+  type SettingValue,
+} from './channel-types.js';
 import { channelSecrets, sendOnChannel } from './send.js';
 
 export interface ChannelInput {
@@ -29,12 +36,12 @@ function checkName(name: string): string {
   return trimmed;
 }
 
-/** The URL settings of a type go through the webhook address policy: a 422 naming the setting. */
-async function checkUrls(ctx: ServiceContext, type: ChannelType, values: Record<string, string>): Promise<void> {
+/** The settings the server connects to go through the webhook address policy: a 422 naming the setting. */
+async function checkUrls(ctx: ServiceContext, type: ChannelType, values: Record<string, SettingValue>): Promise<void> {
   for (const [name, value] of Object.entries(values)) {
-    if (!/url$/i.test(name) || !(name in CHANNEL_SETTINGS[type])) continue;
+    if (!CHANNEL_SETTINGS[type][name]?.destination) continue;
     try {
-      await assertDeliverableUrl(value, ctx.config.webhooks);
+      await assertDeliverableUrl(String(value), ctx.config.webhooks);
     } catch (error) {
       if (error instanceof AppError) throw new Invalid(`settings.${name}: ${error.message.replace(/^url /, '')}`);
       throw error;
@@ -55,6 +62,8 @@ export async function listChannels(ctx: ServiceContext, userId: string, args: Pa
 
 export async function createChannel(ctx: ServiceContext, userId: string, input: ChannelInput): Promise<NotificationChannel> {
   const user = await getUser(ctx, userId);
+  const unavailable = channelTypeUnavailable(input.type, ctx.config);
+  if (unavailable) throw new Invalid(`type ${input.type} is not available: ${unavailable}`);
   const split = checkSettings(input.type, input.settings);
   await checkUrls(ctx, input.type, { ...split.settings, ...split.secrets });
   return ctx.db.notificationChannel.create({
@@ -64,7 +73,7 @@ export async function createChannel(ctx: ServiceContext, userId: string, input: 
       userId: user.id,
       type: input.type,
       name: checkName(input.name),
-      settings: split.settings as Prisma.InputJsonObject,
+      settings: nestSettings(split.settings) as Prisma.InputJsonObject,
       secretsCiphertext: Object.keys(split.secrets).length ? encryptToken(ctx.tokenKeys, JSON.stringify(split.secrets)) : null,
       enabled: input.enabled ?? true,
     },
@@ -93,7 +102,7 @@ export async function replaceChannel(
     where: { id: channel.id },
     data: {
       name: checkName(input.name),
-      settings: split.settings as Prisma.InputJsonObject,
+      settings: nestSettings(split.settings) as Prisma.InputJsonObject,
       secretsCiphertext: Object.keys(split.secrets).length ? encryptToken(ctx.tokenKeys, JSON.stringify(split.secrets)) : null,
       enabled: input.enabled ?? channel.enabled,
     },
@@ -114,12 +123,11 @@ export async function testChannel(ctx: ServiceContext, userId: string, channelId
     severity: 'info',
     category: 'system',
   });
-  const ok = sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300;
   const outcome: TestOutcome = {
-    status: ok ? 'sent' : 'failed',
+    status: sent.ok ? 'sent' : 'failed',
     statusCode: sent.statusCode,
     latencyMs: sent.durationMs,
-    error: ok ? null : (sent.error ?? `the channel answered HTTP ${sent.statusCode}`),
+    error: sent.error,
   };
   await ctx.db.notificationLog.create({
     data: {

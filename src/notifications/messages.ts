@@ -12,7 +12,7 @@ const COLORS = { info: 0x2f80ed, warning: 0xf2c94c, critical: 0xeb5757 } as cons
 const NTFY_PRIORITY = { info: 3, warning: 4, critical: 5 } as const;
 
 /** The JSON body each platform's incoming webhook takes (Slack Block Kit, Discord embeds, Teams Adaptive Card). */
-export function channelBody(type: Exclude<ChannelType, 'webhook' | 'ntfy'>, note: Notification): unknown {
+export function channelBody(type: Exclude<ChannelType, 'webhook' | 'ntfy' | 'email' | 'webpush'>, note: Notification): unknown {
   switch (type) {
     case 'slack':
       return {
@@ -59,4 +59,30 @@ export function channelBody(type: Exclude<ChannelType, 'webhook' | 'ntfy'>, note
 /** ntfy's JSON publishing format (POST to the server root with the topic in the body). */
 export function ntfyBody(topic: string, note: Notification): unknown {
   return { topic, title: note.title, message: note.body, priority: NTFY_PRIORITY[note.severity], tags: [note.category] };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+/** An email's subject and its two parts: plain text for every client, HTML for those that show it. */
+export function emailMessage(note: Notification): { subject: string; text: string; html: string } {
+  const subject = note.severity === 'info' ? note.title : `[${note.severity}] ${note.title}`;
+  const footer = `${note.severity} · ${note.category} · VitaSync`;
+  const color = `#${COLORS[note.severity].toString(16).padStart(6, '0')}`;
+  return {
+    subject: subject.replace(/[\r\n]+/g, ' ').slice(0, 200),
+    text: `${note.title}\n\n${note.body}\n\n-- \n${footer}\n`,
+    html: [
+      '<!doctype html><html><body style="font-family:sans-serif">',
+      `<h2 style="border-left:4px solid ${color};padding-left:8px">${escapeHtml(note.title)}</h2>`,
+      `<p>${escapeHtml(note.body).replace(/\n/g, '<br>')}</p>`,
+      `<p style="color:#888;font-size:small">${escapeHtml(footer)}</p>`,
+      '</body></html>',
+    ].join(''),
+  };
+}
+
+/** The JSON a service worker receives in its `push` event (event.data.json()) to show with showNotification. */
+export function pushPayload(note: Notification): { title: string; body: string; severity: Notification['severity']; category: string } {
+  return { title: note.title, body: note.body, severity: note.severity, category: note.category };
 }

@@ -95,7 +95,7 @@ export function createNotificationActivities(platform: Platform): NotificationAc
       let sent = 0;
       for (const channel of channels.filter((candidate) => !tried.has(candidate.id))) {
         const outcome = await sendOnChannel(platform, channel, note);
-        const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+        const ok = outcome.ok;
         if (ok) sent += 1;
         await db.notificationLog.create({
           data: {
@@ -111,7 +111,7 @@ export function createNotificationActivities(platform: Platform): NotificationAc
             status: ok ? 'sent' : 'failed',
             statusCode: outcome.statusCode,
             latencyMs: outcome.durationMs,
-            error: ok ? null : (outcome.error ?? `the channel answered HTTP ${outcome.statusCode}`),
+            error: ok ? null : (outcome.error ?? `the channel answered ${outcome.statusCode}`),
           },
         });
       }

@@ -17,12 +17,13 @@ export interface SendOutcome {
 /**
  * One POST to a receiver: through the address-filtering agent, never following redirects (node:http does not),
  * within `timeoutMs` from the first byte sent to the last byte of the excerpt read, reading at most 1 KiB of the
- * answer. Never throws: every failure is an outcome the history records.
+ * answer. Never throws: every failure is an outcome the history records. The body is JSON unless `headers` names
+ * another content-type (Web Push sends an encrypted octet stream; header names in lower case).
  */
 export function postWebhook(
   url: URL,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   config: Pick<WebhooksConfig, 'timeoutMs' | 'allowHttp' | 'allowedNetworks' | 'denyPublic'>,
 ): Promise<SendOutcome> {
   const started = performance.now();
@@ -40,8 +41,8 @@ export function postWebhook(
       method: 'POST',
       agent: filteringAgent(url, config),
       headers: {
-        ...headers,
         'content-type': 'application/json',
+        ...headers,
         'content-length': String(Buffer.byteLength(body)),
         'user-agent': 'VitaSync-Webhooks/1.0',
       },

@@ -13,7 +13,8 @@
  * fire lag of BENCH_SCHEDULES (10,000) daily calendar schedules due in one minute, on the local runner and
  * Temporal, see schedules.ts — and "relay": domain events from commit to a live subscriber (p50/p99) and the
  * relay's drain rate, on each engine, see relay.ts — and "merge": a year of steps from a phone and a watch read
- * in day buckets merged per quarter hour against the same read per source, on each engine, see merge.ts.
+ * in day buckets merged per quarter hour against the same read per source, on each engine, see merge.ts — and
+ * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -27,6 +28,7 @@ import type { EngineName } from './engine.js';
 import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
 import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
+import { formatAnalyticsSuite, runAnalyticsSuite, type AnalyticsRun } from './analytics.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
@@ -44,7 +46,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -233,6 +235,19 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatMergeSuite(merge)}`);
   }
+  let analytics: AnalyticsRun[] = [];
+  if (selected.includes('analytics')) {
+    setLogLevel('silent');
+    analytics = await runAnalyticsSuite({
+      engines: names,
+      runs: envInt('BENCH_RUNS', 25),
+      warmups: envInt('BENCH_WARMUPS', 3),
+      heartRateEverySeconds: envInt('BENCH_ANALYTICS_HR_EVERY', 60),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatAnalyticsSuite(analytics)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -249,6 +264,7 @@ async function main(): Promise<void> {
       uploads,
       relay,
       merge,
+      analytics,
     }),
   );
 }

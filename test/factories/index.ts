@@ -12,3 +12,4 @@ export { aKey, type KeyBody, type KeyOverrides } from './keys.js';
 export { aConnection, type ConnectionMade } from './connections.js';
 export { aSample, samples, pushSamples, type SampleBody, type SeriesOptions, type PushedSamples } from './samples.js';
 export { anEvent, events, pushEvents, type EventBody, type EventOverrides, type PushedEvents } from './events.js';
+export { atLocal, localDays } from './local-days.js';

@@ -1,3 +1,4 @@
+import { ANALYTICS_ROUTES, BASELINE_ROUTES } from './routes/analytics.js';
 import { API_KEY_ROUTES } from './routes/api-keys.js';
 import { CONNECTION_ROUTES } from './routes/connections.js';
 import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
@@ -30,6 +31,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...FILE_ROUTES,
   ...WEBHOOK_ROUTES,
   ...NOTIFICATION_ROUTES,
+  ...ANALYTICS_ROUTES,
+  ...BASELINE_ROUTES,
 ];
 
 export const REST_BASE = '/v1';

@@ -42,4 +42,7 @@ export const NOTIFICATION_ROUTES = inArea('Notifications', [
   }),
   route('DELETE /users/:userId/notifications/rules/:ruleId', 'Mutation.deleteNotificationRule', 'write', 'Delete a rule'),
   route('GET /users/:userId/notifications/logs', 'Query.notificationLogs', 'read', 'Query notification delivery history'),
+  route('GET /notification-channel-types', 'Query.notificationChannelTypes', 'read', 'List channel types and their settings', {
+    beyondContract: true,
+  }),
 ]);

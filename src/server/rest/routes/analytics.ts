@@ -1,0 +1,29 @@
+import { inArea, route } from './route.js';
+
+/** Analytics over the user's local days; baselines sit in the contract's "Reports, exports, scores and sleep" section. */
+export const ANALYTICS_ROUTES = inArea('Analytics', [
+  route(
+    'POST /users/:userId/analytics/correlations',
+    'Mutation.discoverCorrelations',
+    'read',
+    'Auto-discover metric correlations over a configurable time window',
+    {
+      status: 200,
+      example: { from: '2025-03-18', to: '2025-06-15', maxLag: 3, minN: 14, alpha: 0.05 },
+    },
+  ),
+  route(
+    'POST /users/:userId/analytics/anomalies',
+    'Mutation.detectAnomalies',
+    'read',
+    'Detect health anomalies using statistical and clinical thresholds',
+    {
+      status: 200,
+      example: { from: '2025-06-09', to: '2025-06-15', metricTypes: ['resting_heart_rate', 'spo2'] },
+    },
+  ),
+]);
+
+export const BASELINE_ROUTES = inArea('Reports, exports, scores and sleep', [
+  route('GET /users/:userId/baselines', 'Query.baselines', 'read', 'Biometric baselines'),
+]);
