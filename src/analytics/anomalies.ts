@@ -5,9 +5,9 @@ import { emit } from '../domain-events/emit.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { nullableNumberArray, textArray } from '../db/array-literal.js';
-import { addDays, localDay } from '../lib/time.js';
+import { addDays, checkDay, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
-import { byMetric, checkDay, windowBefore } from './baselines.js';
+import { byMetric, windowBefore } from './baselines.js';
 import { CLINICAL_THRESHOLDS, crosses, type ClinicalThreshold } from './clinical-thresholds.js';
 import { modifiedZScore, seriesStatistics } from './statistics.js';
 

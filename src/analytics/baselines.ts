@@ -2,8 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { mergedDays } from '../health/daily-summaries.js';
 import type { DailySummary } from '../health/daily-summaries.js';
 import { requireMetricType } from '../health/metric-types.js';
-import { BadRequest } from '../lib/errors.js';
-import { addDays, localDay } from '../lib/time.js';
+import { addDays, checkDay, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
 import { seriesStatistics, type SeriesStatistics } from './statistics.js';
 
@@ -38,16 +37,6 @@ export interface BaselineReport {
 export interface BaselineQuery {
   asOf?: string | null;
   metricTypes?: readonly string[] | null;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A YYYY-MM-DD day argument (400 otherwise, as daily-summaries' from/to). */
-export function checkDay(name: string, value: string): string {
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')) || addDays(value, 0) !== value) {
-    throw new BadRequest(`${name} must be a date YYYY-MM-DD`);
-  }
-  return value;
 }
 
 /** The daily values of one metric before `day`: the `windowDays` local days day−windowDays … day−1. */

@@ -1,9 +1,8 @@
 import type { ServiceContext } from '../context.js';
 import { METRIC_TYPES, requireMetricType } from '../health/metric-types.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
-import { addDays, localDay } from '../lib/time.js';
+import { addDays, checkDay, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
-import { checkDay } from './baselines.js';
 import { benjaminiHochberg, pearson, spearman } from './correlation-tests.js';
 import { dailySeries, EVENT_SERIES_IDS, type DailySeries } from './daily-series.js';
 

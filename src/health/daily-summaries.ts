@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
+import { checkDay } from '../lib/time.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
 import { METRIC_TYPES, requireMetricType, type Aggregation } from './metric-types.js';
@@ -39,7 +40,6 @@ export interface DailySummary {
   mergedBy: MergedBy;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const VALUE_BY_AGG: Record<Aggregation, string> = {
   avg: 'sum / NULLIF(count, 0)',
   min: 'min',
@@ -48,12 +48,6 @@ const VALUE_BY_AGG: Record<Aggregation, string> = {
   count: 'count',
   last: '"lastValue"',
 };
-
-function checkDate(name: string, value: string | null | undefined): string | null {
-  if (value == null) return null;
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z'))) throw new BadRequest(`${name} must be a date YYYY-MM-DD`);
-  return value;
-}
 
 // The value column follows each metric's own aggregation, so the expression is chosen per row in SQL.
 const VALUE_CASE = `CASE "metricType" ${METRIC_TYPES.map((m) => `WHEN '${m.id}' THEN ${VALUE_BY_AGG[m.aggregation]}`).join(' ')} ELSE sum / NULLIF(count, 0) END`;
@@ -134,8 +128,8 @@ export async function dailySummaries(
   args: PageArgs,
 ): Promise<Page<DailySummary>> {
   const user = await getUser(ctx, userId);
-  const from = checkDate('from', query.from);
-  const to = checkDate('to', query.to);
+  const from = query.from == null ? null : checkDay('from', query.from);
+  const to = query.to == null ? null : checkDay('to', query.to);
   if (from && to && from > to) throw new BadRequest('from must not be after to');
   if (query.merge != null && !MERGE_MODES.includes(query.merge)) throw new Invalid(`merge must be one of ${MERGE_MODES.join(', ')}`);
   if (query.source != null) assertSource(query.source);

@@ -1,4 +1,4 @@
-import { Invalid } from './errors.js';
+import { BadRequest, Invalid } from './errors.js';
 
 const zoneCache = new Map<string, boolean>();
 
@@ -65,4 +65,14 @@ export function localDay(timeZone: string, at: Date): string {
 /** The calendar day `days` after (or before, when negative) a YYYY-MM-DD day. */
 export function addDays(day: string, days: number): string {
   return new Date(Date.parse(day + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A YYYY-MM-DD calendar day argument that exists (2025-02-30 does not); 400 naming the argument otherwise. */
+export function checkDay(name: string, value: string): string {
+  if (!DAY.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')) || addDays(value, 0) !== value) {
+    throw new BadRequest(`${name} must be a date YYYY-MM-DD`);
+  }
+  return value;
 }
