@@ -30,7 +30,7 @@ export interface Config {
   publicUrl: string;
   encryption: { key: string | null; keyId: string; oldKeys: string | null };
   sync: { backfillDays: number; intervalMinutes: number };
-  jobs: { leaseSeconds: number; concurrency: number };
+  jobs: { leaseSeconds: number; concurrency: number; outboundConcurrency: number };
   /**
    * The transactional outbox: `relay` false (DOMAIN_EVENT_RELAY=off) keeps this instance from dispatching
    * (another instance, or a later start, does); dispatched events are purged after `retentionDays`.
@@ -312,7 +312,11 @@ export function loadConfig(env: Env = process.env): Config {
       backfillDays: integer(env, 'SYNC_BACKFILL_DAYS', 90, 1),
       intervalMinutes: integer(env, 'SYNC_INTERVAL_MINUTES', 60, 1),
     },
-    jobs: { leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1), concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1) },
+    jobs: {
+      leaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 30, 1),
+      concurrency: integer(env, 'JOB_CONCURRENCY', 2, 1),
+      outboundConcurrency: integer(env, 'OUTBOUND_CONCURRENCY', 32, 1),
+    },
     domainEvents: { relay: onOff(env, 'DOMAIN_EVENT_RELAY', true), retentionDays: integer(env, 'DOMAIN_EVENT_RETENTION_DAYS', 30, 1) },
     temporal: temporalConfig(env),
     files: filesConfig(env, dataDir),

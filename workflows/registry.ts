@@ -14,6 +14,8 @@ import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
 import { runSync, type StreamCounts, type SyncInput } from './sync.js';
 
+export type JobLane = 'work' | 'outbound';
+
 /** What an orchestration gets from its engine besides its input and activities. */
 export interface WorkflowEngine {
   /** The job id (Temporal: the workflow id). */
@@ -29,6 +31,12 @@ export interface WorkflowDeclaration<Input, Result, Uses extends keyof Activitie
   /** The activities it calls: the local runner hands it these and no others. */
   activities: readonly Uses[];
   retry: RetryProfileName;
+  /**
+   * The local runner's lane: `outbound` for workflows that mostly wait on someone else's server (webhook
+   * deliveries, notifications). Each lane has its own slots (JOB_CONCURRENCY, OUTBOUND_CONCURRENCY), so a slow
+   * receiver never holds back a sync and a backlog of syncs never holds back a delivery. Default `work`.
+   */
+  lane?: JobLane;
   /** The orchestration: deterministic, it only calls its activities and the engine. */
   run(input: Input, activities: Pick<Activities, Uses>, engine: WorkflowEngine): Promise<Result>;
 }
@@ -50,18 +58,21 @@ export const WORKFLOWS = {
     description: 'Sends one event to one webhook endpoint, retried on the Standard Webhooks schedule until it is taken.',
     activities: ['attemptDelivery'],
     retry: 'delivery',
+    lane: 'outbound',
     run: runDelivery,
   }),
   notifyRule: declare<NotifyInput, NotifyOutcome, 'evaluateTrigger' | 'dispatchTrigger'>({
     description: 'Evaluates what may make a notification rule fire and sends it to the rule’s channels, after quiet hours.',
     activities: ['evaluateTrigger', 'dispatchTrigger'],
     retry: 'notification',
+    lane: 'outbound',
     run: runNotify,
   }),
   notificationDigest: declare<DigestInput, NotifyOutcome, 'prepareDigest' | 'evaluateTrigger' | 'dispatchTrigger'>({
     description: 'A digest rule’s calendar slot: summarises the period that ended and sends it (src/notifications/digest.ts).',
     activities: ['prepareDigest', 'evaluateTrigger', 'dispatchTrigger'],
     retry: 'notification',
+    lane: 'outbound',
     run: runDigest,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
@@ -88,4 +99,9 @@ export function findWorkflow(name: string): WorkflowDeclaration<any, unknown, ke
   return Object.hasOwn(WORKFLOWS, name)
     ? (WORKFLOWS[name as WorkflowName] as WorkflowDeclaration<any, unknown, keyof Activities>)
     : undefined;
+}
+
+/** The workflows of a lane, as the local runner's claim query filters them. */
+export function laneWorkflows(lane: JobLane): WorkflowName[] {
+  return WORKFLOW_NAMES.filter((name) => ((WORKFLOWS[name] as { lane?: JobLane }).lane ?? 'work') === lane);
 }

@@ -29,6 +29,7 @@ export async function startJobEngine(parts: Omit<Platform, 'jobs' | 'db' | 'sql'
     activities: createActivities(platform),
     leaseSeconds: parts.config.jobs.leaseSeconds,
     concurrency: parts.config.jobs.concurrency,
+    outboundConcurrency: parts.config.jobs.outboundConcurrency,
   });
   return runner;
 }

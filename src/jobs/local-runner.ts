@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../workflows/activities.js';
-import { findWorkflow } from '../../workflows/registry.js';
+import { findWorkflow, laneWorkflows, type JobLane } from '../../workflows/registry.js';
 import { jobAttempts, RETRY_PROFILES, retryDelayMs } from '../../workflows/retry.js';
 import type { Db } from '../db/client.js';
 import { assertCalendar, nextCalendarFire } from './calendar.js';
 import { fireCalendarSchedules } from './calendar-schedules.js';
 import { clearJournal, openJournal } from './journal.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { plainArray } from '../db/array-literal.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
 import type { CalendarSpec } from './calendar.js';
@@ -20,7 +21,10 @@ export interface LocalRunnerOptions {
   /** How long a claimed job stays ours without a heartbeat; after a crash another process takes it then. */
   leaseSeconds?: number;
   pollMs?: number;
+  /** Jobs of the `work` lane run at once (syncs, backfills, housekeeping); 0: this runner only enqueues. */
   concurrency?: number;
+  /** Jobs of the `outbound` lane run at once (webhook deliveries, notifications); default 32, or 0 with concurrency 0. */
+  outboundConcurrency?: number;
 }
 
 interface JobRow {
@@ -58,22 +62,31 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 500;
   const concurrency = options.concurrency ?? 2;
+  const slots: Record<JobLane, number> = {
+    work: concurrency,
+    outbound: options.outboundConcurrency ?? (concurrency === 0 ? 0 : 32),
+  };
+  const outbound = laneWorkflows('outbound');
   const owner = `${hostname()}:${process.pid}:${newId()}`;
-  const running = new Set<Promise<void>>();
+  const running: Record<JobLane, Set<Promise<void>>> = { work: new Set(), outbound: new Set() };
+  const hasRoom = () => running.work.size < slots.work || running.outbound.size < slots.outbound;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
 
-  async function claim(): Promise<JobRow | null> {
+  /** Takes the lane's most overdue job; the work lane also takes names this version does not know (to fail them). */
+  async function claim(lane: JobLane): Promise<JobRow | null> {
     const rows = await db.$queryRawUnsafe<JobRow[]>(
       `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = now() + make_interval(secs => $2),
          attempt = attempt + CASE WHEN status = 'sleeping' THEN 0 ELSE 1 END, "wakeAt" = NULL,
          "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
        WHERE id = (SELECT id FROM "Job"
-         WHERE (status IN ('queued', 'retrying', 'sleeping') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now())
+         WHERE ((status IN ('queued', 'retrying', 'sleeping') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now()))
+           AND ${lane === 'outbound' ? 'workflow = ANY($3::text[])' : 'NOT (workflow = ANY($3::text[]))'}
          ORDER BY "runAfter" LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id, workflow, input, attempt, "maxAttempts"`,
       owner,
       leaseSeconds,
+      plainArray(outbound),
     );
     return rows[0] ?? null;
   }
@@ -175,26 +188,28 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     if (stopped) return;
     try {
       await fireSchedules();
-      while (!stopped && running.size < concurrency) {
-        const job = await claim();
-        if (!job) break;
-        const run = execute(job).finally(() => {
-          running.delete(run);
-          kick();
-        });
-        running.add(run);
+      for (const lane of ['outbound', 'work'] as const) {
+        while (!stopped && running[lane].size < slots[lane]) {
+          const job = await claim(lane);
+          if (!job) break;
+          const run = execute(job).finally(() => {
+            running[lane].delete(run);
+            kick();
+          });
+          running[lane].add(run);
+        }
       }
     } catch (error) {
       if (!stopped) log.error('job runner poll failed', { error: String(error) });
     }
     let delay = pollMs;
-    if (!stopped && running.size < concurrency) delay = Math.min(pollMs, await msUntilDue().catch(() => pollMs));
+    if (!stopped && hasRoom()) delay = Math.min(pollMs, await msUntilDue().catch(() => pollMs));
     if (!stopped && !timer) timer = setTimeout(() => void tick(), delay);
   }
 
   function kick(): void {
     // Concurrency 0: a runner that only enqueues (another process of the install runs the jobs).
-    if (stopped || concurrency === 0) return;
+    if (stopped || !(slots.work || slots.outbound)) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void tick(), 0);
   }
@@ -311,7 +326,10 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       stopped = true;
       if (timer) clearTimeout(timer);
       // Give running jobs a moment; what is still running resumes from its checkpoints once its lease lapses.
-      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await Promise.race([
+        Promise.allSettled([...running.work, ...running.outbound]),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
     },
   };
   kick();

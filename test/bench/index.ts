@@ -14,7 +14,9 @@
  * Temporal, see schedules.ts — and "relay": domain events from commit to a live subscriber (p50/p99) and the
  * relay's drain rate, on each engine, see relay.ts — and "merge": a year of steps from a phone and a watch read
  * in day buckets merged per quarter hour against the same read per source, on each engine, see merge.ts — and
- * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts.
+ * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts —
+ * and "webhooks": commit-to-first-attempt and deliveries/s to a local receiver on each job engine against direct
+ * signed POSTs, see webhooks.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -34,6 +36,7 @@ import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
 import { formatScheduleSuite, runScheduleSuite, SCHEDULE_ENGINES, type ScheduleEngine, type ScheduleRun } from './schedules.js';
 import { formatUploadSuite, runUploadSuite, type UploadRun } from './uploads.js';
+import { formatWebhookSuite, runWebhookSuite, type WebhookEngine, type WebhookRun } from './webhooks.js';
 import { formatWorkflowSuite, runWorkflowSuite, type WorkflowRun } from './workflows.js';
 
 const YEAR_SAMPLES: Record<EngineName, number> = { postgres: 365 * 28_800, pglite: 365 * 2_880 };
@@ -46,7 +49,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics', 'webhooks'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -248,6 +251,24 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatAnalyticsSuite(analytics)}`);
   }
+  let webhooks: WebhookRun[] = [];
+  if (selected.includes('webhooks')) {
+    setLogLevel('silent');
+    const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+    const webhookEngines: WebhookEngine[] = [
+      ...names.filter((name) => name === 'pglite' || hasPostgres),
+      ...(process.env.TEMPORAL_ADDRESS && hasPostgres ? (['temporal'] as const) : []),
+    ];
+    webhooks = await runWebhookSuite({
+      engines: webhookEngines,
+      events: envInt('BENCH_WEBHOOK_EVENTS', 200),
+      deliveries: envInt('BENCH_WEBHOOK_DELIVERIES', 2000),
+      temporalDeliveries: envInt('BENCH_WEBHOOK_TEMPORAL_DELIVERIES', 500),
+      endpoints: envInt('BENCH_WEBHOOK_ENDPOINTS', 20),
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatWebhookSuite(webhooks)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -265,6 +286,7 @@ async function main(): Promise<void> {
       relay,
       merge,
       analytics,
+      webhooks,
     }),
   );
 }

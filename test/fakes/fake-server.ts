@@ -32,7 +32,12 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Requests a test left hanging (a receiver that never answers) are cut, not waited for.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -105,14 +105,15 @@ export async function waitForAnyJob(t: TestServer, jobIds: string[], options: Wa
 }
 
 /**
- * Reads `read()` every 100 ms, for up to 10 s, until `done` accepts the value, and returns it: for effects
- * of a push that starts a sync whose job id the test does not know.
+ * Reads `read()` every 100 ms, for up to `timeoutMs` (30 s), until `done` accepts the value, and returns it: for
+ * effects that happen in the background (a sync a push started, a webhook delivery, a notification).
  */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const value = await read();
     if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms: ${JSON.stringify(value)?.slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('condition not reached in 10 s');
 }

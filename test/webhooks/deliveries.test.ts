@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN_EVENT_TYPES } from '../../src/domain-events/catalogue.js';
 import { emit, type NewDomainEvent } from '../../src/domain-events/emit.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
+import { eventually } from '../helpers/connect.js';
 import { jobEngineCases } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTemporalHarness } from '../helpers/temporal.js';
@@ -25,16 +26,6 @@ const pythonVerifier = process.env.TEST_PYTHON_STANDARDWEBHOOKS ?? null;
 
 /** Enough of the real payloads' shape for the live-updates consumer, which reads a few fields of some types. */
 const LIVE_SAFE = { userId: 'u', inserted: 0, updated: 0, metrics: [] };
-
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, database, available }) => {
   let t: TestServer;
@@ -90,7 +81,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       const sent = await emitted(
         DOMAIN_EVENT_TYPES.map((info, index) => ({ type: info.type, payload: { marker: `m${index}`, ...LIVE_SAFE } })),
       );
-      const messages = await until(
+      const messages = await eventually(
         () => receiver.messages(),
         (list) => list.length >= sent.length,
       );
@@ -125,7 +116,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       const sent = await emitted(
         DOMAIN_EVENT_TYPES.map((info, index) => ({ type: info.type, payload: { marker: `p${index}`, ...LIVE_SAFE } })),
       );
-      const messages = await until(
+      const messages = await eventually(
         () => receiver.messages(),
         (list) => list.length >= sent.length,
       );
@@ -148,7 +139,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       receiver.answers.push({ status: 500, body: 'x'.repeat(5000) }, { status: 200, delayMs: 1500 });
       const endpoint = await anEndpoint(receiver, { eventTypes: ['user.updated'] });
       const [event] = await emitted([{ type: 'user.updated', payload: { id: 'u1' } }]);
-      const history = await until(
+      const history = await eventually(
         () => attempts(endpoint.id),
         (page) => page.data?.some((row: { status: string }) => row.status === 'succeeded'),
       );
@@ -194,7 +185,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       const endpoint = await anEndpoint(gone, { eventTypes: ['user.deleted'] });
       await anEndpoint(watcher, { eventTypes: ['webhook.disabled'] });
       await emitted([{ type: 'user.deleted', payload: { id: 'u2' } }]);
-      const notice = await until(
+      const notice = await eventually(
         () => watcher.messages(),
         (list) => list.length > 0,
       );
@@ -217,7 +208,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       expect(rotated.body.secret).toMatch(/^whsec_/);
       expect(rotated.body.secret).not.toBe(endpoint.secret);
       await emitted([{ type: 'user.created', payload: { id: 'u3' } }]);
-      const [message] = await until(
+      const [message] = await eventually(
         () => receiver.messages(),
         (list) => list.length > 0,
       );
@@ -237,13 +228,13 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       const endpoint = await anEndpoint(receiver, { eventTypes: ['sync.failed'] });
       const since = new Date(Date.now() - 1000).toISOString();
       const [event] = await emitted([{ type: 'sync.failed', payload: { connectionId: 'c1' } }]);
-      await until(
+      await eventually(
         () => attempts(endpoint.id),
         (page) => page.data.length >= 2,
       );
       // Taken down by hand: its pending retry finds it disabled and the delivery fails.
       await t.api('PATCH', `/v1/webhooks/${endpoint.id}`, { body: { enabled: false } });
-      await until(
+      await eventually(
         () => t.server.database.prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id } }),
         (rows) => rows.every((row) => row.status === 'failed'),
       );
@@ -252,13 +243,13 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
       const recovered = await t.api('POST', `/v1/webhooks/${endpoint.id}/recover`, { body: { since } });
       expect(recovered.status).toBe(202);
       expect(recovered.body.map((row: { eventId: string }) => row.eventId)).toEqual([event!.id]);
-      await until(
+      await eventually(
         () => attempts(endpoint.id, '&status=succeeded'),
         (page) => page.data.length === 1,
       );
       const redelivered = await t.api('POST', `/v1/webhooks/${endpoint.id}/redeliver`, { body: { eventId: event!.id } });
       expect(redelivered.status).toBe(202);
-      await until(
+      await eventually(
         () => attempts(endpoint.id, '&status=succeeded'),
         (page) => page.data.length === 2,
       );

@@ -14,7 +14,7 @@ describe('sync activities in a Temporal activity context', () => {
   beforeAll(async () => {
     // Concurrency 0: the local runner claims nothing, so only this test drives the activities.
     ({ ctx, close } = await openTestPlatform({
-      jobs: { leaseSeconds: 30, concurrency: 0 },
+      jobs: { leaseSeconds: 30, concurrency: 0, outboundConcurrency: 0 },
       sync: { ...loadConfig({}).sync, backfillDays: 2 },
     }));
     activities = createActivities(ctx);
