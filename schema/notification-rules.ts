@@ -20,7 +20,8 @@ const CategoryEnum = builder.enumType('NotificationCategory', { values: NOTIFICA
 const SeverityEnum = builder.enumType('NotificationSeverity', { values: SEVERITIES });
 const ConditionKindEnum = builder.enumType('NotificationConditionKind', {
   description:
-    'threshold: a metric’s daily value above or below a value N local days running; personal_record: a record set; ' +
+    'threshold: a metric’s daily value above or below a value N local days running; anomaly: an anomaly detected ' +
+    '(anomaly.detected), of any metric or of metricType; personal_record: a record set; ' +
     'sync_failure: a sync gave up or a connection stopped working; digest: a daily or weekly summary at a local time.',
   values: CONDITION_KINDS,
 });
@@ -33,7 +34,10 @@ const ConditionType = builder.objectRef<Condition>('NotificationCondition').impl
   description: 'When a rule notifies; the fields of other kinds are null.',
   fields: (t) => ({
     kind: t.field({ type: ConditionKindEnum, resolve: (condition) => condition.kind }),
-    metricType: t.string({ nullable: true, resolve: (c) => (c.kind === 'threshold' ? c.metricType : null) }),
+    metricType: t.string({
+      nullable: true,
+      resolve: (c) => (c.kind === 'threshold' || c.kind === 'anomaly' ? c.metricType : null),
+    }),
     operator: t.field({ type: OperatorEnum, nullable: true, resolve: (c) => (c.kind === 'threshold' ? c.operator : null) }),
     value: t.float({ nullable: true, resolve: (c) => (c.kind === 'threshold' ? c.value : null) }),
     days: t.int({ nullable: true, resolve: (c) => (c.kind === 'threshold' ? c.days : null) }),
@@ -51,10 +55,14 @@ const QuietHoursType = builder.objectRef<{ start: string; end: string }>('Notifi
 
 const ConditionInput = builder.inputType('NotificationConditionInput', {
   description:
-    'threshold takes metricType, operator, value, days (1), severity (warning); digest takes period (daily), time, dayOfWeek (weekly: 1).',
+    'threshold takes metricType, operator, value, days (1), severity (warning); anomaly takes metricType (optional: any metric); ' +
+    'digest takes period (daily), time, dayOfWeek (weekly: 1).',
   fields: (t) => ({
     kind: t.field({ type: ConditionKindEnum, required: true }),
-    metricType: t.string({ description: 'threshold: the metric whose daily value is watched.', ...rule(METRIC_TYPE_RULE) }),
+    metricType: t.string({
+      description: 'threshold: the metric whose daily value is watched; anomaly: only this metric’s anomalies (default any).',
+      ...rule(METRIC_TYPE_RULE),
+    }),
     operator: t.field({ type: OperatorEnum, description: 'threshold: above or below `value`.' }),
     value: t.float({ description: 'threshold: in the metric’s unit (GET /v1/metric-types).' }),
     days: t.int({ description: 'threshold: local days running (default 1).', ...rule({ minimum: 1, maximum: MAX_THRESHOLD_DAYS }) }),

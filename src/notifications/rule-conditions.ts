@@ -5,8 +5,8 @@ import type { Notification } from './messages.js';
 
 /**
  * What a notification rule watches, one registry: the condition kinds, the catalogue events that can make each
- * fire, and how each kind's fields are checked. Anomalies, goals and achievements join when their domain events
- * join the catalogue (src/domain-events/catalogue.ts): a kind here names existing event types only.
+ * fire, and how each kind's fields are checked. Goals and achievements join when their domain events join the
+ * catalogue (src/domain-events/catalogue.ts): a kind here names existing event types only.
  */
 export const NOTIFICATION_CATEGORIES = [
   'anomaly',
@@ -24,7 +24,7 @@ export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = Notification['severity'];
 export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
-export const CONDITION_KINDS = ['threshold', 'personal_record', 'sync_failure', 'digest'] as const;
+export const CONDITION_KINDS = ['threshold', 'anomaly', 'personal_record', 'sync_failure', 'digest'] as const;
 export type ConditionKind = (typeof CONDITION_KINDS)[number];
 
 export const THRESHOLD_OPERATORS = ['above', 'below'] as const;
@@ -43,6 +43,8 @@ export type Condition =
       days: number;
       severity: Severity;
     }
+  /** An anomaly of the analytics (any metric, or `metricType`'s); its severity is the anomaly's. */
+  | { kind: 'anomaly'; metricType: string | null }
   | { kind: 'personal_record' }
   | { kind: 'sync_failure' }
   | { kind: 'digest'; period: (typeof DIGEST_PERIODS)[number]; time: string; dayOfWeek: number | null };
@@ -63,6 +65,7 @@ export interface ConditionInput {
 /** The catalogue events each kind listens to; a digest listens to its calendar schedule instead. */
 export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]> = {
   threshold: ['health_data.ingested'],
+  anomaly: ['anomaly.detected'],
   personal_record: ['personal_record.created', 'personal_record.updated'],
   sync_failure: ['sync.failed', 'connection.error', 'connection.revoked'],
   digest: [],
@@ -71,6 +74,7 @@ export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]>
 /** The category a rule gets when it names none. */
 export const DEFAULT_CATEGORY: Record<ConditionKind, NotificationCategory> = {
   threshold: 'anomaly',
+  anomaly: 'anomaly',
   personal_record: 'personal_record',
   sync_failure: 'sync',
   digest: 'report',
@@ -81,18 +85,23 @@ const required = <T>(value: T | null | undefined, field: string, kind: Condition
   return value;
 };
 
+/** The registry's id of a metric type a condition names (422 naming `condition.metricType` for an unknown one). */
+function checkMetricType(metricType: string): string {
+  try {
+    return requireMetricType(metricType).id;
+  } catch (error) {
+    if (error instanceof AppError) throw new Invalid(`condition.metricType ${metricType} is not a metric type of GET /v1/metric-types`);
+    throw error;
+  }
+}
+
 /** Checks a condition's fields for its kind (422 naming `condition.<field>`) and keeps only those that apply. */
 export function checkCondition(input: ConditionInput): Condition {
   const kind = input.kind;
   if (!CONDITION_KINDS.includes(kind)) throw new Invalid(`condition.kind must be one of ${CONDITION_KINDS.join(', ')}`);
+  if (kind === 'anomaly') return { kind, metricType: input.metricType == null ? null : checkMetricType(input.metricType) };
   if (kind === 'threshold') {
-    const metricType = required(input.metricType, 'metricType', kind);
-    try {
-      requireMetricType(metricType);
-    } catch (error) {
-      if (error instanceof AppError) throw new Invalid(`condition.metricType ${metricType} is not a metric type of GET /v1/metric-types`);
-      throw error;
-    }
+    const metricType = checkMetricType(required(input.metricType, 'metricType', kind));
     const value = required(input.value, 'value', kind);
     if (!Number.isFinite(value)) throw new Invalid('condition.value must be a finite number');
     const days = input.days ?? 1;
@@ -101,7 +110,7 @@ export function checkCondition(input: ConditionInput): Condition {
     }
     return {
       kind,
-      metricType: requireMetricType(metricType).id,
+      metricType,
       operator: required(input.operator, 'operator', kind),
       value,
       days,
@@ -121,14 +130,18 @@ export function checkCondition(input: ConditionInput): Condition {
   return { kind };
 }
 
-/** The severity a condition's notifications have: thresholds say theirs; a lost connection is critical. */
-export function severityOf(condition: Condition, eventType?: string): Severity {
+/**
+ * The severity a condition's notifications have: thresholds say theirs; an anomaly has its own (warning, or
+ * critical at twice the threshold or past a clinical limit's critical band); a lost connection is critical.
+ */
+export function severityOf(condition: Condition, eventType?: string, payload?: { severity?: unknown }): Severity {
   if (condition.kind === 'threshold') return condition.severity;
+  if (condition.kind === 'anomaly') return payload?.severity === 'critical' ? 'critical' : 'warning';
   if (condition.kind === 'sync_failure') return eventType === 'sync.failed' ? 'warning' : 'critical';
   return 'info';
 }
 
 /** The highest severity a condition can produce: a rule whose minimum is above it could never notify. */
 export function highestSeverityOf(condition: Condition): Severity {
-  return condition.kind === 'sync_failure' ? 'critical' : severityOf(condition);
+  return condition.kind === 'sync_failure' || condition.kind === 'anomaly' ? 'critical' : severityOf(condition);
 }

@@ -27,8 +27,8 @@ export async function startNotifications(jobs: JobRunner, workspaceId: string, t
 }
 
 /**
- * Notification rules as a domain event consumer: an event that a user's enabled rule listens to (a personal record,
- * a failed sync, an ingest of the metric a threshold watches) becomes one trigger per rule, written with the
+ * Notification rules as a domain event consumer: an event that a user's enabled rule listens to (an anomaly, a
+ * personal record, a failed sync, an ingest of the metric a threshold watches) becomes one trigger per rule, written with the
  * consumer's receipt (so once per rule however often the relay retries); the notifyRule workflow, started after
  * that commit, evaluates it (the daily summaries for thresholds) and sends it.
  */
@@ -40,8 +40,13 @@ export function notificationRulesConsumer({ jobs }: ConsumerDeps): DomainEventCo
       const userId: unknown = event.payload?.userId;
       if (!kinds || typeof userId !== 'string') return;
       const rules = await tx.query<{ id: string; metricType: string | null }>(RULES_SQL, [event.workspaceId, userId, textArray(kinds)]);
-      const ingested = new Set<string>((event.payload.metrics ?? []).map((metric: { metricType: string }) => metric.metricType));
-      const listening = rules.filter((rule) => rule.metricType === null || ingested.has(rule.metricType));
+      // The metrics the event is about: an ingest's, or an anomaly's one; a rule on another metric is not woken.
+      const about = new Set<string>(
+        event.payload.metricType
+          ? [event.payload.metricType]
+          : (event.payload.metrics ?? []).map((metric: { metricType: string }) => metric.metricType),
+      );
+      const listening = rules.filter((rule) => rule.metricType === null || about.has(rule.metricType));
       if (listening.length === 0) return;
       const inserted = await tx.query<{ id: string }>(TRIGGERS_SQL, [
         event.workspaceId,

@@ -26,9 +26,27 @@ export const addDays = (date: string, days: number): string =>
 
 const format = (value: number) => (Math.round(value * 10) / 10).toLocaleString('en-US');
 
-/** Does an event make an event condition fire? Records and failures fire once per event. */
+/** Does an event make an event condition fire? Anomalies, records and failures fire once per event. */
 function eventFiring(condition: Condition, category: string, event: TriggerEvent): Firing | null {
   const payload = event.payload ?? {};
+  if (condition.kind === 'anomaly') {
+    if (condition.metricType !== null && payload.metricType !== condition.metricType) return null;
+    const metric = requireMetricType(String(payload.metricType));
+    const why =
+      payload.kind === 'clinical'
+        ? `past the clinical limit: ${payload.rule?.label} (${payload.rule?.source})`
+        : `a modified z-score of ${format(payload.score)} against the ${payload.baseline?.windowDays}-day baseline ` +
+          `(median ${format(payload.baseline?.median)} ${payload.unit})`;
+    return {
+      conditionKey: `anomaly:${payload.metricType}:${payload.date}:${payload.kind}`,
+      notification: {
+        title: `Unusual ${metric.name.toLowerCase()} on ${payload.date}: ${payload.direction}`,
+        body: `${format(payload.value)} ${payload.unit}, ${why}.`,
+        severity: severityOf(condition, event.type, payload),
+        category,
+      },
+    };
+  }
   if (condition.kind === 'personal_record') {
     const metric = String(payload.metricType);
     const previous = payload.previousValue == null ? '' : ` (previous best ${format(payload.previousValue)} ${payload.unit})`;

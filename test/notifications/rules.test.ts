@@ -173,4 +173,40 @@ describe('notification rules (REST, local runner on PGlite)', () => {
     expect(quiet.receiver.requests).toHaveLength(1);
     expect(ntfyMessages(chatty.receiver)[1]!.message).toContain('previous best 2,000');
   });
+
+  it('notifies an anomaly of the watched metric once, with the anomaly’s severity, and none of another metric', async () => {
+    const user = await aUser(t);
+    const heart = await channelOf(user.id);
+    const steps = await channelOf(user.id);
+    await aRule(t, user.id, {
+      channelIds: [heart.id],
+      condition: { kind: 'anomaly', metricType: 'resting_heart_rate' },
+      cooldownMinutes: 0,
+    });
+    await aRule(t, user.id, { channelIds: [steps.id], condition: { kind: 'anomaly', metricType: 'steps' }, cooldownMinutes: 0 });
+    // Thirty calm mornings (56–60 in turn: median 58, MAD 1), then 82 on 1 July: z = 0.6745 × 24 = 16.2, critical.
+    const calm = Array.from({ length: 30 }, (_, i) => ({
+      metricType: 'resting_heart_rate',
+      value: 56 + (i % 5),
+      recordedAt: new Date(Date.parse('2025-06-01T06:00:00.000Z') + i * 86_400_000).toISOString(),
+    }));
+    await pushSamples(t, user.id, [...calm, { metricType: 'resting_heart_rate', value: 82, recordedAt: '2025-07-01T06:00:00.000Z' }]);
+    const detect = () =>
+      t.api('POST', `/v1/users/${user.id}/analytics/anomalies`, {
+        body: { from: '2025-07-01', to: '2025-07-01', metricTypes: ['resting_heart_rate'] },
+      });
+    expect((await detect()).body.anomalies).toHaveLength(1);
+    await received(heart.receiver, 1);
+    expect(ntfyMessages(heart.receiver)[0]).toMatchObject({
+      title: 'Unusual resting heart rate on 2025-07-01: high',
+      message: expect.stringContaining('82 bpm, a modified z-score of 16.2 against the 30-day baseline (median 58 bpm)'),
+      priority: 5,
+      tags: ['anomaly'],
+    });
+    // Detected again, the same anomaly is not news: no event, no second message.
+    expect((await detect()).body.anomalies).toHaveLength(1);
+    await settled(t);
+    expect(heart.receiver.requests).toHaveLength(1);
+    expect(steps.receiver.requests).toHaveLength(0);
+  });
 });
