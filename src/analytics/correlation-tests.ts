@@ -1,5 +1,4 @@
 import betainc from '@stdlib/math-base-special-betainc';
-import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
 
 /** A correlation coefficient with its two-sided p-value. */
 export interface CorrelationTest {
@@ -19,18 +18,63 @@ export function correlationPValue(r: number, n: number): number {
   return betainc(1 - r * r, df / 2, 0.5);
 }
 
-/** Pearson's r (linear) and its p-value; null when a series is constant (r is undefined) or n < 3. */
-export function pearson(x: readonly number[], y: readonly number[]): CorrelationTest | null {
-  if (x.length < 3) return null;
-  const r = sampleCorrelation([...x], [...y]);
-  return Number.isFinite(r) ? { r: clamp(r), p: correlationPValue(clamp(r), x.length) } : null;
+/**
+ * Pearson's r of two equally long series (NaN when either is constant). Two passes over typed arrays, no copies:
+ * correlation discovery runs thousands of these a request.
+ */
+export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let sumX = 0;
+  let sumY = 0;
+  for (let i = 0; i < n; i++) {
+    sumX += x[i]!;
+    sumY += y[i]!;
+  }
+  const meanX = sumX / n;
+  const meanY = sumY / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - meanX;
+    const dy = y[i]! - meanY;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
 }
 
-/** Spearman's ρ (Pearson's r of the midranks: ties share their average rank) and its p-value; as pearson. */
-export function spearman(x: readonly number[], y: readonly number[]): CorrelationTest | null {
-  if (x.length < 3) return null;
-  const r = sampleRankCorrelation([...x], [...y]);
-  return Number.isFinite(r) ? { r: clamp(r), p: correlationPValue(clamp(r), x.length) } : null;
+/** Midranks (1-based; tied values share the average of their ranks), as Spearman's ρ and scipy's rankdata use. */
+export function midranks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const ranks = new Float64Array(n);
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && values[order[end]!] === values[order[start]!]) end++;
+    const rank = (start + end + 1) / 2;
+    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/** A coefficient over n pairs as a test: null when it is undefined (a constant series) or n < 3. */
+export function correlationTest(r: number, n: number): CorrelationTest | null {
+  if (n < 3 || !Number.isFinite(r)) return null;
+  const clamped = clamp(r);
+  return { r: clamped, p: correlationPValue(clamped, n) };
+}
+
+/** Pearson's r (linear) and its p-value; null when a series is constant (r is undefined) or n < 3. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): CorrelationTest | null {
+  return x.length < 3 ? null : correlationTest(pearsonR(x, y), x.length);
+}
+
+/** Spearman's ρ (Pearson's r of the midranks) and its p-value; as pearson. */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): CorrelationTest | null {
+  return x.length < 3 ? null : correlationTest(pearsonR(midranks(x), midranks(y)), x.length);
 }
 
 // Rounding can carry |r| a hair past 1 for perfectly related series.

@@ -3,7 +3,7 @@ import { METRIC_TYPES, requireMetricType } from '../health/metric-types.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
 import { addDays, checkDay, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
-import { benjaminiHochberg, pearson, spearman } from './correlation-tests.js';
+import { benjaminiHochberg, correlationTest, midranks, pearson, pearsonR, spearman } from './correlation-tests.js';
 import { dailySeries, EVENT_SERIES_IDS, type DailySeries } from './daily-series.js';
 
 /**
@@ -152,6 +152,19 @@ function slotsOf(series: DailySeries, from: string, days: number): Float64Array 
   return slots;
 }
 
+/**
+ * A series' midranks over the first (head) or last (tail) `days − lag` slots, for each lag, where those slots all
+ * have a value (null where one is missing). Two series complete over their slots at a lag pair up index by index,
+ * so their Spearman ρ needs these ranks and no per-test sort: most series of a user with a device are complete.
+ */
+function ranksByLag(slots: Float64Array, maxLag: number) {
+  const rank = (part: Float64Array) => (part.some(Number.isNaN) ? null : midranks(part));
+  return Array.from({ length: maxLag + 1 }, (_, lag) => ({
+    head: rank(slots.subarray(0, slots.length - lag)),
+    tail: rank(slots.subarray(lag)),
+  }));
+}
+
 /** The aligned pairs of two series at a lag: A on day d, B on day d + lag, for each d in the window with both. */
 function aligned(a: Float64Array, b: Float64Array, lag: number): [number[], number[]] {
   const xs: number[] = [];
@@ -167,6 +180,12 @@ function aligned(a: Float64Array, b: Float64Array, lag: number): [number[], numb
   return [xs, ys];
 }
 
+/** The tests of a pair with gaps: on the days both have a value, when there are at least minN. */
+function testOfAligned(a: Float64Array, b: Float64Array, lag: number, minN: number) {
+  const [xs, ys] = aligned(a, b, lag);
+  return xs.length < minN ? null : { n: xs.length, p: pearson(xs, ys), s: spearman(xs, ys) };
+}
+
 export async function discoverCorrelations(ctx: ServiceContext, userId: string, query: CorrelationQuery): Promise<CorrelationReport> {
   const user = await getUser(ctx, userId);
   const settings = settingsOf(query);
@@ -179,6 +198,7 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
   let windowDays = 1;
   while (addDays(from, windowDays) <= to) windowDays++;
   const slots = series.map((entry) => slotsOf(entry, from, windowDays));
+  const ranks = slots.map((entry) => ranksByLag(entry, settings.maxLag));
   const tests: Test[] = [];
   for (let i = 0; i < series.length; i++) {
     for (let j = 0; j < series.length; j++) {
@@ -187,12 +207,21 @@ export async function discoverCorrelations(ctx: ServiceContext, userId: string, 
       for (let lag = 0; lag <= settings.maxLag; lag++) {
         // Lag 0 is symmetric: test each unordered pair once.
         if (lag === 0 && (j < i || sameQuantity(a.id, b.id))) continue;
-        const [xs, ys] = aligned(slots[i]!, slots[j]!, lag);
-        if (xs.length < settings.minN) continue;
-        const p = pearson(xs, ys);
-        const s = spearman(xs, ys);
-        if (!p || !s) continue;
-        tests.push({ seriesA: a.id, seriesB: b.id, lagDays: lag, n: xs.length, pearson: p, spearman: s });
+        const head = ranks[i]![lag]!.head;
+        const tail = ranks[j]![lag]!.tail;
+        const n = windowDays - lag;
+        const test =
+          head && tail
+            ? n < settings.minN
+              ? null
+              : {
+                  n,
+                  p: correlationTest(pearsonR(slots[i]!.subarray(0, n), slots[j]!.subarray(lag)), n),
+                  s: correlationTest(pearsonR(head, tail), n),
+                }
+            : testOfAligned(slots[i]!, slots[j]!, lag, settings.minN);
+        if (!test?.p || !test.s) continue;
+        tests.push({ seriesA: a.id, seriesB: b.id, lagDays: lag, n: test.n, pearson: test.p, spearman: test.s });
       }
     }
   }
