@@ -330,17 +330,22 @@ describe.each(SERVICE_CASES)('Oura webhooks on the $name', ({ name, available })
     await oura?.close();
   });
 
-  it.skipIf(!available)('subscribes on connect, then syncs the workout a signed notification announces', async () => {
-    const connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
-    expect((await waitForJob(t, `sync:${connectionId}:backfill`, { attempts: 900 })).status).toBe('completed');
-    expect(oura.subscriptions).toHaveLength(6);
-    const workoutId = oura.addWorkout();
-    const [response] = await oura.notify({ event_type: 'create', data_type: 'workout', object_id: workoutId });
-    expect(await response!.json()).toEqual({ syncs: 1 });
-    const workouts = () => t.api('GET', `/v1/users/${userId}/events?type=workout&limit=200`).then((r) => r.body.data as any[]);
-    const after = await eventually(workouts, (data) => data.some((e) => e.externalId === workoutId));
-    expect(after.find((e) => e.externalId === workoutId)).toMatchObject({ subtype: 'cycling', source: 'oura', connectionId });
-  });
+  // 120 s, as its backfill wait allows 90: a loaded CI machine can take longer than the default 30 s.
+  it.skipIf(!available)(
+    'subscribes on connect, then syncs the workout a signed notification announces',
+    async () => {
+      const connectionId = (await connectUser(t, userId, 'oura')).searchParams.get('connectionId')!;
+      expect((await waitForJob(t, `sync:${connectionId}:backfill`, { attempts: 900 })).status).toBe('completed');
+      expect(oura.subscriptions).toHaveLength(6);
+      const workoutId = oura.addWorkout();
+      const [response] = await oura.notify({ event_type: 'create', data_type: 'workout', object_id: workoutId });
+      expect(await response!.json()).toEqual({ syncs: 1 });
+      const workouts = () => t.api('GET', `/v1/users/${userId}/events?type=workout&limit=200`).then((r) => r.body.data as any[]);
+      const after = await eventually(workouts, (data) => data.some((e) => e.externalId === workoutId));
+      expect(after.find((e) => e.externalId === workoutId)).toMatchObject({ subtype: 'cycling', source: 'oura', connectionId });
+    },
+    120_000,
+  );
 });
 
 describe('an unconfigured provider', () => {
