@@ -67,6 +67,7 @@ ALLOWED_REFUSALS = [
     r"endAt must be after startAt",
     r"^minBaselineDays must be an integer from 3 to baselineDays",
     r"sleep stage must lie within the session",
+    r"^endDate (is required for a by_date goal|must not be before startDate)",  # a goal's period and start date decide
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

@@ -91,6 +91,24 @@ export const DOMAIN_EVENT_TYPES = [
     payload: { $ref: '#/components/schemas/Anomaly' },
   },
   {
+    type: 'goal.achieved',
+    description:
+      "A user's goal was met for a period (a day, a week, a month, or the span up to its end date), in the user's local days; " +
+      'announced once per goal and period, however often the data is re-ingested.',
+    payload: object({
+      goalId: string,
+      userId: string,
+      metricType: string,
+      period: string,
+      periodStart: { type: 'string', format: 'date' },
+      periodEnd: { type: 'string', format: 'date' },
+      value: { type: 'number' },
+      target: { type: 'number' },
+      direction: string,
+      achievedAt: instant,
+    }),
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

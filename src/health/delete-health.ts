@@ -3,7 +3,10 @@ import { auditData } from '../audit/audit.js';
 import { deleteEventsAndRecords } from '../events/deletion-events.js';
 import { getUser } from '../users/users.js';
 
-/** GDPR erasure of a user's health data: samples, rollups, events and records, in one transaction. Idempotent. */
+/**
+ * GDPR erasure of a user's health data: samples, rollups, events and records, in one transaction, with what was
+ * derived from them (the periods their goals were met in; the goals themselves are settings and stay). Idempotent.
+ */
 export async function deleteHealthData(ctx: ServiceContext, userId: string): Promise<void> {
   const user = await getUser(ctx, userId);
   await ctx.db.$transaction(async (tx) => {
@@ -11,6 +14,7 @@ export async function deleteHealthData(ctx: ServiceContext, userId: string): Pro
     await tx.healthRollup.deleteMany({ where: { userId: user.id } });
     await tx.dailyRollup.deleteMany({ where: { userId: user.id } });
     await tx.mergedDailyRollup.deleteMany({ where: { userId: user.id } });
+    await tx.goalAchievement.deleteMany({ where: { goal: { userId: user.id } } });
     await tx.auditEvent.create({ data: auditData(ctx, { action: 'health_data.deleted', targetType: 'user', targetId: user.id }) });
     await deleteEventsAndRecords(ctx, tx, { userId: user.id }, { userId: user.id });
   });

@@ -3,7 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -34,7 +34,10 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   const webhook = await t.server.database.prisma.webhookEndpoint.create({
     data: { id: newId(), workspaceId: other.workspaceId, url: 'https://hooks.invalid/theirs', enabled: false, secretCiphertext: 'none' },
   });
+  const goal = await t.api('POST', `/v1/users/${user.id}/goals`, { ...as, body: { metricType: 'steps', target: 10, period: 'daily' } });
+  expect(goal.status, JSON.stringify(goal.body)).toBe(201);
   return {
+    goalId: goal.body.id,
     userId: user.id,
     eventId: event.id,
     connectionId,
