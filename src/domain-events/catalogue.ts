@@ -109,6 +109,13 @@ export const DOMAIN_EVENT_TYPES = [
     }),
   },
   {
+    type: 'achievement.unlocked',
+    description:
+      'A user unlocked an achievement of the catalogue (once each; see GET /v1/users/{userId}/achievements). The payload is the ' +
+      'achievement as that route lists it, with the data that unlocked it.',
+    payload: { $ref: '#/components/schemas/Achievement' },
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

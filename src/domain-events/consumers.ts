@@ -3,6 +3,7 @@ import type { SqlSession } from '../db/client.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { LiveBus } from '../live/bus.js';
 import type { DomainEventType } from './catalogue.js';
+import { achievementsConsumer } from '../achievements/achievement-consumer.js';
 import { goalChecksConsumer } from '../goals/goal-checks.js';
 import { webhookDeliveriesConsumer } from '../webhooks/webhook-consumer.js';
 import { liveUpdatesConsumer } from './live-consumer.js';
@@ -55,6 +56,7 @@ const factories = new Map<string, ConsumerFactory>([
   ['live-updates', liveUpdatesConsumer],
   ['webhook-deliveries', webhookDeliveriesConsumer],
   ['goal-checks', goalChecksConsumer],
+  ['achievements', achievementsConsumer],
 ]);
 
 export function registerConsumer(name: string, factory: ConsumerFactory): void {

@@ -1,6 +1,6 @@
 import { inArea, route } from './route.js';
 
-/** Goals with their progress (achievements and challenges come with the next slices). */
+/** Goals with their progress, and the achievements unlocked (challenges come with the next slice). */
 export const GOAL_ROUTES = inArea('Goals, achievements and challenges', [
   route('GET /users/:userId/goals', 'Query.goals', 'read', 'List health goals'),
   route('POST /users/:userId/goals', 'Mutation.createGoal', 'write', 'Create a goal with target metric and value', {
@@ -9,4 +9,5 @@ export const GOAL_ROUTES = inArea('Goals, achievements and challenges', [
   route('PATCH /users/:userId/goals/:goalId', 'Mutation.updateGoal', 'write', 'Update goal settings', {
     example: { target: 80000 },
   }),
+  route('GET /users/:userId/achievements', 'Query.achievements', 'read', 'List unlocked achievements'),
 ]);
