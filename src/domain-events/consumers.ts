@@ -4,6 +4,7 @@ import type { JobRunner } from '../jobs/port.js';
 import type { LiveBus } from '../live/bus.js';
 import type { DomainEventType } from './catalogue.js';
 import { achievementsConsumer } from '../achievements/achievement-consumer.js';
+import { challengeStandingsConsumer } from '../challenges/standings.js';
 import { goalChecksConsumer } from '../goals/goal-checks.js';
 import { webhookDeliveriesConsumer } from '../webhooks/webhook-consumer.js';
 import { liveUpdatesConsumer } from './live-consumer.js';
@@ -57,6 +58,7 @@ const factories = new Map<string, ConsumerFactory>([
   ['webhook-deliveries', webhookDeliveriesConsumer],
   ['goal-checks', goalChecksConsumer],
   ['achievements', achievementsConsumer],
+  ['challenge-standings', challengeStandingsConsumer],
 ]);
 
 export function registerConsumer(name: string, factory: ConsumerFactory): void {
