@@ -17,6 +17,7 @@ import './domain-events.js';
 import './files.js';
 import './webhooks.js';
 import './notifications.js';
+import './notification-rules.js';
 import './analytics.js';
 import './notification-channel-types.js';
 import './goals.js';

@@ -68,6 +68,9 @@ ALLOWED_REFUSALS = [
     r"^minBaselineDays must be an integer from 3 to baselineDays",
     r"sleep stage must lie within the session",
     r"^endDate (is required for a by_date goal|must not be before startDate)",  # a goal's period and start date decide
+    r"^condition\.\w+ is required for \w+ conditions",  # which condition fields apply depends on condition.kind
+    r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
+    r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
@@ -75,6 +78,7 @@ ALLOWED_REFUSALS = [
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
+    r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out
     r"^state is (missing|invalid)",  # the signed OAuth state of a flow VitaSync started
     # PostgreSQL cannot store U+0000 in text: a rule of every string, said in the Formats part of the document.

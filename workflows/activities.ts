@@ -2,9 +2,11 @@ import { createHousekeepingActivities } from '../src/domain-events/purge-activit
 import { createSyncActivities } from '../src/connections/sync-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
 import type { Platform } from '../src/jobs/platform.js';
+import { createNotificationActivities } from '../src/notifications/rule-activities.js';
 import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js';
 import type { DeliveryActivities } from './delivery.js';
 import type { HousekeepingActivities } from './housekeeping.js';
+import type { NotificationActivities } from './notifications.js';
 import type { ProbeActivities } from './probe.js';
 import type { SyncActivities } from './sync.js';
 
@@ -12,7 +14,7 @@ import type { SyncActivities } from './sync.js';
  * The activities table: every activity of every workflow, by name, bound to the platform once per process (the
  * local runner's and the Temporal worker's). A new workflow's activities join the type and the object here.
  */
-export type Activities = SyncActivities & ProbeActivities & HousekeepingActivities & DeliveryActivities;
+export type Activities = SyncActivities & ProbeActivities & HousekeepingActivities & DeliveryActivities & NotificationActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -20,5 +22,6 @@ export function createActivities(platform: Platform): Activities {
     ...createProbeActivities(platform),
     ...createHousekeepingActivities(platform),
     ...createDeliveryActivities(platform),
+    ...createNotificationActivities(platform),
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Activities } from './activities.js';
 import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
+import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
 import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
@@ -50,6 +51,18 @@ export const WORKFLOWS = {
     activities: ['attemptDelivery'],
     retry: 'delivery',
     run: runDelivery,
+  }),
+  notifyRule: declare<NotifyInput, NotifyOutcome, 'evaluateTrigger' | 'dispatchTrigger'>({
+    description: 'Evaluates what may make a notification rule fire and sends it to the rule’s channels, after quiet hours.',
+    activities: ['evaluateTrigger', 'dispatchTrigger'],
+    retry: 'notification',
+    run: runNotify,
+  }),
+  notificationDigest: declare<DigestInput, NotifyOutcome, 'prepareDigest' | 'evaluateTrigger' | 'dispatchTrigger'>({
+    description: 'A digest rule’s calendar slot: summarises the period that ended and sends it (src/notifications/digest.ts).',
+    activities: ['prepareDigest', 'evaluateTrigger', 'dispatchTrigger'],
+    retry: 'notification',
+    run: runDigest,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

@@ -55,6 +55,17 @@ export const RETRY_PROFILES = {
     attemptTimeoutMs: 45 * SECOND,
     scheduleMs: [0, 5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR],
   },
+  /**
+   * Notification rules and digests. A channel's refusal is an outcome (logged, not retried); these retries only
+   * cover the activity failing to run. Ten channels at 15 s each fit in one attempt.
+   */
+  notification: {
+    initialIntervalMs: SECOND,
+    backoffCoefficient: 2,
+    maximumIntervalMs: MINUTE,
+    maximumAttempts: 5,
+    attemptTimeoutMs: 5 * MINUTE,
+  },
   /** Short work that is cheap to give up on (probes, housekeeping): 1 s doubling to 5 s, 3 attempts. */
   probe: {
     initialIntervalMs: SECOND,

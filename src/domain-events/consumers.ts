@@ -3,6 +3,7 @@ import type { SqlSession } from '../db/client.js';
 import type { JobRunner } from '../jobs/port.js';
 import type { LiveBus } from '../live/bus.js';
 import type { DomainEventType } from './catalogue.js';
+import { notificationRulesConsumer } from '../notifications/rule-consumer.js';
 import { achievementsConsumer } from '../achievements/achievement-consumer.js';
 import { challengeStandingsConsumer } from '../challenges/standings.js';
 import { goalChecksConsumer } from '../goals/goal-checks.js';
@@ -56,6 +57,7 @@ type ConsumerFactory = (deps: ConsumerDeps) => DomainEventConsumer;
 const factories = new Map<string, ConsumerFactory>([
   ['live-updates', liveUpdatesConsumer],
   ['webhook-deliveries', webhookDeliveriesConsumer],
+  ['notification-rules', notificationRulesConsumer],
   ['goal-checks', goalChecksConsumer],
   ['achievements', achievementsConsumer],
   ['challenge-standings', challengeStandingsConsumer],

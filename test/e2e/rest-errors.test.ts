@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../schema/index.js';
-import { ruleOf, type InputRule } from '../../src/lib/input-rules.js';
+import { ruleOf, ULID_PATTERN, type InputRule } from '../../src/lib/input-rules.js';
 import { REST_ROUTES, type RestRoute } from '../../src/server/rest/routes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -50,6 +50,8 @@ function validValue(type: GraphQLInputType, rule?: InputRule): unknown {
   if (rule?.enum) return rule.enum[0];
   if (rule?.pattern === undefined && rule?.format === 'date') return '2025-06-15';
   if (rule?.patternWords === 'an email address') return 'a@example.com';
+  // A string that holds an id (a rule's channelIds), declared with the ULID rule.
+  if (rule?.pattern === ULID_PATTERN) return SOME_ULID;
   if (rule?.jsonType === 'object') return {};
   switch (nullable.name) {
     case 'Int':

@@ -4,6 +4,7 @@ import type { TestServer } from './server.js';
 
 /**
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
  */
@@ -41,6 +42,11 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     body: { name: 'theirs', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
   });
   expect(challenge.status, JSON.stringify(challenge.body)).toBe(201);
+  const channelId = (
+    await t.server.database.prisma.notificationChannel.create({
+      data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+    })
+  ).id;
   return {
     goalId: goal.body.id,
     challengeId: challenge.body.id,
@@ -53,10 +59,12 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     providerId: 'demo',
     fileId: ((await uploaded.json()) as { id: string }).id,
     webhookId: webhook.id,
-    channelId: (
-      await t.server.database.prisma.notificationChannel.create({
-        data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
+    channelId,
+    ruleId: (
+      await t.api('POST', `/v1/users/${user.id}/notifications/rules`, {
+        ...as,
+        body: { name: 'theirs', channelIds: [channelId], condition: { kind: 'sync_failure' } },
       })
-    ).id,
+    ).body.id,
   };
 }

@@ -60,7 +60,7 @@ describe('every guarded route', () => {
 
   it.each(
     guarded
-      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|goalId|challengeId)/.test(route.path))
+      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId)/.test(route.path))
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = ['POST', 'PUT'].includes(route.method)
@@ -85,6 +85,8 @@ function bodyFor(route: RestRoute): Record<string, unknown> {
   if (route.path.endsWith('/connect-links')) return { providerId: 'demo' };
   if (route.path.endsWith('/notifications/channels')) return { type: 'ntfy', name: 'x', settings: { topic: 't' } };
   if (route.path.endsWith('/notifications/channels/:channelId')) return { name: 'x', settings: {} };
+  if (/\/notifications\/rules(\/:ruleId)?$/.test(route.path))
+    return { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } };
   if (route.path.endsWith('/join')) return { userId: '01JZ8Q4V6W3T2S1R0P9N8M7K6J' };
   if (route.path.endsWith('/goals')) return { metricType: 'steps', target: 1, period: 'daily' };
   if (route.path.endsWith('/recover')) return { since: '2025-06-01T10:00:00.000Z' };

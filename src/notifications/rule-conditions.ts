@@ -1,0 +1,134 @@
+import type { DomainEventType } from '../domain-events/catalogue.js';
+import { requireMetricType } from '../health/metric-types.js';
+import { AppError, Invalid } from '../lib/errors.js';
+import type { Notification } from './messages.js';
+
+/**
+ * What a notification rule watches, one registry: the condition kinds, the catalogue events that can make each
+ * fire, and how each kind's fields are checked. Anomalies, goals and achievements join when their domain events
+ * join the catalogue (src/domain-events/catalogue.ts): a kind here names existing event types only.
+ */
+export const NOTIFICATION_CATEGORIES = [
+  'anomaly',
+  'goal',
+  'achievement',
+  'personal_record',
+  'sync',
+  'report',
+  'system',
+  'insight',
+] as const;
+export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = Notification['severity'];
+export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+export const CONDITION_KINDS = ['threshold', 'personal_record', 'sync_failure', 'digest'] as const;
+export type ConditionKind = (typeof CONDITION_KINDS)[number];
+
+export const THRESHOLD_OPERATORS = ['above', 'below'] as const;
+export const DIGEST_PERIODS = ['daily', 'weekly'] as const;
+/** Thirty local days: a longer run is a trend for the analytics routes, not an alert. */
+export const MAX_THRESHOLD_DAYS = 30;
+export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const LOCAL_TIME_WORDS = 'a local time HH:MM (00:00 to 23:59)';
+
+export type Condition =
+  | {
+      kind: 'threshold';
+      metricType: string;
+      operator: (typeof THRESHOLD_OPERATORS)[number];
+      value: number;
+      days: number;
+      severity: Severity;
+    }
+  | { kind: 'personal_record' }
+  | { kind: 'sync_failure' }
+  | { kind: 'digest'; period: (typeof DIGEST_PERIODS)[number]; time: string; dayOfWeek: number | null };
+
+/** The fields a condition may carry, as the API takes them (which ones apply depends on `kind`). */
+export interface ConditionInput {
+  kind: ConditionKind;
+  metricType?: string | null;
+  operator?: (typeof THRESHOLD_OPERATORS)[number] | null;
+  value?: number | null;
+  days?: number | null;
+  severity?: Severity | null;
+  period?: (typeof DIGEST_PERIODS)[number] | null;
+  time?: string | null;
+  dayOfWeek?: number | null;
+}
+
+/** The catalogue events each kind listens to; a digest listens to its calendar schedule instead. */
+export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]> = {
+  threshold: ['health_data.ingested'],
+  personal_record: ['personal_record.created', 'personal_record.updated'],
+  sync_failure: ['sync.failed', 'connection.error', 'connection.revoked'],
+  digest: [],
+};
+
+/** The category a rule gets when it names none. */
+export const DEFAULT_CATEGORY: Record<ConditionKind, NotificationCategory> = {
+  threshold: 'anomaly',
+  personal_record: 'personal_record',
+  sync_failure: 'sync',
+  digest: 'report',
+};
+
+const required = <T>(value: T | null | undefined, field: string, kind: ConditionKind): T => {
+  if (value === null || value === undefined) throw new Invalid(`condition.${field} is required for ${kind} conditions`);
+  return value;
+};
+
+/** Checks a condition's fields for its kind (422 naming `condition.<field>`) and keeps only those that apply. */
+export function checkCondition(input: ConditionInput): Condition {
+  const kind = input.kind;
+  if (!CONDITION_KINDS.includes(kind)) throw new Invalid(`condition.kind must be one of ${CONDITION_KINDS.join(', ')}`);
+  if (kind === 'threshold') {
+    const metricType = required(input.metricType, 'metricType', kind);
+    try {
+      requireMetricType(metricType);
+    } catch (error) {
+      if (error instanceof AppError) throw new Invalid(`condition.metricType ${metricType} is not a metric type of GET /v1/metric-types`);
+      throw error;
+    }
+    const value = required(input.value, 'value', kind);
+    if (!Number.isFinite(value)) throw new Invalid('condition.value must be a finite number');
+    const days = input.days ?? 1;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_THRESHOLD_DAYS) {
+      throw new Invalid(`condition.days must be a whole number from 1 to ${MAX_THRESHOLD_DAYS}`);
+    }
+    return {
+      kind,
+      metricType: requireMetricType(metricType).id,
+      operator: required(input.operator, 'operator', kind),
+      value,
+      days,
+      severity: input.severity ?? 'warning',
+    };
+  }
+  if (kind === 'digest') {
+    const period = input.period ?? 'daily';
+    const time = required(input.time, 'time', kind);
+    if (!LOCAL_TIME.test(time)) throw new Invalid(`condition.time must be ${LOCAL_TIME_WORDS}`);
+    const dayOfWeek = period === 'weekly' ? (input.dayOfWeek ?? 1) : null;
+    if (dayOfWeek !== null && (!Number.isInteger(dayOfWeek) || dayOfWeek < 0 || dayOfWeek > 6)) {
+      throw new Invalid('condition.dayOfWeek must be a whole number from 0 (Sunday) to 6 (Saturday)');
+    }
+    return { kind, period, time, dayOfWeek };
+  }
+  return { kind };
+}
+
+/** The severity a condition's notifications have: thresholds say theirs; a lost connection is critical. */
+export function severityOf(condition: Condition, eventType?: string): Severity {
+  if (condition.kind === 'threshold') return condition.severity;
+  if (condition.kind === 'sync_failure') return eventType === 'sync.failed' ? 'warning' : 'critical';
+  return 'info';
+}
+
+/** The highest severity a condition can produce: a rule whose minimum is above it could never notify. */
+export function highestSeverityOf(condition: Condition): Severity {
+  return condition.kind === 'sync_failure' ? 'critical' : severityOf(condition);
+}
