@@ -9,7 +9,7 @@ import {
 import { CHALLENGE_AGGREGATIONS, CHALLENGE_VISIBILITIES } from '../src/challenges/challenge-store.js';
 import { leaderboard, type LeaderboardEntry } from '../src/challenges/leaderboard.js';
 import { METRIC_TYPE_RULE } from '../src/health/metric-types.js';
-import { NOT_BLANK, rule } from '../src/lib/input-rules.js';
+import { NOT_BLANK, rule, ULID_RULE } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
@@ -104,7 +104,11 @@ builder.mutationFields((t) => ({
     description:
       'Add a user to a challenge (REST answers 201 when joined, 200 when already a member); 409 once it ended in the user’s zone.',
     authScopes: { write: true },
-    args: { challengeId: t.arg.id({ required: true }), userId: t.arg.id({ required: true }) },
+    args: {
+      challengeId: t.arg.id({ required: true }),
+      // A string with the ULID rule, as a body id: an ID would take a JSON number and find no such user.
+      userId: t.arg.string({ required: true, description: 'The user to add (a ULID).', ...rule(ULID_RULE) }),
+    },
     resolve: async (_root, args, ctx) => {
       const { membership, created } = await joinChallenge(serviceContext(ctx), String(args.challengeId), String(args.userId));
       ctx.response.status = created ? 201 : 200;

@@ -97,7 +97,7 @@ for (const engine of ENGINES) {
       const late = await join(challenge.id, east);
       expect(late.status).toBe(409);
       expect(late.body.message).toMatch(/ended on/);
-      const gql = await t.graphql(`mutation ($c: ID!, $u: ID!) { joinChallenge(challengeId: $c, userId: $u) { userId } }`, {
+      const gql = await t.graphql(`mutation ($c: ID!, $u: String!) { joinChallenge(challengeId: $c, userId: $u) { userId } }`, {
         c: challenge.id,
         u: east,
       });
