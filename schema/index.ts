@@ -20,6 +20,9 @@ import './notifications.js';
 import './notification-rules.js';
 import './analytics.js';
 import './notification-channel-types.js';
+import './goals.js';
+import './achievements.js';
+import './challenges.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -67,6 +67,8 @@ ALLOWED_REFUSALS = [
     r"endAt must be after startAt",
     r"^minBaselineDays must be an integer from 3 to baselineDays",
     r"sleep stage must lie within the session",
+    r"^endDate (is required for a by_date goal|must not be before startDate)",  # a goal's period and start date decide
+    r"^a challenge lasts at most \d+ days",  # the span between startDate and endDate
     r"^condition\.\w+ is required for \w+ conditions",  # which condition fields apply depends on condition.kind
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values

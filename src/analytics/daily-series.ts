@@ -1,5 +1,4 @@
-import type { ServiceContext } from '../context.js';
-import { mergedDays } from '../health/daily-summaries.js';
+import { mergedDays, type RollupReader } from '../health/daily-summaries.js';
 
 /** A named series of one value per local day: a metric's daily value, or a figure derived from events. */
 export interface DailySeries {
@@ -36,7 +35,7 @@ GROUP BY series, day`;
  * series. `ids` null: every series with data; else metric type ids and EVENT_SERIES_IDS.
  */
 export async function dailySeries(
-  ctx: ServiceContext,
+  ctx: RollupReader,
   user: { id: string; timezone: string },
   from: string,
   to: string,

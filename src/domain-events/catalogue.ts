@@ -91,6 +91,31 @@ export const DOMAIN_EVENT_TYPES = [
     payload: { $ref: '#/components/schemas/Anomaly' },
   },
   {
+    type: 'goal.achieved',
+    description:
+      "A user's goal was met for a period (a day, a week, a month, or the span up to its end date), in the user's local days; " +
+      'announced once per goal and period, however often the data is re-ingested.',
+    payload: object({
+      goalId: string,
+      userId: string,
+      metricType: string,
+      period: string,
+      periodStart: { type: 'string', format: 'date' },
+      periodEnd: { type: 'string', format: 'date' },
+      value: { type: 'number' },
+      target: { type: 'number' },
+      direction: string,
+      achievedAt: instant,
+    }),
+  },
+  {
+    type: 'achievement.unlocked',
+    description:
+      'A user unlocked an achievement of the catalogue (once each; see GET /v1/users/{userId}/achievements). The payload is the ' +
+      'achievement as that route lists it, with the data that unlocked it.',
+    payload: { $ref: '#/components/schemas/Achievement' },
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

@@ -4,6 +4,9 @@ import type { JobRunner } from '../jobs/port.js';
 import type { LiveBus } from '../live/bus.js';
 import type { DomainEventType } from './catalogue.js';
 import { notificationRulesConsumer } from '../notifications/rule-consumer.js';
+import { achievementsConsumer } from '../achievements/achievement-consumer.js';
+import { challengeStandingsConsumer } from '../challenges/standings.js';
+import { goalChecksConsumer } from '../goals/goal-checks.js';
 import { webhookDeliveriesConsumer } from '../webhooks/webhook-consumer.js';
 import { liveUpdatesConsumer } from './live-consumer.js';
 
@@ -55,6 +58,9 @@ const factories = new Map<string, ConsumerFactory>([
   ['live-updates', liveUpdatesConsumer],
   ['webhook-deliveries', webhookDeliveriesConsumer],
   ['notification-rules', notificationRulesConsumer],
+  ['goal-checks', goalChecksConsumer],
+  ['achievements', achievementsConsumer],
+  ['challenge-standings', challengeStandingsConsumer],
 ]);
 
 export function registerConsumer(name: string, factory: ConsumerFactory): void {

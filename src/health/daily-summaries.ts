@@ -94,12 +94,15 @@ function toSummary(row: SummaryRow, priorities: string[], mergedBy: MergedBy): D
   };
 }
 
+/** What reading the rollups needs: a SQL session and the workspace (a domain event consumer has no more). */
+export type RollupReader = Pick<ServiceContext, 'workspaceId'> & { sql: Pick<ServiceContext['sql'], 'query'> };
+
 /**
  * Every merged day (as GET daily-summaries with merge priority) of a user's metrics between two local days, in
  * (date, metric) order: the daily series the analytics read. `metricTypes` null: every metric.
  */
 export async function mergedDays(
-  ctx: ServiceContext,
+  ctx: RollupReader,
   userId: string,
   from: string,
   to: string,

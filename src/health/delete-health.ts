@@ -1,9 +1,14 @@
 import type { ServiceContext } from '../context.js';
+import { HEALTH_DATA_ACHIEVEMENTS } from '../achievements/catalogue.js';
 import { auditData } from '../audit/audit.js';
 import { deleteEventsAndRecords } from '../events/deletion-events.js';
 import { getUser } from '../users/users.js';
 
-/** GDPR erasure of a user's health data: samples, rollups, events and records, in one transaction. Idempotent. */
+/**
+ * GDPR erasure of a user's health data: samples, rollups, events and records, in one transaction, with what was
+ * derived from them (the periods their goals were met in, the achievements the data unlocked; goals are settings and
+ * stay, and so do achievements of connections; challenge standings drop to 0, memberships stay). Idempotent.
+ */
 export async function deleteHealthData(ctx: ServiceContext, userId: string): Promise<void> {
   const user = await getUser(ctx, userId);
   await ctx.db.$transaction(async (tx) => {
@@ -11,6 +16,9 @@ export async function deleteHealthData(ctx: ServiceContext, userId: string): Pro
     await tx.healthRollup.deleteMany({ where: { userId: user.id } });
     await tx.dailyRollup.deleteMany({ where: { userId: user.id } });
     await tx.mergedDailyRollup.deleteMany({ where: { userId: user.id } });
+    await tx.goalAchievement.deleteMany({ where: { goal: { userId: user.id } } });
+    await tx.challengeMember.updateMany({ where: { userId: user.id }, data: { value: 0, days: 0, updatedAt: new Date() } });
+    await tx.achievement.deleteMany({ where: { userId: user.id, type: { in: [...HEALTH_DATA_ACHIEVEMENTS] } } });
     await tx.auditEvent.create({ data: auditData(ctx, { action: 'health_data.deleted', targetType: 'user', targetId: user.id }) });
     await deleteEventsAndRecords(ctx, tx, { userId: user.id }, { userId: user.id });
   });

@@ -9,8 +9,13 @@ export function sourceRankSql(prioritiesParam: string): string {
   return `coalesce(array_position(${prioritiesParam}::text[], source), 2147483647)`;
 }
 
-export async function sourcePriority(ctx: ServiceContext): Promise<string[]> {
-  const workspace = await ctx.db.workspace.findUnique({ where: { id: ctx.workspaceId }, select: { sourcePriority: true } });
+/** Raw SQL, so readers that hold only a SQL session (domain event consumers) use the same priority. */
+export async function sourcePriority(
+  ctx: Pick<ServiceContext, 'workspaceId'> & { sql: Pick<ServiceContext['sql'], 'query'> },
+): Promise<string[]> {
+  const [workspace] = await ctx.sql.query<{ sourcePriority: string[] }>('SELECT "sourcePriority" FROM "Workspace" WHERE id = $1', [
+    ctx.workspaceId,
+  ]);
   return workspace?.sourcePriority ?? [];
 }
 

@@ -76,3 +76,11 @@ export function checkDay(name: string, value: string): string {
   }
   return value;
 }
+
+/** The instant (epoch ms) a local day begins in a zone: its midnight, or the first instant after a skipped one. */
+export function startOfLocalDay(timeZone: string, day: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  // Two passes: the offset at the first guess can differ from the offset at the answer across a DST change.
+  const guess = wall - zoneOffsetAt(timeZone, wall);
+  return wall - zoneOffsetAt(timeZone, guess);
+}

@@ -15,8 +15,9 @@
  * relay's drain rate, on each engine, see relay.ts — and "merge": a year of steps from a phone and a watch read
  * in day buckets merged per quarter hour against the same read per source, on each engine, see merge.ts — and
  * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts —
- * and "webhooks": commit-to-first-attempt and deliveries/s to a local receiver on each job engine against direct
- * signed POSTs, see webhooks.ts.
+ * "webhooks": commit-to-first-attempt and deliveries/s to a local receiver on each job engine against direct
+ * signed POSTs, see webhooks.ts — and "goals": a challenge leaderboard of BENCH_CHALLENGE_MEMBERS (10,000) members
+ * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -31,6 +32,7 @@ import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
 import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
 import { formatAnalyticsSuite, runAnalyticsSuite, type AnalyticsRun } from './analytics.js';
+import { formatGoalsSuite, runGoalsSuite, type GoalsRun } from './goals.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
@@ -49,7 +51,7 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics', 'webhooks'] as const;
+const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics', 'webhooks', 'goals'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -269,6 +271,18 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatWebhookSuite(webhooks)}`);
   }
+  let goals: GoalsRun | null = null;
+  if (selected.includes('goals')) {
+    setLogLevel('silent');
+    goals = await runGoalsSuite({
+      members: envInt('BENCH_CHALLENGE_MEMBERS', 10_000),
+      runs: envInt('BENCH_RUNS', 25),
+      warmups: envInt('BENCH_WARMUPS', 3),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatGoalsSuite(goals)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -287,6 +301,7 @@ async function main(): Promise<void> {
       merge,
       analytics,
       webhooks,
+      goals,
     }),
   );
 }

@@ -3,6 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge), for the
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
@@ -34,12 +35,21 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   const webhook = await t.server.database.prisma.webhookEndpoint.create({
     data: { id: newId(), workspaceId: other.workspaceId, url: 'https://hooks.invalid/theirs', enabled: false, secretCiphertext: 'none' },
   });
+  const goal = await t.api('POST', `/v1/users/${user.id}/goals`, { ...as, body: { metricType: 'steps', target: 10, period: 'daily' } });
+  expect(goal.status, JSON.stringify(goal.body)).toBe(201);
+  const challenge = await t.api('POST', '/v1/challenges', {
+    ...as,
+    body: { name: 'theirs', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
+  });
+  expect(challenge.status, JSON.stringify(challenge.body)).toBe(201);
   const channelId = (
     await t.server.database.prisma.notificationChannel.create({
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
     })
   ).id;
   return {
+    goalId: goal.body.id,
+    challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,
     connectionId,

@@ -12,7 +12,19 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * behind a REST route with an id, and every subscription that takes one, called with a second workspace's ids,
  * must answer NOT_FOUND — the same as REST's 404 (test/security/route-table.test.ts).
  */
-const ID_PARAMS = ['userId', 'eventId', 'connectionId', 'keyId', 'jobId', 'fileId', 'webhookId', 'channelId', 'ruleId'];
+const ID_PARAMS = [
+  'userId',
+  'eventId',
+  'connectionId',
+  'keyId',
+  'jobId',
+  'fileId',
+  'webhookId',
+  'channelId',
+  'ruleId',
+  'goalId',
+  'challengeId',
+];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
 const OTHER_ARGS: Record<string, unknown> = {
@@ -29,6 +41,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   updateNotificationChannel: { name: 'x', settings: {} },
   createNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   updateNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
+  createGoal: { metricType: 'steps', target: 1, period: 'daily' },
 };
 
 interface Operation {

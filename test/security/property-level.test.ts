@@ -52,6 +52,11 @@ describe('properties a client must never see or set', () => {
     // A webhook on a port nothing listens on, for an event nothing here emits: its secret is shown only now.
     const webhook = await t.api('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['webhook.disabled'] } });
     ids.webhookId = webhook.body.id;
+    ids.challengeId = (
+      await t.api('POST', '/v1/challenges', {
+        body: { name: 'steps', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
+      })
+    ).body.id;
 
     const db = t.server.database.prisma;
     const keys = await db.apiKey.findMany();

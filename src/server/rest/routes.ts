@@ -4,6 +4,8 @@ import { CONNECTION_ROUTES } from './routes/connections.js';
 import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
 import { EVENT_ROUTES } from './routes/events.js';
 import { FILE_ROUTES } from './routes/files.js';
+import { GOAL_ROUTES } from './routes/goals.js';
+import { CHALLENGE_ROUTES } from './routes/challenges.js';
 import { HEALTH_ROUTES } from './routes/health.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
@@ -33,6 +35,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...NOTIFICATION_ROUTES,
   ...ANALYTICS_ROUTES,
   ...BASELINE_ROUTES,
+  ...GOAL_ROUTES,
+  ...CHALLENGE_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
