@@ -21,7 +21,8 @@ const SeverityEnum = builder.enumType('NotificationSeverity', { values: SEVERITI
 const ConditionKindEnum = builder.enumType('NotificationConditionKind', {
   description:
     'threshold: a metric’s daily value above or below a value N local days running; anomaly: an anomaly detected ' +
-    '(anomaly.detected), of any metric or of metricType; personal_record: a record set; ' +
+    '(anomaly.detected), of any metric or of metricType; goal: a goal reached for a period (goal.achieved); ' +
+    'achievement: an achievement unlocked (achievement.unlocked); personal_record: a record set; ' +
     'sync_failure: a sync gave up or a connection stopped working; digest: a daily or weekly summary at a local time.',
   values: CONDITION_KINDS,
 });

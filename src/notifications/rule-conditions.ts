@@ -5,8 +5,8 @@ import type { Notification } from './messages.js';
 
 /**
  * What a notification rule watches, one registry: the condition kinds, the catalogue events that can make each
- * fire, and how each kind's fields are checked. Goals and achievements join when their domain events join the
- * catalogue (src/domain-events/catalogue.ts): a kind here names existing event types only.
+ * fire, and how each kind's fields are checked. A kind here names event types of the catalogue
+ * (src/domain-events/catalogue.ts) only.
  */
 export const NOTIFICATION_CATEGORIES = [
   'anomaly',
@@ -24,7 +24,7 @@ export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = Notification['severity'];
 export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
-export const CONDITION_KINDS = ['threshold', 'anomaly', 'personal_record', 'sync_failure', 'digest'] as const;
+export const CONDITION_KINDS = ['threshold', 'anomaly', 'goal', 'achievement', 'personal_record', 'sync_failure', 'digest'] as const;
 export type ConditionKind = (typeof CONDITION_KINDS)[number];
 
 export const THRESHOLD_OPERATORS = ['above', 'below'] as const;
@@ -45,6 +45,8 @@ export type Condition =
     }
   /** An anomaly of the analytics (any metric, or `metricType`'s); its severity is the anomaly's. */
   | { kind: 'anomaly'; metricType: string | null }
+  | { kind: 'goal' }
+  | { kind: 'achievement' }
   | { kind: 'personal_record' }
   | { kind: 'sync_failure' }
   | { kind: 'digest'; period: (typeof DIGEST_PERIODS)[number]; time: string; dayOfWeek: number | null };
@@ -66,6 +68,8 @@ export interface ConditionInput {
 export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]> = {
   threshold: ['health_data.ingested'],
   anomaly: ['anomaly.detected'],
+  goal: ['goal.achieved'],
+  achievement: ['achievement.unlocked'],
   personal_record: ['personal_record.created', 'personal_record.updated'],
   sync_failure: ['sync.failed', 'connection.error', 'connection.revoked'],
   digest: [],
@@ -75,6 +79,8 @@ export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]>
 export const DEFAULT_CATEGORY: Record<ConditionKind, NotificationCategory> = {
   threshold: 'anomaly',
   anomaly: 'anomaly',
+  goal: 'goal',
+  achievement: 'achievement',
   personal_record: 'personal_record',
   sync_failure: 'sync',
   digest: 'report',

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import { dailySummaries } from '../health/daily-summaries.js';
-import { requireMetricType } from '../health/metric-types.js';
+import { goalMetric } from '../goals/goal-metrics.js';
+import { getMetricType, requireMetricType } from '../health/metric-types.js';
 import type { Notification } from './messages.js';
 import { localDate } from './quiet-hours.js';
 import { severityOf, type Condition } from './rule-conditions.js';
@@ -43,6 +44,35 @@ function eventFiring(condition: Condition, category: string, event: TriggerEvent
         title: `Unusual ${metric.name.toLowerCase()} on ${payload.date}: ${payload.direction}`,
         body: `${format(payload.value)} ${payload.unit}, ${why}.`,
         severity: severityOf(condition, event.type, payload),
+        category,
+      },
+    };
+  }
+  if (condition.kind === 'goal') {
+    const id = String(payload.metricType);
+    const metric = getMetricType(id)?.name.toLowerCase() ?? id.replaceAll('_', ' ');
+    const unit = goalMetric(id).unit;
+    const when =
+      payload.periodStart === payload.periodEnd ? `on ${payload.periodStart}` : `from ${payload.periodStart} to ${payload.periodEnd}`;
+    return {
+      conditionKey: `event:${event.id}`,
+      notification: {
+        title: `Goal reached: ${metric}, ${String(payload.period)}`,
+        body:
+          `${format(payload.value)} ${unit} ${when}, against a target of ` +
+          `${String(payload.direction).replaceAll('_', ' ')} ${format(payload.target)} ${unit}.`,
+        severity: severityOf(condition, event.type),
+        category,
+      },
+    };
+  }
+  if (condition.kind === 'achievement') {
+    return {
+      conditionKey: `event:${event.id}`,
+      notification: {
+        title: `Achievement unlocked: ${payload.name}`,
+        body: String(payload.description),
+        severity: severityOf(condition, event.type),
         category,
       },
     };

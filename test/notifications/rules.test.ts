@@ -209,4 +209,34 @@ describe('notification rules (REST, local runner on PGlite)', () => {
     expect(heart.receiver.requests).toHaveLength(1);
     expect(steps.receiver.requests).toHaveLength(0);
   });
+
+  it('notifies a goal reached and an achievement unlocked, once each', async () => {
+    const user = await aUser(t);
+    const goals = await channelOf(user.id);
+    const achievements = await channelOf(user.id);
+    await aRule(t, user.id, { channelIds: [goals.id], condition: { kind: 'goal' }, cooldownMinutes: 0 });
+    await aRule(t, user.id, { channelIds: [achievements.id], condition: { kind: 'achievement' }, cooldownMinutes: 0 });
+    const goal = await t.api('POST', `/v1/users/${user.id}/goals`, {
+      body: { name: 'Daily 10k', metricType: 'steps', target: 10_000, period: 'daily', startDate: '2025-06-01' },
+    });
+    expect(goal.status, JSON.stringify(goal.body)).toBe(201);
+    const day = [{ metricType: 'steps', value: 12_000, recordedAt: '2025-06-01T12:00:00.000Z' }];
+    await pushSamples(t, user.id, day);
+    await received(goals.receiver, 1);
+    expect(ntfyMessages(goals.receiver)[0]).toMatchObject({
+      title: 'Goal reached: steps, daily',
+      message: '12,000 count on 2025-06-01, against a target of at least 10,000 count.',
+      tags: ['goal'],
+    });
+    // A 10,000-step day, a first personal record, a first goal met: each achievement notifies once.
+    await received(achievements.receiver, 3);
+    await settled(t);
+    const titles = ntfyMessages(achievements.receiver).map((message) => message.title);
+    expect(titles).toEqual(expect.arrayContaining(['Achievement unlocked: 10,000 steps', 'Achievement unlocked: Goal met']));
+    // The same day again unlocks and reaches nothing new.
+    await pushSamples(t, user.id, day);
+    await settled(t);
+    expect(goals.receiver.requests).toHaveLength(1);
+    expect(achievements.receiver.requests).toHaveLength(titles.length);
+  });
 });
