@@ -49,7 +49,6 @@ const ERROR_EXAMPLES: Record<number, string> = {
   401: MISSING_KEY_MESSAGE,
   403: 'this API key\'s scope "read" does not allow this operation',
   404: 'user 01JZ0000000000000000000000 not found',
-  409: 'this is the last admin key of the workspace; create another admin key first',
   413: 'request body exceeds the limit of 1048576 bytes',
   415: 'Content-Type must be application/json, got "text/plain"',
   416: 'Range "bytes=5000-" lies outside the file\'s 1200 bytes',
@@ -82,7 +81,7 @@ function errorStatuses(route: RestRoute): number[] {
   const statuses = [400];
   if (route.scope !== 'none') statuses.push(401, 403);
   if (route.path.includes(':')) statuses.push(404);
-  if (['Mutation.deleteApiKey', 'Mutation.syncConnection', 'Mutation.updateSyncSchedule'].includes(route.field ?? '')) statuses.push(409);
+  if (route.conflict) statuses.push(409);
   if (['POST', 'PUT', 'PATCH'].includes(route.method)) statuses.push(413, 415);
   statuses.push(422, 429, 500);
   return statuses;
@@ -296,7 +295,7 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };
   if (route.field === 'Mutation.createUser')
     responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
-  for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status);
+  for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status, status === 409 ? route.conflict : undefined);
   operation.responses = responses;
 }
 

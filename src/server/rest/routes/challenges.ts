@@ -8,6 +8,7 @@ export const CHALLENGE_ROUTES = inArea('Goals, achievements and challenges', [
   }),
   route('POST /challenges/:challengeId/join', 'Mutation.joinChallenge', 'write', 'Join a challenge', {
     example: { userId: '01JZ8Q4V6W3T2S1R0P9N8M7K6J' },
+    conflict: 'challenge 01JZ0000000000000000000000 ended on 2025-06-30 (it is 2025-07-02 for this user)',
   }),
   route('GET /challenges/:challengeId/leaderboard', 'Query.challengeLeaderboard', 'read', 'Challenge leaderboard'),
 ]);

@@ -17,7 +17,11 @@ export const CONNECTION_ROUTES = inArea('OAuth and connections', [
   }),
   route('GET /users/:userId/connections', 'Query.connections', 'read', 'List a user’s provider connections'),
   route('DELETE /users/:userId/connections/:connectionId', 'Mutation.disconnectConnection', 'write', 'Disconnect a provider'),
-  route('POST /users/:userId/connections/:connectionId/sync', 'Mutation.syncConnection', 'write', 'Trigger a manual sync', { status: 202 }),
+  route('POST /users/:userId/connections/:connectionId/sync', 'Mutation.syncConnection', 'write', 'Trigger a manual sync', {
+    status: 202,
+    conflict:
+      'connection 01JZ0000000000000000000000 is already syncing: job sync:01JZ…:manual:01JZ… has not finished; follow it at GET /v1/jobs/sync%3A01JZ…',
+  }),
   route('GET /users/:userId/connections/:connectionId/schedule', 'Query.syncSchedule', 'read', 'A connection’s periodic sync schedule', {
     beyondContract: true,
   }),
@@ -26,7 +30,11 @@ export const CONNECTION_ROUTES = inArea('OAuth and connections', [
     'Mutation.updateSyncSchedule',
     'write',
     'Change, pause or resume a connection’s periodic sync',
-    { example: UPDATE_SYNC_SCHEDULE_EXAMPLE, beyondContract: true },
+    {
+      example: UPDATE_SYNC_SCHEDULE_EXAMPLE,
+      beyondContract: true,
+      conflict: 'connection 01JZ0000000000000000000000 is disconnected; connect again to sync',
+    },
   ),
   route(
     'POST /users/:userId/connect-links',

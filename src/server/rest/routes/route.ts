@@ -22,10 +22,12 @@ export interface RestRoute {
   example?: Record<string, unknown>;
   /** Served in addition to the contract (schema/routes.tsv), by an issue's decision. */
   beyondContract?: true;
+  /** When the route answers 409, as the example message of the documented response. */
+  conflict?: string;
 }
 
 type AreaRoute = Omit<RestRoute, 'tag'>;
-type Extra = Partial<Pick<RestRoute, 'status' | 'example' | 'beyondContract'>>;
+type Extra = Partial<Pick<RestRoute, 'status' | 'example' | 'beyondContract' | 'conflict'>>;
 
 /** The usual success status of a method: POST creates (201), DELETE answers no content (204). */
 function defaultStatus(method: Method): RestRoute['status'] {
