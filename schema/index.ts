@@ -23,6 +23,7 @@ import './notification-channel-types.js';
 import './goals.js';
 import './achievements.js';
 import './challenges.js';
+import './training-plans.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -69,9 +69,13 @@ ALLOWED_REFUSALS = [
     r"sleep stage must lie within the session",
     r"^endDate (is required for a by_date goal|must not be before startDate)",  # a goal's period and start date decide
     r"^a challenge lasts at most \d+ days",  # the span between startDate and endDate
+    r"^(goalDate must not be before startDate|a plan spans at most \d+ days)",  # a training plan's two dates
+    r"^goal(Distance \(metres\)|Description) is required for an? \w+ goal",  # which goal fields apply: goalKind
+    r"^sessions\[\d+\] needs durationMinutes or distance",  # one of two fields of a planned session
     r"^condition\.\w+ is required for \w+ conditions",  # which condition fields apply depends on condition.kind
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
+    r"^sessions must hold 1 to \d+ planned sessions",  # likewise
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

@@ -23,7 +23,7 @@ export interface GoalSpan {
 }
 
 /** Day of the week of a YYYY-MM-DD day, Monday 0 … Sunday 6. */
-function isoWeekday(day: string): number {
+export function isoWeekday(day: string): number {
   return (new Date(day + 'T00:00:00Z').getUTCDay() + 6) % 7;
 }
 

@@ -95,7 +95,10 @@ function nullable(property: Json, schema: GraphQLSchema): Json {
     return { ...(type && { type }), allOf: [{ $ref: property.$ref }], nullable: true };
   }
   // A schema without a type (the JSON scalar) takes null already; OpenAPI 3.0 allows `nullable` only beside `type`.
-  return property.type ? { ...property, nullable: true } : property;
+  if (!property.type) return property;
+  // OpenAPI 3.0.3: an enum lists every value it takes, null too (`nullable` does not add it).
+  if (property.enum && !property.enum.includes(null)) return { ...property, enum: [...property.enum, null], nullable: true };
+  return { ...property, nullable: true };
 }
 
 /**

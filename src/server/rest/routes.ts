@@ -11,6 +11,7 @@ import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
 import type { RestRoute } from './routes/route.js';
 import { NOTIFICATION_ROUTES } from './routes/notifications.js';
+import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 
@@ -37,6 +38,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...BASELINE_ROUTES,
   ...GOAL_ROUTES,
   ...CHALLENGE_ROUTES,
+  ...TRAINING_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
