@@ -1,6 +1,6 @@
 import { inArea, route } from './route.js';
 
-/** Analytics over the user's local days; baselines sit in the contract's "Reports, exports, scores and sleep" section. */
+/** Analytics over the user's local days; baselines and sleep sit in the contract's "Reports, exports, scores and sleep" section. */
 export const ANALYTICS_ROUTES = inArea('Analytics', [
   route(
     'POST /users/:userId/analytics/correlations',
@@ -26,4 +26,6 @@ export const ANALYTICS_ROUTES = inArea('Analytics', [
 
 export const BASELINE_ROUTES = inArea('Reports, exports, scores and sleep', [
   route('GET /users/:userId/baselines', 'Query.baselines', 'read', 'Biometric baselines'),
+  route('GET /users/:userId/sleep-analysis/debt', 'Query.sleepDebt', 'read', 'Sleep debt analysis'),
+  route('GET /users/:userId/sleep-analysis/quality', 'Query.sleepQuality', 'read', 'Sleep quality metrics'),
 ]);
