@@ -25,6 +25,7 @@ import './achievements.js';
 import './challenges.js';
 import './training-plans.js';
 import './sleep-analysis.js';
+import './readiness.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -23,7 +23,7 @@ WHERE "userId" = $1 AND type = 'sleep'
 ORDER BY "startAt", id`;
 
 /** The user's nights (one source each) that ended on local days from `from` to `to`. */
-async function nightsBetween(
+export async function nightsBetween(
   ctx: ServiceContext,
   user: { id: string; timezone: string },
   from: string,

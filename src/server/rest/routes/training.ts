@@ -1,6 +1,6 @@
 import { inArea, route } from './route.js';
 
-/** Training plans (readiness and training load come with the analytics). */
+/** Training plans, readiness and training load. */
 export const TRAINING_ROUTES = inArea('Training and readiness', [
   route('GET /users/:userId/training-plans', 'Query.trainingPlans', 'read', 'List training plans'),
   route('POST /users/:userId/training-plans', 'Mutation.createTrainingPlan', 'write', 'Create a training plan', {
@@ -17,4 +17,6 @@ export const TRAINING_ROUTES = inArea('Training and readiness', [
       ],
     },
   }),
+  route('GET /users/:userId/readiness', 'Query.readiness', 'read', 'Readiness score with contributing signals'),
+  route('GET /users/:userId/readiness/training-load', 'Query.trainingLoad', 'read', 'Training load metrics (CTL, ATL, TSB)'),
 ]);
