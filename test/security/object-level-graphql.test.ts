@@ -42,6 +42,14 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   updateNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   createGoal: { metricType: 'steps', target: 1, period: 'daily' },
+  createTrainingPlan: {
+    name: 'x',
+    goalKind: 'event',
+    goalDescription: 'x',
+    goalDate: '2025-06-01',
+    startDate: '2025-05-01',
+    sessions: [{ dayOfWeek: 1, sport: 'any', durationMinutes: 30 }],
+  },
 };
 
 interface Operation {
