@@ -91,5 +91,6 @@ function bodyFor(route: RestRoute): Record<string, unknown> {
   if (route.path.endsWith('/goals')) return { metricType: 'steps', target: 1, period: 'daily' };
   if (route.path.endsWith('/recover')) return { since: '2025-06-01T10:00:00.000Z' };
   if (route.path.endsWith('/redeliver')) return { eventId: 'x' };
-  return {};
+  // Otherwise the route's documented example (a training plan's planned week, say).
+  return route.example ?? {};
 }
