@@ -76,8 +76,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const FIRST_DAY = '1900-01-01';
 export const LAST_DAY = '2199-12-31';
-/** The range as a pattern, for the OpenAPI document: a format cannot state bounds. */
-export const DAY_RANGE_PATTERN = /^(19\d{2}|2[01]\d{2})-\d{2}-\d{2}$/;
+/** The range as a pattern, for the OpenAPI document: a format cannot state bounds. Months and days spelled out
+ * too: a generator that meets the pattern then mostly meets the format. */
+export const DAY_RANGE_PATTERN = /^(19|2[01])\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const DAY_WORDS = `a date YYYY-MM-DD from ${FIRST_DAY} to ${LAST_DAY}`;
 
 /** A YYYY-MM-DD calendar day argument that exists (2025-02-30 does not) within the API's range; 400 naming the argument otherwise. */
