@@ -35,6 +35,16 @@ export async function getTrainingLoad(
   const asOf = query.asOf == null ? localDay(user.timezone, ctx.clock.now()) : checkDay('asOf', query.asOf);
   const days = query.days ?? DEFAULT_LOAD_DAYS;
   if (!Number.isInteger(days) || days < 1 || days > MAX_LOAD_DAYS) throw new Invalid(`days must be an integer from 1 to ${MAX_LOAD_DAYS}`);
+  return loadOf(ctx, user, asOf, days);
+}
+
+/** The load of a user's `days` local days up to asOf (checked by the caller). */
+export async function loadOf(
+  ctx: ServiceContext,
+  user: { id: string; timezone: string },
+  asOf: string,
+  days: number,
+): Promise<TrainingLoad> {
   const warmUpStart = addDays(asOf, 1 - days - WARM_UP_DAYS);
   const maxStart = addDays(asOf, 1 - MAX_HR_DAYS);
   const workouts = await workoutsBetween(ctx, user, warmUpStart < maxStart ? warmUpStart : maxStart, asOf);
