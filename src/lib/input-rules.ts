@@ -1,4 +1,5 @@
 import type { GraphQLArgument, GraphQLInputField } from 'graphql';
+import { DAY_RANGE_PATTERN, DAY_WORDS, FIRST_DAY, LAST_DAY } from './time.js';
 
 /**
  * The single-value rules an argument or input field obeys beyond its GraphQL type: ranges, lengths, enums, formats,
@@ -80,8 +81,11 @@ export function ruleViolation(value: unknown, declared: InputRule, typeWords: st
     }
     if (declared.pattern && !declared.pattern.test(value))
       return `must be ${declared.patternWords ?? `a string matching ${declared.pattern.source}`}`;
-    if (declared.format === 'date' && (!DATE.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')))) {
-      return 'must be a date YYYY-MM-DD';
+    if (
+      declared.format === 'date' &&
+      (!DATE.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')) || value < FIRST_DAY || value > LAST_DAY)
+    ) {
+      return `must be ${DAY_WORDS}`;
     }
     if (declared.format === 'email' && !EMAIL.test(value)) return 'must be an email address';
     if (declared.format === 'uri' && !URL.canParse(value)) return 'must be an absolute URL';
@@ -106,6 +110,7 @@ export function ruleSchema(declared: InputRule): Record<string, unknown> {
   }
   if (declared.enum) schema.enum = [...declared.enum];
   if (declared.pattern) schema.pattern = declared.pattern.source;
+  else if (declared.format === 'date') schema.pattern = DAY_RANGE_PATTERN.source;
   if (declared.jsonType) schema.type = declared.jsonType;
   return schema;
 }

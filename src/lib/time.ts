@@ -69,10 +69,28 @@ export function addDays(day: string, days: number): string {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A YYYY-MM-DD calendar day argument that exists (2025-02-30 does not); 400 naming the argument otherwise. */
+/**
+ * The calendar days the API takes: 1900 to 2199. Windows reach a year or so back from a day, and the database's
+ * dates end at year 1 (year 0 does not exist), so a day of year 1 would fail deep inside a query instead of at
+ * the door.
+ */
+export const FIRST_DAY = '1900-01-01';
+export const LAST_DAY = '2199-12-31';
+/** The range as a pattern, for the OpenAPI document: a format cannot state bounds. Months and days spelled out
+ * too: a generator that meets the pattern then mostly meets the format. */
+export const DAY_RANGE_PATTERN = /^(19|2[01])\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const DAY_WORDS = `a date YYYY-MM-DD from ${FIRST_DAY} to ${LAST_DAY}`;
+
+/** A YYYY-MM-DD calendar day argument that exists (2025-02-30 does not) within the API's range; 400 naming the argument otherwise. */
 export function checkDay(name: string, value: string): string {
-  if (!DAY.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')) || addDays(value, 0) !== value) {
-    throw new BadRequest(`${name} must be a date YYYY-MM-DD`);
+  if (
+    !DAY.test(value) ||
+    Number.isNaN(Date.parse(value + 'T00:00:00Z')) ||
+    addDays(value, 0) !== value ||
+    value < FIRST_DAY ||
+    value > LAST_DAY
+  ) {
+    throw new BadRequest(`${name} must be ${DAY_WORDS}`);
   }
   return value;
 }

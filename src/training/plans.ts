@@ -5,7 +5,8 @@ import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { checkDay, localDay } from '../lib/time.js';
 import { daysBetween } from '../goals/periods.js';
 import { getUser } from '../users/users.js';
-import { planCompliance, type PlanCompliance, type PlanWorkout } from './compliance.js';
+import { planCompliance, type PlanCompliance } from './compliance.js';
+import { workoutsBetween } from './workouts.js';
 import { checkSessions, weekStart, MAX_SESSION_DISTANCE, type PlannedSession, type PlannedSessionInput } from './sessions.js';
 
 export const PLAN_GOAL_KINDS = ['race', 'distance', 'event'] as const;
@@ -62,34 +63,6 @@ function toPlanRow(row: Record<string, unknown>): TrainingPlanRow {
     createdAt: new Date(row.createdAt as string),
     updatedAt: new Date(row.updatedAt as string),
   };
-}
-
-// Bounds a little wide on the indexed start, then exact on the local day: a zone's day is not 24 h across DST.
-const WORKOUTS_SQL = `
-SELECT id, subtype, "startAt", "endAt", "durationSeconds", distance, source, to_char(("startAt" AT TIME ZONE $2)::date, 'YYYY-MM-DD') AS date
-FROM "HealthEvent"
-WHERE "userId" = $1 AND type = 'workout'
-  AND "startAt" >= ($3::date - 1)::timestamp AT TIME ZONE $2 AND "startAt" < ($4::date + 2)::timestamp AT TIME ZONE $2
-  AND ("startAt" AT TIME ZONE $2)::date BETWEEN $3::date AND $4::date
-ORDER BY "startAt", id`;
-
-async function workoutsBetween(
-  ctx: ServiceContext,
-  user: { id: string; timezone: string },
-  from: string,
-  to: string,
-): Promise<PlanWorkout[]> {
-  const rows = await ctx.sql.query<Record<string, unknown>>(WORKOUTS_SQL, [user.id, user.timezone, from, to]);
-  return rows.map((row) => ({
-    id: String(row.id),
-    subtype: (row.subtype as string | null) ?? null,
-    startAt: new Date(row.startAt as string),
-    endAt: new Date(row.endAt as string),
-    durationSeconds: Number(row.durationSeconds),
-    distance: row.distance == null ? null : Number(row.distance),
-    source: String(row.source),
-    date: String(row.date),
-  }));
 }
 
 /** Plans judged as of a local day, with one read of the user's workouts for the whole page. */

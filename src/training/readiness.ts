@@ -6,7 +6,7 @@ import { addDays, checkDay, localDay } from '../lib/time.js';
 import { HISTORY_NIGHTS, sleepNeed } from '../sleep/debt.js';
 import { nightsBetween } from '../sleep/sleep-analysis.js';
 import { getUser } from '../users/users.js';
-import { getTrainingLoad } from './load-report.js';
+import { loadOf } from './load-report.js';
 
 /**
  * Readiness, 0–100: how recovered the user is on a local day, from up to five signals, each scored 0–100 and
@@ -153,7 +153,8 @@ export async function getReadiness(ctx: ServiceContext, userId: string, query: {
     });
   }
 
-  const load = await getTrainingLoad(ctx, user.id, { asOf: addDays(asOf, -1), days: 1 });
+  // Yesterday's form: the day before may lie just outside the range a caller may name (1899-12-31).
+  const load = await loadOf(ctx, user, addDays(asOf, -1), 1);
   const yesterday = load.days[0]!;
   if (yesterday.ctl > 0 || yesterday.atl > 0) {
     found.push({

@@ -1,5 +1,6 @@
 import { addDays } from '../lib/time.js';
-import { distinctWorkouts, type PlanWorkout } from './compliance.js';
+import { distinctWorkouts } from './compliance.js';
+import type { TrainingWorkout } from './workouts.js';
 
 /**
  * Training load, per workout and per local day, and the fitness–fatigue balance built from it.
@@ -30,12 +31,6 @@ export const DEFAULT_MAX_HR = 190;
 export const DEFAULT_HRR = 0.5;
 export const TRIMP_K = 0.64;
 export const TRIMP_B = 1.92;
-
-export interface LoadWorkout extends PlanWorkout {
-  avgHeartRate: number | null;
-  /** Perceived exertion, Borg CR-10, when the source gives it. */
-  rpe: number | null;
-}
 
 export type LoadMethod = 'heart_rate' | 'rpe' | 'estimated';
 
@@ -86,7 +81,7 @@ export function trimp(minutes: number, hrr: number): number {
   return minutes * hrr * TRIMP_K * Math.exp(TRIMP_B * hrr);
 }
 
-export function workoutLoad(workout: LoadWorkout, rest: number, max: number): WorkoutLoad {
+export function workoutLoad(workout: TrainingWorkout, rest: number, max: number): WorkoutLoad {
   const minutes = workout.durationSeconds / 60;
   let hrr: number;
   let method: LoadMethod;
@@ -115,14 +110,14 @@ export function workoutLoad(workout: LoadWorkout, rest: number, max: number): Wo
 
 /** The daily series from the warm-up's first day to asOf, reported over the last `days` of it. */
 export function trainingLoad(
-  workouts: readonly LoadWorkout[],
+  workouts: readonly TrainingWorkout[],
   anchors: { rest: HeartRateAnchor; max: HeartRateAnchor },
   asOf: string,
   days: number,
 ): TrainingLoad {
   const from = addDays(asOf, 1 - days);
   const start = addDays(from, -WARM_UP_DAYS);
-  const loads = (distinctWorkouts(workouts) as LoadWorkout[])
+  const loads = (distinctWorkouts(workouts) as TrainingWorkout[])
     .filter((w) => w.date >= start && w.date <= asOf)
     .map((w) => workoutLoad(w, anchors.rest.bpm, anchors.max.bpm));
   const byDay = new Map<string, WorkoutLoad[]>();

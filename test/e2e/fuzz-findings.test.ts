@@ -21,6 +21,25 @@ for (const engine of ENGINES) {
     });
     afterAll(() => t?.close());
 
+    it('answers 400 naming the parameter to a day outside 1900–2199, on REST and GraphQL, instead of failing in a query', async () => {
+      // A window a year back from 0001-01-01 reaches year 0, which the database's dates do not have.
+      for (const path of ['baselines', 'readiness', 'readiness/training-load', 'sleep-analysis/debt', 'sleep-analysis/quality']) {
+        for (const day of ['0001-01-01', '1899-12-31', '2200-01-01']) {
+          const response = await t.api('GET', `/v1/users/${userId}/${path}?asOf=${day}`);
+          expect(response.status, `${path} ${day}`).toBe(400);
+          expect(response.body.message).toBe('query parameter asOf must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31');
+        }
+        expect((await t.api('GET', `/v1/users/${userId}/${path}?asOf=1900-01-01`)).status, path).toBe(200);
+      }
+      const gql = await t.graphql(`query ($userId: ID!) { readiness(userId: $userId, asOf: "0001-01-01") { score } }`, { userId });
+      expect(gql.body.errors?.[0]?.message).toBe('asOf must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31');
+      const parameter = (openApiDocument(schema) as any).paths['/users/{userId}/readiness'].get.parameters.find(
+        (p: { name: string }) => p.name === 'asOf',
+      );
+      expect(new RegExp(parameter.schema.pattern).test('0001-01-01')).toBe(false);
+      expect(new RegExp(parameter.schema.pattern).test('2025-06-15')).toBe(true);
+    });
+
     it('answers 400 to a JSON body value of the wrong type instead of converting it', async () => {
       const cases: [string, string, unknown][] = [
         ['POST', '/v1/api-keys', { name: false, scope: 'write' }],

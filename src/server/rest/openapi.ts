@@ -26,8 +26,8 @@ the size limit, 415 body that is not JSON, 416 byte range outside a file, 422 we
 **Rate limits.** Per API key (per address without one). Every response carries \`RateLimit-Limit\`,
 \`RateLimit-Remaining\` and \`RateLimit-Reset\`; a 429 also carries \`Retry-After\` (seconds).
 
-**Formats.** IDs are ULIDs; timestamps are ISO 8601 UTC with milliseconds (\`2025-06-15T09:00:00.000Z\`).
-No text may contain the NUL character (U+0000): a 400.
+**Formats.** IDs are ULIDs; timestamps are ISO 8601 UTC with milliseconds (\`2025-06-15T09:00:00.000Z\`);
+calendar days are YYYY-MM-DD from 1900-01-01 to 2199-12-31. No text may contain the NUL character (U+0000): a 400.
 Every response carries \`X-Request-Id\`.`;
 
 const ERROR_SCHEMA = {
