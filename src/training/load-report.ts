@@ -47,7 +47,9 @@ export async function loadOf(
 ): Promise<TrainingLoad> {
   const warmUpStart = addDays(asOf, 1 - days - WARM_UP_DAYS);
   const maxStart = addDays(asOf, 1 - MAX_HR_DAYS);
-  const workouts = await workoutsBetween(ctx, user, warmUpStart < maxStart ? warmUpStart : maxStart, asOf);
-  const rest = await restingAnchor(ctx, user, asOf);
+  const [workouts, rest] = await Promise.all([
+    workoutsBetween(ctx, user, warmUpStart < maxStart ? warmUpStart : maxStart, asOf),
+    restingAnchor(ctx, user, asOf),
+  ]);
   return trainingLoad(workouts, { rest, max: maxAnchor(workouts, asOf) }, asOf, days);
 }

@@ -125,11 +125,17 @@ function temperature(days: readonly DailySummary[], asOf: string): Scored | null
 export async function getReadiness(ctx: ServiceContext, userId: string, query: { asOf?: string | null }): Promise<Readiness> {
   const user = await getUser(ctx, userId);
   const asOf = query.asOf == null ? localDay(user.timezone, ctx.clock.now()) : checkDay('asOf', query.asOf);
-  const days = await mergedDays(ctx, user.id, addDays(asOf, -BASELINE_DAYS), asOf, [
-    'hrv_rmssd',
-    'resting_heart_rate',
-    'skin_temperature_deviation',
-    'body_temperature',
+  // Three independent reads, side by side on a pool (yesterday's form may need a day before the range a caller
+  // may name, 1899-12-31).
+  const [days, nights, load] = await Promise.all([
+    mergedDays(ctx, user.id, addDays(asOf, -BASELINE_DAYS), asOf, [
+      'hrv_rmssd',
+      'resting_heart_rate',
+      'skin_temperature_deviation',
+      'body_temperature',
+    ]),
+    nightsBetween(ctx, user, addDays(asOf, -HISTORY_NIGHTS), asOf),
+    loadOf(ctx, user, addDays(asOf, -1), 1),
   ]);
   const found: Scored[] = [];
   const hrv = againstBaseline('hrv', 'hrv_rmssd', days, asOf, 1);
@@ -137,7 +143,6 @@ export async function getReadiness(ctx: ServiceContext, userId: string, query: {
   if (hrv) found.push(hrv);
   if (rest) found.push(rest);
 
-  const nights = await nightsBetween(ctx, user, addDays(asOf, -HISTORY_NIGHTS), asOf);
   const lastNight = nights.get(asOf);
   if (lastNight) {
     const need = sleepNeed(nights, asOf);
@@ -153,8 +158,6 @@ export async function getReadiness(ctx: ServiceContext, userId: string, query: {
     });
   }
 
-  // Yesterday's form: the day before may lie just outside the range a caller may name (1899-12-31).
-  const load = await loadOf(ctx, user, addDays(asOf, -1), 1);
   const yesterday = load.days[0]!;
   if (yesterday.ctl > 0 || yesterday.atl > 0) {
     found.push({
