@@ -45,19 +45,34 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
 }
 
-/** Midranks (1-based; tied values share the average of their ranks), as Spearman's ρ and scipy's rankdata use. */
+/**
+ * Midranks (1-based; tied values share the average of their ranks), as Spearman's ρ and scipy's rankdata use. A
+ * value's ties occupy sorted positions lo … hi − 1, so its midrank is (lo + 1 + hi) / 2: one native sort of a typed
+ * copy and two binary searches a value, no comparator calls (correlation discovery ranks thousands of series).
+ */
 export function midranks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const sorted = Float64Array.from(values).sort();
   const ranks = new Float64Array(n);
-  for (let start = 0; start < n;) {
-    let end = start + 1;
-    while (end < n && values[order[end]!] === values[order[start]!]) end++;
-    const rank = (start + end + 1) / 2;
-    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
-    start = end;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    const lo = firstAtLeast(sorted, value, false);
+    const hi = firstAtLeast(sorted, value, true);
+    ranks[i] = (lo + 1 + hi) / 2;
   }
   return ranks;
+}
+
+/** The first index of a sorted array whose value is ≥ value (or > value when strict). */
+function firstAtLeast(sorted: Float64Array, value: number, strict: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? sorted[mid]! <= value : sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A coefficient over n pairs as a test: null when it is undefined (a constant series) or n < 3. */

@@ -79,7 +79,8 @@ type SummaryRow = Omit<DailySummary, 'unit' | 'agg' | 'sources' | 'mergedBy'> & 
 
 function toSummary(row: SummaryRow, priorities: string[], mergedBy: MergedBy): DailySummary {
   const metric = requireMetricType(row.metricType);
-  const sources = byPriority(row.sources.split(','), priorities);
+  // Most days have one source: no ordering to do.
+  const sources = row.sources.includes(',') ? byPriority(row.sources.split(','), priorities) : [row.sources];
   return {
     ...row,
     unit: metric.unit,
