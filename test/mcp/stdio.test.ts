@@ -8,12 +8,11 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** `npm run mcp` as an MCP host starts it: the script's own command, speaking MCP on its stdin and stdout. */
+/** `npm run mcp` as the README's host configuration starts it, speaking MCP on its stdin and stdout. */
 function stdioTransport(env: Record<string, string>): StdioClientTransport {
   return new StdioClientTransport({
-    command: `${root}node_modules/.bin/tsx`,
-    args: ['src/mcp/main.ts'],
-    cwd: root,
+    command: 'npm',
+    args: ['--silent', '--prefix', root, 'run', 'mcp'],
     env: { PATH: process.env.PATH ?? '', ...env },
     stderr: 'pipe',
   });
