@@ -213,6 +213,10 @@ for (const engine of ENGINES) {
       const ok = await post({ authorization: `Bearer ${readKey}` });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toMatchObject({ id: 1, result: { serverInfo: { name: 'vitasync' } } });
+      // An API answer like any other: counted against the key's rate limit, never cached, never framed.
+      expect(ok.headers.get('ratelimit-limit')).toBeTruthy();
+      expect(ok.headers.get('cache-control')).toBe('no-store');
+      expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     });
 
     it('answers GET and DELETE with 405 (stateless: no stream, no session) and refuses a foreign browser origin', async () => {

@@ -34,7 +34,8 @@ describe('the read tools generated from the OpenAPI document', () => {
     for (const route of posts) {
       const name = route.field!.split('.')[1]!;
       const validate = validatorOf(name);
-      expect(validate({ userId: ULID, ...route.example }), lastError).toBe(true);
+      const path = Object.fromEntries(byName.get(name)!.pathParams.map((param) => [param, ULID]));
+      expect(validate({ ...path, ...route.example }), lastError).toBe(true);
     }
   });
 
