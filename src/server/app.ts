@@ -19,6 +19,8 @@ import { healthResponse } from './health.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
 import { createRestHandler } from './rest/handler.js';
+import { createMcpHttpHandler, MCP_PATH } from '../mcp/http.js';
+import { readTools } from '../mcp/tools.js';
 
 export interface AppDeps {
   schema: GraphQLSchema;
@@ -47,23 +49,51 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** The push endpoint of a provider (POST, and the GET of its subscription check). */
 const PROVIDER_PUSH = /^\/v1\/providers\/[^/]+\/push$/;
 
+/** The Bearer challenge of a refused key: `invalid_token` when one was sent (RFC 6750 §3.1). */
+function bearerChallenge(request: Request): string {
+  return request.headers.get('authorization') ? 'Bearer realm="vitasync", error="invalid_token"' : 'Bearer realm="vitasync"';
+}
+
 function isGraphiQLPage(request: Request): boolean {
   return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
 }
 
-/** One fetch handler for everything served over HTTP: /health, /docs, /v1 (REST), /graphql. */
+/** The API surfaces behind an API key: REST (/v1), GraphQL (/graphql) and MCP (/mcp). */
+type Surface = 'rest' | 'graphql' | 'mcp';
+
+/** One fetch handler for everything served over HTTP: /health, /docs, /v1 (REST), /graphql, /mcp. */
 export function createApp(deps: AppDeps) {
   const yoga = createGraphQLHandler(deps.schema, { production: deps.config.production });
   const rest = createRestHandler(deps.schema);
   const openApi = printOpenApi(deps.schema);
+  const mcp = createMcpHttpHandler({
+    tools: readTools(JSON.parse(openApi)),
+    maxBodyBytes: deps.config.maxBodyBytes,
+    corsOrigins: deps.config.corsOrigins,
+  });
 
   function contextFor(principal: Principal | null, requestId: string): RequestContext {
     const { database, clock, live, config, jobs, tokenKeys, storage } = deps;
     return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, storage, principal, requestId, response: {} };
   }
 
+  /**
+   * An MCP tool call's REST request, run in-process as the MCP request's caller: no network hop, and the key is
+   * authenticated and counted against its rate limit once, for the MCP request.
+   */
+  function restAs(principal: Principal, requestId: string) {
+    return async (request: Request): Promise<Response> => {
+      try {
+        return await rest.handle(request, contextFor(principal, requestId));
+      } catch (error) {
+        return restErrorResponse(toPublicError(error));
+      }
+    };
+  }
+
   /** Authenticates, counts the request against its caller's rate limit, then runs the API. */
-  async function serveApi(request: Request, requestId: string, clientAddress: string, isGraphQL: boolean): Promise<Response> {
+  async function serveApi(request: Request, requestId: string, clientAddress: string, surface: Surface): Promise<Response> {
+    const isGraphQL = surface === 'graphql';
     let limitHeaders: Record<string, string> = {};
     try {
       // A provider's push authenticates by the provider's own scheme, and its Authorization header (Google Health
@@ -73,7 +103,8 @@ export function createApp(deps: AppDeps) {
         : await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
       // GraphQL answers a missing key as REST does (401), not with a 200 carrying errors; only the GraphiQL page
       // itself (a browser's GET for HTML) loads without one.
-      if (isGraphQL && !principal && !isGraphiQLPage(request)) throw new Unauthorized(MISSING_KEY_MESSAGE);
+      // MCP has no page and no route without a key.
+      if (!principal && (surface === 'mcp' || (isGraphQL && !isGraphiQLPage(request)))) throw new Unauthorized(MISSING_KEY_MESSAGE);
       const outcome = await deps.rateLimiter.hit(principal ? `key:${principal.keyId}` : `ip:${clientAddress}`);
       limitHeaders = rateLimitHeaders(outcome);
       if (!outcome.allowed) {
@@ -83,12 +114,21 @@ export function createApp(deps: AppDeps) {
         );
       }
       const ctx = contextFor(principal, requestId);
-      const response = isGraphQL ? await yoga.fetch(request, ctx) : await rest.handle(request, ctx);
+      const response =
+        surface === 'mcp' && principal
+          ? await mcp(request, principal, restAs(principal, requestId))
+          : isGraphQL
+            ? await yoga.fetch(request, ctx)
+            : await rest.handle(request, ctx);
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
       return response;
     } catch (error) {
       const pub = toPublicError(error);
-      return isGraphQL ? graphqlErrorResponse(pub, limitHeaders) : restErrorResponse(pub, limitHeaders);
+      if (isGraphQL) return graphqlErrorResponse(pub, limitHeaders);
+      // RFC 6750 §3: a bearer resource answers 401 with its challenge, which MCP clients read.
+      const challenge: Record<string, string> =
+        surface === 'mcp' && pub.status === 401 ? { 'WWW-Authenticate': bearerChallenge(request) } : {};
+      return restErrorResponse(pub, { ...limitHeaders, ...challenge });
     }
   }
 
@@ -103,9 +143,12 @@ export function createApp(deps: AppDeps) {
       const page = await serveDocs(pathname);
       if (page) return page;
     }
-    if (pathname === '/graphql') return serveApi(request, requestId, clientAddress, true);
-    if (pathname === '/v1' || pathname.startsWith('/v1/')) return serveApi(request, requestId, clientAddress, false);
-    return restErrorResponse(toPublicError(new NotFound(`no route ${request.method} ${pathname}; the API lives under /v1 and /graphql`)));
+    if (pathname === '/graphql') return serveApi(request, requestId, clientAddress, 'graphql');
+    if (pathname === MCP_PATH) return serveApi(request, requestId, clientAddress, 'mcp');
+    if (pathname === '/v1' || pathname.startsWith('/v1/')) return serveApi(request, requestId, clientAddress, 'rest');
+    return restErrorResponse(
+      toPublicError(new NotFound(`no route ${request.method} ${pathname}; the API lives under /v1, /graphql and /mcp`)),
+    );
   }
 
   async function fetch(request: Request, clientAddress = 'unknown'): Promise<Response> {

@@ -3,7 +3,8 @@
  * API keys belong on servers). Preflights of allowed origins get 204 with the methods and headers the API uses.
  */
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Request-Id';
+// Mcp-Protocol-Version: the MCP transport's header (/mcp), sent by browser MCP clients after initialization.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Request-Id, Mcp-Protocol-Version';
 const EXPOSED_HEADERS = 'X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After';
 
 export function corsHeaders(allowed: readonly string[], origin: string | null): Record<string, string> {

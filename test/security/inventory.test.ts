@@ -6,7 +6,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * OWASP API9 (inventory): nothing undocumented answers. The OpenAPI document and the route table agree (see
  * test/server/routes-contract.test.ts); here, what scanners try first — admin and debug pages, metrics, dot
  * files, other API versions, schema dumps, every method the table does not list — gets 404 or 405, never data.
- * Served outside /v1 and /graphql: /health, /docs (the API reference) and /v1/openapi.json, all documented.
+ * Served outside /v1 and /graphql: /health, /docs (the API reference), /v1/openapi.json and /mcp (test/mcp), all
+ * documented.
  */
 const PROBES = [
   '/admin',
