@@ -80,6 +80,7 @@ const SCORES_DESCRIPTION =
   `sleep, activity, cardio and recovery (the day’s readiness); overall is their weighted mean (${percent(AREA_WEIGHTS)}). ` +
   'Missing components and areas give their weight to the others; null when nothing had data.';
 
+/** The field builder of a HealthScores object: the stored HealthScore has the same fields (it extends the shape) plus its own. */
 type ScoreFieldBuilder = Parameters<
   NonNullable<Parameters<ReturnType<typeof builder.objectRef<HealthScores>>['implement']>[0]['fields']>
 >[0];
@@ -110,6 +111,7 @@ const HealthScoreType = builder.objectRef<StoredHealthScore>('HealthScore').impl
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Kept when the day is computed again.' }),
     computedAt: t.field({ type: 'DateTime', description: 'When the day was last computed.', resolve: (s) => s.computedAt }),
+    // A StoredHealthScore is a HealthScores: resolvers written for the narrower parent read the wider one safely.
     ...scoreFields(t as unknown as ScoreFieldBuilder),
   }),
 });
