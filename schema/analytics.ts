@@ -21,7 +21,7 @@ import { builder } from './builder.js';
 
 const DAY_RULE = rule({ format: 'date', status: 400 });
 
-const BaselineType = builder.objectRef<Baseline>('Baseline').implement({
+export const BaselineType = builder.objectRef<Baseline>('Baseline').implement({
   description:
     "A metric's statistics over a rolling window of the user's local days (one value a day: the daily summary's). " +
     'SD is the sample SD (n − 1); MAD the unscaled median absolute deviation; p10/p90 interpolate linearly (NumPy’s default).',

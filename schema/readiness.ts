@@ -29,7 +29,7 @@ const MethodEnum = builder.enumType('TrainingLoadMethod', {
 });
 const AnchorBasisEnum = builder.enumType('HeartRateAnchorBasis', { values: ['measured', 'default'] as const });
 
-const BaselineType = builder.objectRef<SignalBaseline>('ReadinessBaseline').implement({
+export const ReadinessBaselineType = builder.objectRef<SignalBaseline>('ReadinessBaseline').implement({
   description: 'The 30 local days before the day: their median and MAD.',
   fields: (t) => ({
     median: t.exposeFloat('median'),
@@ -47,7 +47,7 @@ const SignalType = builder.objectRef<ReadinessSignal>('ReadinessSignal').impleme
     source: t.exposeString('source', { description: 'The metric type, or sleep_minutes (last night) or tsb (yesterday’s form).' }),
     value: t.exposeFloat('value'),
     unit: t.exposeString('unit'),
-    baseline: t.field({ type: BaselineType, nullable: true, resolve: (s) => s.baseline }),
+    baseline: t.field({ type: ReadinessBaselineType, nullable: true, resolve: (s) => s.baseline }),
     deviation: t.exposeFloat('deviation', {
       nullable: true,
       description: 'hrv and resting_heart_rate: the modified z-score; sleep: asleep / need; temperature: °C from the reference.',

@@ -91,6 +91,13 @@ export const DOMAIN_EVENT_TYPES = [
     payload: { $ref: '#/components/schemas/Anomaly' },
   },
   {
+    type: 'health_score.computed',
+    description:
+      "A user's health scores were computed and stored for a local day (POST /v1/users/{userId}/health-scores/compute; " +
+      'each compute, a recompute of the day included). The payload is the score as that route returns it.',
+    payload: { $ref: '#/components/schemas/HealthScore' },
+  },
+  {
     type: 'goal.achieved',
     description:
       "A user's goal was met for a period (a day, a week, a month, or the span up to its end date), in the user's local days; " +

@@ -7,6 +7,7 @@ import { HISTORY_NIGHTS, sleepNeed } from '../sleep/debt.js';
 import { nightsBetween } from '../sleep/sleep-analysis.js';
 import { getUser } from '../users/users.js';
 import { loadOf } from './load-report.js';
+import { weighScores } from '../analytics/weighted-score.js';
 
 /**
  * Readiness, 0–100: how recovered the user is on a local day, from up to five signals, each scored 0–100 and
@@ -173,13 +174,7 @@ export async function getReadiness(ctx: ServiceContext, userId: string, query: {
   const temp = temperature(days, asOf);
   if (temp) found.push(temp);
 
-  const total = found.reduce((sum, s) => sum + READINESS_WEIGHTS[s.signal], 0);
-  const signals = found.map((s): ReadinessSignal => {
-    const weight = READINESS_WEIGHTS[s.signal];
-    const share = weight / total;
-    return { ...s, weight, share: round(share, 4), contribution: round(s.subScore * share, 2) };
-  });
-  const score = signals.length ? Math.round(signals.reduce((sum, s) => sum + s.subScore * (s.weight / total), 0)) : null;
+  const { items: signals, score } = weighScores(found, (s) => READINESS_WEIGHTS[s.signal]);
   return {
     asOf,
     score,

@@ -28,4 +28,17 @@ export const BASELINE_ROUTES = inArea('Reports, exports, scores and sleep', [
   route('GET /users/:userId/baselines', 'Query.baselines', 'read', 'Biometric baselines'),
   route('GET /users/:userId/sleep-analysis/debt', 'Query.sleepDebt', 'read', 'Sleep debt analysis'),
   route('GET /users/:userId/sleep-analysis/quality', 'Query.sleepQuality', 'read', 'Sleep quality metrics'),
+  route(
+    'GET /users/:userId/health-scores',
+    'Query.healthScores',
+    'read',
+    'Composite wellness scores (overall, sleep, activity, cardio, recovery)',
+  ),
+  route('POST /users/:userId/health-scores/compute', 'Mutation.computeHealthScore', 'write', 'Compute a new health score', {
+    example: { asOf: '2025-06-14' },
+  }),
+  route('GET /users/:userId/snapshots', 'Query.snapshots', 'read', 'Health snapshots'),
+  route('POST /users/:userId/snapshots', 'Mutation.createSnapshot', 'write', 'Create a health snapshot', {
+    example: { label: 'Before the training block', note: 'Week 1 of the 10 km plan' },
+  }),
 ]);
