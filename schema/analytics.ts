@@ -21,7 +21,7 @@ import { builder } from './builder.js';
 
 const DAY_RULE = rule({ format: 'date', status: 400 });
 
-const BaselineType = builder.objectRef<Baseline>('Baseline').implement({
+export const BaselineType = builder.objectRef<Baseline>('Baseline').implement({
   description:
     "A metric's statistics over a rolling window of the user's local days (one value a day: the daily summary's). " +
     'SD is the sample SD (n − 1); MAD the unscaled median absolute deviation; p10/p90 interpolate linearly (NumPy’s default).',
@@ -162,7 +162,7 @@ const CoefficientType = builder.objectRef<Coefficient>('CorrelationCoefficient')
   fields: (t) => ({ r: t.exposeFloat('r'), p: t.exposeFloat('p'), q: t.exposeFloat('q') }),
 });
 
-const CorrelationType = builder.objectRef<Correlation>('Correlation').implement({
+export const CorrelationType = builder.objectRef<Correlation>('Correlation').implement({
   description: 'Series A on day d against series B on day d + lagDays, over the days both have a value.',
   fields: (t) => ({
     seriesA: t.exposeString('seriesA', { description: 'A metric type, or workout_minutes / sleep_minutes (from events).' }),

@@ -26,6 +26,8 @@ import './challenges.js';
 import './training-plans.js';
 import './sleep-analysis.js';
 import './readiness.js';
+import './insights.js';
+import './analytics-context.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -3,6 +3,12 @@ import { inArea, route } from './route.js';
 /** Analytics over the user's local days; baselines and sleep sit in the contract's "Reports, exports, scores and sleep" section. */
 export const ANALYTICS_ROUTES = inArea('Analytics', [
   route(
+    'GET /users/:userId/analytics/context',
+    'Query.analyticsContext',
+    'read',
+    'LLM-ready biological context (baselines, trends, anomalies, correlations, health scores)',
+  ),
+  route(
     'POST /users/:userId/analytics/correlations',
     'Mutation.discoverCorrelations',
     'read',
@@ -28,4 +34,5 @@ export const BASELINE_ROUTES = inArea('Reports, exports, scores and sleep', [
   route('GET /users/:userId/baselines', 'Query.baselines', 'read', 'Biometric baselines'),
   route('GET /users/:userId/sleep-analysis/debt', 'Query.sleepDebt', 'read', 'Sleep debt analysis'),
   route('GET /users/:userId/sleep-analysis/quality', 'Query.sleepQuality', 'read', 'Sleep quality metrics'),
+  route('GET /users/:userId/insights', 'Query.insights', 'read', 'AI-generated health insights'),
 ]);
