@@ -47,14 +47,17 @@ function sectionLines(doc: ContextDocument): Record<ContextSection, string[]> {
   const orNone = (lines: string[]) => (lines.length ? lines : ['- none']);
   const t = doc.training;
   return {
+    // Critical first, then the newest: the lines a short budget keeps.
     anomalies: orNone(
-      doc.anomalies.map(
-        (a) =>
-          `- ${a.date} ${a.metricType} ${f(a.value)} ${a.unit}: ${a.kind} ${a.direction} (${a.severity}` +
-          (a.score !== null ? `, z ${f(a.score, 2)}` : '') +
-          (a.rule ? `, ${a.rule.label}` : '') +
-          ')',
-      ),
+      [...doc.anomalies]
+        .sort((a, b) => (a.severity === b.severity ? b.date.localeCompare(a.date) : a.severity === 'critical' ? -1 : 1))
+        .map(
+          (a) =>
+            `- ${a.date} ${a.metricType} ${f(a.value)} ${a.unit}: ${a.kind} ${a.direction} (${a.severity}` +
+            (a.score !== null ? `, z ${f(a.score, 2)}` : '') +
+            (a.rule ? `, ${a.rule.label}` : '') +
+            ')',
+        ),
     ),
     trends: orNone(
       doc.trends.map(
@@ -118,12 +121,13 @@ const TITLES: Record<ContextSection, string> = {
 
 function omittedLine(partial: ContextText['partial'], omitted: readonly ContextSection[]): string[] {
   if (!partial && omitted.length === 0) return [];
+  if (omitted.length === CONTEXT_SECTIONS.length) return ['(Left out for the token budget: every section.)'];
   const parts = [...(partial ? [`${partial.section} (${partial.lines} of ${partial.of} lines)`] : []), ...omitted];
   return [`(Left out for the token budget: ${parts.join(', ')}.)`];
 }
 
 export function renderContext(doc: ContextDocument, maxTokens: number): ContextText {
-  const header = `Health context of user ${doc.userId}, zone ${doc.timezone}, local day ${doc.asOf}. Units as stated; days are local.`;
+  const header = `Health context, zone ${doc.timezone}, local day ${doc.asOf} (all days local).`;
   const lines = sectionLines(doc);
   const kept: string[] = [header];
   const included: ContextSection[] = [];
