@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atLocal, aUser, localDays, pushSamples } from '../factories/index.js';
+import { atLocal, aUser, localDays, pushEvents, pushSamples } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const AUCKLAND = 'Pacific/Auckland';
+const addDay = (day: string, days: number) => new Date(Date.parse(day + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
 const TO = '2025-06-15';
 
 /** 07:00 in Auckland is 19:00 UTC the day before: a reading filed under its UTC day would land a day early. */
@@ -131,6 +132,58 @@ for (const engine of ENGINES) {
       const two = (await t.api('GET', `${path}&limit=2&cursor=${encodeURIComponent(one.nextCursor)}`)).body;
       expect(two.data.map((i: any) => i.id)).toEqual([first.data[2].id]);
       expect(two.nextCursor).toBeNull();
+    });
+
+    it('reports sleep debt and a training load ramp in St. John’s, with the confidence their data gives', async () => {
+      const zone = 'America/St_Johns';
+      const userId = (await aUser(t, { timezone: zone })).id;
+      const nights = localDays('2025-06-02', 14);
+      // Six hours a night for the 14 nights to 15 June, against the default 8 h need (no 28 nights of history):
+      // 14 × 2 h = 28 h of debt, high. Bed at 23:00 local (01:30 UTC): the night still ends on the local morning.
+      await pushEvents(
+        t,
+        userId,
+        nights.map((day) => {
+          const bed = atLocal(zone, addDay(day, -1), 23);
+          return {
+            type: 'sleep',
+            subtype: 'main',
+            startAt: bed.toISOString(),
+            endAt: new Date(bed.getTime() + 6 * 3_600_000).toISOString(),
+          };
+        }),
+      );
+      // One hour of training on each of the last three days and none before: all load is acute.
+      await pushEvents(
+        t,
+        userId,
+        ['2025-06-13', '2025-06-14', '2025-06-15'].map((day) => {
+          const start = atLocal(zone, day, 18);
+          return {
+            type: 'workout',
+            subtype: 'running',
+            startAt: start.toISOString(),
+            endAt: new Date(start.getTime() + 3_600_000).toISOString(),
+          };
+        }),
+      );
+      const page = (await t.api('GET', `/v1/users/${userId}/insights?to=${TO}&kind=sleep_debt&kind=training_load`)).body;
+      expect(page.data.map((i: any) => i.kind)).toEqual(['sleep_debt', 'training_load']);
+      const [debt, load] = page.data;
+      expect(debt).toMatchObject({ severity: 'warning', category: 'sleep', confidence: 1 });
+      expect(debt.sentence).toBe(`You built up 28 h of sleep debt over the 14 nights to ${TO} against a nightly need of 8 h (high).`);
+      expect(debt.evidence).toMatchObject({ from: '2025-06-02', to: TO, n: 14, values: { debtMinutes: 1680, needMinutes: 480 } });
+
+      // No heart rate or RPE: intensity 0.5 (estimated), TRIMP = 60 × 0.5 × 0.64 × e^0.96 per day; ACWR = ATL / CTL
+      // with ATL and CTL as sums of α(1 − α)^(T − k) × load (α = 1 − e^(−1/τ), τ 7 and 42).
+      const trimp = 60 * 0.5 * 0.64 * Math.exp(1.92 * 0.5);
+      const ewma = (tau: number) => [2, 1, 0].reduce((sum, ago) => sum + (1 - Math.exp(-1 / tau)) * Math.exp(-1 / tau) ** ago * trimp, 0);
+      const acwr = ewma(7) / ewma(42);
+      expect(load).toMatchObject({ severity: 'warning', category: 'training', confidence: 0.5 });
+      expect(load.evidence.values.acwr).toBeCloseTo(acwr, 2);
+      expect(load.sentence).toBe(
+        `Your acute:chronic training load ratio is ${Math.round(acwr * 10) / 10} on ${TO}: this week's load is well above what you are used to (0.8–1.3 is the usual range).`,
+      );
     });
 
     it('refuses a window backwards or longer than 90 days and an unknown kind', async () => {
