@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context.js';
 import type { Anomaly } from '../analytics/anomalies.js';
 import { discoverCorrelations, type Correlation } from '../analytics/correlations.js';
 import { getMetricType } from '../health/metric-types.js';
-import { addDays, localDay, startOfLocalDay } from '../lib/time.js';
+import { addDays, FIRST_DAY, localDay, startOfLocalDay } from '../lib/time.js';
 import { HISTORY_NIGHTS, sleepDebt, type SleepDebt } from '../sleep/debt.js';
 import type { Night } from '../sleep/nights.js';
 import { nightsBetween } from '../sleep/sleep-analysis.js';
@@ -95,8 +95,11 @@ export async function recentRecords(ctx: ServiceContext, user: User, from: strin
 
 /** Lag-0 correlations of the QUICK_CORRELATION_DAYS days ending `to` (see above), strongest first. */
 export async function quickCorrelations(ctx: ServiceContext, user: User, to: string, limit: number): Promise<Correlation[]> {
+  // The API's days start at FIRST_DAY: a window reaching before it is cut there (or is empty).
+  if (to < FIRST_DAY) return [];
+  const from = addDays(to, 1 - QUICK_CORRELATION_DAYS);
   const report = await discoverCorrelations(ctx, user.id, {
-    from: addDays(to, 1 - QUICK_CORRELATION_DAYS),
+    from: from < FIRST_DAY ? FIRST_DAY : from,
     to,
     maxLag: 0,
     minN: QUICK_CORRELATION_MIN_N,

@@ -143,6 +143,15 @@ for (const engine of ENGINES) {
       expect(gql.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     });
 
+    it('answers for the first day the API takes, whose windows reach before it', async () => {
+      const context = await t.api('GET', `/v1/users/${userId}/analytics/context?asOf=1900-01-01&maxTokens=50`);
+      expect(context.status, JSON.stringify(context.body)).toBe(200);
+      expect(context.body.correlations).toEqual([]);
+      const insights = await t.api('GET', `/v1/users/${userId}/insights?from=1900-01-01&to=1900-01-05`);
+      expect(insights.status, JSON.stringify(insights.body)).toBe(200);
+      expect(insights.body.data).toEqual([]);
+    });
+
     it('answers 404 for a user of another workspace', async () => {
       const other = await t.newWorkspace();
       const theirs = (await t.api('POST', '/v1/users', { key: other.adminKey, body: { externalId: 'theirs' } })).body;
