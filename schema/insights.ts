@@ -76,7 +76,10 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     args: {
       userId: t.arg.id({ required: true }),
-      from: t.arg.string({ description: `First local day; default ${DEFAULT_INSIGHT_DAYS - 1} days before to.`, ...DAY_RULE }),
+      from: t.arg.string({
+        description: `First local day; default ${DEFAULT_INSIGHT_DAYS - 1} days before to (not before 1900-01-01).`,
+        ...DAY_RULE,
+      }),
       to: t.arg.string({
         description: `Last local day (inclusive; at most ${MAX_INSIGHT_DAYS} days after from); default yesterday in the user’s zone. Trends, sleep debt and training load are as of this day.`,
         ...DAY_RULE,

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { mergedDays } from '../health/daily-summaries.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
 import { paginateArray, type Page, type PageArgs } from '../lib/pagination.js';
-import { addDays, checkDay, localDay } from '../lib/time.js';
+import { addDays, checkDay, FIRST_DAY, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
 import { anomalyInsight, correlationInsight, recordInsight, sleepDebtInsight, trainingLoadInsight, trendInsight } from './detectors.js';
 import { debtUpTo, loadUpTo, QUICK_CORRELATION_DAYS, quickCorrelations, recentRecords, storedAnomalies, STRONG_RHO } from './facts.js';
@@ -60,7 +60,8 @@ const sortKey = (insight: Insight) => `${SEVERITY_RANK[insight.severity]}${INSIG
 export async function listInsights(ctx: ServiceContext, userId: string, query: InsightQuery): Promise<InsightPage> {
   const user = await getUser(ctx, userId);
   const to = query.to != null ? checkDay('to', query.to) : addDays(localDay(user.timezone, ctx.clock.now()), -1);
-  const from = query.from != null ? checkDay('from', query.from) : addDays(to, 1 - DEFAULT_INSIGHT_DAYS);
+  const defaultFrom = addDays(to, 1 - DEFAULT_INSIGHT_DAYS);
+  const from = query.from != null ? checkDay('from', query.from) : defaultFrom < FIRST_DAY ? FIRST_DAY : defaultFrom;
   if (from > to) throw new BadRequest('from must not be after to');
   if (addDays(from, MAX_INSIGHT_DAYS) <= to) throw new BadRequest(`from–to spans more than ${MAX_INSIGHT_DAYS} days`);
   const unknown = query.kind?.find((kind) => !(INSIGHT_KINDS as readonly string[]).includes(kind));

@@ -150,6 +150,9 @@ for (const engine of ENGINES) {
       const insights = await t.api('GET', `/v1/users/${userId}/insights?from=1900-01-01&to=1900-01-05`);
       expect(insights.status, JSON.stringify(insights.body)).toBe(200);
       expect(insights.body.data).toEqual([]);
+      const firstDay = await t.api('GET', `/v1/users/${userId}/insights?to=1900-01-01`);
+      expect(firstDay.status, JSON.stringify(firstDay.body)).toBe(200);
+      expect(firstDay.body).toMatchObject({ from: '1900-01-01', to: '1900-01-01' });
     });
 
     it('answers 404 for a user of another workspace', async () => {
