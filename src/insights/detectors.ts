@@ -124,11 +124,7 @@ export function recordInsight(record: RecentRecord): InsightDraft {
   const before = record.previousValue === null ? '' : ` (previous best ${withUnit(record.previousValue, record.unit)})`;
   return {
     kind: 'record',
-    category: ['workout', 'sleep'].includes(record.metricType)
-      ? record.metricType === 'sleep'
-        ? 'sleep'
-        : 'activity'
-      : categoryOf(record.metricType),
+    category: record.metricType === 'sleep' ? 'sleep' : record.metricType === 'workout' ? 'activity' : categoryOf(record.metricType),
     severity: 'info',
     deterministicSentence: `New personal record on ${record.date}: your ${RECORD_WORDS[record.kind] ?? record.kind} ${subject}, ${withUnit(record.value, record.unit)}${before}.`,
     confidence: 1,

@@ -33,7 +33,7 @@ SELECT id, "userId", "metricType", to_char(day, 'YYYY-MM-DD') AS date, kind, dir
 FROM "Anomaly" WHERE "userId" = $1 AND day BETWEEN $2::date AND $3::date
 ORDER BY day DESC, "metricType", kind`;
 
-/** Anomalies stored by POST …/analytics/anomalies (or its scheduled runs) on local days from–to, newest first. */
+/** Anomalies stored by POST …/analytics/anomalies on local days from–to, newest first (a read never runs detection). */
 export async function storedAnomalies(ctx: ServiceContext, user: User, from: string, to: string): Promise<StoredAnomaly[]> {
   const rows = await ctx.sql.query<Record<string, unknown>>(ANOMALIES_SQL, [user.id, from, to]);
   return rows.map((row) => {
