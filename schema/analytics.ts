@@ -162,7 +162,7 @@ const CoefficientType = builder.objectRef<Coefficient>('CorrelationCoefficient')
   fields: (t) => ({ r: t.exposeFloat('r'), p: t.exposeFloat('p'), q: t.exposeFloat('q') }),
 });
 
-const CorrelationType = builder.objectRef<Correlation>('Correlation').implement({
+export const CorrelationType = builder.objectRef<Correlation>('Correlation').implement({
   description: 'Series A on day d against series B on day d + lagDays, over the days both have a value.',
   fields: (t) => ({
     seriesA: t.exposeString('seriesA', { description: 'A metric type, or workout_minutes / sleep_minutes (from events).' }),

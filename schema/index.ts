@@ -28,6 +28,8 @@ import './sleep-analysis.js';
 import './readiness.js';
 import './health-scores.js';
 import './snapshots.js';
+import './insights.js';
+import './analytics-context.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -59,7 +59,7 @@ const SignalType = builder.objectRef<ReadinessSignal>('ReadinessSignal').impleme
   }),
 });
 
-const ReadinessType = builder.objectRef<Readiness>('Readiness').implement({
+export const ReadinessType = builder.objectRef<Readiness>('Readiness').implement({
   description:
     'Readiness 0–100 on a local day: HRV and resting HR against their 30-day baselines (modified z), last night’s sleep against the need, yesterday’s training form (TSB) and temperature deviation, each scored 0–100 and weighted.',
   fields: (t) => ({

@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 
 /** Every setting VitaSync reads from the environment, validated once at start-up. README lists them. */
+/** INSIGHTS_LLM_URL (base URL; POST {url}/chat/completions), INSIGHTS_LLM_MODEL, INSIGHTS_LLM_API_KEY, INSIGHTS_LLM_TIMEOUT_MS. */
+export interface InsightsLlmConfig {
+  url: string;
+  model: string;
+  apiKey: string | null;
+  timeoutMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -44,6 +52,8 @@ export interface Config {
   temporal: TemporalConfig;
   /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
   files: FilesConfig;
+  /** Optional rewording of insight sentences by an OpenAI-compatible endpoint (null: off, the default). */
+  insightsLlm: InsightsLlmConfig | null;
   /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
   env: Env;
 }
@@ -250,6 +260,21 @@ function temporalConfig(env: Env): TemporalConfig {
   };
 }
 
+function insightsLlmConfig(env: Env): InsightsLlmConfig | null {
+  const url = optional(env, 'INSIGHTS_LLM_URL');
+  const model = optional(env, 'INSIGHTS_LLM_MODEL');
+  if (!url && !model) return null;
+  if (!url || !model)
+    throw new Error('INSIGHTS_LLM_URL and INSIGHTS_LLM_MODEL go together (or leave both unset: insights stay deterministic)');
+  if (!/^https?:\/\//.test(url) || !URL.canParse(url)) throw new Error(`INSIGHTS_LLM_URL must be an http(s) URL, got "${url}"`);
+  return {
+    url: url.replace(/\/$/, ''),
+    model,
+    apiKey: optional(env, 'INSIGHTS_LLM_API_KEY'),
+    timeoutMs: integer(env, 'INSIGHTS_LLM_TIMEOUT_MS', 5000, 100),
+  };
+}
+
 function integer(env: Env, name: string, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -322,6 +347,7 @@ export function loadConfig(env: Env = process.env): Config {
     files: filesConfig(env, dataDir),
     webhooks: webhooksConfig(env, env.NODE_ENV === 'production'),
     notifications: notificationsConfig(env),
+    insightsLlm: insightsLlmConfig(env),
     env,
   };
 }

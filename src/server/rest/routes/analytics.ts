@@ -3,6 +3,12 @@ import { inArea, route } from './route.js';
 /** Analytics over the user's local days; baselines and sleep sit in the contract's "Reports, exports, scores and sleep" section. */
 export const ANALYTICS_ROUTES = inArea('Analytics', [
   route(
+    'GET /users/:userId/analytics/context',
+    'Query.analyticsContext',
+    'read',
+    'LLM-ready biological context (baselines, trends, anomalies, correlations, health scores)',
+  ),
+  route(
     'POST /users/:userId/analytics/correlations',
     'Mutation.discoverCorrelations',
     'read',
@@ -41,4 +47,5 @@ export const BASELINE_ROUTES = inArea('Reports, exports, scores and sleep', [
   route('POST /users/:userId/snapshots', 'Mutation.createSnapshot', 'write', 'Create a health snapshot', {
     example: { label: 'Before the training block', note: 'Week 1 of the 10 km plan' },
   }),
+  route('GET /users/:userId/insights', 'Query.insights', 'read', 'AI-generated health insights'),
 ]);
