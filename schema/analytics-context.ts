@@ -17,6 +17,7 @@ import { rule } from '../src/lib/input-rules.js';
 import { serviceContext } from '../src/server/request-context.js';
 import { AnomalyType, BaselineType, CorrelationType } from './analytics.js';
 import { builder } from './builder.js';
+import { HealthScoresType } from './health-scores.js';
 import { ReadinessType } from './readiness.js';
 
 export const TrendType = builder.objectRef<Trend>('Trend').implement({
@@ -134,10 +135,11 @@ const AnalyticsContextType = builder.objectRef<AnalyticsContext>('AnalyticsConte
     }),
     readiness: t.field({ type: ReadinessType, resolve: (c) => c.readiness }),
     scores: t.field({
-      type: 'JSON',
+      type: HealthScoresType,
       nullable: true,
       resolve: (c) => c.scores,
-      description: 'Health scores (src/analytics/context-scores.ts); null while none are available.',
+      description:
+        'Health scores of the day before asOf (the last complete day), computed on read as GET …/health-scores scores; null when no area has data.',
     }),
     training: t.field({ type: ContextTrainingType, nullable: true, resolve: (c) => c.training, description: 'Null without workouts.' }),
     sleep: t.field({ type: ContextSleepType, resolve: (c) => c.sleep }),

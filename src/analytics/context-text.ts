@@ -73,7 +73,15 @@ function sectionLines(doc: ContextDocument): Record<ContextSection, string[]> {
           doc.readiness.signals.map((s) => `${s.signal} ${f(s.value)} ${s.unit} → ${f(s.subScore, 0)}`).join('; '),
     ],
     scores:
-      doc.scores === null ? ['- not available'] : Object.entries(doc.scores).map(([name, value]) => `- ${name}: ${JSON.stringify(value)}`),
+      doc.scores === null
+        ? ['- not available (no data)']
+        : [
+            `- ${doc.scores.asOf}: overall ${doc.scores.overall}/100; ` +
+              doc.scores.areas
+                .map((a) => `${a.area} ${a.subScore} (${a.components.map((c) => `${c.component} ${f(c.subScore, 0)}`).join(', ')})`)
+                .join('; ') +
+              (doc.scores.missing.length ? `; no data: ${doc.scores.missing.join(', ')}` : ''),
+          ],
     sleep: [
       `- ${doc.sleep.nightsWithData} nights with data ${doc.sleep.from}..${doc.sleep.to}; average asleep ${f(doc.sleep.averageAsleepMinutes, 0)} min; ` +
         `need ${f(doc.sleep.needMinutes, 0)} min (${doc.sleep.needBasis}); debt ${f(doc.sleep.debtMinutes, 0)} min (${doc.sleep.debtLevel}); ` +

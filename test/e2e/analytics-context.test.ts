@@ -54,7 +54,7 @@ for (const engine of ENGINES) {
       const answer = await t.api('GET', `/v1/users/${userId}/analytics/context?asOf=${AS_OF}`);
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const c = answer.body;
-      expect(c).toMatchObject({ userId, timezone: ST_JOHNS, asOf: AS_OF, scores: null, maxTokens: 2000, omitted: [], partial: null });
+      expect(c).toMatchObject({ userId, timezone: ST_JOHNS, asOf: AS_OF, maxTokens: 2000, omitted: [], partial: null });
       expect(c.included).toEqual(ORDER);
 
       const rest = c.baselines.find((b: any) => b.metricType === 'resting_heart_rate');
@@ -90,19 +90,33 @@ for (const engine of ENGINES) {
       expect(c.tokens).toBe(countTokens(c.text));
       expect(c.text).toContain(`zone ${ST_JOHNS}, local day ${AS_OF}`);
       expect(c.text).toContain('- 2025-06-14 spo2 85 %: clinical low (critical, hypoxaemia (below 90 %))');
-      expect(c.text).toContain('## Health scores\n- not available');
+      // The scores of the last complete day, as computing them for that day gives (health-scores.test.ts checks the figures).
+      const computed = await t.api('POST', `/v1/users/${userId}/health-scores/compute`, { body: { asOf: '2025-06-15' } });
+      expect(computed.status, JSON.stringify(computed.body)).toBe(201);
+      const { id: _id, computedAt: _at, ...scores } = computed.body;
+      expect(c.scores).toEqual(scores);
+      expect(c.scores.overall).toEqual(expect.any(Number));
+      expect(c.text).toContain(`## Health scores\n- 2025-06-15: overall ${c.scores.overall}/100; `);
       expect(c.text).not.toContain('Left out');
 
       const gql = await t.graphql(
         `query ($userId: ID!) { analyticsContext(userId: $userId, asOf: "${AS_OF}") {
-          userId timezone asOf text tokens maxTokens included omitted partial { section lines of } scores
+          userId timezone asOf text tokens maxTokens included omitted partial { section lines of } scores { asOf overall sleep activity cardio recovery }
           trends { metricType weekMean z } anomalies { id metricType date kind severity value }
           recentNights { date asleepMinutes source } } }`,
         { userId },
       );
       expect(gql.body.errors).toBeUndefined();
       const g = gql.body.data.analyticsContext;
-      expect(g).toMatchObject({ text: c.text, tokens: c.tokens, included: c.included, omitted: [], partial: null, scores: null });
+      expect(g).toMatchObject({ text: c.text, tokens: c.tokens, included: c.included, omitted: [], partial: null });
+      expect(g.scores).toEqual({
+        asOf: '2025-06-15',
+        overall: c.scores.overall,
+        sleep: c.scores.sleep,
+        activity: c.scores.activity,
+        cardio: c.scores.cardio,
+        recovery: c.scores.recovery,
+      });
       expect(g.trends).toEqual(c.trends.map((x: any) => ({ metricType: x.metricType, weekMean: x.weekMean, z: x.z })));
       expect(g.anomalies[0].id).toBe(c.anomalies[0].id);
       expect(g.recentNights).toEqual(c.recentNights);
