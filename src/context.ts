@@ -4,6 +4,7 @@ import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
 import type { JobRunner } from './jobs/port.js';
 import type { FileStorage } from './files/storage.js';
+import type { ReadMemo } from './lib/read-memo.js';
 import type { Clock } from './lib/time.js';
 
 /**
@@ -24,4 +25,6 @@ export interface ServiceContext {
   storage?: FileStorage;
   /** Who is acting, for the audit log; absent for the system's own work (syncs, bootstrap). */
   actor?: Actor;
+  /** Reads shared by the parts of one computation (src/lib/read-memo.ts); absent: every read goes to the database. */
+  reads?: ReadMemo;
 }

@@ -1,13 +1,15 @@
 import type { ServiceContext } from '../context.js';
-import { mergedDays } from '../health/daily-summaries.js';
+import { holdMergedDays, mergedDays } from '../health/daily-summaries.js';
+import { ReadMemo } from '../lib/read-memo.js';
 import { BadRequest } from '../lib/errors.js';
 import { addDays, checkDay, localDay } from '../lib/time.js';
 import { debtOf, loadUpTo, quickCorrelations, recentRecords, storedAnomalies, type RecentRecord } from '../insights/facts.js';
 import { detectTrends, type Trend } from '../insights/trends.js';
 import { HISTORY_NIGHTS } from '../sleep/debt.js';
 import { sleepQuality } from '../sleep/quality.js';
-import { nightsBetween } from '../sleep/sleep-analysis.js';
+import { holdNights, nightsBetween } from '../sleep/sleep-analysis.js';
 import { getReadiness, type Readiness } from '../training/readiness.js';
+import { holdWorkouts } from '../training/workouts.js';
 import { getUser } from '../users/users.js';
 import type { Anomaly } from './anomalies.js';
 import { baselineOf, byMetric, type Baseline } from './baselines.js';
@@ -26,6 +28,12 @@ export const CONTEXT_RECORD_DAYS = 30;
 export const CONTEXT_EVENT_DAYS = 7;
 export const CONTEXT_CORRELATIONS = 5;
 export const DEFAULT_MAX_TOKENS = 2000;
+/**
+ * How far back from asOf the parts read: days — the resting-HR anchor of yesterday's load for the scores' day
+ * (asOf − 2, 90 days); nights — the sleep debt's history (90 + 14); workouts — the max-HR anchor (365) of the scores'
+ * readiness (asOf − 2).
+ */
+const HELD_DAYS = { days: 92, nights: 105, workouts: 367 };
 export const MIN_MAX_TOKENS = 50;
 export const MAX_MAX_TOKENS = 32_000;
 
@@ -118,15 +126,23 @@ export async function analyticsContext(
   }
   const asOf = query.asOf != null ? checkDay('asOf', query.asOf) : localDay(user.timezone, ctx.clock.now());
   const yesterday = addDays(asOf, -1);
+  // Readiness, the scores, correlations and training load each read the user's days, nights and workouts: read
+  // each once, over the widest window any of them takes (HELD_DAYS), and serve their parts from memory.
+  const reading = { ...ctx, reads: new ReadMemo() };
+  await Promise.all([
+    holdMergedDays(reading, user.id, addDays(asOf, -HELD_DAYS.days), asOf),
+    holdNights(reading, user, addDays(asOf, -HELD_DAYS.nights), asOf),
+    holdWorkouts(reading, user, addDays(asOf, -HELD_DAYS.workouts), asOf),
+  ]);
   const [days, anomalies, correlations, readiness, scores, nights, load, records] = await Promise.all([
-    mergedDays(ctx, user.id, addDays(asOf, -90), yesterday, null),
-    storedAnomalies(ctx, user, addDays(asOf, 1 - CONTEXT_ANOMALY_DAYS), asOf),
-    quickCorrelations(ctx, user, yesterday, CONTEXT_CORRELATIONS),
-    getReadiness(ctx, user.id, { asOf }),
-    contextScores(ctx, user, asOf),
-    nightsBetween(ctx, user, addDays(asOf, -HISTORY_NIGHTS - 14), asOf),
-    loadUpTo(ctx, user, asOf),
-    recentRecords(ctx, user, addDays(asOf, 1 - CONTEXT_RECORD_DAYS), asOf),
+    mergedDays(reading, user.id, addDays(asOf, -90), yesterday, null),
+    storedAnomalies(reading, user, addDays(asOf, 1 - CONTEXT_ANOMALY_DAYS), asOf),
+    quickCorrelations(reading, user, yesterday, CONTEXT_CORRELATIONS),
+    getReadiness(reading, user.id, { asOf }),
+    contextScores(reading, user, asOf),
+    nightsBetween(reading, user, addDays(asOf, -HISTORY_NIGHTS - 14), asOf),
+    loadUpTo(reading, user, asOf),
+    recentRecords(reading, user, addDays(asOf, 1 - CONTEXT_RECORD_DAYS), asOf),
   ]);
   const debt = debtOf(nights, asOf);
   const quality = sleepQuality(nights, user.timezone, asOf, debt.nights.length);

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { BadRequest, Invalid } from '../lib/errors.js';
+import type { ReadMemo } from '../lib/read-memo.js';
 import { checkDay } from '../lib/time.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
@@ -113,7 +114,7 @@ function toSummary(row: SummaryRow, priorities: string[], mergedBy: MergedBy): D
 }
 
 /** What reading the rollups needs: a SQL session and the workspace (a domain event consumer has no more). */
-export type RollupReader = Pick<ServiceContext, 'workspaceId'> & { sql: Pick<ServiceContext['sql'], 'query'> };
+export type RollupReader = Pick<ServiceContext, 'workspaceId' | 'reads'> & { sql: Pick<ServiceContext['sql'], 'query'> };
 
 /**
  * Every merged day (as GET daily-summaries with merge priority) of a user's metrics between two local days, in
@@ -126,6 +127,11 @@ export async function mergedDays(
   to: string,
   metricTypes: readonly string[] | null,
 ): Promise<DailySummary[]> {
+  const held = ctx.reads?.covering<DailySummary[]>(`mergedDays:${userId}`, from, to);
+  if (held) {
+    const wanted = metricTypes && new Set(metricTypes);
+    return (await held).filter((day) => day.date >= from && day.date <= to && (!wanted || wanted.has(day.metricType)));
+  }
   const priorities = await sourcePriority(ctx);
   const rows = await ctx.sql.query<SummaryRow>(`SELECT * FROM (${chosenSql(false)}) AS days ORDER BY date, "metricType"`, [
     userId,
@@ -136,6 +142,14 @@ export async function mergedDays(
     MERGED_METRICS,
   ]);
   return rows.map((row) => toSummary(row, priorities, isMergedMetric(row.metricType) ? 'quarter_hour' : 'bucket'));
+}
+
+/**
+ * Reads every metric's merged days from–to into the context's read memo, so that mergedDays of any part of them
+ * (any metrics) is served from memory for the rest of the computation.
+ */
+export function holdMergedDays(ctx: RollupReader & { reads: ReadMemo }, userId: string, from: string, to: string): Promise<DailySummary[]> {
+  return ctx.reads.hold(`mergedDays:${userId}`, from, to, mergedDays(ctx, userId, from, to, null));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import { readOnce } from '../lib/read-memo.js';
 
 /**
  * When several sources report the same metric for the same bucket, reads use one of them: the first of the
@@ -11,11 +12,11 @@ export function sourceRankSql(prioritiesParam: string): string {
 
 /** Raw SQL, so readers that hold only a SQL session (domain event consumers) use the same priority. */
 export async function sourcePriority(
-  ctx: Pick<ServiceContext, 'workspaceId'> & { sql: Pick<ServiceContext['sql'], 'query'> },
+  ctx: Pick<ServiceContext, 'workspaceId' | 'reads'> & { sql: Pick<ServiceContext['sql'], 'query'> },
 ): Promise<string[]> {
-  const [workspace] = await ctx.sql.query<{ sourcePriority: string[] }>('SELECT "sourcePriority" FROM "Workspace" WHERE id = $1', [
-    ctx.workspaceId,
-  ]);
+  const [workspace] = await readOnce(ctx, 'sourcePriority', () =>
+    ctx.sql.query<{ sourcePriority: string[] }>('SELECT "sourcePriority" FROM "Workspace" WHERE id = $1', [ctx.workspaceId]),
+  );
   return workspace?.sourcePriority ?? [];
 }
 

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { Invalid } from '../lib/errors.js';
+import type { ReadMemo } from '../lib/read-memo.js';
 import { addDays, checkDay, localDay } from '../lib/time.js';
 import { getUser } from '../users/users.js';
 import { DEFAULT_DEBT_NIGHTS, HISTORY_NIGHTS, MAX_DEBT_NIGHTS, sleepDebt, type SleepDebt } from './debt.js';
@@ -29,6 +30,8 @@ export async function nightsBetween(
   from: string,
   to: string,
 ): Promise<Map<string, Night>> {
+  const held = ctx.reads?.covering<Map<string, Night>>(`nights:${user.id}`, from, to);
+  if (held) return new Map([...(await held)].filter(([date]) => date >= from && date <= to));
   const rows = await ctx.sql.query<Record<string, unknown>>(SLEEP_SQL, [user.id, user.timezone, from, to]);
   const sessions = rows.map((row): SleepSession => ({
     id: String(row.id),
@@ -41,6 +44,16 @@ export async function nightsBetween(
     date: String(row.date),
   }));
   return nightsOf(sessions);
+}
+
+/** Reads the nights from–to into the context's read memo, so nightsBetween of any part of them is served from memory. */
+export function holdNights(
+  ctx: ServiceContext & { reads: ReadMemo },
+  user: { id: string; timezone: string },
+  from: string,
+  to: string,
+): Promise<Map<string, Night>> {
+  return ctx.reads.hold(`nights:${user.id}`, from, to, nightsBetween(ctx, user, from, to));
 }
 
 function window(

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import type { ReadMemo } from '../lib/read-memo.js';
 import type { PlanWorkout } from './compliance.js';
 
 /** A workout as training plans and training load read it: its span, sport, figures and local day of the start. */
@@ -31,6 +32,8 @@ export async function workoutsBetween(
   from: string,
   to: string,
 ): Promise<TrainingWorkout[]> {
+  const held = ctx.reads?.covering<TrainingWorkout[]>(`workouts:${user.id}`, from, to);
+  if (held) return (await held).filter((workout) => workout.date >= from && workout.date <= to);
   const rows = await ctx.sql.query<Record<string, unknown>>(WORKOUTS_SQL, [user.id, user.timezone, from, to]);
   return rows.map((row) => ({
     id: String(row.id),
@@ -46,4 +49,14 @@ export async function workoutsBetween(
     // jsonb arrives parsed from node-postgres and as text from PGlite's driver.
     rpe: numberOrNull(typeof row.rpe === 'string' ? JSON.parse(row.rpe) : row.rpe),
   }));
+}
+
+/** Reads the workouts from–to into the context's read memo, so workoutsBetween of any part of them is served from memory. */
+export function holdWorkouts(
+  ctx: ServiceContext & { reads: ReadMemo },
+  user: { id: string; timezone: string },
+  from: string,
+  to: string,
+): Promise<TrainingWorkout[]> {
+  return ctx.reads.hold(`workouts:${user.id}`, from, to, workoutsBetween(ctx, user, from, to));
 }

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import { readOnce } from '../lib/read-memo.js';
 import type { Prisma, User } from '../generated/prisma/client.js';
 import { Invalid, NotFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -77,7 +78,7 @@ export async function createOrFindUser(
 }
 
 export async function getUser(ctx: ServiceContext, userId: string): Promise<User> {
-  const user = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } });
+  const user = await readOnce(ctx, `user:${userId}`, () => ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } }));
   if (!user) throw new NotFound(`user ${userId} not found`);
   return user;
 }
