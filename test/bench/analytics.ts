@@ -3,11 +3,12 @@
  * default; 3 for the issue's figure on PostgreSQL) plus 30 daily metrics, a staged night of sleep every day and a
  * run every other day for the year, then the analytics reads: baselines (7/30/90 days of every metric), anomaly
  * detection over a week, correlation discovery over 90 days × 31 series at lags 0–3, readiness, training load
- * (42 days) and sleep debt and quality (14 nights). The baseline for the ratios, in the same run: reading the same 90 days of daily
+ * (42 days), sleep debt and quality (14 nights), health scores, insights (a week) and the LLM context. The baseline for the ratios, in the same run: reading the same 90 days of daily
  * summaries with GET daily-summaries' service (what any analytics must at least read).
  */
 import { detectAnomalies } from '../../src/analytics/anomalies.js';
 import { baselines } from '../../src/analytics/baselines.js';
+import { analyticsContext } from '../../src/analytics/context.js';
 import { discoverCorrelations } from '../../src/analytics/correlations.js';
 import type { ServiceContext } from '../../src/context.js';
 import { dailySummaries } from '../../src/health/daily-summaries.js';
@@ -16,6 +17,8 @@ import type { EventInput } from '../../src/events/event-input.js';
 import { ingestSamples } from '../../src/health/ingest.js';
 import { METRIC_TYPES } from '../../src/health/metric-types.js';
 import type { SampleInput } from '../../src/health/sample-input.js';
+import { listInsights } from '../../src/insights/insights.js';
+import { computeHealthScores } from '../../src/scores/health-scores.js';
 import { getSleepDebt, getSleepQuality } from '../../src/sleep/sleep-analysis.js';
 import { getTrainingLoad } from '../../src/training/load-report.js';
 import { getReadiness } from '../../src/training/readiness.js';
@@ -47,6 +50,9 @@ export interface AnalyticsRun {
   trainingLoad: Latency & { workouts: number };
   sleepDebt: Latency & { nights: number };
   sleepQuality: Latency & { nights: number };
+  healthScores: Latency & { overall: number | null };
+  insights: Latency & { insights: number };
+  context: Latency & { tokens: number; sections: number };
 }
 
 /** A deterministic wobble: the same data every run. */
@@ -155,8 +161,26 @@ async function runOne(name: EngineName, options: AnalyticsSuiteOptions): Promise
     const sleepQuality = await latency(async () => {
       qualityNights = (await getSleepQuality(ctx, userId, { asOf: LAST_DAY })).nights.length;
     }, timed);
+    let overall: number | null = null;
+    const healthScores = await latency(async () => {
+      overall = (await computeHealthScores(ctx, userId, LAST_DAY)).overall;
+    }, timed);
+    let found = 0;
+    const insights = await latency(async () => {
+      found = (await listInsights(ctx, userId, { to: LAST_DAY, limit: 50 })).data.length;
+    }, timed);
+    let tokens = 0;
+    let sections = 0;
+    const context = await latency(async () => {
+      const answer = await analyticsContext(ctx, userId, { asOf: AS_OF });
+      tokens = answer.tokens;
+      sections = answer.included.length;
+    }, timed);
     return {
       engine: name,
+      healthScores: { ...healthScores, overall },
+      insights: { ...insights, insights: found },
+      context: { ...context, tokens, sections },
       readiness: { ...readiness, score, signals },
       trainingLoad: { ...trainingLoad, workouts },
       sleepDebt: { ...sleepDebt, nights: debtNights },
@@ -214,6 +238,10 @@ export function formatAnalyticsSuite(runs: AnalyticsRun[]): string {
       `  training load, 42 days (${run.trainingLoad.workouts} workouts, CTL seeded 126 days before): ${ms(run.trainingLoad)}; ${ratio(run.trainingLoad)}`,
       `  sleep debt, 14 nights (${run.sleepDebt.nights}, personal need from 90 before): ${ms(run.sleepDebt)}; ${ratio(run.sleepDebt)}`,
       `  sleep quality, 14 nights (${run.sleepQuality.nights}): ${ms(run.sleepQuality)}; ${ratio(run.sleepQuality)}`,
+      `  health scores of a day (overall ${run.healthScores.overall}): ${ms(run.healthScores)}; ${ratio(run.healthScores)}`,
+      `  insights over a week (${run.insights.insights}): ${ms(run.insights)}; ${ratio(run.insights)}`,
+      `  LLM context, ${run.context.sections} sections, ${run.context.tokens} tokens of 2,000: ${ms(run.context)}; ` +
+        `target < ${ANALYTICS_TARGETS_MS.context} ms ${mark(run.context, 'context')}; ${ratio(run.context)}`,
     );
   }
   return lines.join('\n');
