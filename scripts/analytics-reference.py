@@ -2,7 +2,8 @@
 
 Writes test/fixtures/analytics/reference.json: fixture series of daily values and, for each, the statistics the
 analytics routes compute (mean, median, sample SD, MAD, percentiles, modified z-scores; Pearson and Spearman
-correlations with p-values, at lags 0-3; Benjamini-Hochberg q-values). The tests compare
+correlations with p-values, at lags 0-3; Benjamini-Hochberg q-values; exponentially weighted averages of daily
+training load, CTL and ATL). The tests compare
 VitaSync's results with these to 1e-9 relative. Rerun after adding a series or a statistic:
 
     python3 -m venv /tmp/reference && /tmp/reference/bin/pip install numpy==2.4.6 scipy==1.17.1
@@ -13,7 +14,7 @@ import json
 import pathlib
 
 import numpy as np
-from scipy import stats
+from scipy import signal, stats
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures" / "analytics" / "reference.json"
 
@@ -96,11 +97,29 @@ def lagged_correlations(x, y, max_lag):
 P_VALUES = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251, 0.269, 0.275,
             0.34, 0.341, 0.384, 0.569, 0.594, 0.696, 0.762, 0.94, 0.942, 0.975, 0.986, 0.008]
 
+# Daily training loads (TRIMP) over 20 weeks: rest days at 0, a build, a taper. CTL and ATL are exponentially
+# weighted averages with time constants 42 and 7 days, alpha = 1 - exp(-1/tau), seeded at 0: the linear filter
+# y[t] = (1 - alpha) y[t-1] + alpha x[t], which scipy.signal.lfilter computes from its coefficients.
+weeks = 20
+loads = np.round(np.where(rng.random(weeks * 7) < 0.3, 0.0, rng.gamma(4.0, 18.0, weeks * 7)), 2)
+loads[-10:] = np.round(loads[-10:] * 0.4, 2)
+
+
+def ewma(x, tau):
+    alpha = 1 - np.exp(-1 / tau)
+    return signal.lfilter([alpha], [1, -(1 - alpha)], x)
+
+
 reference = {
     "generatedBy": f"numpy {np.__version__}, scipy {__import__('scipy').__version__}",
     "series": {name: {"values": values, **statistics(values)} for name, values in SERIES.items()},
     "correlations": {name: {"x": x, "y": y, **correlation(x, y)} for name, (x, y) in PAIRS.items()},
     "lagged": {name: {"x": x, "y": y, "lags": lagged_correlations(x, y, 3)} for name, (x, y) in LAGGED.items()},
+    "ewma": {
+        "loads": loads.tolist(),
+        "ctl": {"tau": 42, "values": ewma(loads, 42).tolist()},
+        "atl": {"tau": 7, "values": ewma(loads, 7).tolist()},
+    },
     "benjaminiHochberg": {
         "p": P_VALUES,
         "q": stats.false_discovery_control(P_VALUES, method="bh").tolist(),

@@ -108,6 +108,17 @@ export function workoutLoad(workout: TrainingWorkout, rest: number, max: number)
   };
 }
 
+/**
+ * The exponentially weighted average of a daily series with time constant τ days, seeded at 0:
+ * X_t = X_{t−1} + (x_t − X_{t−1}) × (1 − e^(−1/τ)) (see above). Checked against scipy.signal.lfilter in
+ * test/fixtures/analytics/reference.json.
+ */
+export function ewma(values: readonly number[], tau: number): number[] {
+  const alpha = 1 - Math.exp(-1 / tau);
+  let average = 0;
+  return values.map((value) => (average += (value - average) * alpha));
+}
+
 /** The daily series from the warm-up's first day to asOf, reported over the last `days` of it. */
 export function trainingLoad(
   workouts: readonly TrainingWorkout[],
@@ -122,20 +133,19 @@ export function trainingLoad(
     .map((w) => workoutLoad(w, anchors.rest.bpm, anchors.max.bpm));
   const byDay = new Map<string, WorkoutLoad[]>();
   for (const load of loads) byDay.set(load.date, [...(byDay.get(load.date) ?? []), load]);
-  const chronic = 1 - Math.exp(-1 / CTL_DAYS);
-  const acute = 1 - Math.exp(-1 / ATL_DAYS);
-  let ctl = 0;
-  let atl = 0;
-  const ctlByDay: number[] = [];
+  const dates: string[] = [];
+  for (let date = start; date <= asOf; date = addDays(date, 1)) dates.push(date);
+  const loadOfDay = dates.map((date) => (byDay.get(date) ?? []).reduce((sum, w) => sum + w.trimp, 0));
+  const ctlByDay = ewma(loadOfDay, CTL_DAYS);
+  const atlByDay = ewma(loadOfDay, ATL_DAYS);
   const reported: LoadDay[] = [];
-  for (let date = start; date <= asOf; date = addDays(date, 1)) {
-    const today = byDay.get(date) ?? [];
-    const load = today.reduce((sum, w) => sum + w.trimp, 0);
-    ctl += (load - ctl) * chronic;
-    atl += (load - atl) * acute;
-    ctlByDay.push(ctl);
+  for (const [i, date] of dates.entries()) {
     if (date < from) continue;
-    const weekAgo = ctlByDay.length > 7 ? ctlByDay[ctlByDay.length - 8]! : null;
+    const today = byDay.get(date) ?? [];
+    const load = loadOfDay[i]!;
+    const ctl = ctlByDay[i]!;
+    const atl = atlByDay[i]!;
+    const weekAgo = i >= 7 ? ctlByDay[i - 7]! : null;
     reported.push({
       date,
       load: round(load),
