@@ -118,10 +118,3 @@ export async function listHealthScores(
     keyOf: (row) => [row.asOf],
   });
 }
-
-/** The user's stored score of the latest day (null: never computed). Its type is kept stable for other modules. */
-export async function latestHealthScore(ctx: ServiceContext, userId: string): Promise<StoredHealthScore | null> {
-  const user = await getUser(ctx, userId);
-  const [row] = await ctx.sql.query(`SELECT ${COLUMNS} FROM "HealthScore" WHERE "userId" = $1 ORDER BY day DESC LIMIT 1`, [user.id]);
-  return row ? toStored(row) : null;
-}
