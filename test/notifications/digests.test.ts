@@ -20,9 +20,10 @@ const localDay = (zone: string, at: number) => new Date(at + zoneOffsetAt(zone, 
  * Digest rules on every job engine: creating one puts a calendar schedule at its local time in the user's zone,
  * which fires at the instants the DST rules give (Paris spring-forward and fall-back days, listed by the engine
  * itself), really fires at its minute and sends the day's figures from the daily summaries to a local receiver;
- * deleting the rule removes the schedule.
+ * deleting the rule removes the schedule. The engines run side by side: each fire test waits for a real minute
+ * boundary (20–80 s), and those waits need not add up.
  */
-describe.each(jobEngineCases())('digests on the $name', ({ engine, database, available }) => {
+describe.concurrent.each(jobEngineCases())('digests on the $name', ({ engine, database, available }) => {
   let t: TestServer;
   let stop: () => Promise<void>;
   let temporal: { connection: Connection; client: Client; namespace: string } | null = null;
