@@ -8,6 +8,7 @@ import { googleHealthProvider } from './google-health/index.js';
 import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
+import { suuntoProvider } from './suunto/index.js';
 import { wahooProvider } from './wahoo/index.js';
 import { whoopProvider } from './whoop/index.js';
 import { withingsProvider } from './withings/index.js';
@@ -23,6 +24,7 @@ export const PROVIDERS: readonly Provider[] = [
   ouraProvider,
   polarProvider,
   stravaProvider,
+  suuntoProvider,
   wahooProvider,
   whoopProvider,
   withingsProvider,
