@@ -9,6 +9,7 @@ import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
 import { suuntoProvider } from './suunto/index.js';
+import { ultrahumanProvider } from './ultrahuman/index.js';
 import { wahooProvider } from './wahoo/index.js';
 import { whoopProvider } from './whoop/index.js';
 import { withingsProvider } from './withings/index.js';
@@ -25,6 +26,7 @@ export const PROVIDERS: readonly Provider[] = [
   polarProvider,
   stravaProvider,
   suuntoProvider,
+  ultrahumanProvider,
   wahooProvider,
   whoopProvider,
   withingsProvider,
