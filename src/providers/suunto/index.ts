@@ -98,6 +98,7 @@ export const suuntoProvider: Provider = {
   // The workouts list and the daily statistics document no limit on how far back they reach.
   historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)) && !!config.env[SUBSCRIPTION_KEY_ENV],
+  requiredSettings: [SUBSCRIPTION_KEY_ENV],
   oauth: (config) => {
     const s = settings(config);
     return {

@@ -163,3 +163,24 @@ describe('Suunto through its fake server', { shuffle: false }, () => {
     expect(connection.status).toBe('error');
   });
 });
+
+describe('Suunto without an API subscription key', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer('pglite', { env: { SUUNTO_CLIENT_ID: SUUNTO_CLIENT.id, SUUNTO_CLIENT_SECRET: SUUNTO_CLIENT.secret } });
+    await setRedirectUris(t, [APP_RETURN]);
+  });
+  afterAll(() => t?.close());
+
+  it('is listed as not configured and refuses a connect link with 422 naming the missing key', async () => {
+    const providers = await t.api('GET', '/v1/providers');
+    expect(providers.body.data.find((p: any) => p.id === 'suunto').configured).toBe(false);
+    const user = await aUser(t);
+    const link = await t.api('POST', `/v1/users/${user.id}/connect-links`, { body: { providerId: 'suunto', redirectUri: APP_RETURN } });
+    expect(link.status).toBe(422);
+    expect(link.body.message).toBe(
+      'provider "suunto" is not configured in this install: set SUUNTO_CLIENT_ID, SUUNTO_CLIENT_SECRET and SUUNTO_SUBSCRIPTION_KEY',
+    );
+  });
+});
