@@ -30,8 +30,11 @@ export type FlowOutcome = { redirect: string } | { status: number; body: Record<
 
 function assertConfigured(ctx: Pick<ServiceContext, 'config'>, provider: Provider): void {
   if (!provider.isConfigured(ctx.config)) {
-    const prefix = provider.id.toUpperCase();
-    throw new Invalid(`provider "${provider.id}" is not configured in this install: set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET`);
+    const prefix = provider.id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    const settings = [`${prefix}_CLIENT_ID`, `${prefix}_CLIENT_SECRET`, ...(provider.requiredSettings ?? [])];
+    throw new Invalid(
+      `provider "${provider.id}" is not configured in this install: set ${settings.slice(0, -1).join(', ')} and ${settings.at(-1)}`,
+    );
   }
 }
 

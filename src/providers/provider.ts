@@ -123,6 +123,8 @@ export interface Provider {
   deprecation?: ProviderDeprecation;
   /** True when this install has what the provider needs (e.g. OAuth client credentials). */
   isConfigured(config: Config): boolean;
+  /** Settings besides the OAuth client's id and secret that isConfigured needs (Suunto's API subscription key). */
+  requiredSettings?: readonly string[];
   /** OAuth settings in this install (endpoints may point at a fake server in tests). */
   oauth?(config: Config): OAuthSettings;
   /** The data streams a sync walks, each with its own checkpoint. */

@@ -8,6 +8,8 @@ import { googleHealthProvider } from './google-health/index.js';
 import { ouraProvider } from './oura/index.js';
 import { polarProvider } from './polar/index.js';
 import { stravaProvider } from './strava/index.js';
+import { suuntoProvider } from './suunto/index.js';
+import { ultrahumanProvider } from './ultrahuman/index.js';
 import { wahooProvider } from './wahoo/index.js';
 import { whoopProvider } from './whoop/index.js';
 import { withingsProvider } from './withings/index.js';
@@ -23,6 +25,8 @@ export const PROVIDERS: readonly Provider[] = [
   ouraProvider,
   polarProvider,
   stravaProvider,
+  suuntoProvider,
+  ultrahumanProvider,
   wahooProvider,
   whoopProvider,
   withingsProvider,
