@@ -122,12 +122,11 @@ export function completionRate(periods: readonly HabitPeriod[], from: string): C
  * Whether the habit is due today: daily every day; weekdays on its weekdays; times_per_week while this week's
  * met days before today are still short of what the week needs.
  */
-export function dueToday(plan: HabitPlan, periods: readonly HabitPeriod[], counts: ReadonlyMap<string, number>, today: string): boolean {
+export function dueToday(plan: HabitPlan, counts: ReadonlyMap<string, number>, today: string): boolean {
   if (today < plan.startDate) return false;
   if (plan.frequency === 'daily') return true;
   if (plan.frequency === 'weekdays') return plan.weekdays.includes(isoWeekday(today));
-  const week = periods[periods.length - 1];
-  if (!week) return false;
+  const week = habitPeriods(plan, counts, today).at(-1)!;
   const todayMet = (counts.get(today) ?? 0) >= plan.targetPerDay ? 1 : 0;
   return week.metDays - todayMet < week.required;
 }

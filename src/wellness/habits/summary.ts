@@ -79,7 +79,7 @@ export async function habitSummary(ctx: ServiceContext, userId: string, query: {
       targetPerDay: plan.targetPerDay,
       todayCount,
       todayMet: todayCount >= plan.targetPerDay,
-      dueToday: dueToday(plan, periods, counts, today),
+      dueToday: dueToday(plan, counts, today),
       currentStreak: streaks.current,
       longestStreak: streaks.longest,
       streakUnit: STREAK_UNIT_OF[plan.frequency],
