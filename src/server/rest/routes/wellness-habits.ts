@@ -12,6 +12,7 @@ export const HABITS_ROUTES = inArea('Wellness logs', [
   route('DELETE /users/:userId/habits/:habitId', 'Mutation.deleteHabit', 'write', 'Delete a habit and its logs'),
   route('POST /users/:userId/habits/:habitId/complete', 'Mutation.completeHabit', 'write', 'Mark a habit as completed for a date', {
     example: { count: 1 },
+    found: 'The day had completions already: its count is set (or kept, for the same count).',
   }),
   route('DELETE /users/:userId/habits/:habitId/complete/:date', 'Mutation.undoHabitCompletion', 'write', 'Undo a habit completion'),
   route('GET /users/:userId/habits/summary', 'Query.habitSummary', 'read', 'Daily summary with completion rate and streaks'),
