@@ -76,6 +76,8 @@ ALLOWED_REFUSALS = [
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     r"^sessions must hold 1 to \d+ planned sessions",  # likewise
+    r"^(timesPerWeek|weekdays) is (required|only for frequency)",  # which schedule field a habit takes: its frequency
+    r"^weekdays must not repeat a day",  # a list's items: input rules state single values
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
@@ -83,6 +85,8 @@ ALLOWED_REFUSALS = [
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
+    r"^startDate must not be after today",  # a habit starts no later than the user's local today
+    r"^date must not be (before the habit's startDate|after today)",  # a habit's completion day: its start, the clock
     r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out
     r"^state is (missing|invalid)",  # the signed OAuth state of a flow VitaSync started

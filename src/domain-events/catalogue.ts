@@ -122,6 +122,23 @@ export const DOMAIN_EVENT_TYPES = [
       'achievement as that route lists it, with the data that unlocked it.',
     payload: { $ref: '#/components/schemas/Achievement' },
   },
+  ...resource('habit', 'habit', 'Habit'),
+  ...resource('habit_completion', "habit completion (a habit's count on a local day)", 'HabitCompletion'),
+  {
+    type: 'habit.streak_reached',
+    description:
+      "A habit's streak reached 7, 30 or 100 of its periods (days for a daily habit, scheduled days for a weekdays habit, " +
+      'ISO weeks for a times_per_week habit), counted when a completion was set: announced once per habit and milestone, ' +
+      'in the completion’s transaction. date is the local day completed.',
+    payload: object({
+      habitId: string,
+      userId: string,
+      milestone: integer,
+      unit: { type: 'string', enum: ['day', 'scheduled_day', 'week'] },
+      date: { type: 'string', format: 'date' },
+      reachedAt: instant,
+    }),
+  },
   {
     type: 'webhook.disabled',
     description:

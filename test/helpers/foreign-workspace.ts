@@ -3,7 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge, habit with a completion), for the
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
@@ -42,6 +42,10 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     body: { name: 'theirs', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
   });
   expect(challenge.status, JSON.stringify(challenge.body)).toBe(201);
+  const habit = await t.api('POST', `/v1/users/${user.id}/habits`, { ...as, body: { name: 'theirs', startDate: '2025-06-01' } });
+  expect(habit.status, JSON.stringify(habit.body)).toBe(201);
+  const completed = await t.api('POST', `/v1/users/${user.id}/habits/${habit.body.id}/complete`, { ...as, body: { date: '2025-06-01' } });
+  expect(completed.status, JSON.stringify(completed.body)).toBe(201);
   const channelId = (
     await t.server.database.prisma.notificationChannel.create({
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
@@ -49,6 +53,9 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   ).id;
   return {
     goalId: goal.body.id,
+    habitId: habit.body.id,
+    // The day their habit was completed: an undo of it is refused for the foreign habit, not for the day.
+    date: '2025-06-01',
     challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,

@@ -5,7 +5,7 @@ import { generateKeySecret } from '../../src/auth/key-secret.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { createWorkspace } from '../../src/workspaces/workspaces.js';
-import { systemClock } from '../../src/lib/time.js';
+import { systemClock, type Clock } from '../../src/lib/time.js';
 import { createScratchDatabase, type Engine } from './engines.js';
 
 export interface TestServer {
@@ -44,12 +44,12 @@ async function call(url: string, init: RequestInit): Promise<ApiResponse> {
 
 export async function startTestServer(
   engine: Engine = 'pglite',
-  overrides: Partial<Config> & { env?: Record<string, string> } = {},
+  overrides: Partial<Config> & { env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestServer> {
   // A given databaseUrl shares another test server's database (two instances of one install).
   const scratch = engine === 'postgres' && !overrides.databaseUrl ? await createScratchDatabase() : null;
   const adminKey = overrides.adminKey ?? generateKeySecret();
-  const { env, ...rest } = overrides;
+  const { env, clock, ...rest } = overrides;
   // Files go to a folder of this server's own (unless the test names its storage), removed at close.
   const filesDir = await mkdtemp(join(tmpdir(), 'vitasync-files-'));
   // Webhooks may reach receivers on this machine and nothing else: no test delivery leaves it (a test of the
@@ -66,7 +66,7 @@ export async function startTestServer(
     rateLimit: { max: 100_000, windowSeconds: 60 },
     ...rest,
   };
-  const server = await startServer(config);
+  const server = await startServer(config, clock);
   const authHeader = (key: string | null | undefined): Record<string, string> =>
     key === null ? {} : { authorization: `Bearer ${key ?? adminKey}` };
 

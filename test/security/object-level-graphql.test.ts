@@ -24,6 +24,7 @@ const ID_PARAMS = [
   'ruleId',
   'goalId',
   'challengeId',
+  'habitId',
 ];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
@@ -33,6 +34,7 @@ const OTHER_ARGS: Record<string, unknown> = {
   providerId: 'demo',
   metricType: 'steps',
   since: '2025-06-01T10:00:00.000Z',
+  date: '2025-06-01',
 };
 
 /** Values for arguments whose valid value depends on the field (a channel's type and settings). */
@@ -42,6 +44,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   updateNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   createGoal: { metricType: 'steps', target: 1, period: 'daily' },
+  createHabit: { name: 'x' },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

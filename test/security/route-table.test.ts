@@ -60,7 +60,9 @@ describe('every guarded route', () => {
 
   it.each(
     guarded
-      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId)/.test(route.path))
+      .filter((route) =>
+        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|habitId)/.test(route.path),
+      )
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = ['POST', 'PUT'].includes(route.method)
@@ -68,7 +70,9 @@ describe('every guarded route', () => {
       : route.method === 'PATCH'
         ? route.path.endsWith('/goals/:goalId')
           ? { target: 1 }
-          : { email: 'x@example.com' }
+          : route.path.endsWith('/habits/:habitId')
+            ? { name: 'x' }
+            : { email: 'x@example.com' }
         : undefined;
     // Required query parameters are given, so only the foreign id can be what is wrong.
     const query = route.path.endsWith('/timeseries') ? '?metricType=steps' : '';
@@ -89,6 +93,7 @@ function bodyFor(route: RestRoute): Record<string, unknown> {
     return { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } };
   if (route.path.endsWith('/join')) return { userId: '01JZ8Q4V6W3T2S1R0P9N8M7K6J' };
   if (route.path.endsWith('/goals')) return { metricType: 'steps', target: 1, period: 'daily' };
+  if (route.path.endsWith('/habits')) return { name: 'x' };
   if (route.path.endsWith('/recover')) return { since: '2025-06-01T10:00:00.000Z' };
   if (route.path.endsWith('/redeliver')) return { eventId: 'x' };
   // Otherwise the route's documented example (a training plan's planned week, say).

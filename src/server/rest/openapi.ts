@@ -296,8 +296,7 @@ function decorateOperation(route: RestRoute, operation: Json, schema: GraphQLSch
   const responses: Json = {};
   if (route.status === 204) responses['204'] = { description: 'No Content' };
   else responses[String(route.status)] = { ...success, description: STATUS_TEXT[route.status], headers: RATE_HEADERS };
-  if (route.field === 'Mutation.createUser')
-    responses['200'] = { ...success, description: 'The user with this externalId already existed; it is returned unchanged.' };
+  if (route.found) responses['200'] = { ...success, description: route.found };
   for (const status of errorStatuses(route)) responses[String(status)] = errorResponse(status, status === 409 ? route.conflict : undefined);
   operation.responses = responses;
 }

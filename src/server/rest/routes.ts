@@ -14,6 +14,7 @@ import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
+import { HABITS_ROUTES } from './routes/wellness-habits.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -39,6 +40,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...GOAL_ROUTES,
   ...CHALLENGE_ROUTES,
   ...TRAINING_ROUTES,
+  ...HABITS_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
@@ -66,9 +68,14 @@ export type RouteMatch = { route: RestRoute; params: Record<string, string> } | 
  */
 export function matchRoute(method: string, pathUnderBase: string): RouteMatch {
   const allowed = new Set<string>();
+  let matchedLiteral: number | null = null;
   for (const entry of compiled) {
     const found = entry.pattern.exec(pathUnderBase);
     if (!found) continue;
+    // A literal segment wins over a parameter for every method: …/habits/summary is not a habit id, so PATCH of it is
+    // a 405 naming GET, not an update of habit "summary".
+    if (matchedLiteral !== null && entry.literal < matchedLiteral) break;
+    matchedLiteral = entry.literal;
     if (entry.route.method !== method) {
       allowed.add(entry.route.method);
       continue;

@@ -24,10 +24,12 @@ export interface RestRoute {
   beyondContract?: true;
   /** When the route answers 409, as the example message of the documented response. */
   conflict?: string;
+  /** A 201 route that may find instead of create: what its 200 answer means (documented beside the 201). */
+  found?: string;
 }
 
 type AreaRoute = Omit<RestRoute, 'tag'>;
-type Extra = Partial<Pick<RestRoute, 'status' | 'example' | 'beyondContract' | 'conflict'>>;
+type Extra = Partial<Pick<RestRoute, 'status' | 'example' | 'beyondContract' | 'conflict' | 'found'>>;
 
 /** The usual success status of a method: POST creates (201), DELETE answers no content (204). */
 function defaultStatus(method: Method): RestRoute['status'] {

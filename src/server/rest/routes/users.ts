@@ -6,7 +6,10 @@ const UPDATE_USER_EXAMPLE = { timezone: 'Asia/Kolkata' };
 
 /** Users: the app's end users. */
 export const USER_ROUTES = inArea('Users', [
-  route('POST /users', 'Mutation.createUser', 'write', 'Create or find a user by externalId', { example: CREATE_USER_EXAMPLE }),
+  route('POST /users', 'Mutation.createUser', 'write', 'Create or find a user by externalId', {
+    example: CREATE_USER_EXAMPLE,
+    found: 'The user with this externalId already existed; it is returned unchanged.',
+  }),
   route('GET /users', 'Query.users', 'read', 'List all users (paginated)'),
   route('GET /users/:userId', 'Query.user', 'read', 'Get a user by ID'),
   route('PATCH /users/:userId', 'Mutation.updateUser', 'write', 'Update user properties', { example: UPDATE_USER_EXAMPLE }),
