@@ -273,7 +273,7 @@ for (const engine of ENGINES) {
       expect(gql.body.errors[0].message).toMatch(/amount/);
     });
 
-    it('answers 404 for another workspace’s user or log, lets a read key read but not write, and drops logs with the user', async () => {
+    it('answers 404 for another workspace’s user or log, lets a read key read but not write, and drops logs with the user’s health data or the user', async () => {
       const other = await t.newWorkspace();
       const theirs = (await asKey(t, other.adminKey).api('POST', '/v1/users', { body: { externalId: 'theirs' } })).body;
       const theirLog = (await t.api('POST', `/v1/users/${theirs.id}/water`, { key: other.adminKey, body: { amount: 100 } })).body;
@@ -287,6 +287,14 @@ for (const engine of ENGINES) {
       const reader = asKey(t, (await aKey(t, { scope: 'read' })).key);
       expect((await reader.api('GET', `/v1/users/${mine}/water/weekly`)).status).toBe(200);
       expect((await reader.api('POST', `/v1/users/${mine}/water`, { body: { amount: 100 } })).status).toBe(403);
+
+      const erased = (await aUser(t)).id;
+      await logged(erased, { amount: 100 });
+      await t.api('POST', `/v1/users/${erased}/nutrition`, { body: { mealType: 'lunch', energy: 500 } });
+      expect((await t.api('DELETE', `/v1/users/${erased}/health`)).status).toBe(204);
+      expect((await t.api('GET', `/v1/users/${erased}/water`)).body.data).toEqual([]);
+      expect((await t.api('GET', `/v1/users/${erased}/nutrition`)).body.data).toEqual([]);
+      expect((await today(erased, '')).totalMl).toBe(0);
 
       const userId = (await aUser(t)).id;
       await logged(userId, { amount: 100 });
