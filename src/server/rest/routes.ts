@@ -66,13 +66,18 @@ export type RouteMatch = { route: RestRoute; params: Record<string, string> } | 
 
 /**
  * The route a request path and method name, with its path parameters (decoded); `allowed` when the path exists
- * with other methods only (405). The one match of a request: nothing downstream matches again.
+ * with other methods only (405). A path that matches a route with more literal characters matches only the routes
+ * with as many. The one match of a request: nothing downstream matches again.
  */
 export function matchRoute(method: string, pathUnderBase: string): RouteMatch {
   const allowed = new Set<string>();
+  // The most literal paths that match are the path: …/water/today is not also …/water/:logId with logId "today".
+  let literal = -1;
   for (const entry of compiled) {
+    if (entry.literal < literal) break;
     const found = entry.pattern.exec(pathUnderBase);
     if (!found) continue;
+    literal = entry.literal;
     if (entry.route.method !== method) {
       allowed.add(entry.route.method);
       continue;
