@@ -9,7 +9,14 @@ import {
   type HydrationToday,
   type HydrationWeek,
 } from '../src/wellness/water/hydration.js';
-import { createWaterLog, deleteWaterLog, listWaterLogs, MAX_NOTE, type WaterLogView } from '../src/wellness/water/water-logs.js';
+import {
+  createWaterLog,
+  deleteWaterLog,
+  listWaterLogs,
+  MAX_NOTE,
+  MIN_AMOUNT,
+  type WaterLogView,
+} from '../src/wellness/water/water-logs.js';
 import { builder } from './builder.js';
 import { pageArgs, pageType } from './pagination.js';
 import { TargetSourceEnum } from './wellness-targets.js';
@@ -158,8 +165,8 @@ builder.mutationFields((t) => ({
       userId: t.arg.id({ required: true }),
       amount: t.arg.float({
         required: true,
-        description: `In unit; more than 0 and at most ${MAX_LOG_ML} ml in one log.`,
-        ...rule({ minimum: 0, maximum: MAX_LOG_ML }),
+        description: `In unit; at least ${MIN_AMOUNT}, and at most ${MAX_LOG_ML} ml in one log.`,
+        ...rule({ minimum: MIN_AMOUNT, maximum: MAX_LOG_ML }),
       }),
       unit: t.arg({ type: WaterUnitEnum, description: 'Default ml.' }),
       beverage: t.arg({ type: BeverageEnum, description: 'Default water.' }),

@@ -76,6 +76,9 @@ ALLOWED_REFUSALS = [
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     r"^sessions must hold 1 to \d+ planned sessions",  # likewise
+    r"^amount must be at most \d+ ml in one log",  # a water log's amount and its unit together
+    r"^a meal needs at least one food or one nutrient",  # one of several fields
+    r"^sugar must not exceed carbohydrates",  # two fields of a meal
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

@@ -33,7 +33,7 @@ export async function listByLocalDate<Row extends LogRow, View>(
   const user = await getUser(ctx, userId);
   const from = filter.from == null ? null : checkDay('from', filter.from);
   const to = filter.to == null ? null : checkDay('to', filter.to);
-  if (from && to && to < from) throw new Invalid('to must not be before from');
+  if (from && to && to < from) throw new Invalid('from must not be after to');
   const where: Where = {
     userId: user.id,
     workspaceId: ctx.workspaceId,

@@ -23,6 +23,8 @@ export interface WaterLogInput {
 }
 
 export const MAX_NOTE = 500;
+/** The smallest amount in any unit (1 ml in litres): a log of nothing is no log. */
+export const MIN_AMOUNT = 0.001;
 
 /** A water log as GET returns it (and its events carry). */
 export interface WaterLogView {
@@ -67,7 +69,8 @@ function checkInput(input: WaterLogInput): { unit: WaterUnit; beverage: Beverage
   if (!(unit in WATER_UNITS)) throw new Invalid(`unit must be one of ${Object.keys(WATER_UNITS).join(', ')}`);
   const beverage = input.beverage ?? 'water';
   if (!(beverage in BEVERAGES)) throw new Invalid(`beverage must be one of ${Object.keys(BEVERAGES).join(', ')}`);
-  if (!Number.isFinite(input.amount) || input.amount <= 0) throw new Invalid('amount must be a number greater than 0');
+  if (!Number.isFinite(input.amount) || input.amount < MIN_AMOUNT)
+    throw new Invalid(`amount must be a number from ${MIN_AMOUNT} to ${MAX_LOG_ML}`);
   const volumeMl = convertToCanonical(requireMetricType('water'), input.amount, WATER_UNITS[unit]);
   if (volumeMl > MAX_LOG_ML)
     throw new Invalid(`amount must be at most ${MAX_LOG_ML} ml in one log (${input.amount} ${unit} is ${Math.round(volumeMl)} ml)`);
