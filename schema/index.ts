@@ -32,6 +32,8 @@ import './insights.js';
 import './analytics-context.js';
 import './habits.js';
 import './habit-summary.js';
+import './water.js';
+import './nutrition.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

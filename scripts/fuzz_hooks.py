@@ -78,6 +78,9 @@ ALLOWED_REFUSALS = [
     r"^sessions must hold 1 to \d+ planned sessions",  # likewise
     r"^(timesPerWeek|weekdays) is (required|only for frequency)",  # which schedule field a habit takes: its frequency
     r"^weekdays must not repeat a day",  # a list's items: input rules state single values
+    r"^amount must be at most \d+ ml in one log",  # a water log's amount and its unit together
+    r"^a meal needs at least one food or one nutrient",  # one of several fields
+    r"^sugar must not exceed carbohydrates",  # two fields of a meal
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

@@ -37,6 +37,9 @@ export const DOMAIN_EVENT_TYPES = [
   ...resource('connection', 'connection', 'Connection'),
   ...resource('health_event', 'health event (workout, sleep session, activity day)', 'HealthEvent'),
   ...resource('personal_record', 'personal record', 'PersonalRecord'),
+  // Logs are created and deleted, never changed: no .updated is emitted for them (the catalogue's resource shape lists it).
+  ...resource('water_log', 'water log', 'WaterLog'),
+  ...resource('meal', 'meal log', 'Meal'),
   {
     type: 'health_data.ingested',
     description:

@@ -5,7 +5,7 @@ import { deleteEventsAndRecords } from '../events/deletion-events.js';
 import { getUser } from '../users/users.js';
 
 /**
- * GDPR erasure of a user's health data: samples, rollups, events and records, in one transaction, with what was
+ * GDPR erasure of a user's health data: samples, rollups, events and records, water and meal logs, in one transaction, with what was
  * derived from them (the periods their goals were met in, the achievements the data unlocked; goals are settings and
  * stay, and so do achievements of connections; challenge standings drop to 0, memberships stay). Idempotent.
  */
@@ -16,6 +16,9 @@ export async function deleteHealthData(ctx: ServiceContext, userId: string): Pro
     await tx.healthRollup.deleteMany({ where: { userId: user.id } });
     await tx.dailyRollup.deleteMany({ where: { userId: user.id } });
     await tx.mergedDailyRollup.deleteMany({ where: { userId: user.id } });
+    // Water and meal logs are health data whose values were the samples just removed.
+    await tx.waterLog.deleteMany({ where: { userId: user.id } });
+    await tx.meal.deleteMany({ where: { userId: user.id } });
     await tx.goalAchievement.deleteMany({ where: { goal: { userId: user.id } } });
     await tx.challengeMember.updateMany({ where: { userId: user.id }, data: { value: 0, days: 0, updatedAt: new Date() } });
     await tx.achievement.deleteMany({ where: { userId: user.id, type: { in: [...HEALTH_DATA_ACHIEVEMENTS] } } });

@@ -7,7 +7,7 @@ import { nullableNumberArray, plainArray, textArray } from '../db/array-literal.
 import { newId } from '../lib/ids.js';
 import { SINGLE_VALUE_RECORD_METRICS, updateSampleRecords } from '../records/sample-records.js';
 import type { PersonalRecordRow } from '../records/upsert-record.js';
-import { emit } from '../domain-events/emit.js';
+import { emit, type NewDomainEvent } from '../domain-events/emit.js';
 import { recordEvents } from '../records/record-events.js';
 import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
 import { isMergedMetric } from './merge-sql.js';
@@ -163,15 +163,22 @@ function ingestedEvents(ctx: ServiceContext, userId: string, provenance: Provena
 }
 
 /**
- * The one ingestion path of every source (providers, imports, the push route): validates and converts units,
- * rejects impossible values with a reason per sample, writes new samples and their rollups and records in one
- * transaction, with the domain events that announce what landed.
+ * A write that belongs with the samples (a wellness log whose values are these samples): run in the ingest's
+ * transaction before them, it returns the events that announce it, emitted with the ingest's own.
+ */
+export type AlongWithSamples = (tx: SqlSession) => Promise<NewDomainEvent[]>;
+
+/**
+ * The one ingestion path of every source (providers, imports, the push route, wellness logs): validates and
+ * converts units, rejects impossible values with a reason per sample, writes new samples and their rollups and
+ * records in one transaction, with the domain events that announce what landed.
  */
 export async function ingestSamples(
   ctx: ServiceContext,
   userId: string,
   inputs: readonly SampleInput[],
   provenance: Provenance,
+  along?: AlongWithSamples,
 ): Promise<IngestResult> {
   assertSource(provenance.source);
   const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
@@ -179,9 +186,10 @@ export async function ingestSamples(
   const { samples, rejected } = normalizeSamples(inputs, ctx.clock.now());
   const write = (careful: boolean) =>
     ctx.sql.transaction(async (tx) => {
+      const alongEvents = along ? await along(tx) : [];
       const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance, careful) : [];
       const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
-      await emit(tx, [...ingestedEvents(ctx, userId, provenance, metrics), ...recordEvents(ctx, records)]);
+      await emit(tx, [...alongEvents, ...ingestedEvents(ctx, userId, provenance, metrics), ...recordEvents(ctx, records)]);
       return { metrics, records };
     });
   // A span that looked empty is written with plain inserts; a concurrent ingest of the same keys that committed

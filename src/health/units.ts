@@ -69,12 +69,14 @@ const DIMENSIONS: Record<string, readonly Unit[]> = {
     defineUnit('degF', 5 / 9, ['°F', '℉', 'F', '[degF]', 'fahrenheit'], 32),
     defineUnit('K', 1, ['kelvin'], 273.15),
   ],
-  // 'fl oz' without a qualifier is the US fluid ounce, as in HealthKit and US nutrition labels.
+  // 'fl oz' (and 'cup') without a qualifier is the US unit, as in HealthKit and US nutrition labels.
   volume: [
     defineUnit('mL', 1, ['milliliter', 'milliliters', 'millilitre', 'millilitres']),
     defineUnit('L', 1000, ['liter', 'liters', 'litre', 'litres']),
     defineUnit('fl_oz_us', 29.5735295625, ['fl oz', 'fl. oz', 'floz', 'fl_oz', 'fl oz us']),
     defineUnit('fl_oz_imp', 28.4130625, ['fl oz imp', 'fl oz uk']),
+    // The US customary cup: 8 US fl oz exactly.
+    defineUnit('cup_us', 236.5882365, ['cup', 'cups']),
   ],
   speed: [
     defineUnit('m/s', 1, ['mps', 'meters per second']),

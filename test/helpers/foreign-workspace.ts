@@ -51,7 +51,10 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
     })
   ).id;
+  const waterLog = await t.api('POST', `/v1/users/${user.id}/water`, { ...as, body: { amount: 250, at: '2025-06-01T10:00:00.000Z' } });
+  expect(waterLog.status, JSON.stringify(waterLog.body)).toBe(201);
   return {
+    logId: waterLog.body.id,
     goalId: goal.body.id,
     habitId: habit.body.id,
     // The day their habit was completed: an undo of it is refused for the foreign habit, not for the day.

@@ -25,6 +25,7 @@ const ID_PARAMS = [
   'goalId',
   'challengeId',
   'habitId',
+  'logId',
 ];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
@@ -45,6 +46,8 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   updateNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   createGoal: { metricType: 'steps', target: 1, period: 'daily' },
   createHabit: { name: 'x' },
+  logWater: { amount: 100 },
+  logMeal: { mealType: 'lunch', energy: 100 },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

@@ -15,6 +15,8 @@ import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 import { HABITS_ROUTES } from './routes/wellness-habits.js';
+import { NUTRITION_ROUTES } from './routes/wellness-nutrition.js';
+import { WATER_ROUTES } from './routes/wellness-water.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -41,6 +43,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...CHALLENGE_ROUTES,
   ...TRAINING_ROUTES,
   ...HABITS_ROUTES,
+  ...WATER_ROUTES,
+  ...NUTRITION_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
@@ -64,18 +68,18 @@ export type RouteMatch = { route: RestRoute; params: Record<string, string> } | 
 
 /**
  * The route a request path and method name, with its path parameters (decoded); `allowed` when the path exists
- * with other methods only (405). The one match of a request: nothing downstream matches again.
+ * with other methods only (405). A path that matches a route with more literal characters matches only the routes
+ * with as many. The one match of a request: nothing downstream matches again.
  */
 export function matchRoute(method: string, pathUnderBase: string): RouteMatch {
   const allowed = new Set<string>();
-  let matchedLiteral: number | null = null;
+  // The most literal paths that match are the path: …/water/today is not also …/water/:logId with logId "today".
+  let literal = -1;
   for (const entry of compiled) {
+    if (entry.literal < literal) break;
     const found = entry.pattern.exec(pathUnderBase);
     if (!found) continue;
-    // A literal segment wins over a parameter for every method: …/habits/summary is not a habit id, so PATCH of it is
-    // a 405 naming GET, not an update of habit "summary".
-    if (matchedLiteral !== null && entry.literal < matchedLiteral) break;
-    matchedLiteral = entry.literal;
+    literal = entry.literal;
     if (entry.route.method !== method) {
       allowed.add(entry.route.method);
       continue;
