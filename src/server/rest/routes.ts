@@ -14,6 +14,8 @@ import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
+import { MEDICATION_ROUTES } from './routes/wellness-medications.js';
+import { SYMPTOM_ROUTES } from './routes/wellness-symptoms.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -39,6 +41,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...GOAL_ROUTES,
   ...CHALLENGE_ROUTES,
   ...TRAINING_ROUTES,
+  ...MEDICATION_ROUTES,
+  ...SYMPTOM_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
