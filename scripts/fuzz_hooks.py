@@ -76,12 +76,19 @@ ALLOWED_REFUSALS = [
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     r"^sessions must hold 1 to \d+ planned sessions",  # likewise
+    r"^times must hold 1 to \d+ dose times",  # likewise (a medication's dose times)
+    r"^triggers must hold at most \d+ entries",  # likewise (a symptom's triggers)
+    r"^date and time name a dose together",  # a dose log's two fields name one scheduled dose
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
     r"^cursor is not valid",  # a signed token of an earlier page
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
+    # A medication's schedule decides which doses exist.
+    r"^time must be one of the medication's dose times",
+    r"^date \S+ is not a scheduled day of this medication",
+    r"^no scheduled dose within \d+ hours of at",
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
     r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out

@@ -103,6 +103,7 @@ for (const engine of ENGINES) {
         [{ type: 'headache', severity: 3, triggers: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 422, 'triggers must hold at most 10'],
         [{ type: 'headache', severity: 3, notes: 'x'.repeat(1001) }, 422, 'body field notes'],
         [{ type: 'headache', severity: 3, at: 'yesterday' }, 400, 'at'],
+        [{ type: 'headache', severity: 3, triggers: 'coffee' }, 400, 'body field triggers must be a list'],
         [{ type: 'headache' }, 400, 'severity is required'],
       ];
       for (const [body, status, message] of cases) {

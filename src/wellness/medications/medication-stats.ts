@@ -82,7 +82,7 @@ export async function medicationStats(
   const to = query.to == null ? localDay(user.timezone, now) : checkDay('to', query.to);
   const from = query.from == null ? addDays(to, -(DEFAULT_STATS_DAYS - 1)) : checkDay('from', query.from);
   if (from > to) throw new Invalid('from must not be after to');
-  if (addDays(from, MAX_STATS_DAYS - 1) < to) throw new Invalid(`from and to must span at most ${MAX_STATS_DAYS} days`);
+  if (addDays(from, MAX_STATS_DAYS - 1) < to) throw new Invalid(`from–to spans more than ${MAX_STATS_DAYS} days`);
   const lookback = addDays(to, -STREAK_LOOKBACK_DAYS);
   const streakFrom = medication.startDate > lookback ? medication.startDate : lookback;
   const first = streakFrom < from ? streakFrom : from;

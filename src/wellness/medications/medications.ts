@@ -65,8 +65,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 function checkTimes(times: readonly string[]): string[] {
   if (times.length < 1 || times.length > MAX_DOSE_TIMES) throw new Invalid(`times must hold 1 to ${MAX_DOSE_TIMES} dose times`);
   for (const time of times) if (!TIME_PATTERN.test(time)) throw new Invalid(`times must hold ${TIME_WORDS}, not "${time}"`);
-  if (new Set(times).size !== times.length) throw new Invalid('times must not repeat a time');
-  return [...times].sort();
+  return [...new Set(times)].sort();
 }
 
 function checkWeekdays(days: readonly number[]): number[] {

@@ -23,7 +23,7 @@ export async function symptomPatternReport(ctx: ServiceContext, userId: string, 
   const to = filters.to ?? localDay(user.timezone, ctx.clock.now());
   const from = filters.from ?? addDays(to, -(DEFAULT_PATTERN_DAYS - 1));
   if (from > to) throw new Invalid('from must not be after to');
-  if (addDays(from, MAX_PATTERN_DAYS - 1) < to) throw new Invalid(`from and to must span at most ${MAX_PATTERN_DAYS} days`);
+  if (addDays(from, MAX_PATTERN_DAYS - 1) < to) throw new Invalid(`from–to spans more than ${MAX_PATTERN_DAYS} days`);
   const logs = await symptomsBetween(ctx, user.id, from, to, filters.type);
   const [sleepSeries] = await dailySeries(ctx, user, from, to, ['sleep_minutes']);
   const sleep = sleepSeries?.values ?? new Map<string, number>();
