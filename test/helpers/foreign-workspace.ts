@@ -42,6 +42,8 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     body: { name: 'theirs', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
   });
   expect(challenge.status, JSON.stringify(challenge.body)).toBe(201);
+  const medication = await t.api('POST', `/v1/users/${user.id}/medications`, { ...as, body: { name: 'theirs', times: ['08:00'] } });
+  expect(medication.status, JSON.stringify(medication.body)).toBe(201);
   const channelId = (
     await t.server.database.prisma.notificationChannel.create({
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
@@ -49,6 +51,7 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   ).id;
   return {
     goalId: goal.body.id,
+    medId: medication.body.id,
     challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,

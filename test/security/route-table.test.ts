@@ -60,7 +60,9 @@ describe('every guarded route', () => {
 
   it.each(
     guarded
-      .filter((route) => /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId)/.test(route.path))
+      .filter((route) =>
+        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|medId)/.test(route.path),
+      )
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {
     const body = ['POST', 'PUT'].includes(route.method)
