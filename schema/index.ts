@@ -34,6 +34,8 @@ import './habits.js';
 import './habit-summary.js';
 import './water.js';
 import './nutrition.js';
+import './medications.js';
+import './symptoms.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

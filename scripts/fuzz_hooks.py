@@ -81,12 +81,19 @@ ALLOWED_REFUSALS = [
     r"^amount must be at most \d+ ml in one log",  # a water log's amount and its unit together
     r"^a meal needs at least one food or one nutrient",  # one of several fields
     r"^sugar must not exceed carbohydrates",  # two fields of a meal
+    r"^times must hold 1 to \d+ dose times",  # likewise (a medication's dose times)
+    r"^triggers must hold at most \d+ entries",  # likewise (a symptom's triggers)
+    r"^date and time name a dose together",  # a dose log's two fields name one scheduled dose
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
     r"^cursor is not valid",  # a signed token of an earlier page
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
+    # A medication's schedule decides which doses exist.
+    r"^time must be one of the medication's dose times",
+    r"^date \S+ is not a scheduled day of this medication",
+    r"^no scheduled dose within \d+ hours of at",
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
     r"^startDate must not be after today",  # a habit starts no later than the user's local today
     r"^date must not be (before the habit's startDate|after today)",  # a habit's completion day: its start, the clock

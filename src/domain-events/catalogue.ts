@@ -142,6 +142,24 @@ export const DOMAIN_EVENT_TYPES = [
       reachedAt: instant,
     }),
   },
+  ...resource('medication', 'medication', 'Medication'),
+  ...resource('medication_dose', 'medication dose log', 'MedicationDose'),
+  {
+    type: 'medication.dose_missed',
+    description:
+      'A scheduled dose of a medication had no log (taken or skipped) when its on-time window closed. Announced once per ' +
+      "dose, when a stats read or a later log of the medication first finds it (not by a timer at the window's end).",
+    payload: object({
+      userId: string,
+      medicationId: string,
+      name: string,
+      date: { type: 'string', format: 'date' },
+      time: string,
+      scheduledAt: instant,
+      onTimeWindowMinutes: integer,
+    }),
+  },
+  ...resource('symptom', 'symptom log', 'SymptomLog'),
   {
     type: 'webhook.disabled',
     description:

@@ -34,6 +34,9 @@ function argsOf(route: RestRoute): readonly GraphQLArgument[] {
   return (kind === 'Query' ? schema.getQueryType() : schema.getMutationType())!.getFields()[name]!.args;
 }
 
+/** Strings a patterned argument may take: free text, a local time. */
+const PATTERN_SAMPLES = ['x', '08:00'];
+
 function ruleFor(arg: GraphQLArgument): InputRule | undefined {
   return ruleOf(arg, getNamedType(arg.type).name);
 }
@@ -53,6 +56,8 @@ function validValue(type: GraphQLInputType, rule?: InputRule): unknown {
   // A string that holds an id (a rule's channelIds), declared with the ULID rule.
   if (rule?.pattern === ULID_PATTERN) return SOME_ULID;
   if (rule?.jsonType === 'object') return {};
+  // A patterned string other than these (a local time HH:MM): the first sample it accepts.
+  if (rule?.pattern && nullable.name === 'String') return PATTERN_SAMPLES.find((sample) => rule.pattern!.test(sample)) ?? 'x';
   switch (nullable.name) {
     case 'Int':
     case 'Float':

@@ -46,6 +46,8 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   expect(habit.status, JSON.stringify(habit.body)).toBe(201);
   const completed = await t.api('POST', `/v1/users/${user.id}/habits/${habit.body.id}/complete`, { ...as, body: { date: '2025-06-01' } });
   expect(completed.status, JSON.stringify(completed.body)).toBe(201);
+  const medication = await t.api('POST', `/v1/users/${user.id}/medications`, { ...as, body: { name: 'theirs', times: ['08:00'] } });
+  expect(medication.status, JSON.stringify(medication.body)).toBe(201);
   const channelId = (
     await t.server.database.prisma.notificationChannel.create({
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
@@ -59,6 +61,7 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     habitId: habit.body.id,
     // The day their habit was completed: an undo of it is refused for the foreign habit, not for the day.
     date: '2025-06-01',
+    medId: medication.body.id,
     challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,

@@ -26,6 +26,7 @@ const ID_PARAMS = [
   'challengeId',
   'habitId',
   'logId',
+  'medId',
 ];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
@@ -48,6 +49,8 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createHabit: { name: 'x' },
   logWater: { amount: 100 },
   logMeal: { mealType: 'lunch', energy: 100 },
+  createMedication: { name: 'x', times: ['08:00'] },
+  createSymptom: { type: 'headache', severity: 1 },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

@@ -57,6 +57,9 @@ describe('properties a client must never see or set', () => {
         body: { name: 'steps', metricType: 'steps', startDate: '2025-06-01', endDate: '2025-06-30' },
       })
     ).body.id;
+    ids.medId = (
+      await t.api('POST', `/v1/users/${ids.userId}/medications`, { body: { name: 'Metformin', times: ['08:00'], startDate: '2025-06-01' } })
+    ).body.id;
 
     const db = t.server.database.prisma;
     const keys = await db.apiKey.findMany();

@@ -61,7 +61,9 @@ describe('every guarded route', () => {
   it.each(
     guarded
       .filter((route) =>
-        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|habitId|logId)/.test(route.path),
+        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|habitId|logId|medId)/.test(
+          route.path,
+        ),
       )
       .map((route) => [label(route), route] as const),
   )('%s answers 404 for another workspace’s resource', async (_, route) => {

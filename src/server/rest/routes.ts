@@ -17,6 +17,8 @@ import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 import { HABITS_ROUTES } from './routes/wellness-habits.js';
 import { NUTRITION_ROUTES } from './routes/wellness-nutrition.js';
 import { WATER_ROUTES } from './routes/wellness-water.js';
+import { MEDICATION_ROUTES } from './routes/wellness-medications.js';
+import { SYMPTOM_ROUTES } from './routes/wellness-symptoms.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -45,6 +47,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...HABITS_ROUTES,
   ...WATER_ROUTES,
   ...NUTRITION_ROUTES,
+  ...MEDICATION_ROUTES,
+  ...SYMPTOM_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
