@@ -30,6 +30,7 @@ import './health-scores.js';
 import './snapshots.js';
 import './insights.js';
 import './analytics-context.js';
+import './mood.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

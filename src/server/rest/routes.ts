@@ -14,6 +14,7 @@ import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
+import { MOOD_ROUTES } from './routes/wellness-mood.js';
 
 export type { RestRoute } from './routes/route.js';
 
@@ -39,6 +40,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...GOAL_ROUTES,
   ...CHALLENGE_ROUTES,
   ...TRAINING_ROUTES,
+  ...MOOD_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
