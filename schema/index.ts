@@ -31,6 +31,7 @@ import './snapshots.js';
 import './insights.js';
 import './analytics-context.js';
 import './mood.js';
+import './journal.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -14,6 +14,7 @@ import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
+import { JOURNAL_ROUTES } from './routes/wellness-journal.js';
 import { MOOD_ROUTES } from './routes/wellness-mood.js';
 
 export type { RestRoute } from './routes/route.js';
@@ -41,6 +42,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...CHALLENGE_ROUTES,
   ...TRAINING_ROUTES,
   ...MOOD_ROUTES,
+  ...JOURNAL_ROUTES,
 ];
 
 export const REST_BASE = '/v1';

@@ -3,8 +3,8 @@ import { emit } from '../../domain-events/emit.js';
 import { Invalid } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { paginate, type Page, type PageArgs } from '../../lib/pagination.js';
-import { checkDay } from '../../lib/time.js';
 import { getUser } from '../../users/users.js';
+import { dayWindow, optionalText } from '../entry-fields.js';
 import { entryTime } from '../entry-time.js';
 import { normalizeTags, tagFilter } from '../tags.js';
 import { MAX_NOTE_LENGTH, MOOD_LABELS, SCALE_MAX, SCALE_MIN, type MoodLabel } from './mood-labels.js';
@@ -38,21 +38,6 @@ export function checkMoodLabel(name: string, value: string | null | undefined): 
   if (value == null) return null;
   if (!(MOOD_LABELS as readonly string[]).includes(value)) throw new Invalid(`${name} must be one of ${MOOD_LABELS.join(', ')}`);
   return value as MoodLabel;
-}
-
-/** Optional free text: trimmed, empty is none, at most `max` characters. */
-export function optionalText(name: string, value: string | null | undefined, max: number): string | null {
-  const trimmed = value?.trim() ?? '';
-  if ([...trimmed].length > max) throw new Invalid(`${name} must be at most ${max} characters`);
-  return trimmed === '' ? null : trimmed;
-}
-
-/** A local-day window of a list or statistics: inclusive, from not after to. */
-export function dayWindow(query: { from?: string | null; to?: string | null }): { from: string | null; to: string | null } {
-  const from = query.from == null ? null : checkDay('from', query.from);
-  const to = query.to == null ? null : checkDay('to', query.to);
-  if (from !== null && to !== null && from > to) throw new Invalid('from must not be after to');
-  return { from, to };
 }
 
 /** Logs a mood entry and announces mood_entry.created in the same transaction. */

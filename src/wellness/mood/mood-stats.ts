@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../context.js';
 import { Invalid } from '../../lib/errors.js';
 import { addDays, localDay } from '../../lib/time.js';
 import { getUser } from '../../users/users.js';
-import { dayWindow } from './mood-entries.js';
+import { dayWindow } from '../entry-fields.js';
 import { moodAssociations, type MoodAssociation } from './mood-associations.js';
 import {
   byMood,
