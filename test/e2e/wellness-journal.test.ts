@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
+import { setLogLevel } from '../../src/lib/logger.js';
 import { aUser, localDays } from '../factories/index.js';
 import { eventually } from '../helpers/connect.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
@@ -249,6 +250,33 @@ for (const engine of ENGINES) {
       expect(JSON.parse(toAll!.body).data).toEqual(withoutBody);
       expect(toAll!.body).not.toContain('only I should read');
       expect(JSON.parse(toNamed!.body).data).toEqual(entry);
+    });
+
+    it('never writes a journal body to the logs, even at debug level and on a refused write', async () => {
+      const userId = (await aUser(t)).id;
+      const lines: string[] = [];
+      const capture = (stream: NodeJS.WriteStream) => {
+        const original = stream.write.bind(stream);
+        stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+          lines.push(String(chunk));
+          return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+        }) as typeof stream.write;
+        return () => (stream.write = original as typeof stream.write);
+      };
+      setLogLevel('debug');
+      const restore = [capture(process.stdout), capture(process.stderr)];
+      try {
+        await write(userId, { body: 'secret-diary-text written today' });
+        await write(userId, { body: 'secret-diary-text refused', mood: 'joyful' });
+        await t.graphql(`mutation ($userId: ID!) { createJournalEntry(userId: $userId, body: "secret-diary-text", title: 7) { id } }`, {
+          userId,
+        });
+      } finally {
+        restore.forEach((undo) => undo());
+        setLogLevel('silent');
+      }
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((line) => line.includes('secret-diary-text'))).toEqual([]);
     });
 
     it('goes with its user when the user is deleted', async () => {
