@@ -21,7 +21,7 @@ import type { JournalEntry } from '../src/wellness/journal/journal-store.js';
 import type { MoodLabel } from '../src/wellness/mood/mood-labels.js';
 import { MAX_TAGS } from '../src/wellness/tags.js';
 import { builder } from './builder.js';
-import { DAY_RULE, MoodLabelEnum, TAG_RULE } from './mood.js';
+import { DAY_RULE, MoodLabelEnum, TAG_FILTER_RULE, TAG_RULE } from './mood.js';
 import { pageArgs, pageType } from './pagination.js';
 
 const TITLE_RULE = rule({ maxLength: MAX_TITLE_LENGTH });
@@ -126,7 +126,7 @@ builder.queryFields((t) => ({
       q: t.arg.string({ description: 'Search words.', ...rule({ maxLength: MAX_QUERY_LENGTH }) }),
       from: t.arg.string({ description: 'YYYY-MM-DD, first local day.', ...DAY_RULE }),
       to: t.arg.string({ description: 'YYYY-MM-DD, last local day (inclusive).', ...DAY_RULE }),
-      tag: t.arg.string({ description: 'Only entries with this tag (case-insensitive).', ...TAG_RULE }),
+      tag: t.arg.string({ description: 'Only entries with this tag (case-insensitive).', ...TAG_FILTER_RULE }),
       mood: t.arg({ type: MoodLabelEnum }),
       ...pageArgs,
     },

@@ -13,6 +13,8 @@ import { pageArgs, pageType } from './pagination.js';
 export const DAY_RULE = rule({ format: 'date', status: 400 });
 const SCALE_RULE = rule({ minimum: SCALE_MIN, maximum: SCALE_MAX });
 export const TAG_RULE = rule({ minLength: 1, maxLength: MAX_TAG_LENGTH, ...NOT_BLANK });
+/** A tag filter: any string (trimmed and lower-cased, it matches as stored). */
+export const TAG_FILTER_RULE = rule({ minLength: 1, maxLength: MAX_TAG_LENGTH });
 const SCALE = `${SCALE_MIN} to ${SCALE_MAX}`;
 
 export const MoodLabelEnum = builder.enumType('MoodLabel', {
@@ -151,7 +153,7 @@ builder.queryFields((t) => ({
       from: t.arg.string({ description: 'YYYY-MM-DD, first local day.', ...DAY_RULE }),
       to: t.arg.string({ description: 'YYYY-MM-DD, last local day (inclusive).', ...DAY_RULE }),
       mood: t.arg({ type: MoodLabelEnum }),
-      tag: t.arg.string({ description: 'Only entries with this tag (case-insensitive).', ...TAG_RULE }),
+      tag: t.arg.string({ description: 'Only entries with this tag (case-insensitive).', ...TAG_FILTER_RULE }),
       ...pageArgs,
     },
     resolve: (_root, { userId, from, to, mood, tag, ...page }, ctx) =>

@@ -3,7 +3,7 @@ import { newId } from '../../src/lib/ids.js';
 import type { TestServer } from './server.js';
 
 /**
- * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge, journal entry), for the
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
@@ -47,8 +47,11 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
       data: { id: newId(), workspaceId: other.workspaceId, userId: user.id, type: 'ntfy', name: 'theirs', settings: { topic: 'theirs' } },
     })
   ).id;
+  const journal = await t.api('POST', `/v1/users/${user.id}/journal`, { ...as, body: { body: 'theirs' } });
+  expect(journal.status, JSON.stringify(journal.body)).toBe(201);
   return {
     goalId: goal.body.id,
+    entryId: journal.body.id,
     challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,

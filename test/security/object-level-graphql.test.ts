@@ -24,6 +24,7 @@ const ID_PARAMS = [
   'ruleId',
   'goalId',
   'challengeId',
+  'entryId',
 ];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
@@ -42,6 +43,9 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   updateNotificationRule: { name: 'x', channelIds: ['01JZ0000000000000000000000'], condition: { kind: 'sync_failure' } },
   createGoal: { metricType: 'steps', target: 1, period: 'daily' },
+  logMood: { score: 5 },
+  createJournalEntry: { body: 'x' },
+  updateJournalEntry: { title: 'x' },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

@@ -70,9 +70,14 @@ export type RouteMatch = { route: RestRoute; params: Record<string, string> } | 
  */
 export function matchRoute(method: string, pathUnderBase: string): RouteMatch {
   const allowed = new Set<string>();
+  let shadowedBelow = -1;
   for (const entry of compiled) {
+    // A path a literal route matches is that route's (…/journal/stats is not an entry id): patterns with fewer
+    // literal characters neither serve it nor add to its allowed methods.
+    if (entry.literal < shadowedBelow) break;
     const found = entry.pattern.exec(pathUnderBase);
     if (!found) continue;
+    shadowedBelow = entry.literal;
     if (entry.route.method !== method) {
       allowed.add(entry.route.method);
       continue;
