@@ -76,12 +76,14 @@ ALLOWED_REFUSALS = [
     r"^minSeverity \w+ is above what \w+ conditions notify with",  # the rule's minimum and its condition's kind
     r"^channelIds must list 1 to \d+ channels",  # a list's length: input rules state single values
     r"^sessions must hold 1 to \d+ planned sessions",  # likewise
+    r"^(tags|gratitude) must hold at most \d+",  # likewise (tags also once each, after trimming and lower-casing)
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
     r"^cursor is not valid",  # a signed token of an earlier page
     r"^redirectUri .* is not in the workspace's redirectUris",  # registered with setRedirectUris
     r"^expiresAt must be in the future",
+    r"^at must not be in the future",  # a mood or journal entry's instant
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
     r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out

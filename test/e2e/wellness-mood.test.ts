@@ -82,6 +82,7 @@ for (const engine of ENGINES) {
         [{ score: 5, mood: 'ecstatic' }, 422, 'body field mood must be'],
         [{ score: 5, stress: 12 }, 422, 'body field stress'],
         [{ score: 5, tags: ['   '] }, 422, 'body field tags[0]'],
+        [{ score: 5, tags: 'work' }, 400, 'body field tags must be a list of strings'],
         [{ score: 5, tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 422, 'tags must hold at most 20'],
         [{ score: 5, note: 'x'.repeat(2001) }, 422, 'body field note'],
         [{ score: 5, at: new Date(Date.now() + 3_600_000).toISOString() }, 422, 'at must not be in the future'],
@@ -219,6 +220,9 @@ for (const engine of ENGINES) {
       expect(gql.body.errors).toBeUndefined();
       expect(gql.body.data.moodStats).toEqual(stats.body);
       expect((await t.api('GET', `/v1/users/${userId}/mood/stats?from=2024-01-01&to=2025-06-08`)).status).toBe(422);
+      // A window given by its first day alone runs to today, or for the longest window (366 days: 1900 is no leap year).
+      const fromOnly = await t.api('GET', `/v1/users/${userId}/mood/stats?from=1900-01-01`);
+      expect(fromOnly.body).toMatchObject({ from: '1900-01-01', to: '1901-01-01', entries: 0, meanScore: null });
     });
   });
 }

@@ -183,6 +183,9 @@ export function restVariables(args: readonly GraphQLArgument[], input: RestInput
       if (isNonNullType(arg.type) && arg.defaultValue === undefined) refuse(400, where, arg.name, 'is required');
       continue;
     }
+    // GraphQL takes a single value for a list (input coercion); a JSON body states its lists as arrays.
+    if (where === 'body' && value !== null && !Array.isArray(value) && isListType(getNullableType(arg.type)))
+      refuse(400, where, arg.name, `must be ${typeWords(arg.type, declared)}`);
     checkType(value, arg.type, where, arg.name, declared);
     checkRules(value, arg.type, declared, where, arg.name);
     variables[arg.name] = value;

@@ -1,10 +1,9 @@
 import type { ServiceContext } from '../../context.js';
 import { isoWeekday } from '../../goals/periods.js';
-import { Invalid } from '../../lib/errors.js';
 import { dayStreaks } from '../../lib/streaks.js';
 import { addDays, localDay } from '../../lib/time.js';
 import { getUser } from '../../users/users.js';
-import { dayWindow } from '../entry-fields.js';
+import { dayWindow, statsWindow } from '../entry-fields.js';
 import { MOOD_LABELS } from '../mood/mood-labels.js';
 
 export const DEFAULT_JOURNAL_STATS_DAYS = 90;
@@ -22,11 +21,7 @@ export async function journalStats(ctx: ServiceContext, userId: string, query: {
   const user = await getUser(ctx, userId);
   const today = localDay(user.timezone, ctx.clock.now());
   const window = dayWindow(query);
-  const to = window.to ?? today;
-  const from = window.from ?? addDays(to, -(DEFAULT_JOURNAL_STATS_DAYS - 1));
-  if (from > to) throw new Invalid('from must not be after to');
-  const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (span > MAX_JOURNAL_STATS_DAYS) throw new Invalid(`from and to must span at most ${MAX_JOURNAL_STATS_DAYS} days`);
+  const { from, to, days: span } = statsWindow(window, today, DEFAULT_JOURNAL_STATS_DAYS, MAX_JOURNAL_STATS_DAYS);
 
   const rows = await ctx.sql.query<{ day: string; mood: string | null }>(DAYS_SQL, [user.id]);
   const streaks = dayStreaks(

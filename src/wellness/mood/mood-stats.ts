@@ -1,8 +1,7 @@
 import type { ServiceContext } from '../../context.js';
-import { Invalid } from '../../lib/errors.js';
 import { addDays, localDay } from '../../lib/time.js';
 import { getUser } from '../../users/users.js';
-import { dayWindow } from '../entry-fields.js';
+import { dayWindow, statsWindow } from '../entry-fields.js';
 import { moodAssociations, type MoodAssociation } from './mood-associations.js';
 import {
   byMood,
@@ -41,11 +40,7 @@ const mean = (values: (number | null)[]) => meanOf(values.filter((v): v is numbe
 export async function moodStats(ctx: ServiceContext, userId: string, query: { from?: string | null; to?: string | null }) {
   const user = await getUser(ctx, userId);
   const window = dayWindow(query);
-  const to = window.to ?? localDay(user.timezone, ctx.clock.now());
-  const from = window.from ?? addDays(to, -(DEFAULT_MOOD_STATS_DAYS - 1));
-  if (from > to) throw new Invalid('from must not be after to');
-  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (days > MAX_MOOD_STATS_DAYS) throw new Invalid(`from and to must span at most ${MAX_MOOD_STATS_DAYS} days`);
+  const { from, to, days } = statsWindow(window, localDay(user.timezone, ctx.clock.now()), DEFAULT_MOOD_STATS_DAYS, MAX_MOOD_STATS_DAYS);
   const previousTo = addDays(from, -1);
   const previousFrom = addDays(from, -days);
   const [entries, before] = await Promise.all([
