@@ -36,6 +36,8 @@ import './water.js';
 import './nutrition.js';
 import './medications.js';
 import './symptoms.js';
+import './mood.js';
+import './journal.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -84,6 +84,7 @@ ALLOWED_REFUSALS = [
     r"^times must hold 1 to \d+ dose times",  # likewise (a medication's dose times)
     r"^triggers must hold at most \d+ entries",  # likewise (a symptom's triggers)
     r"^date and time name a dose together",  # a dose log's two fields name one scheduled dose
+    r"^(tags|gratitude) must hold at most \d+",  # likewise (tags also once each, after trimming and lower-casing)
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
@@ -94,6 +95,7 @@ ALLOWED_REFUSALS = [
     r"^time must be one of the medication's dose times",
     r"^date \S+ is not a scheduled day of this medication",
     r"^no scheduled dose within \d+ hours of at",
+    r"^at must not be in the future",  # a mood or journal entry's instant
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
     r"^startDate must not be after today",  # a habit starts no later than the user's local today
     r"^date must not be (before the habit's startDate|after today)",  # a habit's completion day: its start, the clock

@@ -10,13 +10,19 @@ export interface DomainEventTypeInfo {
   payload: { $ref: string } | Record<string, unknown>;
 }
 
-const resource = (name: string, what: string, component: string) =>
-  (['created', 'updated', 'deleted'] as const).map((action) => ({
+const resource = (
+  name: string,
+  what: string,
+  component: string,
+  actions: readonly ('created' | 'updated' | 'deleted')[] = ['created', 'updated', 'deleted'],
+  note = '',
+) =>
+  actions.map((action) => ({
     type: `${name}.${action}`,
     description:
       action === 'deleted'
-        ? `A ${what} was deleted. The payload is the ${what} as GET returned it just before.`
-        : `A ${what} was ${action}. The payload is what GET of the ${what} returns at that moment.`,
+        ? `A ${what} was deleted. The payload is the ${what} as GET returned it just before.` + note
+        : `A ${what} was ${action}. The payload is what GET of the ${what} returns at that moment.` + note,
     payload: { $ref: `#/components/schemas/${component}` },
   }));
 
@@ -37,9 +43,19 @@ export const DOMAIN_EVENT_TYPES = [
   ...resource('connection', 'connection', 'Connection'),
   ...resource('health_event', 'health event (workout, sleep session, activity day)', 'HealthEvent'),
   ...resource('personal_record', 'personal record', 'PersonalRecord'),
-  // Logs are created and deleted, never changed: no .updated is emitted for them (the catalogue's resource shape lists it).
-  ...resource('water_log', 'water log', 'WaterLog'),
-  ...resource('meal', 'meal log', 'Meal'),
+  // Logs the contract's routes only create (meals, moods, doses, symptoms) or create and delete (water): the
+  // catalogue lists only what is emitted.
+  ...resource('water_log', 'water log', 'WaterLog', ['created', 'deleted']),
+  ...resource('meal', 'meal log', 'Meal', ['created']),
+  ...resource('mood_entry', 'mood entry', 'MoodEntry', ['created']),
+  ...resource(
+    'journal_entry',
+    'journal entry',
+    'JournalEntry',
+    undefined,
+    ' Journal text is personal: webhook deliveries carry `body` only to endpoints that list this event type by name ' +
+      'in eventTypes; an endpoint subscribed to every type (empty eventTypes) gets the entry without `body`.',
+  ),
   {
     type: 'health_data.ingested',
     description:
@@ -142,8 +158,8 @@ export const DOMAIN_EVENT_TYPES = [
       reachedAt: instant,
     }),
   },
-  ...resource('medication', 'medication', 'Medication'),
-  ...resource('medication_dose', 'medication dose log', 'MedicationDose'),
+  ...resource('medication', 'medication', 'Medication', ['created']),
+  ...resource('medication_dose', 'medication dose log', 'MedicationDose', ['created']),
   {
     type: 'medication.dose_missed',
     description:
@@ -159,7 +175,7 @@ export const DOMAIN_EVENT_TYPES = [
       onTimeWindowMinutes: integer,
     }),
   },
-  ...resource('symptom', 'symptom log', 'SymptomLog'),
+  ...resource('symptom', 'symptom log', 'SymptomLog', ['created']),
   {
     type: 'webhook.disabled',
     description:
@@ -170,6 +186,17 @@ export const DOMAIN_EVENT_TYPES = [
 ] as const satisfies readonly DomainEventTypeInfo[];
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number]['type'];
+
+/**
+ * Payload fields too personal for an endpoint that did not ask for them: webhook endpoints receive them only when
+ * they list the event type by name (src/webhooks/webhook-consumer.ts); endpoints of every type get the payload
+ * without them.
+ */
+export const PRIVATE_PAYLOAD_FIELDS: Partial<Record<DomainEventType, readonly string[]>> = {
+  'journal_entry.created': ['body'],
+  'journal_entry.updated': ['body'],
+  'journal_entry.deleted': ['body'],
+};
 
 export const DOMAIN_EVENT_TYPE_NAMES: readonly DomainEventType[] = DOMAIN_EVENT_TYPES.map((info) => info.type);
 

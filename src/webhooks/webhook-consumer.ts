@@ -1,4 +1,5 @@
 import { textArray } from '../db/array-literal.js';
+import { PRIVATE_PAYLOAD_FIELDS } from '../domain-events/catalogue.js';
 import type { ConsumerDeps, DomainEventConsumer, DomainEventRecord } from '../domain-events/consumers.js';
 import type { JobRunner } from '../jobs/port.js';
 import { newId } from '../lib/ids.js';
@@ -21,34 +22,50 @@ export async function startDeliveries(jobs: JobRunner, rows: readonly { id: stri
   await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
 }
 
+/** Without the payload's private fields (PRIVATE_PAYLOAD_FIELDS): what an endpoint that did not name the type gets. */
+export function withoutPrivateFields(event: Pick<DomainEventRecord, 'type' | 'payload'>): unknown {
+  const fields = PRIVATE_PAYLOAD_FIELDS[event.type];
+  if (!fields || event.payload === null || typeof event.payload !== 'object') return event.payload;
+  return Object.fromEntries(Object.entries(event.payload as object).filter(([key]) => !fields.includes(key)));
+}
+
+// `named`: the endpoint lists the type itself, rather than taking every type with an empty list.
 const ENDPOINTS_SQL = `
-SELECT id FROM "WebhookEndpoint"
+SELECT id, $2 = ANY("eventTypes") AS named FROM "WebhookEndpoint"
 WHERE "workspaceId" = $1 AND enabled AND (cardinality("eventTypes") = 0 OR $2 = ANY("eventTypes"))`;
 
 const FANOUT_SQL = `
 INSERT INTO "WebhookDelivery" (id, "workspaceId", "endpointId", "eventId", "eventType", body, "nextAttemptAt", "updatedAt")
-SELECT d.id, $1, d."endpointId", $2, $3, $4, now(), now()
-FROM unnest($5::text[], $6::text[]) AS d(id, "endpointId")`;
+SELECT d.id, $1, d."endpointId", $2, $3, d.body, now(), now()
+FROM unnest($4::text[], $5::text[], $6::text[]) AS d(id, "endpointId", body)`;
 
 /**
  * Webhook deliveries as a domain event consumer: each event becomes one delivery row per enabled endpoint that
  * subscribes to its type, written with the consumer's receipt (so exactly once per endpoint), and each row's
  * workflow starts after that commit. The body is fixed here, so every attempt and redelivery sends the same bytes.
+ * Private payload fields (a journal entry's body) go only to endpoints that list the event type by name.
  */
 export function webhookDeliveriesConsumer({ jobs }: ConsumerDeps): DomainEventConsumer {
   return {
     name: 'webhook-deliveries',
     handle: async (event, tx) => {
-      const endpoints = await tx.query<{ id: string }>(ENDPOINTS_SQL, [event.workspaceId, event.type]);
+      const endpoints = await tx.query<{ id: string; named: boolean }>(ENDPOINTS_SQL, [event.workspaceId, event.type]);
       if (endpoints.length === 0) return;
-      const rows = endpoints.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, workspaceId: event.workspaceId }));
+      const full = webhookBody(event);
+      const redacted = PRIVATE_PAYLOAD_FIELDS[event.type] ? webhookBody({ ...event, payload: withoutPrivateFields(event) }) : full;
+      const rows = endpoints.map((endpoint) => ({
+        id: newId(),
+        endpointId: endpoint.id,
+        workspaceId: event.workspaceId,
+        body: endpoint.named ? full : redacted,
+      }));
       await tx.query(FANOUT_SQL, [
         event.workspaceId,
         event.id,
         event.type,
-        webhookBody(event),
         textArray(rows.map((row) => row.id)),
         textArray(rows.map((row) => row.endpointId)),
+        textArray(rows.map((row) => row.body)),
       ]);
       return () => startDeliveries(jobs, rows);
     },

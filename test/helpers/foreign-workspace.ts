@@ -4,6 +4,7 @@ import type { TestServer } from './server.js';
 
 /**
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge, habit with a completion), for the
+ * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel, goal, challenge, journal entry), for the
  * A second workspace with one of everything a route can name (user, event, connection, API key, job, file, webhook, notification channel and rule), for the
  * object-level authorization suites: a key of the first workspace must see none of it. Returns the ids by the
  * names the routes give their path parameters.
@@ -55,6 +56,8 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   ).id;
   const waterLog = await t.api('POST', `/v1/users/${user.id}/water`, { ...as, body: { amount: 250, at: '2025-06-01T10:00:00.000Z' } });
   expect(waterLog.status, JSON.stringify(waterLog.body)).toBe(201);
+  const journal = await t.api('POST', `/v1/users/${user.id}/journal`, { ...as, body: { body: 'theirs' } });
+  expect(journal.status, JSON.stringify(journal.body)).toBe(201);
   return {
     logId: waterLog.body.id,
     goalId: goal.body.id,
@@ -62,6 +65,7 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     // The day their habit was completed: an undo of it is refused for the foreign habit, not for the day.
     date: '2025-06-01',
     medId: medication.body.id,
+    entryId: journal.body.id,
     challengeId: challenge.body.id,
     userId: user.id,
     eventId: event.id,

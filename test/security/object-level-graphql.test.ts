@@ -27,6 +27,7 @@ const ID_PARAMS = [
   'habitId',
   'logId',
   'medId',
+  'entryId',
 ];
 
 /** Values for required arguments that are not ids, so only the foreign id can be what is wrong. */
@@ -51,6 +52,9 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   logMeal: { mealType: 'lunch', energy: 100 },
   createMedication: { name: 'x', times: ['08:00'] },
   createSymptom: { type: 'headache', severity: 1 },
+  logMood: { score: 5 },
+  createJournalEntry: { body: 'x' },
+  updateJournalEntry: { title: 'x' },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

@@ -15,6 +15,8 @@ import { TRAINING_ROUTES } from './routes/training.js';
 import { USER_ROUTES } from './routes/users.js';
 import { WEBHOOK_ROUTES } from './routes/webhooks.js';
 import { HABITS_ROUTES } from './routes/wellness-habits.js';
+import { JOURNAL_ROUTES } from './routes/wellness-journal.js';
+import { MOOD_ROUTES } from './routes/wellness-mood.js';
 import { NUTRITION_ROUTES } from './routes/wellness-nutrition.js';
 import { WATER_ROUTES } from './routes/wellness-water.js';
 import { MEDICATION_ROUTES } from './routes/wellness-medications.js';
@@ -49,6 +51,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...NUTRITION_ROUTES,
   ...MEDICATION_ROUTES,
   ...SYMPTOM_ROUTES,
+  ...MOOD_ROUTES,
+  ...JOURNAL_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
