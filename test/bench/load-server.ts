@@ -72,7 +72,9 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
   const logFd = openSync(logPath, 'a');
   const port = await freePort();
   const adminKey = options.adminKey ?? generateKeySecret();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops (for `--cpu-prof` analysis).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
