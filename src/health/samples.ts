@@ -4,7 +4,7 @@ import { BadRequest } from '../lib/errors.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
 import { requireMetricType } from './metric-types.js';
-import { countSamplesFromRollups, fetchSampleWindow, type SampleSelection } from './sample-page-sql.js';
+import { countSamplesFromRollups, fetchSamplePageWithTotal, fetchSampleWindow, type SampleSelection } from './sample-page-sql.js';
 
 export interface SampleFilter {
   metricTypes?: string[] | null;
@@ -39,6 +39,7 @@ export async function listSamples(ctx: ServiceContext, userId: string, filter: S
     count: () =>
       filter.from || filter.to ? ctx.db.healthSample.count({ where: sampleWhere(selection) }) : countSamplesFromRollups(ctx, selection),
     fetch: (window) => fetchSampleWindow(ctx, selection, window),
+    ...(filter.from || filter.to ? {} : { fetchWithTotal: (window) => fetchSamplePageWithTotal(ctx, selection, window) }),
     keyOf: (sample) => [sample.recordedAt.toISOString(), sample.id],
   });
 }
