@@ -22,6 +22,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
+    // A type's scopes run once per object it resolves (through isTypeOf), not in a wrapper around each of its fields:
+    // a page of 50 samples checks 50 objects, not 550 fields. Fields with scopes of their own still check them.
+    runScopesOnType: true,
     // Computed once per request; admin ⊃ write ⊃ read.
     authScopes: (ctx) => ({
       read: !!ctx.principal && grants(ctx.principal.scope, 'read'),

@@ -17,6 +17,8 @@ export interface Config {
   /** postgres://… to run on PostgreSQL instead of the embedded database. */
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Seconds an API key or user read stays cached at most (src/lib/lookup-cache.ts); 0: no cache. */
+  lookupCacheTtlSeconds: number;
   /** Admin key to install on first start instead of a generated one (automation). */
   adminKey: string | null;
   /** Signs pagination cursors; instances sharing a database must share it. Generated and stored when unset. */
@@ -311,6 +313,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     redisUrl: optional(env, 'REDIS_URL'),
+    lookupCacheTtlSeconds: integer(env, 'LOOKUP_CACHE_TTL_SECONDS', 30, 0),
     adminKey,
     secret: optional(env, 'VITASYNC_SECRET'),
     production: env.NODE_ENV === 'production',

@@ -4,6 +4,7 @@ import type { TokenKeys } from './connections/token-crypto.js';
 import type { Database, Db } from './db/client.js';
 import type { JobRunner } from './jobs/port.js';
 import type { FileStorage } from './files/storage.js';
+import type { LookupCache, LookupSnapshot } from './lib/lookup-cache.js';
 import type { ReadMemo } from './lib/read-memo.js';
 import type { Clock } from './lib/time.js';
 
@@ -27,4 +28,8 @@ export interface ServiceContext {
   actor?: Actor;
   /** Reads shared by the parts of one computation (src/lib/read-memo.ts); absent: every read goes to the database. */
   reads?: ReadMemo;
+  /** API keys and users cached across requests (src/lib/lookup-cache.ts), as of the request's start; absent: none. */
+  lookups?: LookupSnapshot;
+  /** Where changes to keys and users invalidate that cache (after their commit); absent where no cache runs. */
+  lookupCache?: Pick<LookupCache, 'invalidate'>;
 }

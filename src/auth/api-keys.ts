@@ -17,7 +17,7 @@ export interface NewApiKeyInput {
 }
 
 /** What key management needs of the service context; `quotas` when keys are made through the API. */
-type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock' | 'actor'> & { quotas?: Quotas };
+type KeyContext = Pick<ServiceContext, 'db' | 'workspaceId' | 'clock' | 'actor' | 'lookupCache'> & { quotas?: Quotas };
 
 /** A freshly made key: the row plus the secret, which is never readable again. */
 export type ApiKeyWithSecret = ApiKey & { key: string };
@@ -113,6 +113,8 @@ export async function deleteApiKey(ctx: KeyContext, id: string): Promise<void> {
     await tx.apiKey.delete({ where: { id: key.id } });
     await recordAudit(txCtx, { action: 'api_key.deleted', targetType: 'api_key', targetId: key.id, details: { name: key.name } });
   });
+  // After the commit: a request that reads the key from now on, on any instance, finds it gone.
+  await ctx.lookupCache?.invalidate();
 }
 
 /** Issues a new secret with the same name, scope and expiry, and revokes the old one (after the grace period). */
@@ -121,7 +123,7 @@ export async function rotateApiKey(ctx: KeyContext, id: string, graceSeconds = 0
     throw new Invalid(`gracePeriodSeconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
   }
   const key = generateKeySecret();
-  return ctx.db.$transaction(async (tx) => {
+  const rotated = await ctx.db.$transaction(async (tx) => {
     const txCtx = { ...ctx, db: tx as typeof ctx.db };
     const old = await findActiveKey(txCtx, id);
     const revokedAt = new Date(ctx.clock.now().getTime() + graceSeconds * 1000);
@@ -146,4 +148,7 @@ export async function rotateApiKey(ctx: KeyContext, id: string, graceSeconds = 0
     });
     return { ...row, key };
   });
+  // The old key's cached row lacks its new revokedAt (the end of the grace period, or now).
+  await ctx.lookupCache?.invalidate();
+  return rotated;
 }

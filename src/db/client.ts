@@ -15,7 +15,8 @@ export type Db = PrismaClient;
 export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: Db;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `prepareAs` as in SqlSession: a hot read planned once per pooled connection. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], prepareAs?: string): Promise<T[]>;
   execScript(sql: string): Promise<void>;
   /** Runs fn in one transaction on one connection: commits when fn resolves, rolls back when it throws. */
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
@@ -76,7 +77,8 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     kind: 'postgres',
     prisma,
-    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    query: async (sql, params, prepareAs) =>
+      (await pool.query(prepareAs ? { name: prepareAs, text: sql, values: params } : { text: sql, values: params })).rows,
     execScript: async (sql) => {
       await pool.query(sql);
     },

@@ -4,6 +4,7 @@ import { BadRequest } from '../lib/errors.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
 import { getUser } from '../users/users.js';
 import { requireMetricType } from './metric-types.js';
+import { countSamplesFromRollups, fetchSamplePageWithTotal, fetchSampleWindow, type SampleSelection } from './sample-page-sql.js';
 
 export interface SampleFilter {
   metricTypes?: string[] | null;
@@ -16,22 +17,14 @@ export function assertWindow(from?: Date | null, to?: Date | null): void {
   if (from && to && from.getTime() >= to.getTime()) throw new BadRequest('from must be before to');
 }
 
-/**
- * The samples of a user (of some metric types, of one source) counted from the daily rollups, which ingestion,
- * corrections and deletions keep in the same transaction as the samples: the exact total of a first page in a few
- * hundred rows at any size, where COUNT(*) reads every sample (1.2 s at 11.5 M). A window falls back to COUNT(*).
- */
-async function countFromRollups(
-  ctx: ServiceContext,
-  userId: string,
-  metricTypes: string[] | null,
-  source?: string | null,
-): Promise<number> {
-  const { _sum } = await ctx.db.dailyRollup.aggregate({
-    _sum: { count: true },
-    where: { userId, ...(metricTypes ? { metricType: { in: metricTypes } } : {}), ...(source ? { source } : {}) },
-  });
-  return _sum.count ?? 0;
+function sampleWhere(selection: SampleSelection): Prisma.HealthSampleWhereInput {
+  const { userId, metricTypes, source, from, to } = selection;
+  return {
+    userId,
+    ...(metricTypes ? { metricType: { in: metricTypes } } : {}),
+    ...(source ? { source } : {}),
+    ...(from || to ? { recordedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+  };
 }
 
 /** Raw samples in time order (then id), every source with its provenance; keyset pages on (recordedAt, id). */
@@ -39,31 +32,14 @@ export async function listSamples(ctx: ServiceContext, userId: string, filter: S
   const user = await getUser(ctx, userId);
   assertWindow(filter.from, filter.to);
   const metricTypes = filter.metricTypes?.length ? filter.metricTypes.map((id) => requireMetricType(id).id) : null;
-  const where: Prisma.HealthSampleWhereInput = {
-    userId: user.id,
-    ...(metricTypes ? { metricType: { in: metricTypes } } : {}),
-    ...(filter.source ? { source: filter.source } : {}),
-    ...(filter.from || filter.to
-      ? { recordedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
-      : {}),
-  };
+  const selection = { userId: user.id, metricTypes, source: filter.source ?? null, from: filter.from ?? null, to: filter.to ?? null };
   return paginate(args, {
     list: `samples:${user.id}`,
+    // A window is counted with COUNT(*); the rollups hold whole days only.
     count: () =>
-      filter.from || filter.to ? ctx.db.healthSample.count({ where }) : countFromRollups(ctx, user.id, metricTypes, filter.source),
-    fetch: ({ take, skip, after }) => {
-      const afterAt = after ? new Date(String(after[0])) : null;
-      // The redundant `gte` bound lets the index start at the cursor; the OR alone is a filter over every earlier row.
-      const keyset: Prisma.HealthSampleWhereInput = afterAt
-        ? { recordedAt: { gte: afterAt }, OR: [{ recordedAt: { gt: afterAt } }, { id: { gt: String(after![1]) } }] }
-        : {};
-      return ctx.db.healthSample.findMany({
-        where: { AND: [where, keyset] },
-        orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
-        take,
-        skip: after ? 0 : skip,
-      });
-    },
+      filter.from || filter.to ? ctx.db.healthSample.count({ where: sampleWhere(selection) }) : countSamplesFromRollups(ctx, selection),
+    fetch: (window) => fetchSampleWindow(ctx, selection, window),
+    ...(filter.from || filter.to ? {} : { fetchWithTotal: (window) => fetchSamplePageWithTotal(ctx, selection, window) }),
     keyOf: (sample) => [sample.recordedAt.toISOString(), sample.id],
   });
 }

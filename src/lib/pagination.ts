@@ -35,6 +35,8 @@ export interface PageSource<T> {
   /** Rows in key order, skipping `skip` rows or starting strictly after `after`. */
   fetch(window: { take: number; skip: number; after: Key | null }): Promise<T[]>;
   keyOf(row: T): Key;
+  /** An offset page's rows and total in one round trip, where the list can (else `fetch` and `count` run side by side). */
+  fetchWithTotal?(window: { take: number; skip: number }): Promise<{ rows: T[]; total: number }>;
 }
 
 export function encodeCursor(list: string, key: Key): string {
@@ -65,10 +67,13 @@ export async function paginate<T>(args: PageArgs, source: PageSource<T>): Promis
   const { limit, offset, cursor } = validatePageArgs(args);
   const after = cursor === null ? null : decodeCursor(source.list, cursor);
   // One row more than asked tells whether a next page exists without a second query.
-  const [rows, total] = await Promise.all([
-    source.fetch({ take: limit + 1, skip: offset ?? 0, after }),
-    offset === null ? Promise.resolve(null) : source.count(),
-  ]);
+  const [rows, total] =
+    offset !== null && source.fetchWithTotal
+      ? await source.fetchWithTotal({ take: limit + 1, skip: offset }).then(({ rows, total }) => [rows, total] as const)
+      : await Promise.all([
+          source.fetch({ take: limit + 1, skip: offset ?? 0, after }),
+          offset === null ? Promise.resolve(null) : source.count(),
+        ]);
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   const nextCursor = rows.length > limit && last !== undefined ? encodeCursor(source.list, source.keyOf(last)) : null;

@@ -9,6 +9,7 @@ import type { FileStorage } from '../files/storage.js';
 import { NotFound, RateLimited, Unauthorized } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { log, requestScope } from '../lib/logger.js';
+import { UNCACHED, type LookupCache, type LookupSnapshot } from '../lib/lookup-cache.js';
 import type { Clock } from '../lib/time.js';
 import { printOpenApi } from './contracts.js';
 import { corsHeaders, preflightResponse } from './cors.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   tokenKeys: TokenKeys;
   rateLimiter: RateLimiter;
   storage: FileStorage;
+  /** API keys and users cached across requests, invalidated on change (src/lib/lookup-cache.ts). */
+  lookups: LookupCache;
 }
 
 const SECURITY_HEADERS = {
@@ -72,19 +75,34 @@ export function createApp(deps: AppDeps) {
     corsOrigins: deps.config.corsOrigins,
   });
 
-  function contextFor(principal: Principal | null, requestId: string): RequestContext {
+  /** `lookups`: the request's view of the key and user cache; a subscription, which lives on, reads without it. */
+  function contextFor(principal: Principal | null, requestId: string, lookups: LookupSnapshot = UNCACHED): RequestContext {
     const { database, clock, live, config, jobs, tokenKeys, storage } = deps;
-    return { db: database.prisma, sql: database, clock, live, config, jobs, tokenKeys, storage, principal, requestId, response: {} };
+    return {
+      db: database.prisma,
+      sql: database,
+      clock,
+      live,
+      config,
+      jobs,
+      tokenKeys,
+      storage,
+      principal,
+      requestId,
+      response: {},
+      lookups,
+      lookupCache: deps.lookups,
+    };
   }
 
   /**
    * An MCP tool call's REST request, run in-process as the MCP request's caller: no network hop, and the key is
    * authenticated and counted against its rate limit once, for the MCP request.
    */
-  function restAs(principal: Principal, requestId: string) {
+  function restAs(principal: Principal, requestId: string, lookups: LookupSnapshot) {
     return async (request: Request): Promise<Response> => {
       try {
-        return await rest.handle(request, contextFor(principal, requestId));
+        return await rest.handle(request, contextFor(principal, requestId, lookups));
       } catch (error) {
         return restErrorResponse(toPublicError(error));
       }
@@ -98,9 +116,10 @@ export function createApp(deps: AppDeps) {
     try {
       // A provider's push authenticates by the provider's own scheme, and its Authorization header (Google Health
       // sends its subscriber secret there) is no API key.
+      const lookups = await deps.lookups.snapshot();
       const principal = PROVIDER_PUSH.test(new URL(request.url).pathname)
         ? null
-        : await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'));
+        : await authenticate(deps.database.prisma, deps.clock, request.headers.get('authorization'), lookups);
       // GraphQL answers a missing key as REST does (401), not with a 200 carrying errors; only the GraphiQL page
       // itself (a browser's GET for HTML) loads without one.
       // MCP has no page and no route without a key.
@@ -113,10 +132,10 @@ export function createApp(deps: AppDeps) {
           outcome.resetSeconds,
         );
       }
-      const ctx = contextFor(principal, requestId);
+      const ctx = contextFor(principal, requestId, lookups);
       const response =
         surface === 'mcp' && principal
-          ? await mcp(request, principal, restAs(principal, requestId))
+          ? await mcp(request, principal, restAs(principal, requestId, lookups))
           : isGraphQL
             ? await yoga.fetch(request, ctx)
             : await rest.handle(request, ctx);

@@ -21,6 +21,7 @@ import { bootstrap } from '../workspaces/bootstrap.js';
 import { createApp, type App } from './app.js';
 import { guardRequestBody } from './body-deadline.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
+import { createLookupCache } from '../lib/lookup-cache.js';
 import { attachWebSocket } from './websocket.js';
 
 export interface RunningServer {
@@ -43,6 +44,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
   const live = createLiveBus(config.redisUrl);
+  const lookups = createLookupCache({ ttlSeconds: config.lookupCacheTtlSeconds, redisUrl: config.redisUrl });
   const { generatedAdminKey } = await bootstrap(
     { db: database.prisma, sql: database, clock },
     { adminKey: config.adminKey, secret: config.secret },
@@ -58,7 +60,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       })
     : null;
   const storage = openStorage(config.files);
-  const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter, storage };
+  const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter, storage, lookups };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
     app.fetch(request, serverContext.req.socket.remoteAddress ?? 'unknown'),
@@ -110,6 +112,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await relay?.close();
       await rateLimiter.close();
+      await lookups.close();
       await storage.close();
       await live.close();
       await database.close();

@@ -77,8 +77,12 @@ export async function createOrFindUser(
   return { user, created: inserted === 1 };
 }
 
+/** A user of the context's workspace; cached across requests (src/lib/lookup-cache.ts), which updates and deletes invalidate. */
 export async function getUser(ctx: ServiceContext, userId: string): Promise<User> {
-  const user = await readOnce(ctx, `user:${userId}`, () => ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } }));
+  const find = () => ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId } });
+  const user = await readOnce(ctx, `user:${userId}`, () =>
+    ctx.lookups ? ctx.lookups.read(`user:${ctx.workspaceId}:${userId}`, find) : find(),
+  );
   if (!user) throw new NotFound(`user ${userId} not found`);
   return user;
 }
@@ -112,6 +116,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
     await announce(ctx, tx, 'updated', updated);
     return updated;
   });
+  await ctx.lookupCache?.invalidate();
   // Digests go out at a local time: they follow the user to the new zone.
   if (user.timezone !== existing.timezone) await rescheduleDigestsOf(ctx, user.id, user.timezone);
   return user;
@@ -141,6 +146,7 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
       ruleIds: found.notificationRules.map((rule) => rule.id),
     };
   });
+  await ctx.lookupCache?.invalidate();
   // Schedules live in the job engine (Temporal or the local runner), outside the user's rows.
   for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
   for (const id of ruleIds) await removeDigestSchedule(ctx, id);

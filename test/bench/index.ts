@@ -193,6 +193,7 @@ async function main(): Promise<void> {
       rateLimit: envInt('BENCH_LOAD_RATE_LIMIT', 100),
       postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
       redisUrl: process.env.REDIS_URL || null,
+      baselineDir: process.env.BENCH_LOAD_BASELINE_DIR || null,
       log,
     };
     load = await runLoadSuite(loadOptions);

@@ -8,7 +8,7 @@ const ms = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ms`;
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 const COLUMNS: [string, number][] = [
-  ['engine', 9],
+  ['engine', 19],
   ['route', 36],
   ['conns', 6],
   ['req/s', 9],
@@ -26,13 +26,15 @@ function line(cells: string[]): string {
 
 function ratio(run: LoadRun, runs: LoadRun[]): string {
   if (run.engine !== 'postgres') return '';
-  const pglite = runs.find((other) => other.engine === 'pglite' && other.route === run.route && other.connections === run.connections);
+  const pglite = runs.find(
+    (other) => other.engine === 'pglite' && other.build === run.build && other.route === run.route && other.connections === run.connections,
+  );
   return pglite ? `${(run.perSecond / pglite.perSecond).toFixed(2)}×` : '';
 }
 
 function runLine(run: LoadRun, runs: LoadRun[]): string {
   return line([
-    run.engine,
+    run.build === 'baseline' ? `${run.engine} (baseline)` : run.engine,
     ROUTE_LABELS[run.route],
     String(run.connections),
     int(run.perSecond),
@@ -85,22 +87,59 @@ function rateLimitLines(run: RateLimitRun): string[] {
 const READ_BEFORE: Record<number, number> = { 1: 217, 10: 357, 100: 344 };
 
 /** Issue 24's targets: the REST read at ≥ 2× its earlier throughput at 10 connections (p99 < 100 ms), ≥ 90% of GraphQL. */
+/** The baseline build's run matching `run` (BENCH_LOAD_BASELINE_DIR), if one ran. */
+function baselineOf(run: LoadRun, runs: LoadRun[]): LoadRun | undefined {
+  return runs.find(
+    (other) =>
+      other.build === 'baseline' && other.engine === run.engine && other.route === run.route && other.connections === run.connections,
+  );
+}
+
+/**
+ * Issue 24's targets. With a baseline build in the run, "2× today's throughput" is 2× that build's in the same run
+ * (the machine's load cancels out); without, 2× the figures measured when the issue was written.
+ */
 function readTargetLines(runs: LoadRun[]): string[] {
   const lines = ['', "REST read against issue 24's targets (REST/GraphQL: the same healthSamples operation in the same run):"];
-  for (const run of runs.filter((one) => one.route === 'read')) {
-    const same = runs.find((other) => other.route === 'sameRead' && other.engine === run.engine && other.connections === run.connections);
+  const current = runs.filter((one) => one.build === 'current');
+  for (const run of current.filter((one) => one.route === 'read')) {
+    const same = current.find(
+      (other) => other.route === 'sameRead' && other.engine === run.engine && other.connections === run.connections,
+    );
     const share = same ? run.perSecond / same.perSecond : NaN;
-    const before = run.engine === 'postgres' ? READ_BEFORE[run.connections] : undefined;
-    const gain = before ? ` ${(run.perSecond / before).toFixed(2)}× the ${before} req/s before issue 24` : '';
+    const baseline = baselineOf(run, runs);
+    const before = baseline ? baseline.perSecond : run.engine === 'postgres' ? READ_BEFORE[run.connections] : undefined;
+    const gain = !before
+      ? ''
+      : baseline
+        ? ` ${(run.perSecond / before).toFixed(2)}× the baseline build's ${int(before)} req/s in this run`
+        : ` ${(run.perSecond / before).toFixed(2)}× the ${before} req/s before issue 24`;
     const target =
-      run.engine === 'postgres' && run.connections === 10
-        ? ` (target ≥ 2×, p99 < 100 ms: ${mark(run.perSecond >= 2 * before! && run.p99Ms < 100)})`
+      run.engine === 'postgres' && run.connections === 10 && before
+        ? ` (target ≥ 2×, p99 < 100 ms: ${mark(run.perSecond >= 2 * before && run.p99Ms < 100)})`
         : '';
     lines.push(
       `  ${run.engine} × ${run.connections}: ${int(run.perSecond)} req/s, p99 ${ms(run.p99Ms)};${gain}${target}; REST/GraphQL ${(share * 100).toFixed(0)}% (target ≥ 90% ${mark(share >= 0.9)})`,
     );
   }
   return lines;
+}
+
+/** Every run of this checkout against the baseline build's same run (BENCH_LOAD_BASELINE_DIR): writes and PGlite must not slow down. */
+function baselineLines(runs: LoadRun[]): string[] {
+  const pairs = runs.flatMap((run) => {
+    const baseline = run.build === 'current' ? baselineOf(run, runs) : undefined;
+    return baseline ? [{ run, baseline }] : [];
+  });
+  if (pairs.length === 0) return [];
+  return [
+    '',
+    'This checkout against the baseline build (BENCH_LOAD_BASELINE_DIR), each pair of runs back to back (≥ 1×: no slower):',
+    ...pairs.map(
+      ({ run, baseline }) =>
+        `  ${run.engine} ${ROUTE_LABELS[run.route]} × ${run.connections}: ${int(run.perSecond)} / ${int(baseline.perSecond)} req/s = ${(run.perSecond / baseline.perSecond).toFixed(2)}×, p99 ${ms(run.p99Ms)} / ${ms(baseline.p99Ms)}`,
+    ),
+  ];
 }
 
 export function formatLoadSuite(result: LoadSuiteResult, options: Pick<LoadOptions, 'seconds' | 'warmupSeconds'>): string {
@@ -112,6 +151,7 @@ export function formatLoadSuite(result: LoadSuiteResult, options: Pick<LoadOptio
     ...result.runs.map((run) => runLine(run, result.runs)),
   ];
   lines.push(...readTargetLines(result.runs));
+  lines.push(...baselineLines(result.runs));
   if (result.writeChecks.length) lines.push('', 'Writes are real inserts:', ...result.writeChecks.map(writeCheckLine));
   if (result.rateLimits.length) {
     lines.push('', 'Rate limit under load (each client cycles read → write → GraphQL with one fresh key; one window spans the run):');

@@ -38,6 +38,8 @@ export interface LoadServerOptions {
   adminKey?: string;
   /** More settings for the server (e.g. storage for the uploads suite). */
   env?: Record<string, string>;
+  /** A checkout to run instead of this one (the load suite's baseline build). */
+  root?: string;
 }
 
 function freePort(): Promise<number> {
@@ -72,8 +74,10 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
   const logFd = openSync(logPath, 'a');
   const port = await freePort();
   const adminKey = options.adminKey ?? generateKeySecret();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops (for `--cpu-prof` analysis).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+    cwd: options.root ?? root,
     env: {
       ...process.env,
       PORT: String(port),

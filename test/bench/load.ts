@@ -8,6 +8,10 @@
  *
  * Environment: BENCH_LOAD_SECONDS (5), BENCH_LOAD_CONNECTIONS ("1,10,100"), BENCH_LOAD_WARMUP_SECONDS (1),
  * BENCH_LOAD_RATE_LIMIT (100), BENCH_ENGINES, BENCH_DATABASE_URL or TEST_DATABASE_URL, REDIS_URL.
+ *
+ * BENCH_LOAD_BASELINE_DIR: a checkout of an earlier commit (with node_modules and src/generated) that the throughput
+ * runs also measure, each of its runs right after the same run of this checkout, so the report gives the ratio of
+ * the two on one machine at one time: on a shared machine absolute figures drift, ratios much less.
  */
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
@@ -25,11 +29,17 @@ export interface LoadOptions {
   rateLimit: number;
   postgresUrl: string | null;
   redisUrl: string | null;
+  /** BENCH_LOAD_BASELINE_DIR: an earlier checkout measured alongside this one. */
+  baselineDir: string | null;
   log(line: string): void;
 }
 
+/** This checkout, or the baseline checkout measured alongside it. */
+export type Build = 'current' | 'baseline';
+
 export interface LoadRun {
   engine: EngineName;
+  build: Build;
   route: LoadRoute;
   connections: number;
   seconds: number;
@@ -106,6 +116,7 @@ function cannon(url: string, connections: number, seconds: number, requests: aut
 
 async function measure(
   engine: EngineName,
+  build: Build,
   route: LoadRoute,
   url: string,
   request: autocannon.Request,
@@ -118,6 +129,7 @@ async function measure(
   const responses = countWhere(statusCodes, () => true);
   return {
     engine,
+    build,
     route,
     connections,
     seconds: result.duration,
@@ -139,42 +151,81 @@ async function storedRows(server: LoadServer, seeded: Seeded): Promise<number> {
   return total;
 }
 
-async function throughputOn(engine: EngineName, options: LoadOptions): Promise<{ runs: LoadRun[]; writeCheck: WriteCheck }> {
+interface Measured {
+  build: Build;
+  server: LoadServer;
+  seeded: Seeded;
+  drop(): Promise<void>;
+}
+
+async function startMeasured(engine: EngineName, build: Build, options: LoadOptions): Promise<Measured> {
   const scratch = engine === 'postgres' ? await createScratchDatabase(options.postgresUrl) : null;
   const server = await startLoadServer({
     databaseUrl: scratch?.url ?? null,
     redisUrl: null,
     rateLimit: { max: 1_000_000_000, windowSeconds: 60 },
+    root: build === 'baseline' ? options.baselineDir! : undefined,
+  }).catch(async (error) => {
+    await scratch?.drop();
+    throw error;
   });
+  const drop = async () => {
+    await server.stop();
+    await scratch?.drop();
+  };
   try {
-    const seeded = await seed(server, WRITERS);
-    options.log(`load/${engine}: server up, seeded; ${options.seconds} s per run`);
+    return { build, server, seeded: await seed(server, WRITERS), drop };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+}
+
+async function throughputOn(engine: EngineName, options: LoadOptions): Promise<{ runs: LoadRun[]; writeChecks: WriteCheck[] }> {
+  const builds: Build[] = options.baselineDir ? ['current', 'baseline'] : ['current'];
+  const measured: Measured[] = [];
+  try {
+    for (const build of builds) measured.push(await startMeasured(engine, build, options));
+    options.log(`load/${engine}: ${builds.join(' and ')} up, seeded; ${options.seconds} s per run`);
     const runs: LoadRun[] = [];
-    let answered201 = 0;
-    let maxInFlightRows = 0;
+    const written = new Map<Build, { answered201: number; maxInFlightRows: number }>();
     for (const route of LOAD_ROUTES) {
-      const request = routeRequest(route, seeded, server.adminKey);
-      const warmup = await cannon(server.url, 10, options.warmupSeconds, [request]);
-      const runsOfRoute = [{ connections: 10, statusCodes: statusCounts(warmup) }];
+      const requests = measured.map((one) => routeRequest(route, one.seeded, one.server.adminKey));
+      const runsOfRoute = new Map<Build, { connections: number; statusCodes: Record<string, number> }[]>();
+      for (const [i, one] of measured.entries()) {
+        const warmup = await cannon(one.server.url, 10, options.warmupSeconds, [requests[i]!]);
+        runsOfRoute.set(one.build, [{ connections: 10, statusCodes: statusCounts(warmup) }]);
+      }
       for (const connections of options.connections) {
-        await pause(500);
-        const run = await measure(engine, route, server.url, request, connections, options.seconds);
-        runs.push(run);
-        runsOfRoute.push(run);
-        options.log(
-          `load/${engine}: ${route} × ${connections}: ${run.perSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
-        );
+        // Each build's run right after the other's, so both see the same machine.
+        for (const [i, one] of measured.entries()) {
+          await pause(500);
+          const run = await measure(engine, one.build, route, one.server.url, requests[i]!, connections, options.seconds);
+          runs.push(run);
+          runsOfRoute.get(one.build)!.push(run);
+          options.log(
+            `load/${engine}${one.build === 'baseline' ? ' (baseline)' : ''}: ${route} × ${connections}: ${run.perSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
+          );
+        }
       }
       if (route === 'write') {
-        answered201 = runsOfRoute.reduce((total, run) => total + (run.statusCodes['201'] ?? 0), 0);
-        maxInFlightRows = runsOfRoute.reduce((total, run) => total + run.connections * WRITE_BATCH, 0);
+        for (const [build, ofBuild] of runsOfRoute) {
+          written.set(build, {
+            answered201: ofBuild.reduce((total, run) => total + (run.statusCodes['201'] ?? 0), 0),
+            maxInFlightRows: ofBuild.reduce((total, run) => total + run.connections * WRITE_BATCH, 0),
+          });
+        }
       }
     }
     await pause(1000);
-    return { runs, writeCheck: { engine, answered201, storedRows: await storedRows(server, seeded), maxInFlightRows } };
+    const writeChecks: WriteCheck[] = [];
+    for (const one of measured.filter((m) => m.build === 'current')) {
+      const { answered201, maxInFlightRows } = written.get(one.build) ?? { answered201: 0, maxInFlightRows: 0 };
+      writeChecks.push({ engine, answered201, storedRows: await storedRows(one.server, one.seeded), maxInFlightRows });
+    }
+    return { runs, writeChecks };
   } finally {
-    await server.stop();
-    await scratch?.drop();
+    for (const one of measured) await one.drop();
   }
 }
 
@@ -293,9 +344,9 @@ export async function runLoadSuite(options: LoadOptions): Promise<LoadSuiteResul
       result.skipped.push('postgres throughput: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
       continue;
     }
-    const { runs, writeCheck } = await throughputOn(engine, options);
+    const { runs, writeChecks } = await throughputOn(engine, options);
     result.runs.push(...runs);
-    result.writeChecks.push(writeCheck);
+    result.writeChecks.push(...writeChecks);
   }
   result.rateLimits = await rateLimitSuite(options, result.skipped);
   return result;
