@@ -175,6 +175,23 @@ export const DOMAIN_EVENT_TYPES = [
       onTimeWindowMinutes: integer,
     }),
   },
+  {
+    type: 'medication.reminder_due',
+    description:
+      'A dose of a medication with reminders is due now: its dose time came (local HH:MM in the user’s zone, on a ' +
+      'scheduled day between its start and end dates) and the dose has no log yet. Sent by the dose time’s calendar ' +
+      'schedule; a spring-forward night’s skipped wall time (02:30) gets no reminder that day. A notification rule of ' +
+      'kind medication_reminder routes it to the user’s channels.',
+    payload: object({
+      userId: string,
+      medicationId: string,
+      name: string,
+      dosage: nullableString,
+      date: { type: 'string', format: 'date' },
+      time: string,
+      scheduledAt: instant,
+    }),
+  },
   ...resource('symptom', 'symptom log', 'SymptomLog', ['created']),
   {
     type: 'webhook.disabled',

@@ -39,6 +39,10 @@ async function checkRule(ctx: ServiceContext, userId: string, input: RuleInput) 
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new Invalid('name must be 1 to 100 characters');
   const condition = checkCondition(input.condition);
+  if ((condition.kind === 'medication_reminder' || condition.kind === 'missed_dose') && condition.medicationId !== null) {
+    const medication = await ctx.db.medication.findFirst({ where: { id: condition.medicationId, userId }, select: { id: true } });
+    if (!medication) throw new Invalid(`condition.medicationId ${condition.medicationId} is not a medication of this user`);
+  }
   const minSeverity = input.minSeverity ?? 'info';
   if (severityRank(minSeverity) > severityRank(highestSeverityOf(condition))) {
     throw new Invalid(
