@@ -73,7 +73,7 @@ describe.concurrent.each(jobEngineCases())('medication reminders on the $name', 
     }
     const state = (await t.server.jobs.describeSchedule(id))!;
     const fires: string[] = [];
-    for (let after = Date.parse(from) - 1000; ; ) {
+    for (let after = Date.parse(from) - 1000; ;) {
       const next = nextCalendarFire(state.calendar as CalendarSpec, state.timezone!, after);
       if (next === null || next >= Date.parse(to)) return fires;
       fires.push(new Date(next).toISOString());
@@ -85,7 +85,12 @@ describe.concurrent.each(jobEngineCases())('medication reminders on the $name', 
     'schedules each dose time in the user’s zone (none on the spring-forward day for 02:30), follows a zone change, and goes with the user',
     async () => {
       const user = await aUser(t, { timezone: NEW_YORK });
-      const daily = await medication(user.id, { name: 'Levothyroxine', times: ['08:00', '02:30'], startDate: '2027-01-01', reminders: true });
+      const daily = await medication(user.id, {
+        name: 'Levothyroxine',
+        times: ['08:00', '02:30'],
+        startDate: '2027-01-01',
+        reminders: true,
+      });
       const sundays = await medication(user.id, { name: 'Methotrexate', times: ['19:15'], daysOfWeek: [0], reminders: true });
       const silent = await medication(user.id, { name: 'Vitamin D', times: ['09:00'] });
       expect(await t.server.jobs.describeSchedule(scheduleId(daily.id, '08:00'))).toMatchObject({
