@@ -76,10 +76,11 @@ export const WORKFLOWS = {
     lane: 'outbound',
     run: runDigest,
   }),
-  medicationReminder: declare<ReminderInput, ReminderOutcome, 'remindDose'>({
+  medicationReminder: declare<ReminderInput, ReminderOutcome, 'remindDose' | 'checkMissedDose'>({
     description:
-      'A medication dose time’s calendar slot: announces medication.reminder_due unless the dose is already logged (src/wellness/medications/reminders.ts).',
-    activities: ['remindDose'],
+      'A medication dose time’s calendar slot: announces medication.reminder_due unless the dose is already logged, then ' +
+      'at the end of its on-time window medication.dose_missed if it is still not (src/wellness/medications/reminders.ts).',
+    activities: ['remindDose', 'checkMissedDose'],
     retry: 'notification',
     lane: 'outbound',
     run: runMedicationReminder,

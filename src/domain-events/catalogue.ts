@@ -164,7 +164,8 @@ export const DOMAIN_EVENT_TYPES = [
     type: 'medication.dose_missed',
     description:
       'A scheduled dose of a medication had no log (taken or skipped) when its on-time window closed. Announced once per ' +
-      "dose, when a stats read or a later log of the medication first finds it (not by a timer at the window's end).",
+      'dose, when a stats read or a later log of the medication first finds it, or — for a medication with reminders — ' +
+      "when the reminder's timer reaches the window's end.",
     payload: object({
       userId: string,
       medicationId: string,

@@ -3,7 +3,10 @@ import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import type { Timestamp } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextCalendarFire, type CalendarSpec } from '../../src/jobs/calendar.js';
+import type { Platform } from '../../src/jobs/platform.js';
 import { zoneOffsetAt } from '../../src/lib/time.js';
+import { createMedicationActivities } from '../../src/wellness/medications/reminder-activities.js';
+import { runMedicationReminder } from '../../workflows/medications.js';
 import { aUser } from '../factories/index.js';
 import type { WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { jobEngineCases } from '../helpers/engines.js';
@@ -188,6 +191,66 @@ describe.concurrent.each(jobEngineCases())('medication reminders on the $name', 
       expect(channel.receiver.requests).toHaveLength(1);
     },
     150_000,
+  );
+
+  it.skipIf(!available || engine !== 'local')(
+    'after a reminder, announces the dose missed once its on-time window closes (the workflow’s timer, on a set clock)',
+    async () => {
+      const user = await aUser(t, { timezone: NEW_YORK });
+      const med = await medication(user.id, {
+        name: 'Warfarin',
+        times: ['08:00'],
+        startDate: '2026-01-05',
+        onTimeWindowMinutes: 5,
+        reminders: true,
+      });
+      // 08:00 EST on 5 January 2026 is 13:00Z; the fire runs 30 s late, the window closes at 13:05Z.
+      let now = Date.parse('2026-01-05T13:00:30Z');
+      const slept: number[] = [];
+      const platform = {
+        db: t.server.database.prisma,
+        sql: t.server.database,
+        jobs: t.server.jobs,
+        config: t.server.config,
+        clock: { now: () => new Date(now) },
+      } as unknown as Platform;
+      const activities = createMedicationActivities(platform);
+      const outcome = await runMedicationReminder({ medicationId: med.id, time: '08:00' }, activities, {
+        sleep: async (ms) => {
+          slept.push(ms);
+          now += ms;
+        },
+      });
+      expect(slept).toEqual([5 * 60_000 + 1000 - 30_000]);
+      expect(outcome).toMatchObject({ status: 'due', date: '2026-01-05', missed: true });
+      // A stats read later finds the same dose: still one announcement.
+      expect((await activities.checkMissedDose({ medicationId: med.id, time: '08:00', date: '2026-01-05' })).missed).toBe(true);
+      const events = await t.api('GET', '/v1/domain-events?type=medication.dose_missed&limit=500');
+      const mine = events.body.data.filter((event: any) => event.payload.medicationId === med.id).map((event: any) => event.payload);
+      expect(mine).toEqual([
+        {
+          userId: user.id,
+          medicationId: med.id,
+          name: 'Warfarin',
+          date: '2026-01-05',
+          time: '08:00',
+          scheduledAt: '2026-01-05T13:00:00.000Z',
+          onTimeWindowMinutes: 5,
+        },
+      ]);
+      // A dose logged before its window closed is not missed.
+      now = Date.parse('2026-01-06T13:00:10Z');
+      const logged = await t.api('POST', `/v1/users/${user.id}/medications/${med.id}/log`, {
+        body: { date: '2026-01-06', time: '08:00', at: '2026-01-06T13:02:00Z' },
+      });
+      expect(logged.status, JSON.stringify(logged.body)).toBe(201);
+      expect(await runMedicationReminder({ medicationId: med.id, time: '08:00' }, activities, { sleep: async () => {} })).toEqual({
+        status: 'logged',
+        date: '2026-01-06',
+      });
+      now = Date.parse('2026-01-06T13:06:00Z');
+      expect((await activities.checkMissedDose({ medicationId: med.id, time: '08:00', date: '2026-01-06' })).missed).toBe(false);
+    },
   );
 
   it.skipIf(!available)('refuses a rule on another user’s medication (422 naming condition.medicationId)', async () => {
