@@ -130,7 +130,7 @@ const ruleArgs = builder.args((t) => ({
   condition: t.field({ type: ConditionInput, required: true }),
   quietHours: t.field({ type: QuietHoursInput, description: 'Local times in the user’s zone; none by default.' }),
   cooldownMinutes: t.int({
-    description: 'Silence after notifying (default 60).',
+    description: 'Silence after notifying (default 60; 0 for medication_reminder and missed_dose, once per dose already).',
     ...rule({ minimum: 0, maximum: MAX_COOLDOWN_MINUTES }),
   }),
   enabled: t.boolean(),

@@ -60,7 +60,9 @@ async function checkRule(ctx: ServiceContext, userId: string, input: RuleInput) 
   for (const field of ['start', 'end'] as const) {
     if (input.quietHours && !LOCAL_TIME.test(input.quietHours[field])) throw new Invalid(`quietHours.${field} must be ${LOCAL_TIME_WORDS}`);
   }
-  const cooldownMinutes = input.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES;
+  // Dose notifications are once per dose already: a cooldown would drop a second medication's dose of the same hour.
+  const perDose = condition.kind === 'medication_reminder' || condition.kind === 'missed_dose';
+  const cooldownMinutes = input.cooldownMinutes ?? (perDose ? 0 : DEFAULT_COOLDOWN_MINUTES);
   if (!Number.isInteger(cooldownMinutes) || cooldownMinutes < 0 || cooldownMinutes > MAX_COOLDOWN_MINUTES) {
     throw new Invalid(`cooldownMinutes must be a whole number from 0 to ${MAX_COOLDOWN_MINUTES}`);
   }

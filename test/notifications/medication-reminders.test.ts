@@ -160,9 +160,12 @@ describe.concurrent.each(jobEngineCases())('medication reminders on the $name', 
       const rule = await aRule(t, user.id, {
         channelIds: [channel.id],
         condition: { kind: 'medication_reminder' },
-        cooldownMinutes: 0,
       });
-      expect(rule).toMatchObject({ category: 'medication', condition: { kind: 'medication_reminder', medicationId: null } });
+      expect(rule).toMatchObject({
+        category: 'medication',
+        cooldownMinutes: 0,
+        condition: { kind: 'medication_reminder', medicationId: null },
+      });
       expect((await t.server.jobs.describeSchedule(scheduleId(due.id, time)))?.nextRunAt?.getTime()).toBe(slot);
       await received(channel.receiver, 1, slot - Date.now() + 60_000);
       expect(Date.now()).toBeGreaterThanOrEqual(slot);
