@@ -52,7 +52,10 @@ const MedicationType = builder.objectRef<MedicationRow>('Medication').implement(
     startDate: t.exposeString('startDate', { description: 'First local day of the schedule (YYYY-MM-DD).' }),
     endDate: t.exposeString('endDate', { nullable: true, description: 'Last local day, inclusive; open-ended when null.' }),
     onTimeWindowMinutes: t.exposeInt('onTimeWindowMinutes', { description: 'A dose taken within ± this many minutes is on time.' }),
-    reminders: t.exposeBoolean('reminders', { description: 'The user wants reminders at dose times (stored; not scheduled yet).' }),
+    reminders: t.exposeBoolean('reminders', {
+      description:
+        'The user wants reminders at dose times: a calendar schedule per dose time emits medication.reminder_due (see notification rules, kind medication_reminder).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -170,7 +173,10 @@ builder.mutationFields((t) => ({
         description: `± minutes around a dose time that count as on time; default ${DEFAULT_ON_TIME_WINDOW}.`,
         ...rule({ minimum: MIN_ON_TIME_WINDOW, maximum: MAX_ON_TIME_WINDOW }),
       }),
-      reminders: t.arg.boolean({ description: 'Wants reminders at dose times (stored; reminders are not scheduled yet).' }),
+      reminders: t.arg.boolean({
+        description:
+          'Wants reminders at dose times (default false): a calendar schedule per dose time, in the user’s zone, emits medication.reminder_due unless the dose is logged; a notification rule of kind medication_reminder routes it.',
+      }),
     },
     resolve: (_root, { userId, ...input }, ctx) => createMedication(serviceContext(ctx), String(userId), input),
   }),

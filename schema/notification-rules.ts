@@ -23,7 +23,9 @@ const ConditionKindEnum = builder.enumType('NotificationConditionKind', {
     'threshold: a metric’s daily value above or below a value N local days running; anomaly: an anomaly detected ' +
     '(anomaly.detected), of any metric or of metricType; goal: a goal reached for a period (goal.achieved); ' +
     'achievement: an achievement unlocked (achievement.unlocked); personal_record: a record set; ' +
-    'sync_failure: a sync gave up or a connection stopped working; digest: a daily or weekly summary at a local time.',
+    'sync_failure: a sync gave up or a connection stopped working; digest: a daily or weekly summary at a local time; ' +
+    'medication_reminder: a dose with reminders is due and not logged (medication.reminder_due), of any medication or of ' +
+    'medicationId; missed_dose: a dose found missed (medication.dose_missed), of any medication or of medicationId.',
   values: CONDITION_KINDS,
 });
 const OperatorEnum = builder.enumType('NotificationThresholdOperator', { values: THRESHOLD_OPERATORS });
@@ -46,6 +48,10 @@ const ConditionType = builder.objectRef<Condition>('NotificationCondition').impl
     period: t.field({ type: PeriodEnum, nullable: true, resolve: (c) => (c.kind === 'digest' ? c.period : null) }),
     time: t.string({ nullable: true, resolve: (c) => (c.kind === 'digest' ? c.time : null) }),
     dayOfWeek: t.int({ nullable: true, resolve: (c) => (c.kind === 'digest' ? c.dayOfWeek : null) }),
+    medicationId: t.string({
+      nullable: true,
+      resolve: (c) => (c.kind === 'medication_reminder' || c.kind === 'missed_dose' ? c.medicationId : null),
+    }),
   }),
 });
 
@@ -57,7 +63,7 @@ const QuietHoursType = builder.objectRef<{ start: string; end: string }>('Notifi
 const ConditionInput = builder.inputType('NotificationConditionInput', {
   description:
     'threshold takes metricType, operator, value, days (1), severity (warning); anomaly takes metricType (optional: any metric); ' +
-    'digest takes period (daily), time, dayOfWeek (weekly: 1).',
+    'digest takes period (daily), time, dayOfWeek (weekly: 1); medication_reminder and missed_dose take medicationId (optional: any medication).',
   fields: (t) => ({
     kind: t.field({ type: ConditionKindEnum, required: true }),
     metricType: t.string({
@@ -71,6 +77,10 @@ const ConditionInput = builder.inputType('NotificationConditionInput', {
     period: t.field({ type: PeriodEnum, description: 'digest: daily (default) or weekly.' }),
     time: t.string({ description: 'digest: the local time it is sent, HH:MM.', ...LOCAL_TIME_RULE }),
     dayOfWeek: t.int({ description: 'weekly digest: 0 = Sunday … 6 = Saturday (default 1).', ...rule({ minimum: 0, maximum: 6 }) }),
+    medicationId: t.string({
+      description: 'medication_reminder, missed_dose: only this medication’s doses (default any of the user’s).',
+      ...rule(ULID_RULE),
+    }),
   }),
 });
 
@@ -120,7 +130,7 @@ const ruleArgs = builder.args((t) => ({
   condition: t.field({ type: ConditionInput, required: true }),
   quietHours: t.field({ type: QuietHoursInput, description: 'Local times in the user’s zone; none by default.' }),
   cooldownMinutes: t.int({
-    description: 'Silence after notifying (default 60).',
+    description: 'Silence after notifying (default 60; 0 for medication_reminder and missed_dose, once per dose already).',
     ...rule({ minimum: 0, maximum: MAX_COOLDOWN_MINUTES }),
   }),
   enabled: t.boolean(),

@@ -4,8 +4,10 @@ import { createProbeActivities } from '../src/jobs/probe-activities.js';
 import type { Platform } from '../src/jobs/platform.js';
 import { createNotificationActivities } from '../src/notifications/rule-activities.js';
 import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js';
+import { createMedicationActivities } from '../src/wellness/medications/reminder-activities.js';
 import type { DeliveryActivities } from './delivery.js';
 import type { HousekeepingActivities } from './housekeeping.js';
+import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
 import type { ProbeActivities } from './probe.js';
 import type { SyncActivities } from './sync.js';
@@ -14,7 +16,12 @@ import type { SyncActivities } from './sync.js';
  * The activities table: every activity of every workflow, by name, bound to the platform once per process (the
  * local runner's and the Temporal worker's). A new workflow's activities join the type and the object here.
  */
-export type Activities = SyncActivities & ProbeActivities & HousekeepingActivities & DeliveryActivities & NotificationActivities;
+export type Activities = SyncActivities &
+  ProbeActivities &
+  HousekeepingActivities &
+  DeliveryActivities &
+  NotificationActivities &
+  MedicationActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -23,5 +30,6 @@ export function createActivities(platform: Platform): Activities {
     ...createHousekeepingActivities(platform),
     ...createDeliveryActivities(platform),
     ...createNotificationActivities(platform),
+    ...createMedicationActivities(platform),
   };
 }

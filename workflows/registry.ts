@@ -8,6 +8,7 @@
  */
 import type { Activities } from './activities.js';
 import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
+import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from './medications.js';
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
 import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
@@ -74,6 +75,15 @@ export const WORKFLOWS = {
     retry: 'notification',
     lane: 'outbound',
     run: runDigest,
+  }),
+  medicationReminder: declare<ReminderInput, ReminderOutcome, 'remindDose' | 'checkMissedDose'>({
+    description:
+      'A medication dose time’s calendar slot: announces medication.reminder_due unless the dose is already logged, then ' +
+      'at the end of its on-time window medication.dose_missed if it is still not (src/wellness/medications/reminders.ts).',
+    activities: ['remindDose', 'checkMissedDose'],
+    retry: 'notification',
+    lane: 'outbound',
+    run: runMedicationReminder,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

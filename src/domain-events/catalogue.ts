@@ -164,7 +164,8 @@ export const DOMAIN_EVENT_TYPES = [
     type: 'medication.dose_missed',
     description:
       'A scheduled dose of a medication had no log (taken or skipped) when its on-time window closed. Announced once per ' +
-      "dose, when a stats read or a later log of the medication first finds it (not by a timer at the window's end).",
+      'dose, when a stats read or a later log of the medication first finds it, or — for a medication with reminders — ' +
+      "when the reminder's timer reaches the window's end.",
     payload: object({
       userId: string,
       medicationId: string,
@@ -173,6 +174,23 @@ export const DOMAIN_EVENT_TYPES = [
       time: string,
       scheduledAt: instant,
       onTimeWindowMinutes: integer,
+    }),
+  },
+  {
+    type: 'medication.reminder_due',
+    description:
+      'A dose of a medication with reminders is due now: its dose time came (local HH:MM in the user’s zone, on a ' +
+      'scheduled day between its start and end dates) and the dose has no log yet. Sent by the dose time’s calendar ' +
+      'schedule; a spring-forward night’s skipped wall time (02:30) gets no reminder that day. A notification rule of ' +
+      'kind medication_reminder routes it to the user’s channels.',
+    payload: object({
+      userId: string,
+      medicationId: string,
+      name: string,
+      dosage: nullableString,
+      date: { type: 'string', format: 'date' },
+      time: string,
+      scheduledAt: instant,
     }),
   },
   ...resource('symptom', 'symptom log', 'SymptomLog', ['created']),

@@ -86,3 +86,17 @@ export function emailMessage(note: Notification): { subject: string; text: strin
 export function pushPayload(note: Notification): { title: string; body: string; severity: Notification['severity']; category: string } {
   return { title: note.title, body: note.body, severity: note.severity, category: note.category };
 }
+
+/** A medication.reminder_due event's words: what to take, and when it was due (local time and day). */
+export function doseReminderMessage(payload: { name: string; dosage: string | null; date: string; time: string }) {
+  const what = payload.dosage ? `${payload.name} (${payload.dosage})` : payload.name;
+  return { title: `Time for ${payload.name}`, body: `${what} is due at ${payload.time} on ${payload.date}.` };
+}
+
+/** A medication.dose_missed event's words: the dose had no log when its on-time window closed. */
+export function missedDoseMessage(payload: { name: string; date: string; time: string; onTimeWindowMinutes: number }) {
+  return {
+    title: `Missed dose: ${payload.name}`,
+    body: `The ${payload.time} dose of ${payload.date} was not logged within ${payload.onTimeWindowMinutes} minutes.`,
+  };
+}

@@ -17,6 +17,7 @@ export const NOTIFICATION_CATEGORIES = [
   'report',
   'system',
   'insight',
+  'medication',
 ] as const;
 export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 
@@ -24,7 +25,17 @@ export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = Notification['severity'];
 export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
-export const CONDITION_KINDS = ['threshold', 'anomaly', 'goal', 'achievement', 'personal_record', 'sync_failure', 'digest'] as const;
+export const CONDITION_KINDS = [
+  'threshold',
+  'anomaly',
+  'goal',
+  'achievement',
+  'personal_record',
+  'sync_failure',
+  'digest',
+  'medication_reminder',
+  'missed_dose',
+] as const;
 export type ConditionKind = (typeof CONDITION_KINDS)[number];
 
 export const THRESHOLD_OPERATORS = ['above', 'below'] as const;
@@ -49,7 +60,9 @@ export type Condition =
   | { kind: 'achievement' }
   | { kind: 'personal_record' }
   | { kind: 'sync_failure' }
-  | { kind: 'digest'; period: (typeof DIGEST_PERIODS)[number]; time: string; dayOfWeek: number | null };
+  | { kind: 'digest'; period: (typeof DIGEST_PERIODS)[number]; time: string; dayOfWeek: number | null }
+  /** A dose reminder (medication.reminder_due) or a missed dose (medication.dose_missed), of any medication or of `medicationId`'s. */
+  | { kind: 'medication_reminder' | 'missed_dose'; medicationId: string | null };
 
 /** The fields a condition may carry, as the API takes them (which ones apply depends on `kind`). */
 export interface ConditionInput {
@@ -62,6 +75,7 @@ export interface ConditionInput {
   period?: (typeof DIGEST_PERIODS)[number] | null;
   time?: string | null;
   dayOfWeek?: number | null;
+  medicationId?: string | null;
 }
 
 /** The catalogue events each kind listens to; a digest listens to its calendar schedule instead. */
@@ -73,6 +87,8 @@ export const CONDITION_EVENTS: Record<ConditionKind, readonly DomainEventType[]>
   personal_record: ['personal_record.created', 'personal_record.updated'],
   sync_failure: ['sync.failed', 'connection.error', 'connection.revoked'],
   digest: [],
+  medication_reminder: ['medication.reminder_due'],
+  missed_dose: ['medication.dose_missed'],
 };
 
 /** The category a rule gets when it names none. */
@@ -84,6 +100,8 @@ export const DEFAULT_CATEGORY: Record<ConditionKind, NotificationCategory> = {
   personal_record: 'personal_record',
   sync_failure: 'sync',
   digest: 'report',
+  medication_reminder: 'medication',
+  missed_dose: 'medication',
 };
 
 const required = <T>(value: T | null | undefined, field: string, kind: ConditionKind): T => {
@@ -105,6 +123,7 @@ function checkMetricType(metricType: string): string {
 export function checkCondition(input: ConditionInput): Condition {
   const kind = input.kind;
   if (!CONDITION_KINDS.includes(kind)) throw new Invalid(`condition.kind must be one of ${CONDITION_KINDS.join(', ')}`);
+  if (kind === 'medication_reminder' || kind === 'missed_dose') return { kind, medicationId: input.medicationId ?? null };
   if (kind === 'anomaly') return { kind, metricType: input.metricType == null ? null : checkMetricType(input.metricType) };
   if (kind === 'threshold') {
     const metricType = checkMetricType(required(input.metricType, 'metricType', kind));
@@ -144,6 +163,7 @@ export function severityOf(condition: Condition, eventType?: string, payload?: {
   if (condition.kind === 'threshold') return condition.severity;
   if (condition.kind === 'anomaly') return payload?.severity === 'critical' ? 'critical' : 'warning';
   if (condition.kind === 'sync_failure') return eventType === 'sync.failed' ? 'warning' : 'critical';
+  if (condition.kind === 'missed_dose') return 'warning';
   return 'info';
 }
 

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { dailySummaries } from '../health/daily-summaries.js';
 import { goalMetric } from '../goals/goal-metrics.js';
 import { getMetricType, requireMetricType } from '../health/metric-types.js';
-import type { Notification } from './messages.js';
+import { doseReminderMessage, missedDoseMessage, type Notification } from './messages.js';
 import { localDate } from './quiet-hours.js';
 import { severityOf, type Condition } from './rule-conditions.js';
 
@@ -100,6 +100,15 @@ function eventFiring(condition: Condition, category: string, event: TriggerEvent
         severity: severityOf(condition, event.type),
         category,
       },
+    };
+  }
+  if (condition.kind === 'medication_reminder' || condition.kind === 'missed_dose') {
+    if (condition.medicationId !== null && payload.medicationId !== condition.medicationId) return null;
+    const words = condition.kind === 'medication_reminder' ? doseReminderMessage(payload) : missedDoseMessage(payload);
+    return {
+      // One notification per dose, however often it is announced (a fall-back night's repeated 01:30, a retried fire).
+      conditionKey: `${condition.kind}:${payload.medicationId}:${payload.date}:${payload.time}`,
+      notification: { ...words, severity: severityOf(condition, event.type), category },
     };
   }
   return null;

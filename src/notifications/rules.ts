@@ -39,6 +39,10 @@ async function checkRule(ctx: ServiceContext, userId: string, input: RuleInput) 
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new Invalid('name must be 1 to 100 characters');
   const condition = checkCondition(input.condition);
+  if ((condition.kind === 'medication_reminder' || condition.kind === 'missed_dose') && condition.medicationId !== null) {
+    const medication = await ctx.db.medication.findFirst({ where: { id: condition.medicationId, userId }, select: { id: true } });
+    if (!medication) throw new Invalid(`condition.medicationId ${condition.medicationId} is not a medication of this user`);
+  }
   const minSeverity = input.minSeverity ?? 'info';
   if (severityRank(minSeverity) > severityRank(highestSeverityOf(condition))) {
     throw new Invalid(
@@ -56,7 +60,9 @@ async function checkRule(ctx: ServiceContext, userId: string, input: RuleInput) 
   for (const field of ['start', 'end'] as const) {
     if (input.quietHours && !LOCAL_TIME.test(input.quietHours[field])) throw new Invalid(`quietHours.${field} must be ${LOCAL_TIME_WORDS}`);
   }
-  const cooldownMinutes = input.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES;
+  // Dose notifications are once per dose already: a cooldown would drop a second medication's dose of the same hour.
+  const perDose = condition.kind === 'medication_reminder' || condition.kind === 'missed_dose';
+  const cooldownMinutes = input.cooldownMinutes ?? (perDose ? 0 : DEFAULT_COOLDOWN_MINUTES);
   if (!Number.isInteger(cooldownMinutes) || cooldownMinutes < 0 || cooldownMinutes > MAX_COOLDOWN_MINUTES) {
     throw new Invalid(`cooldownMinutes must be a whole number from 0 to ${MAX_COOLDOWN_MINUTES}`);
   }

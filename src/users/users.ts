@@ -13,6 +13,7 @@ import { rebuildMergedDays } from '../health/merged-daily-rollups.js';
 import { prismaQueryable } from '../db/prisma-queryable.js';
 import { emit, type EmitTx } from '../domain-events/emit.js';
 import { removeDigestSchedule, rescheduleDigestsOf } from '../notifications/digest-schedule.js';
+import { removeMedicationReminders, rescheduleRemindersOf } from '../wellness/medications/reminders.js';
 import { userResource } from './user-resource.js';
 
 export interface UserInput {
@@ -118,19 +119,23 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
   });
   await ctx.lookupCache?.invalidate();
   // Digests go out at a local time: they follow the user to the new zone.
-  if (user.timezone !== existing.timezone) await rescheduleDigestsOf(ctx, user.id, user.timezone);
+  if (user.timezone !== existing.timezone) {
+    await rescheduleDigestsOf(ctx, user.id, user.timezone);
+    await rescheduleRemindersOf(ctx, user.id, user.timezone);
+  }
   return user;
 }
 
 /** Removes the user and, by the schema's cascading foreign keys, every row that belongs to them, atomically. */
 export async function deleteUser(ctx: ServiceContext, userId: string): Promise<void> {
-  const { connectionIds, storageKeys, ruleIds } = await ctx.db.$transaction(async (tx) => {
+  const { connectionIds, storageKeys, ruleIds, reminded } = await ctx.db.$transaction(async (tx) => {
     const found = await tx.user.findFirst({
       where: { id: userId, workspaceId: ctx.workspaceId },
       include: {
         connections: { select: { id: true } },
         storedFiles: { select: { storageKey: true } },
         notificationRules: { select: { id: true } },
+        medications: { where: { reminders: true }, select: { id: true, times: true } },
       },
     });
     if (!found) throw new NotFound(`user ${userId} not found`);
@@ -144,12 +149,14 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
       connectionIds: found.connections.map((connection) => connection.id),
       storageKeys: found.storedFiles.map((file) => file.storageKey),
       ruleIds: found.notificationRules.map((rule) => rule.id),
+      reminded: found.medications,
     };
   });
   await ctx.lookupCache?.invalidate();
   // Schedules live in the job engine (Temporal or the local runner), outside the user's rows.
   for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
   for (const id of ruleIds) await removeDigestSchedule(ctx, id);
+  for (const medication of reminded) await removeMedicationReminders(ctx, medication);
   // So do file contents: their rows went with the user, so no URL serves them any more; the bytes go now.
   for (const key of storageKeys) await ctx.storage?.delete(key);
 }

@@ -19,6 +19,7 @@ import {
 } from './medication-store.js';
 import { findMissedBefore } from './medication-stats.js';
 import { recordMissedDoses } from './missed-doses.js';
+import { syncMedicationReminders } from './reminders.js';
 import { isScheduledDay, TIME_PATTERN, TIME_WORDS, wallClockInstant } from './schedule.js';
 
 export const MAX_MEDICATION_NAME = 100;
@@ -114,7 +115,7 @@ export async function createMedication(ctx: ServiceContext, userId: string, inpu
     onTimeWindowMinutes: window,
     reminders: input.reminders ?? false,
   };
-  return ctx.sql.transaction(async (tx) => {
+  const created = await ctx.sql.transaction(async (tx) => {
     const row = await insertMedication(tx, medication);
     await emit(tx, {
       workspaceId: ctx.workspaceId,
@@ -124,6 +125,9 @@ export async function createMedication(ctx: ServiceContext, userId: string, inpu
     });
     return row;
   });
+  // Schedules live in the job engine, outside the transaction (as digest rules' do): one per dose time.
+  if (created.reminders) await syncMedicationReminders(ctx, created, user.timezone);
+  return created;
 }
 
 export async function medicationOf(ctx: ServiceContext, userId: string, medicationId: string) {

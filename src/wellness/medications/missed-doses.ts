@@ -6,7 +6,8 @@ import type { MedicationRow } from './medication-store.js';
 /**
  * Records the missed doses found by a read or a log and announces each once (medication.dose_missed): the row's
  * key (medication, day, time) makes a second finding a no-op. A dose is found missed when something looks at it
- * after its on-time window closed: a stats read or a later log. No timer fires at the window's end.
+ * after its on-time window closed: a stats read, a later log, or (medications with reminders) the reminder workflow's
+ * timer at the window's end (workflows/medications.ts).
  */
 export async function recordMissedDoses(ctx: ServiceContext, medication: MedicationRow, missed: readonly TimedDose[]): Promise<void> {
   if (missed.length === 0) return;
