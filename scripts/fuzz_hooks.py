@@ -100,6 +100,7 @@ ALLOWED_REFUSALS = [
     r"^startDate must not be after today",  # a habit starts no later than the user's local today
     r"^date must not be (before the habit's startDate|after today)",  # a habit's completion day: its start, the clock
     r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before
+    r"^condition\.medicationId \S+ is not a medication of this user",  # a medication added before
     r"^link (is missing or invalid|has expired)",  # a signed connect link VitaSync handed out
     r"^state is (missing|invalid)",  # the signed OAuth state of a flow VitaSync started
     # PostgreSQL cannot store U+0000 in text: a rule of every string, said in the Formats part of the document.
