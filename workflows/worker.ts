@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config.js';
 import { loadTokenKeys } from '../src/connections/token-keys.js';
 import { openDatabase } from '../src/db/client.js';
+import { openStorage } from '../src/files/storage.js';
 import { migrate } from '../src/db/migrate.js';
 import { temporalConnectionOptions } from '../src/jobs/temporal-connection.js';
 import { createTemporalRunner } from '../src/jobs/temporal-runner.js';
@@ -25,6 +26,8 @@ export async function createWorker(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
   const jobs = await createTemporalRunner({ ...config.temporal, address });
+  // Exports and reports write files, imports read them: the same folder or bucket as the API servers.
+  const storage = openStorage(config.files);
   const activities = createActivities({
     db: database.prisma,
     sql: database,
@@ -32,6 +35,7 @@ export async function createWorker(
     jobs,
     config,
     tokenKeys: loadTokenKeys(config),
+    storage,
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions({ ...config.temporal, address }));
   const worker = await Worker.create({
@@ -47,6 +51,7 @@ export async function createWorker(
     close: async () => {
       await connection.close();
       await jobs.close();
+      await storage.close();
       await database.close();
     },
   };

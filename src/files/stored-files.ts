@@ -67,6 +67,33 @@ export async function uploadFile(ctx: ServiceContext, storage: FileStorage, inpu
   assertMediaType(input.contentType);
   const maxBytes = ctx.config.files.maxUploadBytes;
   if (input.declaredBytes !== null && input.declaredBytes > maxBytes) throw tooLarge(maxBytes);
+  return storeFile(ctx, storage, { ...input, userId: user.id }, maxBytes);
+}
+
+/** What the server itself writes for a user (an export, a report): streamed like an upload, without its size limit. */
+export interface GeneratedFileInput {
+  userId: string;
+  name: string;
+  contentType: string;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Streams a file the server produced to storage and records it, for the user's downloads (GET /v1/files/:fileId).
+ * A body that throws mid-way (a failed query, a killed worker's retry) leaves no object and no record.
+ */
+export async function saveGeneratedFile(ctx: ServiceContext, storage: FileStorage, input: GeneratedFileInput): Promise<StoredFile> {
+  assertFileName(input.name);
+  assertMediaType(input.contentType);
+  return storeFile(ctx, storage, input, Number.POSITIVE_INFINITY);
+}
+
+async function storeFile(
+  ctx: ServiceContext,
+  storage: FileStorage,
+  input: Pick<UploadInput, 'userId' | 'name' | 'contentType' | 'body'>,
+  maxBytes: number,
+): Promise<StoredFile> {
   const id = newId();
   const storageKey = `${ctx.workspaceId}/${id}`;
   const meter = new UploadMeter(maxBytes);
@@ -87,7 +114,7 @@ export async function uploadFile(ctx: ServiceContext, storage: FileStorage, inpu
       data: {
         id,
         workspaceId: ctx.workspaceId,
-        userId: user.id,
+        userId: input.userId,
         name: input.name,
         contentType: input.contentType,
         size: BigInt(meter.bytes),

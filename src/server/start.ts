@@ -51,7 +51,8 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   );
   const rateLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const tokenKeys = loadTokenKeys(config);
-  const jobs = await startJobEngine({ database, config, clock, tokenKeys });
+  const storage = openStorage(config.files);
+  const jobs = await startJobEngine({ database, config, clock, tokenKeys, storage });
   await ensureHousekeepingSchedules(jobs, config);
   const relay = config.domainEvents.relay
     ? await startRelay({
@@ -59,7 +60,6 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
         consumers: buildConsumers({ live: live.bus, config, jobs }),
       })
     : null;
-  const storage = openStorage(config.files);
   const deps = { schema, database, config, clock, live: live.bus, jobs, tokenKeys, rateLimiter, storage, lookups };
   const app = createApp(deps);
   const adapter = createServerAdapter<{ req: IncomingMessage }>((request, serverContext) =>
