@@ -1,5 +1,5 @@
 import { MISSING_KEY_MESSAGE } from '../../auth/authenticate.js';
-import { execute, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { grants } from '../../auth/scopes.js';
 import { Forbidden, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
 import type { RequestContext } from '../request-context.js';
@@ -7,6 +7,7 @@ import { restErrorResponse, toPublicError } from '../errors.js';
 import { readJsonBody } from './body.js';
 import { REST_BASE, matchRoute, type RestRoute } from './routes.js';
 import { serveBrowserRoute } from './browser-routes.js';
+import { compiledRunner } from './compiled-operations.js';
 import { restOperations } from './operations.js';
 import { restVariables } from './variables.js';
 
@@ -18,6 +19,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  */
 export function createRestHandler(schema: GraphQLSchema) {
   const operations = restOperations(schema);
+  const run = compiledRunner(schema);
   const handle = async (request: Request, ctx: RequestContext): Promise<Response> => {
     const url = new URL(request.url);
     // HEAD is GET without the body (RFC 9110 §9.3.2): some providers probe a callback URL that way (Withings).
@@ -35,7 +37,7 @@ export function createRestHandler(schema: GraphQLSchema) {
     const operation = operations.get(match.route)!;
     const body = BODY_METHODS.has(request.method) ? await readJsonBody(request, ctx.config.maxBodyBytes) : null;
     const variableValues = restVariables(operation.args, { path: match.params, query: url.searchParams, body });
-    const result = await execute({ schema, document: operation.document, contextValue: ctx, variableValues });
+    const result = await run(operation, ctx, variableValues);
     if (result.errors?.length) return restErrorResponse(toPublicError(result.errors[0]));
     const status = ctx.response.status ?? match.route.status;
     if (status === 204) return new Response(null, { status: 204 });
