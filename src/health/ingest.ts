@@ -11,6 +11,7 @@ import { emit, type NewDomainEvent } from '../domain-events/emit.js';
 import { recordEvents } from '../records/record-events.js';
 import { INGEST_SAMPLES_SQL, RECOMPUTE_CORRECTED_ROLLUPS_SQL, type IngestedMetric } from './ingest-sql.js';
 import { isMergedMetric } from './merge-sql.js';
+import { getUser } from '../users/users.js';
 import { refreshMergedDays } from './merged-daily-rollups.js';
 import { normalizeSamples, type NormalizedSample, type Rejection, type SampleInput } from './sample-input.js';
 
@@ -181,8 +182,8 @@ export async function ingestSamples(
   along?: AlongWithSamples,
 ): Promise<IngestResult> {
   assertSource(provenance.source);
-  const owner = await ctx.db.user.findFirst({ where: { id: userId, workspaceId: ctx.workspaceId }, select: { id: true } });
-  if (!owner) throw new NotFound(`user ${userId} not found`);
+  // Through the request's user cache (the route has just read the same user), not a query of its own.
+  await getUser(ctx, userId);
   const { samples, rejected } = normalizeSamples(inputs, ctx.clock.now());
   const write = (careful: boolean) =>
     ctx.sql.transaction(async (tx) => {
