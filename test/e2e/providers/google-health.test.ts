@@ -145,12 +145,13 @@ describe('Google Health through its fake server', { shuffle: false }, () => {
     const [, from, to] = /civil_start_time >= "([^"]+)" AND .*civil_start_time < "([^"]+)"$/.exec(
       exerciseRequests[0]!.query.get('filter')!,
     )!;
-    // Runs start at 18:00 Tokyo (09:00 UTC), 45 minutes long; the bounds are Tokyo clock readings.
+    // Runs start at 18:00 Tokyo (09:00 UTC), 45 minutes long; the bounds are Tokyo clock readings. The window is the
+    // sync's [from, to) widened by 14 hours each side (the zone is unknown): runs that had ended by its `to` are there.
+    const asked = Date.parse(`${to}Z`) - 14 * 3_600_000;
     let expected = 0;
     for (let day = Math.floor(Date.parse(`${from}Z`) / 86_400_000) * 86_400_000; day < Date.parse(`${to}Z`); day += 86_400_000) {
       const local = day + 18 * 3_600_000;
-      if (local >= Date.parse(`${from}Z`) && local < Date.parse(`${to}Z`) && local - 9 * 3_600_000 + 45 * 60_000 <= Date.now())
-        expected += 1;
+      if (local >= Date.parse(`${from}Z`) && local < Date.parse(`${to}Z`) && local - 9 * 3_600_000 + 45 * 60_000 <= asked) expected += 1;
     }
     const workouts = (await t.api('GET', `/v1/users/${userId}/events?type=workout&limit=100`)).body.data as any[];
     expect(workouts).toHaveLength(expected);
@@ -206,6 +207,25 @@ describe('Google Health through its fake server', { shuffle: false }, () => {
     expect(await (await google.notify(pushUrl, { dataType: 'hydration-log' })).json()).toEqual({ syncs: 0 });
     expect(await (await google.notify(pushUrl, { dataType: 'steps', healthUserId: 'someone-else' })).json()).toEqual({ syncs: 0 });
     expect((await pushJobs()).length).toBe(before);
+  });
+
+  it('syncs on a sleep notification too, reading the sessions again without storing any twice', async () => {
+    const events = async () => ((await t.api('GET', `/v1/users/${userId}/events?limit=200`)).body.data as any[]).map((e) => e.externalId);
+    const [before, jobsBefore, sleepReads] = [
+      await events(),
+      (await pushJobs()).length,
+      google.requests.filter((r) => r.path.endsWith('/sleep/dataPoints')).length,
+    ];
+    expect(await (await google.notify(pushUrl, { dataType: 'sleep' })).json()).toEqual({ syncs: 1 });
+    const jobs = await pushJobs();
+    expect(jobs).toHaveLength(jobsBefore + 1);
+    const job = jobs.find((j) => j.createdAt.getTime() === Math.max(...jobs.map((x) => x.createdAt.getTime())))!;
+    expect((await waitForJob(t, job.id, { expectFound: true })).status).toBe('completed');
+    expect(google.requests.filter((r) => r.path.endsWith('/sleep/dataPoints')).length).toBeGreaterThan(sleepReads);
+    // Each session once (a night or run that ended meanwhile may be new; none is there twice).
+    const after = await events();
+    expect(new Set(after).size).toBe(after.length);
+    expect(after).toEqual(expect.arrayContaining(before));
   });
 
   it('re-syncs without duplicates and waits out a 429 with Retry-After', async () => {
