@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import type { Connection, Prisma } from '../generated/prisma/client.js';
 import { ingestEvents } from '../events/ingest-events.js';
+import { removeSourceData } from '../events/remove-source-data.js';
 import { ingestSamples } from '../health/ingest.js';
 import { newId } from '../lib/ids.js';
 import { log } from '../lib/logger.js';
@@ -153,6 +154,11 @@ export function createSyncActivities(platform: Platform): SyncActivities {
       }
       const { page } = read;
       const provenance = { source: provider.id, connectionId: connection.id };
+      // Removals first: an update removes what the new version replaces, then stores the new version.
+      if (page.removals) {
+        const removed = await removeSourceData(ctx, connection.userId, provider.id, page.removals);
+        if (removed.events || removed.samples) log.info('provider data removed', { connectionId, stream, jobId, ...removed });
+      }
       const samples = page.samples.length ? await ingestSamples(ctx, connection.userId, page.samples, provenance) : null;
       const events = page.events.length ? await ingestEvents(ctx, connection.userId, page.events, provenance) : null;
       // The checkpoint comes after the data: a crash in between re-fetches a page whose rows are then duplicates.

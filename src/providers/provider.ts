@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { EventInput } from '../events/event-input.js';
+import type { SourceRemovals } from '../events/remove-source-data.js';
 import type { SampleInput } from '../health/sample-input.js';
 
 /** How a user links a provider: OAuth 2 consent at the provider, or nothing at all (demo, file imports). */
@@ -53,6 +54,11 @@ export interface ProviderPage {
    * as a reason: the sync counts them beside ingestion's own rejections, so nothing is dropped in silence.
    */
   rejected?: string[];
+  /**
+   * What the provider says is gone or replaced, by its own ids (Strava's activity delete and update events): the
+   * sync deletes these events and samples of the connection's source before it stores the page's data.
+   */
+  removals?: SourceRemovals;
 }
 
 /** What a provider's data calls get: an authenticated HTTP client bound to one connection. */
@@ -147,7 +153,7 @@ export interface Provider {
   /** What the provider's docs ask a push endpoint to answer (default 200 with { syncs }). */
   pushResponseStatus?: 200 | 204;
   /** Maps what a notification carried or named (a PushNotice's content) when the sync that follows reads it. */
-  readNotice?(call: ProviderCall, content: NoticeContent, config: Config): Promise<Pick<ProviderPage, 'samples' | 'events'>>;
+  readNotice?(call: ProviderCall, content: NoticeContent, config: Config): Promise<Pick<ProviderPage, 'samples' | 'events' | 'removals'>>;
   /** Runs once a connection is stored, before its backfill (e.g. Withings' Notify - Subscribe); failures are logged. */
   afterConnect?(call: ProviderCall, config: Config, context: ConnectionHookContext): Promise<void>;
   /** Runs when the app disconnects, while the token still works (e.g. Withings' Notify - Revoke); failures are logged. */

@@ -20,7 +20,18 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  *   notifications { data: { healthUserId, operation, dataType, intervals } } signed in X-HEALTHAPI-SIGNATURE
  *   (ECDSA P-256 over the JSON payload). Google's key is not published; the fake makes its own pair and hands
  *   the public half to the test (`publicKeyPem`), as an operator would set GOOGLE_HEALTH_PUBLIC_KEY.
- * Consent is automatic. Steps every 15 minutes, heart rate every 10, a weigh-in at 07:00 UTC each day.
+ * - the session data types (developers.google.com/health/data-types/sleep and …/workouts; REST reference
+ *   users.dataTypes.dataPoints.list and the DataPoint's `sleep` / `exercise` members): pageSize "for exercise and
+ *   sleep … default 25 … maximum 25", larger values truncated; sleep filtered on `sleep.interval.end_time` only
+ *   (sleep is excluded from the session start-time pattern; any other member is 400 INVALID_ARGUMENT), exercise on
+ *   `exercise.interval.civil_start_time` (the user's local date-time, no zone); a Sleep with interval (and
+ *   startUtcOffset/endUtcOffset as Duration strings), type STAGES | CLASSIC, metadata { nap, mainSleep }, stages
+ *   [{ startTime, endTime, type }] and an output-only summary whose minutes are int64, i.e. JSON strings; an
+ *   Exercise with exerciseType, displayName, activeDuration ("2580s") and metricsSummary (distanceMillimeters,
+ *   caloriesKcal, elevationGainMillimeters as numbers; averageHeartRateBeatsPerMinute and steps as int64 strings).
+ * Consent is automatic. Steps every 15 minutes, heart rate every 10, a weigh-in at 07:00 UTC each day; in the
+ * user's zone (UTC+9 unless `utcOffsetHours` says otherwise) a staged night from 23:10 to 06:55 local, a classic
+ * 40-minute nap at 14:00 local every other day and a 45-minute run at 18:00 local each day.
  */
 export const GOOGLE_CLIENT = { id: 'google-client.apps.googleusercontent.com', secret: 'google-secret' };
 export const GOOGLE_HEALTH_USER_ID = '3d8e2f7a-health-user';
@@ -45,6 +56,17 @@ export interface FakeGoogleHealth extends FakeServer {
     options?: { forge?: boolean },
   ): Promise<Response>;
 }
+
+/** The fake user's night, as [minutes from 23:10 local, stage, length in minutes]: 430 minutes asleep of 465 in bed. */
+export const NIGHT_STAGES: [string, number][] = [
+  ['AWAKE', 15],
+  ['LIGHT', 120],
+  ['DEEP', 90],
+  ['REM', 120],
+  ['LIGHT', 100],
+  ['AWAKE', 20],
+];
+const MINUTE = 60_000;
 
 const googleError = (code: number, status: string, message: string) => ({ error: { code, message, status } });
 
@@ -96,6 +118,99 @@ function generated(type: string, from: number, to: number): Point[] {
   return points;
 }
 
+/** Sleep and exercise sessions whose local day (UTC + offset) starts at `localDay` (epoch ms of local midnight, as UTC). */
+function sessionsOfDay(type: 'sleep' | 'exercise', localDay: number, offsetMs: number): Point[] {
+  const source = { device: { displayName: 'Pixel Watch 3' }, platform: 'FITBIT' };
+  const offset = `${offsetMs / 1000}s`;
+  const iso = (localMs: number) => new Date(localMs - offsetMs).toISOString();
+  const dayNumber = Math.round(localDay / DAY);
+  const points: Point[] = [];
+  if (type === 'sleep') {
+    // The night that begins this local day at 23:10 and ends the next morning at 06:55.
+    let at = localDay + (23 * 60 + 10) * MINUTE;
+    const start = at;
+    const stages = NIGHT_STAGES.map(([stage, minutes]) => {
+      const segment = {
+        startTime: iso(at),
+        startUtcOffset: offset,
+        endTime: iso(at + minutes * MINUTE),
+        endUtcOffset: offset,
+        type: stage,
+      };
+      at += minutes * MINUTE;
+      return segment;
+    });
+    points.push({
+      name: `sleep-${dayNumber}`,
+      at: start - offsetMs,
+      end: at - offsetMs,
+      body: {
+        dataSource: source,
+        sleep: {
+          interval: { startTime: iso(start), startUtcOffset: offset, endTime: iso(at), endUtcOffset: offset },
+          type: 'STAGES',
+          metadata: { nap: false, mainSleep: true, processed: true },
+          stages,
+          summary: { minutesAsleep: '430', minutesAwake: '35', minutesInSleepPeriod: '465', minutesToFallAsleep: '15' },
+        },
+      },
+    });
+    if (dayNumber % 2 === 0) {
+      const napStart = localDay + 14 * 60 * MINUTE;
+      points.push({
+        name: `nap-${dayNumber}`,
+        at: napStart - offsetMs,
+        end: napStart + 40 * MINUTE - offsetMs,
+        body: {
+          dataSource: source,
+          sleep: {
+            interval: { startTime: iso(napStart), startUtcOffset: offset, endTime: iso(napStart + 40 * MINUTE), endUtcOffset: offset },
+            type: 'CLASSIC',
+            metadata: { nap: true, mainSleep: false },
+            stages: [
+              { startTime: iso(napStart), endTime: iso(napStart + 5 * MINUTE), type: 'RESTLESS' },
+              { startTime: iso(napStart + 5 * MINUTE), endTime: iso(napStart + 40 * MINUTE), type: 'ASLEEP' },
+            ],
+            summary: { minutesAsleep: '35', minutesAwake: '5', minutesInSleepPeriod: '40' },
+          },
+        },
+      });
+    }
+  } else {
+    const start = localDay + 18 * 60 * MINUTE;
+    points.push({
+      name: `exercise-${dayNumber}`,
+      at: start - offsetMs,
+      end: start + 45 * MINUTE - offsetMs,
+      body: {
+        dataSource: source,
+        exercise: {
+          interval: { startTime: iso(start), startUtcOffset: offset, endTime: iso(start + 45 * MINUTE), endUtcOffset: offset },
+          exerciseType: 'RUNNING',
+          displayName: 'Evening run',
+          activeDuration: '2580s',
+          metricsSummary: {
+            distanceMillimeters: 8_012_500,
+            caloriesKcal: 520.5,
+            elevationGainMillimeters: 45_000,
+            averageHeartRateBeatsPerMinute: '152',
+            steps: '7200',
+          },
+        },
+      },
+    });
+  }
+  return points;
+}
+
+const SESSION_FILTERS = {
+  // Physical end time, RFC 3339: a night is found by when it ended.
+  sleep: /^sleep\.interval\.end_time >= "([^"]+)" AND sleep\.interval\.end_time < "([^"]+)"$/,
+  // Civil start time, YYYY-MM-DD[THH:mm:ss] with no zone: the user's own clock.
+  exercise:
+    /^exercise\.interval\.civil_start_time >= "(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2})?)" AND exercise\.interval\.civil_start_time < "(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2})?)"$/,
+};
+
 const FILTER_KEYS: Record<string, string> = {
   steps: 'steps.interval.start_time',
   distance: 'distance.interval.start_time',
@@ -118,7 +233,8 @@ function filterBounds(type: string, filter: string | null): [number, number] | n
   return Number.isNaN(from) || Number.isNaN(to) ? null : [from, to];
 }
 
-export async function startFakeGoogleHealth(): Promise<FakeGoogleHealth> {
+export async function startFakeGoogleHealth(options: { utcOffsetHours?: number } = {}): Promise<FakeGoogleHealth> {
+  const offsetMs = (options.utcOffsetHours ?? 9) * 3_600_000;
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const forger: KeyObject = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const codes = new Map<string, { challenge: string; redirectUri: string; scopes: string[] }>();
@@ -198,6 +314,38 @@ export async function startFakeGoogleHealth(): Promise<FakeGoogleHealth> {
     }
     const match = /^\/v4\/users\/me\/dataTypes\/([a-z-]+)\/dataPoints$/.exec(url.pathname);
     const type = match?.[1];
+    if (type === 'sleep' || type === 'exercise') {
+      const scope = type === 'sleep' ? 'sleep' : 'activity_and_fitness';
+      if (!granted.scopes.some((s) => s.startsWith(`${SCOPE_PREFIX}${scope}`)))
+        return json(response, 403, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.'));
+      const bounds = SESSION_FILTERS[type].exec(q.get('filter') ?? '');
+      // Sleep bounds are RFC 3339 instants; exercise bounds are civil times, read here as UTC clock readings.
+      const read = (literal: string) => Date.parse(type === 'sleep' ? literal : `${literal}Z`);
+      const [from, to] = bounds ? [read(bounds[1]!), read(bounds[2]!)] : [NaN, NaN];
+      if (Number.isNaN(from) || Number.isNaN(to)) {
+        const member = type === 'sleep' ? 'sleep.interval.end_time' : 'exercise.interval.civil_start_time';
+        return json(response, 400, googleError(400, 'INVALID_ARGUMENT', `Invalid data point filter: ${type} is filtered on ${member}`));
+      }
+      // Sleep bounds are instants; exercise bounds are local clock readings, compared with the local start.
+      const localFrom = type === 'sleep' ? from + offsetMs : from;
+      const points: Point[] = [];
+      for (let day = Math.floor((localFrom - 2 * DAY) / DAY) * DAY; day < to + offsetMs + DAY; day += DAY)
+        points.push(...sessionsOfDay(type, day, offsetMs));
+      const found = points
+        .filter((p) => p.end! <= Date.now())
+        .filter((p) => (type === 'sleep' ? p.end! >= from && p.end! < to : p.at + offsetMs >= from && p.at + offsetMs < to))
+        .sort((a, b) => b.at - a.at);
+      // At most 25 a page whatever pageSize asks; and, on purpose, 3: fewer than asked, so a short page is not the end.
+      const size = Math.min(Number(q.get('pageSize') ?? 25) || 25, 25, 3);
+      const start = Number(q.get('pageToken') ?? 0);
+      const next = start + size < found.length ? String(start + size) : undefined;
+      return json(response, 200, {
+        dataPoints: found
+          .slice(start, start + size)
+          .map((p) => ({ name: `users/${GOOGLE_HEALTH_USER_ID}/dataTypes/${type}/dataPoints/${p.name}`, ...p.body })),
+        ...(next ? { nextPageToken: next } : {}),
+      });
+    }
     if (!type || !(type in FILTER_KEYS)) return json(response, 404, googleError(404, 'NOT_FOUND', `Invalid data type ID: ${type}`));
     if (!granted.scopes.some((s) => s.startsWith(`${SCOPE_PREFIX}${SCOPE_OF[type]}`)))
       return json(response, 403, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.'));

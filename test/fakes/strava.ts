@@ -9,7 +9,11 @@ import { json, startFakeServer, type FakeServer } from './fake-server.js';
  *   seconds, page/per_page, SummaryActivity fields in metres and seconds);
  * - https://developers.strava.com/docs/rate-limits/ (429 with X-RateLimit-Limit/X-RateLimit-Usage; Retry-After is
  *   not documented, so the fake sends it only when asked);
- * - https://developers.strava.com/docs/webhooks/ (event body, subscription check with hub.* parameters).
+ * - https://developers.strava.com/docs/reference/#api-Activities-getActivityById (Get Activity: a DetailedActivity,
+ *   resource_state 3, with `calories` and `description` the list never has; 404 "Record Not Found" for an activity
+ *   that is not there);
+ * - https://developers.strava.com/docs/webhooks/ (event body, subscription check with hub.* parameters; "Event
+ *   Data": activity create, update and delete events, an update's `updates` naming title, type or private).
  * Consent is automatic (the fake athlete accepts every requested scope).
  */
 export const STRAVA_CLIENT = { id: '51234', secret: 'strava-secret' };
@@ -28,12 +32,18 @@ export interface StravaActivityFixture {
   average_heartrate?: number;
   max_heartrate?: number;
   kilojoules?: number;
+  /** Only in the DetailedActivity of Get Activity. */
+  calories?: number;
   device_name?: string;
 }
 
 export interface FakeStrava extends FakeServer {
   /** The athlete's activities; tests add new ones before a push. */
   activities: StravaActivityFixture[];
+  /** The athlete edits an activity on Strava (title, sport type…); a test then sends the update event. */
+  editActivity(id: number, fields: Partial<StravaActivityFixture>): void;
+  /** The athlete deletes an activity on Strava; a test then sends the delete event. */
+  deleteActivity(id: number): void;
   /** Answer the next N data requests with 429, with Retry-After when given. */
   rateLimitNext(count: number, retryAfterSeconds: number | null): void;
   /** Answer the next N activity pages with a row that lacks start_date and elapsed_time. */
@@ -101,13 +111,14 @@ function seedActivities(now: number): StravaActivityFixture[] {
   ];
 }
 
-/** What GET /athlete/activities answers for a stored activity: a SummaryActivity (resource_state 2). */
+/** What GET /athlete/activities answers for a stored activity: a SummaryActivity (resource_state 2, no calories). */
 function summary(activity: StravaActivityFixture) {
   const hasHeartrate = activity.average_heartrate !== undefined;
+  const { calories: _detailOnly, ...fields } = activity;
   return {
     resource_state: 2,
     athlete: { id: STRAVA_ATHLETE_ID, resource_state: 1 },
-    ...activity,
+    ...fields,
     type: activity.sport_type.replace(/^(MountainBike|Gravel|EBike)Ride$/, 'Ride').replace(/^TrailRun$/, 'Run'),
     workout_type: null,
     start_date_local: activity.start_date,
@@ -120,6 +131,24 @@ function summary(activity: StravaActivityFixture) {
     average_speed: activity.moving_time ? Math.round((activity.distance / activity.moving_time) * 1000) / 1000 : 0,
     device_watts: false,
     has_heartrate: hasHeartrate,
+  };
+}
+
+/**
+ * What Get Activity answers: a DetailedActivity (resource_state 3), the summary's fields plus `calories` (kcal,
+ * which Strava estimates for every activity it has enough data for), `description` and the segment efforts.
+ */
+function detailed(activity: StravaActivityFixture) {
+  return {
+    ...summary(activity),
+    resource_state: 3,
+    description: null,
+    calories: activity.calories ?? (activity.kilojoules !== undefined ? Math.round(activity.kilojoules * 1.1) : 0),
+    segment_efforts: [],
+    splits_metric: [],
+    laps: [],
+    gear: null,
+    photos: { primary: null, count: 0 },
   };
 }
 
@@ -220,10 +249,27 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
       }
       return json(response, 200, activityPage(activities, url.searchParams, options.maxPerPage ?? 200), rateHeaders);
     }
+    const one = /^\/api\/v3\/activities\/(\d+)$/.exec(url.pathname);
+    if (one && request.method === 'GET') {
+      // Get Activity: the athlete's activity in full; one deleted (or never there) is 404 "Record Not Found".
+      const activity = activities.find((a) => String(a.id) === one[1]);
+      if (!activity) return json(response, 404, error('Activity', 'id', 'invalid', 'Record Not Found'), rateHeaders);
+      return json(response, 200, detailed(activity), rateHeaders);
+    }
     return json(response, 404, error('Path', 'path', 'invalid', 'Record Not Found'), rateHeaders);
   });
   return Object.assign(server, {
     activities,
+    editActivity(id: number, fields: Partial<StravaActivityFixture>) {
+      const activity = activities.find((a) => a.id === id);
+      if (!activity) throw new Error(`no Strava activity ${id}`);
+      Object.assign(activity, fields);
+    },
+    deleteActivity(id: number) {
+      const index = activities.findIndex((a) => a.id === id);
+      if (index < 0) throw new Error(`no Strava activity ${id}`);
+      activities.splice(index, 1);
+    },
     rateLimitNext(count: number, seconds: number | null) {
       limited = count;
       retryAfter = seconds;
@@ -240,7 +286,11 @@ export async function startFakeStrava(options: { maxPerPage?: number } = {}): Pr
   });
 }
 
-/** Strava's webhook delivery: an event for our subscription, or with `forged`, one naming another subscription. */
+/**
+ * Strava's webhook delivery ("Event Data": object_type, object_id, aspect_type, updates, owner_id, subscription_id,
+ * event_time): an event for our subscription, or with `forged`, one naming another subscription. An activity
+ * update's `updates` carry the changed title, type or private ("true"/"false"); a delete's are empty.
+ */
 export function sendStravaPush(
   vitasyncUrl: string,
   event: {

@@ -6,6 +6,7 @@ import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provide
 import { hasClientCredentials, providerSettings } from '../settings.js';
 import { GOOGLE_DATA_TYPES, googleDataType, pointSamples, timeFilter, type GoogleDataPoint } from './mapping.js';
 import { googlePushHandshake, parseGooglePush } from './push.js';
+import { SESSION_PAGE_SIZE, SESSION_STREAMS, isSessionStream, sessionEvents, sessionFilter } from './sessions.js';
 
 /**
  * Google Health API v4 (https://developers.google.com/health), which replaced the legacy Fitbit Web API: Google
@@ -25,6 +26,8 @@ const settings = (config: Config) => providerSettings(config, 'google-health', D
 const SCOPES = [
   'https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly',
   'https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly',
+  // The sleep data type's scope (exercise is under activity_and_fitness).
+  'https://www.googleapis.com/auth/googlehealth.sleep.readonly',
 ];
 const PAGE_SIZE = 1000;
 /**
@@ -59,13 +62,23 @@ async function revoke(token: string, oauth: OAuthSettings): Promise<boolean> {
   return response.ok;
 }
 
+/** A dataPoints.list answer: its points, and the next page's token (the only sign that more remain). */
+function pointsOf(answer: unknown, typeId: string): { points: GoogleDataPoint[]; next: string | null } {
+  const body = answer as { dataPoints?: unknown; nextPageToken?: unknown } | null;
+  const points = body?.dataPoints ?? [];
+  if (!Array.isArray(points))
+    throw new ProviderError(`Google Health ${typeId} answered dataPoints that are not a list`, 'invalid_response');
+  const next = typeof body?.nextPageToken === 'string' && body.nextPageToken ? body.nextPageToken : null;
+  return { points: points as GoogleDataPoint[], next };
+}
+
 export const googleHealthProvider: Provider = {
   id: 'google-health',
   name: 'Google Health',
   description:
-    'Google Health API (Fitbit and Pixel devices, the successor of the Fitbit Web API): steps, distance, heart rate and weight, with webhook notifications.',
+    'Google Health API (Fitbit and Pixel devices, the successor of the Fitbit Web API): steps, distance, heart rate, weight, sleep sessions with stages and workouts, with webhook notifications.',
   authKind: 'oauth2',
-  dataTypes: [...new Set(GOOGLE_DATA_TYPES.map((type) => type.metricType))],
+  dataTypes: [...new Set(GOOGLE_DATA_TYPES.map((type) => type.metricType)), 'sleep', 'workout'],
   // The data points list documents no limit on how far back a user's points go.
   historyDays: null,
   isConfigured: (config) => hasClientCredentials(settings(config)),
@@ -85,20 +98,24 @@ export const googleHealthProvider: Provider = {
       revoke: (token, oauth) => revoke(token, oauth),
     };
   },
-  streams: GOOGLE_DATA_TYPES.map((type) => type.id),
+  streams: [...GOOGLE_DATA_TYPES.map((type) => type.id), ...SESSION_STREAMS],
   async fetchPage(call, stream, window, page, config): Promise<ProviderPage> {
+    if (isSessionStream(stream)) {
+      const url = new URL(`${settings(config).apiUrl}/v4/users/me/dataTypes/${stream}/dataPoints`);
+      url.searchParams.set('filter', sessionFilter(stream, new Date(window.from.getTime() - LOOKBACK_MS), window.to));
+      url.searchParams.set('pageSize', String(SESSION_PAGE_SIZE));
+      if (page) url.searchParams.set('pageToken', page);
+      const { points, next } = pointsOf(await call.fetchJson(url.toString()), stream);
+      return { samples: [], ...sessionEvents(stream, points), nextPage: next };
+    }
     const type = googleDataType(stream);
     if (!type) throw new Error(`Google Health has no stream ${stream}`);
     const url = new URL(`${settings(config).apiUrl}/v4/users/me/dataTypes/${type.id}/dataPoints`);
     url.searchParams.set('filter', timeFilter(type, new Date(window.from.getTime() - LOOKBACK_MS), window.to));
     url.searchParams.set('pageSize', String(PAGE_SIZE));
     if (page) url.searchParams.set('pageToken', page);
-    const body = (await call.fetchJson(url.toString())) as { dataPoints?: unknown; nextPageToken?: unknown } | null;
-    const points = body?.dataPoints ?? [];
-    if (!Array.isArray(points))
-      throw new ProviderError(`Google Health ${type.id} answered dataPoints that are not a list`, 'invalid_response');
-    const next = typeof body?.nextPageToken === 'string' && body.nextPageToken ? body.nextPageToken : null;
-    return { ...pointSamples(type, points as GoogleDataPoint[]), events: [], nextPage: next };
+    const { points, next } = pointsOf(await call.fetchJson(url.toString()), type.id);
+    return { ...pointSamples(type, points), events: [], nextPage: next };
   },
   parsePush: parseGooglePush,
   pushHandshake: googlePushHandshake,

@@ -5,6 +5,7 @@ import { sameSecret } from '../../lib/signing.js';
 import { ProviderError } from '../provider-error.js';
 import type { PushNotice, PushRequest } from '../provider.js';
 import { googleDataType } from './mapping.js';
+import { isSessionStream } from './sessions.js';
 
 /**
  * Google Health API webhooks (https://developers.google.com/health/webhooks; REST reference projects.subscribers).
@@ -91,7 +92,12 @@ export function parseGooglePush(request: PushRequest, config: Config): PushNotic
     const data = (item as { data?: { healthUserId?: unknown; operation?: unknown; dataType?: unknown } } | null)?.data;
     if (typeof data?.healthUserId !== 'string' || !data.healthUserId) return [];
     // A deletion cannot be synced (a sync adds and corrects); a type we do not read starts nothing.
-    if (data.operation !== 'UPSERT' || typeof data.dataType !== 'string' || !googleDataType(data.dataType)) return [];
+    if (
+      data.operation !== 'UPSERT' ||
+      typeof data.dataType !== 'string' ||
+      (!googleDataType(data.dataType) && !isSessionStream(data.dataType))
+    )
+      return [];
     return [{ externalUserId: data.healthUserId }];
   });
 }

@@ -1,9 +1,10 @@
 import type { Config } from '../../config.js';
 import type { OAuthSettings, Provider, ProviderPage, TokenSet } from '../provider.js';
 import { postTokenForm } from '../oauth.js';
+import { ProviderError } from '../provider-error.js';
 import { hasClientCredentials, providerSettings } from '../settings.js';
-import { activityData, parseActivityPage } from './mapping.js';
-import { parseStravaPush, stravaPushChallenge } from './push.js';
+import { activityData, activitySampleIds, parseActivityPage, parseDetailedActivity } from './mapping.js';
+import { STRAVA_ACTIVITY_STREAM, parseStravaPush, stravaActivityNotice, stravaPushChallenge } from './push.js';
 
 // Strava serves consent, tokens and the v3 API from one host (https://developers.strava.com/docs/authentication/).
 const DEFAULTS = { apiUrl: 'https://www.strava.com', authUrl: 'https://www.strava.com' };
@@ -95,4 +96,21 @@ export const stravaProvider: Provider = {
   },
   parsePush: parseStravaPush,
   pushChallenge: stravaPushChallenge,
+  /**
+   * An activity event's notice (push.ts). Create and update: Get Activity (GET /api/v3/activities/{id},
+   * https://developers.strava.com/docs/reference/#api-Activities-getActivityById) and store it over what the
+   * activity's id holds (the workout event upserts in place); an update first removes the activity's samples,
+   * since a new type can move its distance to another metric. Delete: the workout event and its samples go, and
+   * no request is made (the activity is gone at Strava). An activity Strava no longer serves (404: deleted since,
+   * or made "Only You" without activity:read_all) is a permanent answer and the notice is dropped.
+   */
+  async readNotice(call, content, config) {
+    if (content.stream !== STRAVA_ACTIVITY_STREAM)
+      throw new ProviderError(`Strava has no notice stream ${content.stream}`, 'invalid_response');
+    const { activityId, aspect } = stravaActivityNotice(content.payload);
+    const samples = aspect === 'create' ? [] : activitySampleIds(activityId);
+    if (aspect === 'delete') return { samples: [], events: [], removals: { events: [activityId], samples } };
+    const activity = parseDetailedActivity(await call.fetchJson(`${settings(config).apiUrl}/api/v3/activities/${activityId}`), activityId);
+    return { ...activityData([activity]), removals: { events: [], samples } };
+  },
 };

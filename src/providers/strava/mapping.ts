@@ -53,25 +53,42 @@ const DAY_MS = 86_400_000;
 const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const positive = (value: unknown): number | null => ((finite(value) ?? 0) > 0 ? (value as number) : null);
 
+/** One activity of Strava's answer, with the fields we cannot do without; `label` names it in the error. */
+export function parseActivity(row: Partial<StravaActivity> | null, label: string): StravaActivity {
+  const valid =
+    !!row &&
+    typeof row === 'object' &&
+    finite(row.id) !== null &&
+    typeof row.start_date === 'string' &&
+    !Number.isNaN(Date.parse(row.start_date)) &&
+    (finite(row.elapsed_time) ?? -1) >= 0;
+  if (!valid) throw new ProviderError(`Strava ${label} lacks a numeric id, a start_date or an elapsed_time`, 'invalid_response');
+  return row as StravaActivity;
+}
+
 /** A page of GET /athlete/activities: an array of activities, each with the fields we cannot do without. */
 export function parseActivityPage(body: unknown): StravaActivity[] {
   if (!Array.isArray(body))
     throw new ProviderError('Strava answered the activity list with something other than an array', 'invalid_response');
-  return body.map((row: Partial<StravaActivity> | null, index) => {
-    const valid =
-      !!row &&
-      typeof row === 'object' &&
-      finite(row.id) !== null &&
-      typeof row.start_date === 'string' &&
-      !Number.isNaN(Date.parse(row.start_date)) &&
-      (finite(row.elapsed_time) ?? -1) >= 0;
-    if (!valid)
-      throw new ProviderError(
-        `Strava activity #${index} of the page lacks a numeric id, a start_date or an elapsed_time`,
-        'invalid_response',
-      );
-    return row as StravaActivity;
-  });
+  return body.map((row: Partial<StravaActivity> | null, index) => parseActivity(row, `activity #${index} of the page`));
+}
+
+/**
+ * GET /activities/{id} answers a DetailedActivity: the summary's fields and more, among them `calories`, which the
+ * list never carries. Mapped as the list maps the same activity, so a later list sync (which re-reads the last
+ * days) stores exactly what the push stored instead of flipping the energy between two estimates.
+ */
+export function parseDetailedActivity(body: unknown, id: string): StravaActivity {
+  const activity = parseActivity(body as Partial<StravaActivity> | null, `activity ${id}`);
+  if (String(activity.id) !== id)
+    throw new ProviderError(`Strava answered activity ${id} with activity ${activity.id}`, 'invalid_response');
+  const { calories: _detailOnly, ...summary } = activity;
+  return summary;
+}
+
+/** The external ids of every sample an activity can have given (activitySamples), to replace or remove them. */
+export function activitySampleIds(activityId: string): string[] {
+  return ['distance', 'energy', 'elevation'].map((kind) => `${activityId}:${kind}`);
 }
 
 /** "MountainBikeRide" → "mountain_bike_ride", the snake_case of our subtypes. */

@@ -25,6 +25,31 @@ describe('Strava through its fake server', { shuffle: false }, () => {
   const counts = async () =>
     Object.fromEntries((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.map((m: any) => [m.metricType, m.count]));
   const activityRequests = () => strava.requests.filter((r) => r.path === '/api/v3/athlete/activities');
+  const prisma = () => t.server.database.prisma;
+  /** Every notice read and every job of the connection finished: a push is answered first, its data stored after. */
+  const quiet = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const notices = await prisma().providerNotice.count({ where: { connectionId } });
+      const running = await prisma().job.count({
+        where: { id: { startsWith: `sync:${connectionId}:` }, status: { in: ['queued', 'running', 'retrying'] } },
+      });
+      if (notices === 0 && running === 0) return;
+      if (Date.now() > deadline) throw new Error(`still ${notices} notices and ${running} jobs`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const samplesOf = async (metricType: string) =>
+    (await t.api('GET', `/v1/users/${userId}/health?metricType=${metricType}&limit=200`)).body.data as any[];
+  /** The day's total of a metric as GET …/daily-summaries answers it (0 when the day has none). */
+  const dayTotal = async (metricType: string, day: string) => {
+    const response = await t.api('GET', `/v1/users/${userId}/health/daily-summaries?metricType=${metricType}&from=${day}&to=${day}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const rows = response.body.data as any[];
+    return rows.reduce((sum, row) => sum + row.value, 0) as number;
+  };
+  const domainEvents = async (type: string) =>
+    (await prisma().domainEvent.findMany({ where: { type }, orderBy: { sequence: 'asc' } })).map((e) => e.payload as any);
 
   beforeAll(async () => {
     strava = await startFakeStrava({ maxPerPage: 2 });
@@ -137,19 +162,116 @@ describe('Strava through its fake server', { shuffle: false }, () => {
     strava.activities.push(
       stravaActivity(9007, 'Ride', Date.now() - 2 * 3_600_000, { distance: 25_000, kilojoules: 600, total_elevation_gain: 150 }),
     );
-    const before = Date.now();
     const push = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9007 });
     expect(push.status).toBe(200);
     expect(await push.json()).toEqual({ syncs: 1 });
-    const slots = [...new Set([Math.floor(before / 60_000), Math.floor(Date.now() / 60_000)])];
-    let job: any = null;
-    for (const slot of slots) {
-      const id = `sync:${connectionId}:push:${slot}`;
-      if ((await t.api('GET', `/v1/jobs/${encodeURIComponent(id)}`)).status === 200) job = await waitForJob(t, id, { expectFound: true });
-    }
-    expect(job?.status).toBe('completed');
+    await quiet();
+    const job = await prisma().job.findFirstOrThrow({ where: { id: { startsWith: `sync:${connectionId}:notice:` } } });
+    expect(job.status).toBe('completed');
+    // The create event names the activity: Get Activity fetches it by id, the list is not walked again.
+    expect(strava.requests.filter((r) => r.path === '/api/v3/activities/9007').length).toBe(1);
+    // The detailed representation's `calories` (660) is left aside: the list, which re-reads the last days, has only kJ.
     expect((await workouts()).find((w) => w.externalId === '9007')).toMatchObject({ subtype: 'ride', distance: 25_000, energy: 600 });
     expect((await counts()).cycling_distance).toBe(2);
+  });
+
+  it('updates the stored workout in place when Strava sends an activity update, moving its distance to the new sport', async () => {
+    const run = (await workouts()).find((w) => w.externalId === '9004');
+    expect(run).toMatchObject({ subtype: 'run', details: { name: 'Run 9004' } });
+    const day = run.startAt.slice(0, 10);
+    const [runDistance, rideDistance] = [await dayTotal('distance', day), await dayTotal('cycling_distance', day)];
+    const countsBefore = await counts();
+    // The athlete renames the activity and changes its type; Strava's event names what changed (title, type).
+    strava.editActivity(9004, { name: 'Commute home', sport_type: 'Ride' });
+    const push = await sendStravaPush(t.url, {
+      ownerId: STRAVA_ATHLETE_ID,
+      objectId: 9004,
+      aspectType: 'update',
+      updates: { title: 'Commute home', type: 'Ride' },
+    });
+    expect(await push.json()).toEqual({ syncs: 1 });
+    await quiet();
+
+    const stored = (await workouts()).filter((w) => w.externalId === '9004');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      id: run.id,
+      subtype: 'ride',
+      distance: 10_012.4,
+      details: { name: 'Commute home', sportType: 'Ride' },
+    });
+    // Its 10,012.4 m left running distance for cycling distance; its climb is still counted once.
+    expect(await dayTotal('distance', day)).toBeCloseTo(runDistance - 10_012.4, 6);
+    expect(await dayTotal('cycling_distance', day)).toBeCloseTo(rideDistance + 10_012.4, 6);
+    expect(await counts()).toEqual({
+      ...countsBefore,
+      distance: countsBefore.distance - 1,
+      cycling_distance: countsBefore.cycling_distance + 1,
+    });
+    expect((await samplesOf('elevation_gain')).filter((s) => s.value === 35)).toHaveLength(1);
+    expect((await domainEvents('health_event.updated')).filter((e) => e.externalId === '9004').at(-1)).toMatchObject({
+      id: run.id,
+      subtype: 'ride',
+    });
+  });
+
+  it('removes the workout, its samples and what they added to the day when Strava sends an activity delete', async () => {
+    const ride = (await workouts()).find((w) => w.externalId === '9007');
+    const day = ride.startAt.slice(0, 10);
+    const before = {
+      cycling: await dayTotal('cycling_distance', day),
+      energy: await dayTotal('active_energy', day),
+      climb: await dayTotal('elevation_gain', day),
+    };
+    const records = async () => (await t.api('GET', `/v1/users/${userId}/personal-records`)).body.data as any[];
+    // The 25 km ride holds the ride distance record; the 10,012.4 m ride (the former run) is the next best.
+    expect((await records()).find((r) => r.qualifier === 'ride' && r.kind === 'longest_distance')).toMatchObject({
+      value: 25_000,
+      eventId: ride.id,
+    });
+    const countsBefore = await counts();
+    strava.deleteActivity(9007);
+    const push = await sendStravaPush(t.url, { ownerId: STRAVA_ATHLETE_ID, objectId: 9007, aspectType: 'delete' });
+    expect(await push.json()).toEqual({ syncs: 1 });
+    await quiet();
+
+    expect((await workouts()).find((w) => w.externalId === '9007')).toBeUndefined();
+    expect((await t.api('GET', `/v1/users/${userId}/events/${ride.id}`)).status).toBe(404);
+    expect(await counts()).toEqual({
+      ...countsBefore,
+      cycling_distance: countsBefore.cycling_distance - 1,
+      active_energy: countsBefore.active_energy - 1,
+      elevation_gain: countsBefore.elevation_gain - 1,
+    });
+    expect(await dayTotal('cycling_distance', day)).toBeCloseTo(before.cycling - 25_000, 6);
+    expect(await dayTotal('active_energy', day)).toBeCloseTo(before.energy - 600, 6);
+    expect(await dayTotal('elevation_gain', day)).toBeCloseTo(before.climb - 150, 6);
+    // No request for a deleted activity: Strava would answer 404.
+    expect(strava.requests.filter((r) => r.path === '/api/v3/activities/9007').length).toBe(1);
+    expect((await domainEvents('health_event.deleted')).map((e) => e.id)).toEqual([ride.id]);
+    const rideRecord = (await records()).find((r) => r.qualifier === 'ride' && r.kind === 'longest_distance');
+    expect(rideRecord).toMatchObject({ value: 10_012.4, eventId: (await workouts()).find((w) => w.externalId === '9004').id });
+
+    // A full re-sync afterwards brings nothing back and stores nothing twice.
+    const sync = await t.api('POST', `/v1/users/${userId}/connections/${connectionId}/sync`);
+    expect((await waitForJob(t, sync.body.id, { expectFound: true })).status).toBe('completed');
+    expect((await workouts()).map((w) => w.externalId).sort()).toEqual(['9002', '9003', '9004', '9005', '9006']);
+    expect((await workouts()).find((w) => w.externalId === '9004')).toMatchObject({ id: expect.any(String), subtype: 'ride' });
+    expect(await dayTotal('cycling_distance', day)).toBeCloseTo(before.cycling - 25_000, 6);
+  });
+
+  it('drops an update for an activity Strava no longer serves (404), storing nothing and blocking nothing', async () => {
+    const countsBefore = await counts();
+    const push = await sendStravaPush(t.url, {
+      ownerId: STRAVA_ATHLETE_ID,
+      objectId: 424242,
+      aspectType: 'update',
+      updates: { private: 'true' },
+    });
+    expect(await push.json()).toEqual({ syncs: 1 });
+    await quiet();
+    expect(strava.requests.filter((r) => r.path === '/api/v3/activities/424242').length).toBe(1);
+    expect(await counts()).toEqual(countsBefore);
   });
 
   it('refuses with 401 a push naming another subscription or no readable event, and starts no sync', async () => {
