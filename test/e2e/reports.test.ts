@@ -4,6 +4,15 @@ import { waitForJob } from '../helpers/connect.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { eventually } from '../helpers/connect.js';
+import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
+import { testS3 } from '../helpers/storages.js';
+import { openStorage } from '../../src/files/storage.js';
+import { saveGeneratedFile } from '../../src/files/stored-files.js';
+import type { Platform } from '../../src/jobs/platform.js';
+import { newId } from '../../src/lib/ids.js';
+import { createReportActivities, reportFileName } from '../../src/reports/report-activities.js';
+import { runHealthReport } from '../../workflows/reports.js';
+import { postgresUrl } from '../helpers/engines.js';
 
 const BERLIN = 'Europe/Berlin';
 const WEEK = localDays('2025-06-02', 7); // Monday 2 June … Sunday 8 June 2025
@@ -385,5 +394,115 @@ for (const engine of ENGINES) {
       const off = await t.api('PUT', `/v1/users/${user.id}/report-schedule`, { body: { weekly: false } });
       expect(off.body).toMatchObject({ weekly: false, monthly: true, weeklyNextRunAt: null });
     }, 60_000);
+
+    it('ends a retried generation with one file per format and one report.completed; a failed run says report.failed', async () => {
+      const user = await aUser(t, { timezone: BERLIN });
+      await pushSamples(
+        t,
+        user.id,
+        WEEK.map((day) => ({ metricType: 'steps', value: 2000, recordedAt: atLocal(BERLIN, day, 12).toISOString() })),
+      );
+      const storage = openStorage(t.server.config.files);
+      const platform = {
+        db: t.server.database.prisma,
+        sql: t.server.database,
+        jobs: t.server.jobs,
+        config: t.server.config,
+        tokenKeys: null,
+        storage,
+        clock: { now: () => new Date() },
+      } as unknown as Platform;
+      const activities = createReportActivities(platform);
+      const workspaceId = (await t.server.database.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).workspaceId;
+      // A report whose first attempt died after storing its JSON file (recorded here directly, no job runs it).
+      const reportId = newId();
+      await t.server.database.prisma.healthReport.create({
+        data: {
+          id: reportId,
+          workspaceId,
+          userId: user.id,
+          jobId: `health-report:${reportId}`,
+          period: 'custom',
+          from: new Date('2025-06-02T00:00:00Z'),
+          to: new Date('2025-06-08T00:00:00Z'),
+          timezone: BERLIN,
+          formats: ['json', 'pdf'],
+        },
+      });
+      const names = ['json', 'pdf'].map((format) => reportFileName(reportId, '2025-06-02', '2025-06-08', format as 'json' | 'pdf'));
+      const leftover = await saveGeneratedFile({ ...platform, workspaceId }, storage, {
+        userId: user.id,
+        name: names[0]!,
+        contentType: 'application/json',
+        body: (async function* () {
+          yield Buffer.from('{"partial":');
+        })(),
+      });
+      // A run whose generation fails: the report says failed, and report.failed is announced.
+      await expect(
+        runHealthReport(
+          { reportId },
+          { ...activities, generateReport: () => Promise.reject(new Error('storage unreachable')) },
+          { jobId: 'test' },
+        ),
+      ).rejects.toThrow('storage unreachable');
+      const failed = (await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0];
+      expect(failed).toMatchObject({ id: reportId, status: 'failed', error: 'storage unreachable', files: [] });
+      // The retry: one file per format, the leftover gone; a further retry changes nothing.
+      const first = await runHealthReport({ reportId }, activities, { jobId: 'test' });
+      const again = await activities.generateReport({ reportId });
+      expect(again).toEqual(first);
+      const stored = await t.server.database.prisma.storedFile.findMany({ where: { userId: user.id, name: { in: names } } });
+      expect(stored.map((file) => file.id).sort()).toEqual(Object.values(first.files).sort());
+      expect(stored.map((file) => file.id)).not.toContain(leftover.id);
+      const report = (await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0];
+      expect(report).toMatchObject({ status: 'completed', error: null });
+      const doc = JSON.parse(Buffer.from(await (await fetch(report.files[0].file.downloadUrl)).arrayBuffer()).toString('utf8'));
+      expect(doc.activity.totals[0]).toMatchObject({ metricType: 'steps', total: 14000, days: 7 });
+      const announced = async (type: string) =>
+        (await t.api('GET', `/v1/domain-events?type=${type}&limit=500`)).body.data.filter((e: any) => e.payload.reportId === reportId);
+      expect(await announced('report.completed')).toHaveLength(1);
+      expect((await announced('report.failed')).map((e: any) => e.payload.error)).toEqual(['storage unreachable']);
+      await storage.close();
+    });
   });
 }
+
+const temporalReady = Boolean(temporalAddress && postgresUrl && testS3);
+
+describe.skipIf(!temporalReady)('health reports on Temporal (API server and worker sharing an S3 bucket)', () => {
+  let harness: Awaited<ReturnType<typeof startTemporalHarness>>;
+  beforeAll(async () => {
+    harness = await startTemporalHarness({
+      S3_BUCKET: testS3!.bucket,
+      S3_ENDPOINT: testS3!.endpoint!,
+      S3_REGION: testS3!.region,
+      S3_ACCESS_KEY_ID: testS3!.credentials!.accessKeyId,
+      S3_SECRET_ACCESS_KEY: testS3!.credentials!.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: `test-${newId()}/`,
+    });
+  }, 120_000);
+  afterAll(() => harness?.stop());
+
+  it('runs the healthReport workflow on a Temporal worker: the files it stored download from the API server', async () => {
+    const { t } = harness;
+    const user = await aUser(t, { timezone: BERLIN });
+    await pushSamples(
+      t,
+      user.id,
+      WEEK.map((day, i) => ({ metricType: 'steps', value: 100 * (i + 1), recordedAt: atLocal(BERLIN, day, 12).toISOString() })),
+    );
+    const posted = await t.api('POST', `/v1/users/${user.id}/reports`, {
+      body: { period: 'weekly', date: '2025-06-04', formats: ['json', 'pdf'] },
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+    expect((await waitForJob(t, posted.body.jobId, { attempts: 600 })).status).toBe('completed');
+    const report = (await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0];
+    expect(report).toMatchObject({ status: 'completed', from: '2025-06-02', to: '2025-06-08' });
+    const json = JSON.parse(Buffer.from(await (await fetch(report.files[0].file.downloadUrl)).arrayBuffer()).toString('utf8'));
+    expect(json.activity.totals[0]).toMatchObject({ metricType: 'steps', total: 2800, days: 7 });
+    const pdf = Buffer.from(await (await fetch(report.files[1].file.downloadUrl)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }, 120_000);
+});
