@@ -211,7 +211,7 @@ export async function reportViews(ctx: ServiceContext, reports: readonly HealthR
       timezone: report.timezone,
       formats: report.formats as ReportFormat[],
       scheduled: report.scheduled,
-      file: views.find((view) => byId.get(report.fileId ?? '')?.id === view.file.id)?.file ?? views[0]?.file ?? null,
+      file: views.find((view) => view.file.id === report.fileId)?.file ?? null,
       files: views,
       createdAt: report.createdAt,
       completedAt: report.completedAt,
