@@ -19,8 +19,12 @@ export interface ReportActivities {
   openScheduledReport(input: { userId: string; period: 'weekly' | 'monthly'; jobId: string }): Promise<{ reportId: string | null }>;
   /** Computes the report, stores its files, and in one transaction marks it completed and emits report.completed. */
   generateReport(input: { reportId: string }): Promise<HealthReportOutcome>;
-  /** Marks it failed and emits report.failed (unless it completed meanwhile). */
-  failReport(input: { reportId: string; error: string }): Promise<void>;
+  /**
+   * Marks it failed and emits report.failed (unless it completed meanwhile) — once the job will not run again: on the
+   * local runner, which retries the whole job, only after its last attempt (Temporal runs this after the activity's
+   * retries are spent).
+   */
+  failReport(input: { reportId: string; error: string; jobId?: string }): Promise<void>;
 }
 
 function messageOf(error: unknown): string {
@@ -41,7 +45,7 @@ export async function runHealthReport(
   try {
     return await activities.generateReport({ reportId });
   } catch (error) {
-    await activities.failReport({ reportId, error: messageOf(error) });
+    await activities.failReport({ reportId, error: messageOf(error), jobId: engine.jobId });
     throw error;
   }
 }

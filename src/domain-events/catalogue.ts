@@ -213,8 +213,7 @@ export const DOMAIN_EVENT_TYPES = [
   },
   {
     type: 'report.failed',
-    description:
-      'A health report could not be made; `error` says why. On Temporal it is sent once its retries are spent; the local runner retries the job as a whole and sends it after each failed run (a later success sends report.completed).',
+    description: 'A health report could not be made after its retries (the workflow’s last attempt on either engine); `error` says why.',
     payload: object({
       reportId: string,
       userId: string,

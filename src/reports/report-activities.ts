@@ -147,7 +147,11 @@ export function createReportActivities(platform: Platform): ReportActivities {
       return { status: 'completed', reportId, files: files as Record<string, string> };
     },
 
-    async failReport({ reportId, error }) {
+    async failReport({ reportId, error, jobId }) {
+      // The local runner's job row: an attempt before its last is retried as a whole (src/jobs/local-runner.ts), so
+      // the report is not failed yet. Temporal keeps no such row and calls this once, after its retries.
+      const job = jobId ? await platform.db.job.findUnique({ where: { id: jobId } }) : null;
+      if (job && job.attempt < job.maxAttempts) return;
       await platform.db.$transaction(async (tx) => {
         const report = await tx.healthReport.findUnique({ where: { id: reportId } });
         if (!report || report.status === 'completed') return;

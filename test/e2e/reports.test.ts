@@ -438,18 +438,25 @@ for (const engine of ENGINES) {
           yield Buffer.from('{"partial":');
         })(),
       });
-      // A run whose generation fails: the report says failed, and report.failed is announced.
-      await expect(
-        runHealthReport(
-          { reportId },
-          { ...activities, generateReport: () => Promise.reject(new Error('storage unreachable')) },
-          { jobId: 'test' },
-        ),
-      ).rejects.toThrow('storage unreachable');
+      // A run whose generation fails. On the local runner's attempt 1 of 5 the job will run again: nothing is said
+      // yet; on its last attempt the report is failed and report.failed announced.
+      const jobId = `health-report:${reportId}`;
+      await t.server.database.prisma.job.create({
+        data: { id: jobId, workspaceId, workflow: 'healthReport', input: { reportId }, status: 'failed', attempt: 1, maxAttempts: 5 },
+      });
+      const failing = { ...activities, generateReport: () => Promise.reject(new Error('storage unreachable')) };
+      await expect(runHealthReport({ reportId }, failing, { jobId })).rejects.toThrow('storage unreachable');
+      expect((await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0]).toMatchObject({
+        id: reportId,
+        status: 'queued',
+        error: null,
+      });
+      await t.server.database.prisma.job.update({ where: { id: jobId }, data: { attempt: 5 } });
+      await expect(runHealthReport({ reportId }, failing, { jobId })).rejects.toThrow('storage unreachable');
       const failed = (await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0];
       expect(failed).toMatchObject({ id: reportId, status: 'failed', error: 'storage unreachable', files: [] });
       // The retry: one file per format, the leftover gone; a further retry changes nothing.
-      const first = await runHealthReport({ reportId }, activities, { jobId: 'test' });
+      const first = await runHealthReport({ reportId }, activities, { jobId });
       const again = await activities.generateReport({ reportId });
       expect(again).toEqual(first);
       const stored = await t.server.database.prisma.storedFile.findMany({ where: { userId: user.id, name: { in: names } } });
