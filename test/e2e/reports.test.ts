@@ -233,6 +233,7 @@ for (const engine of ENGINES) {
       const inWeek = records.filter(
         (r: any) => berlinToday(new Date(r.achievedAt)) >= '2025-06-02' && berlinToday(new Date(r.achievedAt)) <= '2025-06-08',
       );
+      expect(inWeek.length).toBeGreaterThan(0);
       expect(doc.records.map((r: any) => r.id).sort()).toEqual(inWeek.map((r: any) => r.id).sort());
       expect(doc.anomalies).toEqual([]);
 
