@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { fileView, type FileView } from '../files/stored-files.js';
-import type { HealthReport } from '../generated/prisma/client.js';
+import type { HealthReport, Prisma } from '../generated/prisma/client.js';
 import { newId } from '../lib/ids.js';
 import { BadRequest, Invalid, NotFound } from '../lib/errors.js';
 import { paginate, type Page, type PageArgs } from '../lib/pagination.js';
@@ -218,4 +218,18 @@ export async function reportViews(ctx: ServiceContext, reports: readonly HealthR
       expiresAt: report.expiresAt,
     };
   });
+}
+
+/**
+ * The GDPR erasure's part (src/health/delete-health.ts): a report is derived health data, so the user's reports and
+ * their files' rows go in the erasure's transaction; the caller removes the returned storage keys after the commit.
+ * The report schedule is a setting and stays.
+ */
+export async function deleteReportsOf(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
+  const reports = await tx.healthReport.findMany({ where: { userId }, select: { files: true } });
+  const fileIds = reports.flatMap((report) => Object.values(report.files as Record<string, string>));
+  const files = fileIds.length ? await tx.storedFile.findMany({ where: { id: { in: fileIds } }, select: { storageKey: true } }) : [];
+  await tx.storedFile.deleteMany({ where: { id: { in: fileIds } } });
+  await tx.healthReport.deleteMany({ where: { userId } });
+  return files.map((file) => file.storageKey);
 }

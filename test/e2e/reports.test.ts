@@ -341,6 +341,21 @@ for (const engine of ENGINES) {
       expect((await foreign('PUT', `/v1/users/${user.id}/report-schedule`, { weekly: true })).status).toBe(404);
     });
 
+    it('goes with the GDPR erasure of the user’s health data: the reports, their files and their URLs', async () => {
+      const user = await aUser(t, { timezone: BERLIN });
+      await pushSamples(t, user.id, [{ metricType: 'steps', value: 1234, recordedAt: atLocal(BERLIN, '2025-06-03', 12).toISOString() }]);
+      const posted = await t.api('POST', `/v1/users/${user.id}/reports`, {
+        body: { period: 'weekly', date: '2025-06-03', formats: ['json'] },
+      });
+      expect((await waitForJob(t, posted.body.jobId)).status).toBe('completed');
+      const report = (await t.api('GET', `/v1/users/${user.id}/reports`)).body.data[0];
+      expect((await fetch(report.file.downloadUrl)).status).toBe(200);
+      expect((await t.api('DELETE', `/v1/users/${user.id}/health`)).status).toBe(204);
+      expect((await t.api('GET', `/v1/users/${user.id}/reports`)).body.data).toEqual([]);
+      expect((await fetch(report.file.downloadUrl)).status).toBe(404);
+      expect((await t.api('GET', `/v1/files/${report.file.id}`)).status).toBe(404);
+    });
+
     it('makes a scheduled weekly report at Monday 06:00 in the user’s zone, of the week that just ended', async () => {
       const user = await aUser(t, { timezone: BERLIN });
       const put = await t.api('PUT', `/v1/users/${user.id}/report-schedule`, { body: { weekly: true, monthly: true } });
@@ -394,6 +409,15 @@ for (const engine of ENGINES) {
 
       const off = await t.api('PUT', `/v1/users/${user.id}/report-schedule`, { body: { weekly: false } });
       expect(off.body).toMatchObject({ weekly: false, monthly: true, weeklyNextRunAt: null });
+      // The user moves to Tokyo: the monthly report follows; deleting the user removes it.
+      expect((await t.api('PATCH', `/v1/users/${user.id}`, { body: { timezone: 'Asia/Tokyo' } })).status).toBe(200);
+      expect(await t.server.jobs.describeSchedule(`health-report:${user.id}:monthly`)).toMatchObject({
+        calendar: { hour: 6, minute: 0, daysOfMonth: [1] },
+        timezone: 'Asia/Tokyo',
+      });
+      expect(await t.server.jobs.describeSchedule(`health-report:${user.id}:weekly`)).toBeNull();
+      expect((await t.api('DELETE', `/v1/users/${user.id}`)).status).toBe(204);
+      expect(await t.server.jobs.describeSchedule(`health-report:${user.id}:monthly`)).toBeNull();
     }, 60_000);
 
     it('ends a retried generation with one file per format and one report.completed; a failed run says report.failed', async () => {
