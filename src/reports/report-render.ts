@@ -209,8 +209,9 @@ export async function* reportPdf(report: HealthReportDocument, charts: readonly 
     .text(`Local days in ${report.timezone}; compared with ${report.previous.from} – ${report.previous.to}.`);
   doc.fillColor('black').moveDown();
   for (const chart of charts) {
-    // 456 px wide charts, scaled to the text width: keep their aspect ratio.
-    const height = (width * 267) / 456;
+    // Scaled to the text width, keeping the aspect ratio of the SVG's own size (Vega sizes it to its axes and title).
+    const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(chart.svg);
+    const height = size ? (width * Number(size[2])) / Number(size[1]) : width / 2;
     if (doc.y + height > doc.page.height - 50) doc.addPage();
     SVGtoPDF(doc, chart.svg, 50, doc.y, { width, height, preserveAspectRatio: 'xMinYMin meet' });
     doc.y += height + 10;
