@@ -85,6 +85,9 @@ ALLOWED_REFUSALS = [
     r"^triggers must hold at most \d+ entries",  # likewise (a symptom's triggers)
     r"^date and time name a dose together",  # a dose log's two fields name one scheduled dose
     r"^(tags|gratitude) must hold at most \d+",  # likewise (tags also once each, after trimming and lower-casing)
+    r"^(a custom report needs from and to|date is for weekly and monthly reports|from and to are for custom reports)",  # period decides
+    r"^a custom report covers at most \d+ days",  # the span between from and to
+    r"^formats must name at least one",  # a list's length
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.
@@ -97,6 +100,8 @@ ALLOWED_REFUSALS = [
     r"^no scheduled dose within \d+ hours of at",
     r"^at must not be in the future",  # a mood or journal entry's instant
     r"^since must not be in the future",  # recovering webhook deliveries from a time still to come
+    r"^to must not be after the user's today",  # a report's period ends by the user's local today
+    r"^the (week|month) of date ends \S+, after the user's today",  # likewise, for a weekly or monthly report
     r"^startDate must not be after today",  # a habit starts no later than the user's local today
     r"^date must not be (before the habit's startDate|after today)",  # a habit's completion day: its start, the clock
     r"^channelIds\[\d+\] \S+ is not a notification channel of this user",  # channels registered before

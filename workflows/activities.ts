@@ -5,11 +5,13 @@ import type { Platform } from '../src/jobs/platform.js';
 import { createNotificationActivities } from '../src/notifications/rule-activities.js';
 import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js';
 import { createMedicationActivities } from '../src/wellness/medications/reminder-activities.js';
+import { createReportActivities } from '../src/reports/report-activities.js';
 import type { DeliveryActivities } from './delivery.js';
 import type { HousekeepingActivities } from './housekeeping.js';
 import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
 import type { ProbeActivities } from './probe.js';
+import type { ReportActivities } from './reports.js';
 import type { SyncActivities } from './sync.js';
 
 /**
@@ -21,7 +23,8 @@ export type Activities = SyncActivities &
   HousekeepingActivities &
   DeliveryActivities &
   NotificationActivities &
-  MedicationActivities;
+  MedicationActivities &
+  ReportActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -31,5 +34,6 @@ export function createActivities(platform: Platform): Activities {
     ...createDeliveryActivities(platform),
     ...createNotificationActivities(platform),
     ...createMedicationActivities(platform),
+    ...createReportActivities(platform),
   };
 }

@@ -10,6 +10,7 @@ import type { Activities } from './activities.js';
 import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
 import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from './medications.js';
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
+import { runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
 import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
@@ -84,6 +85,14 @@ export const WORKFLOWS = {
     retry: 'notification',
     lane: 'outbound',
     run: runMedicationReminder,
+  }),
+  healthReport: declare<HealthReportInput, HealthReportOutcome, 'openScheduledReport' | 'generateReport' | 'failReport'>({
+    description:
+      'Makes a health report (src/reports): its JSON document, HTML and PDF, stored as files; report.completed (or ' +
+      'report.failed). A weekly / monthly calendar slot first records the report of the period that just ended.',
+    activities: ['openScheduledReport', 'generateReport', 'failReport'],
+    retry: 'report',
+    run: runHealthReport,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

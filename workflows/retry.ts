@@ -66,6 +66,17 @@ export const RETRY_PROFILES = {
     maximumAttempts: 5,
     attemptTimeoutMs: 5 * MINUTE,
   },
+  /**
+   * Health reports: a database or storage hiccup retried from 2 s doubling to 1 min, 5 attempts; one attempt computes
+   * the report and writes its files (seconds for a year of days).
+   */
+  report: {
+    initialIntervalMs: 2 * SECOND,
+    backoffCoefficient: 2,
+    maximumIntervalMs: MINUTE,
+    maximumAttempts: 5,
+    attemptTimeoutMs: 5 * MINUTE,
+  },
   /** Short work that is cheap to give up on (probes, housekeeping): 1 s doubling to 5 s, 3 attempts. */
   probe: {
     initialIntervalMs: SECOND,

@@ -195,6 +195,36 @@ export const DOMAIN_EVENT_TYPES = [
   },
   ...resource('symptom', 'symptom log', 'SymptomLog', ['created']),
   {
+    type: 'report.completed',
+    description:
+      'A health report (POST /v1/users/:userId/reports, or a scheduled one) is ready: `files` gives the StoredFile id of each ' +
+      'format (GET /v1/files/:fileId for a signed download URL).',
+    payload: object({
+      reportId: string,
+      userId: string,
+      jobId: string,
+      period: string,
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      formats: { type: 'array', items: string },
+      files: { type: 'object', additionalProperties: string },
+      scheduled: { type: 'boolean' },
+    }),
+  },
+  {
+    type: 'report.failed',
+    description: 'A health report could not be made after its retries (the workflow’s last attempt on either engine); `error` says why.',
+    payload: object({
+      reportId: string,
+      userId: string,
+      jobId: string,
+      period: string,
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      error: string,
+    }),
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

@@ -13,6 +13,7 @@ import { rebuildMergedDays } from '../health/merged-daily-rollups.js';
 import { prismaQueryable } from '../db/prisma-queryable.js';
 import { emit, type EmitTx } from '../domain-events/emit.js';
 import { removeDigestSchedule, rescheduleDigestsOf } from '../notifications/digest-schedule.js';
+import { removeReportSchedules, rescheduleReportsOf } from '../reports/report-schedules.js';
 import { removeMedicationReminders, rescheduleRemindersOf } from '../wellness/medications/reminders.js';
 import { userResource } from './user-resource.js';
 
@@ -122,6 +123,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Use
   if (user.timezone !== existing.timezone) {
     await rescheduleDigestsOf(ctx, user.id, user.timezone);
     await rescheduleRemindersOf(ctx, user.id, user.timezone);
+    await rescheduleReportsOf(ctx, user);
   }
   return user;
 }
@@ -157,6 +159,7 @@ export async function deleteUser(ctx: ServiceContext, userId: string): Promise<v
   for (const id of connectionIds) await ctx.jobs.unschedule(syncScheduleId(id));
   for (const id of ruleIds) await removeDigestSchedule(ctx, id);
   for (const medication of reminded) await removeMedicationReminders(ctx, medication);
+  await removeReportSchedules(ctx, userId);
   // So do file contents: their rows went with the user, so no URL serves them any more; the bytes go now.
   for (const key of storageKeys) await ctx.storage?.delete(key);
 }

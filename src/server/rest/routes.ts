@@ -9,6 +9,7 @@ import { CHALLENGE_ROUTES } from './routes/challenges.js';
 import { HEALTH_ROUTES } from './routes/health.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
+import { REPORT_ROUTES } from './routes/reports.js';
 import type { RestRoute } from './routes/route.js';
 import { NOTIFICATION_ROUTES } from './routes/notifications.js';
 import { TRAINING_ROUTES } from './routes/training.js';
@@ -53,6 +54,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...SYMPTOM_ROUTES,
   ...MOOD_ROUTES,
   ...JOURNAL_ROUTES,
+  ...REPORT_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
