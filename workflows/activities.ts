@@ -1,3 +1,4 @@
+import { createExportActivities } from '../src/exports/export-activities.js';
 import { createHousekeepingActivities } from '../src/domain-events/purge-activities.js';
 import { createSyncActivities } from '../src/connections/sync-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
@@ -6,6 +7,7 @@ import { createNotificationActivities } from '../src/notifications/rule-activiti
 import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js';
 import { createMedicationActivities } from '../src/wellness/medications/reminder-activities.js';
 import type { DeliveryActivities } from './delivery.js';
+import type { ExportActivities } from './exports.js';
 import type { HousekeepingActivities } from './housekeeping.js';
 import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
@@ -21,7 +23,8 @@ export type Activities = SyncActivities &
   HousekeepingActivities &
   DeliveryActivities &
   NotificationActivities &
-  MedicationActivities;
+  MedicationActivities &
+  ExportActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -31,5 +34,6 @@ export function createActivities(platform: Platform): Activities {
     ...createDeliveryActivities(platform),
     ...createNotificationActivities(platform),
     ...createMedicationActivities(platform),
+    ...createExportActivities(platform),
   };
 }
