@@ -89,6 +89,7 @@ export function createExportActivities(platform: Platform): ExportActivities {
       from: row.fromDate ? dayOf(row.fromDate) : null,
       to: row.toDate ? dayOf(row.toDate) : null,
       metricTypes: row.metricTypes,
+      pageRows: platform.config.exports.pageRows,
     };
     const meta: ExportMeta = {
       exportId: row.id,

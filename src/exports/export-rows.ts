@@ -23,15 +23,14 @@ export interface ExportRow {
   details: Record<string, unknown>;
 }
 
-/** Rows per query: a page is all an export holds in memory at a time (about 1–2 MB of samples). */
-export const EXPORT_PAGE_ROWS = 5000;
-
 export interface ExportScope {
   userId: string;
   timezone: string;
   from: string | null;
   to: string | null;
   metricTypes: string[];
+  /** Rows per query (EXPORT_PAGE_ROWS): a page is all an export holds in memory at a time. */
+  pageRows: number;
 }
 
 type Sql = Pick<Platform['sql'], 'query'>;
@@ -54,6 +53,7 @@ function instantBounds(scope: ExportScope): [string, string] {
  */
 async function* keysetPages(
   sql: Sql,
+  scope: ExportScope,
   query: (afterParams: number) => string,
   params: unknown[],
   first: [string, string],
@@ -61,9 +61,9 @@ async function* keysetPages(
 ) {
   let after = first;
   for (;;) {
-    const rows = await sql.query<Raw>(query(params.length + 1), [...params, after[0], after[1], EXPORT_PAGE_ROWS]);
+    const rows = await sql.query<Raw>(query(params.length + 1), [...params, after[0], after[1], scope.pageRows]);
     if (rows.length > 0) yield rows;
-    if (rows.length < EXPORT_PAGE_ROWS) return;
+    if (rows.length < scope.pageRows) return;
     const last = rows[rows.length - 1]!;
     after = [timeOf(last), String(last.id)];
   }
@@ -77,7 +77,7 @@ async function* samplePages(sql: Sql, scope: ExportScope): AsyncGenerator<Export
     WHERE "userId" = $1 AND "recordedAt" >= $2::timestamptz AND "recordedAt" < $3::timestamptz ${metricFilter}
       AND ("recordedAt", id) > ($${n}::timestamptz, $${n + 1}::text)
     ORDER BY "recordedAt", id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, query, params, ['-infinity', ''], (row) => iso(row.recordedAt))) {
+  for await (const rows of keysetPages(sql, scope, query, params, ['-infinity', ''], (row) => iso(row.recordedAt))) {
     yield rows.map((row) => ({
       kind: 'samples',
       id: row.id,
@@ -102,7 +102,7 @@ async function* eventPages(sql: Sql, scope: ExportScope): AsyncGenerator<ExportR
     FROM "HealthEvent"
     WHERE "userId" = $1 AND "startAt" >= $2::timestamptz AND "startAt" < $3::timestamptz AND ("startAt", id) > ($${n}::timestamptz, $${n + 1}::text)
     ORDER BY "startAt", id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, query, [scope.userId, lower, upper], ['-infinity', ''], (row) => iso(row.startAt))) {
+  for await (const rows of keysetPages(sql, scope, query, [scope.userId, lower, upper], ['-infinity', ''], (row) => iso(row.startAt))) {
     yield rows.map((row) => ({
       kind: 'events',
       id: row.id,
@@ -126,7 +126,7 @@ async function* recordPages(sql: Sql, scope: ExportScope): AsyncGenerator<Export
     FROM "PersonalRecord"
     WHERE "userId" = $1 AND "achievedAt" >= $2::timestamptz AND "achievedAt" < $3::timestamptz AND ("achievedAt", id) > ($${n}::timestamptz, $${n + 1}::text)
     ORDER BY "achievedAt", id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, query, [scope.userId, lower, upper], ['-infinity', ''], (row) => iso(row.achievedAt))) {
+  for await (const rows of keysetPages(sql, scope, query, [scope.userId, lower, upper], ['-infinity', ''], (row) => iso(row.achievedAt))) {
     yield rows.map((row) => ({
       kind: 'records',
       id: row.id,
@@ -162,7 +162,7 @@ async function* wellnessPages(sql: Sql, scope: ExportScope): AsyncGenerator<Expo
       FROM "${table}" t
       WHERE "userId" = $1 AND "localDate" BETWEEN $2::date AND $3::date AND (at, id) > ($${n}::timestamptz, $${n + 1}::text)
       ORDER BY at, id LIMIT $${n + 2}`;
-    for await (const rows of keysetPages(sql, query, params, ['-infinity', ''], (row) => iso(row.at))) {
+    for await (const rows of keysetPages(sql, scope, query, params, ['-infinity', ''], (row) => iso(row.at))) {
       yield rows.map((row) => ({
         kind: 'wellness',
         id: row.id,
@@ -187,7 +187,7 @@ async function* scorePages(sql: Sql, scope: ExportScope): AsyncGenerator<ExportR
     FROM "HealthScore"
     WHERE "userId" = $1 AND day BETWEEN $2::date AND $3::date AND (to_char(day, 'YYYY-MM-DD'), id) > ($${n}::text, $${n + 1}::text)
     ORDER BY day, id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, query, params, ['', ''], (row) => String(row.day))) {
+  for await (const rows of keysetPages(sql, scope, query, params, ['', ''], (row) => String(row.day))) {
     yield rows.map((row) => ({
       kind: 'scores',
       id: row.id,
