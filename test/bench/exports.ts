@@ -29,6 +29,8 @@ export interface ExportRun {
   rowsPerSecond: number;
   rssStartBytes: number | null;
   rssPeakBytes: number | null;
+  /** Peak V8 heap in use while it ran (live objects and not yet collected garbage). */
+  heapPeakBytes: number | null;
 }
 
 export interface ExportsSuiteResult {
@@ -103,9 +105,12 @@ export async function runExportsSuite(options: ExportsSuiteOptions): Promise<Exp
       });
       options.log(`exports: ${format}…`);
       const rss = new RssSampler(50);
+      let heapPeak = 0;
+      const heap = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 50);
       const started = performance.now();
       const outcome = await activities.writeExport({ exportId: id });
       const ms = performance.now() - started;
+      clearInterval(heap);
       const memory = rss.stop();
       const file = await ctx.db.storedFile.findUniqueOrThrow({ where: { id: outcome.fileId! } });
       runs.push({
@@ -116,6 +121,7 @@ export async function runExportsSuite(options: ExportsSuiteOptions): Promise<Exp
         rowsPerSecond: outcome.rows / (ms / 1000),
         rssStartBytes: memory.startBytes,
         rssPeakBytes: memory.peakBytes,
+        heapPeakBytes: heapPeak,
       });
       await storage.delete(file.storageKey);
     }
@@ -129,6 +135,7 @@ export async function runExportsSuite(options: ExportsSuiteOptions): Promise<Exp
       rowsPerSecond: samples / (copy.ms / 1000),
       rssStartBytes: null,
       rssPeakBytes: null,
+      heapPeakBytes: null,
     });
     return { samples, everySeconds: options.everySeconds, seedMs, runs };
   } finally {
@@ -141,7 +148,7 @@ export function formatExportsSuite(result: ExportsSuiteResult): string {
   const copy = result.runs.find((run) => run.format === 'copy')!;
   const lines = [
     `Exports — ${result.samples.toLocaleString('en')} heart-rate samples (every ${result.everySeconds} s), PostgreSQL, seeded in ${(result.seedMs / 1000).toFixed(0)} s`,
-    '  format   rows/s        MB      s      peak RSS (start → peak)     vs COPY TO STDOUT',
+    '  format   rows/s        MB      s      peak RSS (start → peak, peak heap)   vs COPY TO STDOUT',
   ];
   for (const run of result.runs) {
     const rss =
@@ -150,7 +157,7 @@ export function formatExportsSuite(result: ExportsSuiteResult): string {
         : `${mb(run.rssStartBytes!).toFixed(0)} → ${mb(run.rssPeakBytes).toFixed(0)} MB`;
     lines.push(
       `  ${run.format.padEnd(7)} ${Math.round(run.rowsPerSecond).toLocaleString('en').padStart(10)} ${mb(run.bytes).toFixed(0).padStart(8)} ` +
-        `${(run.ms / 1000).toFixed(1).padStart(6)}    ${rss.padEnd(27)} ${(run.rowsPerSecond / copy.rowsPerSecond).toFixed(2)}×`,
+        `${(run.ms / 1000).toFixed(1).padStart(6)}    ${rss.padEnd(36)} ${(run.rowsPerSecond / copy.rowsPerSecond).toFixed(2)}×`,
     );
   }
   return lines.join('\n');
