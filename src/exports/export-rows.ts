@@ -75,19 +75,20 @@ async function* samplePages(sql: Sql, scope: ExportScope): AsyncGenerator<Export
   const [lower, upper] = instantBounds(scope);
   const metricFilter = scope.metricTypes.length ? `AND "metricType" = ANY($4::text[])` : '';
   const params: unknown[] = [scope.userId, lower, upper, ...(scope.metricTypes.length ? [scope.metricTypes] : [])];
-  // Instants as ISO text from the database: parsing them into Dates and back is most of the per-row cost.
-  const query = (n: number) => `SELECT id, "metricType", ${isoText('"recordedAt"')} AS "recordedAt", ${isoText('"endAt"')} AS "endAt",
+  // Instants as ISO text from the database: parsing them into Dates and back is most of the per-row cost. Aliased
+  // apart from the columns: ORDER BY "recordedAt" must name the indexed column, not the text.
+  const query = (n: number) => `SELECT id, "metricType", ${isoText('"recordedAt"')} AS "startText", ${isoText('"endAt"')} AS "endText",
       value, source, device FROM "HealthSample"
     WHERE "userId" = $1 AND "recordedAt" >= $2::timestamptz AND "recordedAt" < $3::timestamptz ${metricFilter}
       AND ("recordedAt", id) > ($${n}::timestamptz, $${n + 1}::text)
     ORDER BY "recordedAt", id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, scope, query, params, ['-infinity', ''], (row) => row.recordedAt)) {
+  for await (const rows of keysetPages(sql, scope, query, params, ['-infinity', ''], (row) => row.startText)) {
     yield rows.map((row) => ({
       kind: 'samples',
       id: row.id,
       type: row.metricType,
-      start: row.recordedAt,
-      end: row.endAt,
+      start: row.startText,
+      end: row.endText,
       value: Number(row.value),
       unit: getMetricType(row.metricType)?.unit ?? null,
       source: row.source,
@@ -185,18 +186,18 @@ async function* wellnessPages(sql: Sql, scope: ExportScope): AsyncGenerator<Expo
 
 async function* scorePages(sql: Sql, scope: ExportScope): AsyncGenerator<ExportRow[]> {
   const params = [scope.userId, scope.from ?? '-infinity', scope.to ?? 'infinity'];
-  const query = (n: number) => `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, overall,
+  const query = (n: number) => `SELECT id, to_char(day, 'YYYY-MM-DD') AS "dayText", overall,
       jsonb_build_object('sleep', sleep, 'activity', activity, 'cardio', cardio, 'recovery', recovery, 'computedAt', "computedAt",
         'areas', details) AS details
     FROM "HealthScore"
-    WHERE "userId" = $1 AND day BETWEEN $2::date AND $3::date AND (to_char(day, 'YYYY-MM-DD'), id) > ($${n}::text, $${n + 1}::text)
+    WHERE "userId" = $1 AND day BETWEEN $2::date AND $3::date AND (day, id) > ($${n}::date, $${n + 1}::text)
     ORDER BY day, id LIMIT $${n + 2}`;
-  for await (const rows of keysetPages(sql, scope, query, params, ['', ''], (row) => String(row.day))) {
+  for await (const rows of keysetPages(sql, scope, query, params, ['-infinity', ''], (row) => String(row.dayText))) {
     yield rows.map((row) => ({
       kind: 'scores',
       id: row.id,
       type: 'health_score',
-      start: String(row.day),
+      start: String(row.dayText),
       end: null,
       value: num(row.overall),
       unit: 'score',

@@ -154,7 +154,7 @@ export function formatExportsSuite(result: ExportsSuiteResult): string {
     const rss =
       run.rssPeakBytes === null
         ? '(psql, another process)'
-        : `${mb(run.rssStartBytes!).toFixed(0)} → ${mb(run.rssPeakBytes).toFixed(0)} MB`;
+        : `${mb(run.rssStartBytes!).toFixed(0)} → ${mb(run.rssPeakBytes).toFixed(0)} MB, heap ≤ ${mb(run.heapPeakBytes!).toFixed(0)} MB`;
     lines.push(
       `  ${run.format.padEnd(7)} ${Math.round(run.rowsPerSecond).toLocaleString('en').padStart(10)} ${mb(run.bytes).toFixed(0).padStart(8)} ` +
         `${(run.ms / 1000).toFixed(1).padStart(6)}    ${rss.padEnd(36)} ${(run.rowsPerSecond / copy.rowsPerSecond).toFixed(2)}×`,
