@@ -41,6 +41,7 @@ for (const engine of ENGINES) {
   describe.skipIf(!engineAvailable(engine))(`data exports over REST and GraphQL on ${engine}`, () => {
     let t: TestServer;
     let userId: string;
+    let score: { overall: number | null };
     beforeAll(async () => {
       t = await startTestServer(engine);
       userId = (await aUser(t, { timezone: KOLKATA })).id;
@@ -48,6 +49,12 @@ for (const engine of ENGINES) {
       await pushEvents(t, userId, [WORKOUT]);
       const water = await t.api('POST', `/v1/users/${userId}/water`, { body: { amount: 250, at: WATER_AT } });
       expect(water.status, JSON.stringify(water.body)).toBe(201);
+      // Scores of the last day of the range and of the day after it (left out).
+      for (const asOf of [TO, '2025-06-12']) {
+        const computed = await t.api('POST', `/v1/users/${userId}/health-scores/compute`, { body: { asOf } });
+        expect(computed.status, JSON.stringify(computed.body)).toBe(201);
+        if (asOf === TO) score = computed.body;
+      }
     });
     afterAll(() => t?.close());
 
@@ -113,6 +120,7 @@ for (const engine of ENGINES) {
       expect(Object.keys(document)).toEqual(['export', 'samples', 'events', 'records', 'wellness', 'scores']);
       expect(document.export).toMatchObject({ exportId: made.id, userId, from: FROM, to: TO, timezone: KOLKATA });
       expect(document.samples).toHaveLength(expectedSamples().length + 1);
+      expect(document.scores).toMatchObject([{ kind: 'scores', type: 'health_score', start: TO, value: score.overall }]);
       for (const kind of ['samples', 'events', 'records', 'wellness', 'scores']) expect(rest.rowCounts[kind]).toBe(document[kind].length);
     });
 
