@@ -55,6 +55,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   logMood: { score: 5 },
   createJournalEntry: { body: 'x' },
   updateJournalEntry: { title: 'x' },
+  createDataExport: { format: 'json' },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',
