@@ -39,7 +39,6 @@ type Raw = Record<string, any>;
 /** A timestamptz column as ISO 8601 UTC text with milliseconds, as Date.toISOString writes it. */
 const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const iso = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
-const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
 const num = (value: unknown): number | null => (value == null ? null : Number(value));
 
 /** The scope's local days as instants: [from's local midnight, the local midnight after to), open ends infinite. */

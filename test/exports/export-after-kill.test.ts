@@ -20,7 +20,10 @@ const SLOW = { EXPORT_PAGE_ROWS: '1' };
 
 /** The file holds every sample once, in time order, and nothing else. */
 function expectComplete(ndjson: string): void {
-  const lines = ndjson.trimEnd().split('\n').map((line) => JSON.parse(line));
+  const lines = ndjson
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(lines.map((line) => [line.type, Date.parse(line.start), line.value])).toEqual(
     HEART.map((sample) => ['heart_rate', Date.parse(sample.recordedAt), sample.value]),
   );
