@@ -85,6 +85,8 @@ ALLOWED_REFUSALS = [
     r"^triggers must hold at most \d+ entries",  # likewise (a symptom's triggers)
     r"^date and time name a dose together",  # a dose log's two fields name one scheduled dose
     r"^(tags|gratitude) must hold at most \d+",  # likewise (tags also once each, after trimming and lower-casing)
+    r"^types must name at least one",  # a list's length: input rules state single values
+    r"^metricTypes narrows the samples",  # an export's metricTypes and its types together
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

@@ -92,7 +92,7 @@ function checkInput(input: ExportInput): { from: string | null; to: string | nul
   if (!EXPORT_FORMATS.includes(input.format)) throw new Invalid(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
   const from = input.from == null ? null : checkDay('from', input.from);
   const to = input.to == null ? null : checkDay('to', input.to);
-  if (from && to && to < from) throw new Invalid(`from (${from}) must not be after to (${to})`);
+  if (from && to && to < from) throw new Invalid(`from must not be after to (from ${from}, to ${to})`);
   const asked = input.types ?? EXPORT_KINDS;
   if (asked.length === 0) throw new Invalid(`types must name at least one of ${EXPORT_KINDS.join(', ')} (or be left out for all)`);
   for (const kind of asked)
