@@ -88,6 +88,8 @@ ALLOWED_REFUSALS = [
     r"^(a custom report needs from and to|date is for weekly and monthly reports|from and to are for custom reports)",  # period decides
     r"^a custom report covers at most \d+ days",  # the span between from and to
     r"^formats must name at least one",  # a list's length
+    r"^types must name at least one",  # a list's length: input rules state single values
+    r"^metricTypes narrows the samples",  # an export's metricTypes and its types together
     # A notification channel's type decides the keys and values of its settings (listed per type in the document).
     r"^settings\.",
     # Stored state or the clock: only the server knows.

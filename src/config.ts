@@ -54,6 +54,11 @@ export interface Config {
   temporal: TemporalConfig;
   /** File storage (a folder, or S3-compatible object storage), uploads and signed downloads. */
   files: FilesConfig;
+  /**
+   * Data exports: a completed export's file is offered for `retentionDays` (EXPORT_RETENTION_DAYS, default 7); rows are
+   * read `pageRows` at a time (EXPORT_PAGE_ROWS, default 5000), the most an export holds in memory.
+   */
+  exports: { retentionDays: number; pageRows: number };
   /** Optional rewording of insight sentences by an OpenAI-compatible endpoint (null: off, the default). */
   insightsLlm: InsightsLlmConfig | null;
   /** The raw environment, for per-provider settings (<PROVIDER>_CLIENT_ID…; src/providers/settings.ts). */
@@ -348,6 +353,7 @@ export function loadConfig(env: Env = process.env): Config {
     domainEvents: { relay: onOff(env, 'DOMAIN_EVENT_RELAY', true), retentionDays: integer(env, 'DOMAIN_EVENT_RETENTION_DAYS', 30, 1) },
     temporal: temporalConfig(env),
     files: filesConfig(env, dataDir),
+    exports: { retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1), pageRows: integer(env, 'EXPORT_PAGE_ROWS', 5000, 1) },
     webhooks: webhooksConfig(env, env.NODE_ENV === 'production'),
     notifications: notificationsConfig(env),
     insightsLlm: insightsLlmConfig(env),

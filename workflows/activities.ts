@@ -1,3 +1,4 @@
+import { createExportActivities } from '../src/exports/export-activities.js';
 import { createHousekeepingActivities } from '../src/domain-events/purge-activities.js';
 import { createSyncActivities } from '../src/connections/sync-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
@@ -7,6 +8,7 @@ import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js
 import { createMedicationActivities } from '../src/wellness/medications/reminder-activities.js';
 import { createReportActivities } from '../src/reports/report-activities.js';
 import type { DeliveryActivities } from './delivery.js';
+import type { ExportActivities } from './exports.js';
 import type { HousekeepingActivities } from './housekeeping.js';
 import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
@@ -24,7 +26,8 @@ export type Activities = SyncActivities &
   DeliveryActivities &
   NotificationActivities &
   MedicationActivities &
-  ReportActivities;
+  ReportActivities &
+  ExportActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -35,5 +38,6 @@ export function createActivities(platform: Platform): Activities {
     ...createNotificationActivities(platform),
     ...createMedicationActivities(platform),
     ...createReportActivities(platform),
+    ...createExportActivities(platform),
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Activities } from './activities.js';
 import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery.js';
+import { runExport, type ExportInput, type ExportOutcome } from './exports.js';
 import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from './medications.js';
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
 import { runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
@@ -93,6 +94,14 @@ export const WORKFLOWS = {
     activities: ['openScheduledReport', 'generateReport', 'failReport'],
     retry: 'report',
     run: runHealthReport,
+  }),
+  dataExport: declare<ExportInput, ExportOutcome, 'writeExport' | 'failExport'>({
+    description:
+      'Writes a user’s data export: rows streamed from the database in keyset pages through the format’s writer to storage, then ' +
+      'the export completed with its counts and export.completed in one transaction (src/exports/export-activities.ts).',
+    activities: ['writeExport', 'failExport'],
+    retry: 'export',
+    run: runExport,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

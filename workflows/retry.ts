@@ -77,6 +77,18 @@ export const RETRY_PROFILES = {
     maximumAttempts: 5,
     attemptTimeoutMs: 5 * MINUTE,
   },
+  /**
+   * Data exports: one long activity (a user-year of 3-second heart rate takes minutes), its heartbeat (workflows/
+   * heartbeats.ts) telling a lost worker within seconds. 5 s doubling to 2 min, 5 attempts on both engines (the same
+   * count, so the activity can tell its last attempt: src/exports/export-activities.ts).
+   */
+  export: {
+    initialIntervalMs: 5 * SECOND,
+    backoffCoefficient: 2,
+    maximumIntervalMs: 2 * MINUTE,
+    maximumAttempts: 5,
+    attemptTimeoutMs: 2 * HOUR,
+  },
   /** Short work that is cheap to give up on (probes, housekeeping): 1 s doubling to 5 s, 3 attempts. */
   probe: {
     initialIntervalMs: SECOND,

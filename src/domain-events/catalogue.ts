@@ -225,6 +225,19 @@ export const DOMAIN_EVENT_TYPES = [
     }),
   },
   {
+    type: 'export.completed',
+    description:
+      'A data export finished: its file is stored, with its row counts per kind and what was left out. The payload is the ' +
+      'export as GET /v1/users/{userId}/exports lists it (file with a signed downloadUrl, valid DOWNLOAD_URL_TTL_SECONDS; ' +
+      'list the exports again for a fresh one until expiresAt).',
+    payload: { $ref: '#/components/schemas/DataExport' },
+  },
+  {
+    type: 'export.failed',
+    description: 'A data export failed on its last attempt; the payload is the export with its error.',
+    payload: { $ref: '#/components/schemas/DataExport' },
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

@@ -17,7 +17,9 @@
  * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts —
  * "webhooks": commit-to-first-attempt and deliveries/s to a local receiver on each job engine against direct
  * signed POSTs, see webhooks.ts — and "goals": a challenge leaderboard of BENCH_CHALLENGE_MEMBERS (10,000) members
- * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts.
+ * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts — and
+ * "exports": a user-year of 3-second heart rate (BENCH_EXPORT_HR_EVERY, BENCH_EXPORT_DAYS) exported as NDJSON and CSV,
+ * rows/s and peak RSS against COPY … TO STDOUT of the same rows, PostgreSQL only, see exports.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -32,6 +34,7 @@ import { runLoadSuite, type LoadSuiteResult } from './load.js';
 import { formatLoadSuite } from './load-report.js';
 import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
 import { formatAnalyticsSuite, runAnalyticsSuite, type AnalyticsRun } from './analytics.js';
+import { formatExportsSuite, runExportsSuite, type ExportsSuiteResult } from './exports.js';
 import { formatGoalsSuite, runGoalsSuite, type GoalsRun } from './goals.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
@@ -51,7 +54,19 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics', 'webhooks', 'goals'] as const;
+const SUITES = [
+  'ingest',
+  'workflows',
+  'load',
+  'uploads',
+  'schedules',
+  'relay',
+  'merge',
+  'analytics',
+  'webhooks',
+  'goals',
+  'exports',
+] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -284,6 +299,22 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatGoalsSuite(goals)}`);
   }
+  let exportsRun: ExportsSuiteResult | null = null;
+  if (selected.includes('exports')) {
+    const { log } = options('postgres');
+    const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
+    if (!postgresUrl) log('exports: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+    else {
+      setLogLevel('silent');
+      exportsRun = await runExportsSuite({
+        everySeconds: envInt('BENCH_EXPORT_HR_EVERY', envInt('BENCH_ANALYTICS_HR_EVERY', 3)),
+        days: envInt('BENCH_EXPORT_DAYS', 365),
+        postgresUrl,
+        log,
+      });
+      console.log(`\n${formatExportsSuite(exportsRun)}`);
+    }
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -303,6 +334,7 @@ async function main(): Promise<void> {
       analytics,
       webhooks,
       goals,
+      exports: exportsRun,
     }),
   );
 }

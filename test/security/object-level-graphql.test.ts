@@ -56,6 +56,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createJournalEntry: { body: 'x' },
   generateHealthReport: { period: 'weekly' },
   updateJournalEntry: { title: 'x' },
+  createDataExport: { format: 'json' },
   createTrainingPlan: {
     name: 'x',
     goalKind: 'event',

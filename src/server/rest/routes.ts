@@ -3,6 +3,7 @@ import { API_KEY_ROUTES } from './routes/api-keys.js';
 import { CONNECTION_ROUTES } from './routes/connections.js';
 import { DOMAIN_EVENT_ROUTES } from './routes/domain-events.js';
 import { EVENT_ROUTES } from './routes/events.js';
+import { EXPORT_ROUTES } from './routes/exports.js';
 import { FILE_ROUTES } from './routes/files.js';
 import { GOAL_ROUTES } from './routes/goals.js';
 import { CHALLENGE_ROUTES } from './routes/challenges.js';
@@ -55,6 +56,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...MOOD_ROUTES,
   ...JOURNAL_ROUTES,
   ...REPORT_ROUTES,
+  ...EXPORT_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
