@@ -38,6 +38,7 @@ import './medications.js';
 import './symptoms.js';
 import './mood.js';
 import './journal.js';
+import './imports.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,5 +1,6 @@
 import { createHousekeepingActivities } from '../src/domain-events/purge-activities.js';
 import { createSyncActivities } from '../src/connections/sync-activities.js';
+import { createImportActivities } from '../src/imports/import-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
 import type { Platform } from '../src/jobs/platform.js';
 import { createNotificationActivities } from '../src/notifications/rule-activities.js';
@@ -7,6 +8,7 @@ import { createDeliveryActivities } from '../src/webhooks/delivery-activities.js
 import { createMedicationActivities } from '../src/wellness/medications/reminder-activities.js';
 import type { DeliveryActivities } from './delivery.js';
 import type { HousekeepingActivities } from './housekeeping.js';
+import type { ImportActivities } from './imports.js';
 import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
 import type { ProbeActivities } from './probe.js';
@@ -21,7 +23,8 @@ export type Activities = SyncActivities &
   HousekeepingActivities &
   DeliveryActivities &
   NotificationActivities &
-  MedicationActivities;
+  MedicationActivities &
+  ImportActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -31,5 +34,6 @@ export function createActivities(platform: Platform): Activities {
     ...createDeliveryActivities(platform),
     ...createNotificationActivities(platform),
     ...createMedicationActivities(platform),
+    ...createImportActivities(platform),
   };
 }
