@@ -17,7 +17,9 @@
  * "analytics": baselines, anomalies and correlations over a user-year against the plain 90-day read, see analytics.ts —
  * "webhooks": commit-to-first-attempt and deliveries/s to a local receiver on each job engine against direct
  * signed POSTs, see webhooks.ts — and "goals": a challenge leaderboard of BENCH_CHALLENGE_MEMBERS (10,000) members
- * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts.
+ * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts — and
+ * "imports": an Apple Health export.zip of BENCH_IMPORT_RECORDS (1,000,000) records imported from storage, records/s
+ * and peak RSS against ingesting the same samples directly, see imports.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -33,6 +35,7 @@ import { formatLoadSuite } from './load-report.js';
 import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
 import { formatAnalyticsSuite, runAnalyticsSuite, type AnalyticsRun } from './analytics.js';
 import { formatGoalsSuite, runGoalsSuite, type GoalsRun } from './goals.js';
+import { formatImportSuite, runImportSuite, type ImportRun } from './imports.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
@@ -51,7 +54,19 @@ function envInt(name: string, fallback: number): number {
   return value;
 }
 
-const SUITES = ['ingest', 'workflows', 'load', 'uploads', 'schedules', 'relay', 'merge', 'analytics', 'webhooks', 'goals'] as const;
+const SUITES = [
+  'ingest',
+  'workflows',
+  'load',
+  'uploads',
+  'schedules',
+  'relay',
+  'merge',
+  'analytics',
+  'webhooks',
+  'goals',
+  'imports',
+] as const;
 type Suite = (typeof SUITES)[number];
 
 /** BENCH_SUITES: which suites run (all by default). */
@@ -284,6 +299,17 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatGoalsSuite(goals)}`);
   }
+  let imports: ImportRun[] = [];
+  if (selected.includes('imports')) {
+    setLogLevel('silent');
+    imports = await runImportSuite({
+      engines: names,
+      records: envInt('BENCH_IMPORT_RECORDS', 1_000_000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatImportSuite(imports)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -303,6 +329,7 @@ async function main(): Promise<void> {
       analytics,
       webhooks,
       goals,
+      imports,
     }),
   );
 }

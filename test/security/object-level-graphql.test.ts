@@ -54,6 +54,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   createSymptom: { type: 'headache', severity: 1 },
   logMood: { score: 5 },
   createJournalEntry: { body: 'x' },
+  import: { importId: '01JZ0000000000000000000000' },
   updateJournalEntry: { title: 'x' },
   createTrainingPlan: {
     name: 'x',
