@@ -22,6 +22,8 @@ import { isAppleHealthXml, openZipEntry } from './zip-entry.js';
 export const IMPORT_BATCH_SAMPLES = 5_000;
 /** Events (workouts, sleep sessions) per batch at most. */
 const IMPORT_BATCH_EVENTS = 500;
+/** Records per batch at most (a file of skipped or refused records still checkpoints, and holds little). */
+const IMPORT_BATCH_RECORDS = 20_000;
 /** A workout starting this close to a stored one (any source) is the same workout, synced or imported before. */
 export const SAME_WORKOUT_MS = 60_000;
 /** In-process passes before the engine's own retry: a database hiccup resumes after the last stored batch. */
@@ -48,6 +50,21 @@ interface Totals {
   skipped: Record<string, number>;
   rejections: Record<string, number>;
   rejectionSamples: { record: number; type: string; reason: string }[];
+}
+
+/** What one batch holds between its parse and its commit. */
+interface Batch {
+  /** The parser's position and the records read after the batch's last record (absolute, as stored). */
+  position: number;
+  recordsRead: number;
+  /** Items of the parser in the batch. */
+  records: number;
+  samples: SampleInput[];
+  sampleRecords: number[];
+  events: EventInput[];
+  eventRecords: number[];
+  skipped: Record<string, number>;
+  rejected: { record: number; type: string; reason: string }[];
 }
 
 const totalsOf = (row: DataImport): Totals => ({
@@ -160,41 +177,59 @@ export function createImportActivities(platform: Platform): ImportActivities {
     const totals = totalsOf(row);
     const resumeAt = row.position;
     let provenance: Provenance | null = null;
-    let samples: SampleInput[] = [];
-    let sampleRecords: number[] = [];
-    let events: EventInput[] = [];
-    let eventRecords: number[] = [];
-    let pending: Totals = structuredClone(totals);
+    const newBatch = (position: number, recordsRead: number): Batch => ({
+      position,
+      recordsRead,
+      records: 0,
+      samples: [],
+      sampleRecords: [],
+      events: [],
+      eventRecords: [],
+      skipped: {},
+      rejected: [],
+    });
+    let batch = newBatch(row.position, row.recordsRead);
 
-    const flush = async () => {
-      if (!provenance) return;
-      const next = pending;
-      if (events.length) {
-        const same = await sameWorkouts(ctx, row.userId, provenance.source, events);
-        const kept = events.filter((event) => !same.has(event));
+    /** Stores one batch: its events, then its samples with the import's new counts and position in their transaction. */
+    const store = async (b: Batch, source: Provenance) => {
+      const next = structuredClone(totals);
+      next.position = b.position;
+      next.recordsRead = b.recordsRead;
+      for (const [type, count] of Object.entries(b.skipped)) next.skipped[type] = (next.skipped[type] ?? 0) + count;
+      for (const r of b.rejected) reject(next, r.record, r.type, r.reason);
+      if (b.events.length) {
+        const same = await sameWorkouts(ctx, row.userId, source.source, b.events);
+        const kept = b.events.filter((event) => !same.has(event));
         next.duplicates += same.size;
         if (kept.length) {
-          const keptRecords = eventRecords.filter((_, i) => !same.has(events[i]!));
-          const result = await ingestEvents(ctx, row.userId, kept, provenance);
+          const keptRecords = b.eventRecords.filter((_, i) => !same.has(b.events[i]!));
+          const result = await ingestEvents(ctx, row.userId, kept, source);
           next.eventsStored += result.inserted + result.updated;
           next.duplicates += result.duplicates;
           for (const r of result.rejected) reject(next, keptRecords[r.index] ?? 0, r.metricType, r.reason);
         }
       }
-      const batchRecords = sampleRecords;
-      await ingestSamples(ctx, row.userId, samples, provenance, undefined, async (tx, counts) => {
+      await ingestSamples(ctx, row.userId, b.samples, source, undefined, async (tx, counts) => {
         next.samplesStored += counts.inserted + counts.updated;
         next.duplicates += counts.duplicates;
-        for (const r of counts.rejected) reject(next, batchRecords[r.index] ?? 0, r.metricType, r.reason);
+        for (const r of counts.rejected) reject(next, b.sampleRecords[r.index] ?? 0, r.metricType, r.reason);
         await saveProgress(tx, importId, next);
         return [];
       });
-      Object.assign(totals, structuredClone(next));
-      pending = structuredClone(totals);
-      samples = [];
-      sampleRecords = [];
-      events = [];
-      eventRecords = [];
+      Object.assign(totals, next);
+    };
+
+    // One batch is stored while the next is parsed: at most two in memory, commits in file order.
+    let inflight: Promise<void> | null = null;
+    const flush = async () => {
+      if (inflight) await inflight;
+      inflight = null;
+      const full = batch;
+      batch = newBatch(full.position, full.recordsRead);
+      if (!provenance || full.position === resumeAt) return;
+      inflight = store(full, provenance);
+      // Awaited at the next flush or at the end; until then a failure must not count as unhandled.
+      inflight.catch(() => undefined);
     };
 
     const body = await openBody(ctx, row);
@@ -204,22 +239,34 @@ export function createImportActivities(platform: Platform): ImportActivities {
         position += 1;
         if (record.origin) provenance = { source: record.origin.source };
         if (position <= resumeAt) continue;
-        pending.position = position;
-        if (!record.flush) pending.recordsRead += 1;
-        const at = pending.recordsRead;
-        if (record.skipped) pending.skipped[record.skipped] = (pending.skipped[record.skipped] ?? 0) + 1;
-        if (record.rejected) reject(pending, at, record.rejected.type, record.rejected.reason);
+        batch.position = position;
+        batch.records += 1;
+        if (!record.flush) batch.recordsRead += 1;
+        const at = batch.recordsRead;
+        if (record.skipped) batch.skipped[record.skipped] = (batch.skipped[record.skipped] ?? 0) + 1;
+        if (record.rejected) batch.rejected.push({ record: at, ...record.rejected });
         for (const sample of record.samples ?? []) {
-          samples.push(sample);
-          sampleRecords.push(at);
+          batch.samples.push(sample);
+          batch.sampleRecords.push(at);
         }
         for (const event of record.events ?? []) {
-          events.push(event);
-          eventRecords.push(at);
+          batch.events.push(event);
+          batch.eventRecords.push(at);
         }
-        if (samples.length >= IMPORT_BATCH_SAMPLES || events.length >= IMPORT_BATCH_EVENTS) await flush();
+        if (
+          batch.samples.length >= IMPORT_BATCH_SAMPLES ||
+          batch.events.length >= IMPORT_BATCH_EVENTS ||
+          batch.records >= IMPORT_BATCH_RECORDS
+        ) {
+          await flush();
+        }
       }
       await flush();
+      if (inflight) await inflight;
+    } catch (error) {
+      // The batch being stored commits (or not) before the import is marked failed: its counts are then final.
+      await (inflight as Promise<void> | null)?.catch(() => undefined);
+      throw error;
     } finally {
       body.destroy();
     }

@@ -45,6 +45,8 @@ export interface ImportRun {
   rssPeakMb: number;
   baselineSeconds: number;
   baselineSamplesPerSecond: number;
+  baselineRssBeforeMb: number;
+  baselineRssPeakMb: number;
 }
 
 export interface ImportSuiteOptions {
@@ -119,6 +121,8 @@ async function runOne(name: EngineName, options: ImportSuiteOptions): Promise<Im
     let events: EventInput[] = [];
     let ingestMs = 0;
     let ingested = 0;
+    const baselineRssBefore = process.memoryUsage().rss;
+    const baselineRss = sampleRss();
     const flush = async () => {
       const at = performance.now();
       if (events.length) await ingestEvents(ctx, baselineUser, events, { source: 'healthkit' });
@@ -133,6 +137,7 @@ async function runOne(name: EngineName, options: ImportSuiteOptions): Promise<Im
       if (samples.length >= IMPORT_BATCH_SAMPLES) await flush();
     }
     await flush();
+    baselineRss.stop();
     return {
       engine: name,
       records: done.recordsRead,
@@ -146,6 +151,8 @@ async function runOne(name: EngineName, options: ImportSuiteOptions): Promise<Im
       rssPeakMb: rss.peak() / MB,
       baselineSeconds: ingestMs / 1000,
       baselineSamplesPerSecond: ingested / (ingestMs / 1000),
+      baselineRssBeforeMb: baselineRssBefore / MB,
+      baselineRssPeakMb: baselineRss.peak() / MB,
     };
   } finally {
     await engine.dispose();
@@ -172,7 +179,8 @@ export function formatImportSuite(runs: ImportRun[]): string {
         `${Math.round(run.recordsPerSecond).toLocaleString('en')} records/s`,
       `  peak RSS ${run.rssPeakMb.toFixed(0)} MB (${(run.rssPeakMb - run.rssBeforeMb).toFixed(0)} MB over the ${run.rssBeforeMb.toFixed(0)} MB before)`,
       `  baseline, the same samples ingested directly: ${run.baselineSeconds.toFixed(1)} s, ${Math.round(run.baselineSamplesPerSecond).toLocaleString('en')} samples/s; ` +
-        `import/direct time ${(run.seconds / run.baselineSeconds).toFixed(2)}×`,
+        `import/direct time ${(run.seconds / run.baselineSeconds).toFixed(2)}×; its peak RSS ${run.baselineRssPeakMb.toFixed(0)} MB ` +
+        `(${(run.baselineRssPeakMb - run.baselineRssBeforeMb).toFixed(0)} MB over the ${run.baselineRssBeforeMb.toFixed(0)} MB before)`,
     );
   }
   return lines.join('\n');

@@ -4,11 +4,46 @@ import { aUser } from '../factories/index.js';
 import { ENGINES, engineAvailable } from '../helpers/engines.js';
 import { appleHealthExport, fitActivity, gpxTrack, tcxActivity, WATCH, zipAppleExport } from '../helpers/import-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { testS3 } from '../helpers/storages.js';
+import { startTemporalHarness, temporalAddress } from '../helpers/temporal.js';
+import { newId } from '../../src/lib/ids.js';
 
 const IMPORT_FIELDS = `id userId fileId format status jobId error recordsRead samplesStored eventsStored duplicates
   skipped { type count } rejected rejections { reason count } rejectionExamples { record type reason } createdAt startedAt completedAt`;
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+async function uploadFile(t: TestServer, userId: string, bytes: Uint8Array, name: string, key = t.adminKey): Promise<string> {
+  const answer = await fetch(`${t.url}/v1/users/${userId}/uploads?filename=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+  expect(answer.status).toBe(201);
+  return (await answer.json()).id;
+}
+
+/** Starts an import over REST (202, queued) and waits for it to finish; the finished import as REST serves it. */
+async function importAndWait(t: TestServer, userId: string, body: Record<string, unknown>): Promise<any> {
+  const started = await t.api('POST', `/v1/users/${userId}/imports`, { body });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  expect(started.body).toMatchObject({ userId, status: 'queued', jobId: `import:${started.body.id}` });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const got = await t.api('GET', `/v1/users/${userId}/imports/${started.body.id}`);
+    expect(got.status).toBe(200);
+    if (got.body.status === 'completed' || got.body.status === 'failed') {
+      const graphql = await t.graphql(`query ($u: ID!, $i: ID!) { import(userId: $u, importId: $i) { ${IMPORT_FIELDS} } }`, {
+        u: userId,
+        i: started.body.id,
+      });
+      expect(graphql.body.data.import).toEqual(got.body);
+      return got.body;
+    }
+    if (Date.now() > deadline) throw new Error(`import still ${got.body.status}: ${JSON.stringify(got.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 for (const engine of ENGINES) {
   describe.skipIf(!engineAvailable(engine))(`imports of Apple Health, FIT, GPX and TCX files over REST and GraphQL on ${engine}`, () => {
@@ -18,37 +53,8 @@ for (const engine of ENGINES) {
     });
     afterAll(() => t?.close());
 
-    async function upload(userId: string, bytes: Uint8Array, name: string, key = t.adminKey): Promise<string> {
-      const answer = await fetch(`${t.url}/v1/users/${userId}/uploads?filename=${encodeURIComponent(name)}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' },
-        body: new Uint8Array(bytes),
-      });
-      expect(answer.status).toBe(201);
-      return (await answer.json()).id;
-    }
-
-    /** Starts an import over REST (202, queued) and waits for it to finish; the finished import as REST serves it. */
-    async function runImport(userId: string, body: Record<string, unknown>): Promise<any> {
-      const started = await t.api('POST', `/v1/users/${userId}/imports`, { body });
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      expect(started.body).toMatchObject({ userId, status: 'queued', jobId: `import:${started.body.id}` });
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const got = await t.api('GET', `/v1/users/${userId}/imports/${started.body.id}`);
-        expect(got.status).toBe(200);
-        if (got.body.status === 'completed' || got.body.status === 'failed') {
-          const graphql = await t.graphql(`query ($u: ID!, $i: ID!) { import(userId: $u, importId: $i) { ${IMPORT_FIELDS} } }`, {
-            u: userId,
-            i: started.body.id,
-          });
-          expect(graphql.body.data.import).toEqual(got.body);
-          return got.body;
-        }
-        if (Date.now() > deadline) throw new Error(`import still ${got.body.status}: ${JSON.stringify(got.body)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    const upload = (userId: string, bytes: Uint8Array, name: string, key = t.adminKey) => uploadFile(t, userId, bytes, name, key);
+    const runImport = (userId: string, body: Record<string, unknown>) => importAndWait(t, userId, body);
 
     it('imports a zipped Apple Health export with the counts it holds, without counting twice what HealthKit synced or a second import', async () => {
       const userId = (await aUser(t)).id;
@@ -202,7 +208,7 @@ for (const engine of ENGINES) {
       expect(heart).toHaveLength(70);
     });
 
-    it('fails a malformed file with a clear error, keeping nothing of it', async () => {
+    it('fails a malformed file with a clear error and import.failed; batches stored before the break stay (none here)', async () => {
       const userId = (await aUser(t)).id;
       const broken = await runImport(userId, {
         fileId: await upload(
@@ -227,6 +233,21 @@ for (const engine of ENGINES) {
       expect((await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data).toEqual([]);
       const failed = await t.api('GET', `/v1/domain-events?type=import.failed&limit=500`);
       expect(failed.body.data.filter((e: any) => e.payload.userId === userId)).toHaveLength(3);
+    });
+
+    it('keeps the batches stored before a file breaks off, counted in the failed import', async () => {
+      const userId = (await aUser(t)).id;
+      const { body } = appleHealthExport({ start: Date.UTC(2025, 7, 1), days: 5, heartRateMinutes: 1 });
+      const xml = Buffer.from([...body].join(''));
+      const cut = xml.subarray(0, Math.floor(xml.length * 0.8));
+      const done = await runImport(userId, { fileId: await upload(userId, cut, 'export.xml') });
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatch(/not well-formed XML/);
+      // Batches of 5,000 samples commit with the import's counts; what was read after the last one is not kept.
+      expect(done.samplesStored).toBeGreaterThan(0);
+      expect(done.samplesStored).toBeLessThan(5 * 1500);
+      const stored = (await t.api('GET', `/v1/users/${userId}/health/summary`)).body.data.reduce((n: number, m: any) => n + m.count, 0);
+      expect(stored).toBe(done.samplesStored);
     });
 
     it('refuses bad input with 400/422 and another workspace’s user or file with 404', async () => {
@@ -256,3 +277,42 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe.skipIf(!temporalAddress || !engineAvailable('postgres') || !testS3)('an Apple Health import on Temporal with files in S3', () => {
+  let t: TestServer;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    const s3 = testS3!;
+    ({ t, stop } = await startTemporalHarness({
+      S3_BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint!,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.credentials!.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.credentials!.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: `imports-${newId()}/`,
+    }));
+  }, 120_000);
+  afterAll(() => stop?.());
+
+  it('runs the dataImport workflow on a Temporal worker, reading the zip entry from S3 in ranges', async () => {
+    const userId = (await aUser(t)).id;
+    const { body, expected } = appleHealthExport({ start: Date.UTC(2025, 6, 1), days: 3, heartRateMinutes: 15 });
+    const zip = await zipAppleExport(Buffer.from([...body].join('')));
+    const done = await importAndWait(t, userId, { fileId: await uploadFile(t, userId, zip, 'export.zip') });
+    expect(done).toMatchObject({
+      status: 'completed',
+      recordsRead: expected.records,
+      samplesStored: sum(expected.samples),
+      eventsStored: expected.workouts + expected.sleepNights,
+      rejected: expected.rejected,
+    });
+    // The workflow closes just after its activity completed the import.
+    let job = await t.api('GET', `/v1/jobs/${encodeURIComponent(done.jobId)}`);
+    for (let i = 0; i < 50 && job.body.status !== 'completed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      job = await t.api('GET', `/v1/jobs/${encodeURIComponent(done.jobId)}`);
+    }
+    expect(job.body, JSON.stringify(job.body)).toMatchObject({ workflow: 'dataImport', status: 'completed' });
+  }, 120_000);
+});
