@@ -40,6 +40,7 @@ import './mood.js';
 import './journal.js';
 import './reports.js';
 import './exports.js';
+import './imports.js';
 
 /** The whole GraphQL API; REST /v1 is this schema exposed through SOFA (src/server/rest/). */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,6 +1,7 @@
 import { createExportActivities } from '../src/exports/export-activities.js';
 import { createHousekeepingActivities } from '../src/domain-events/purge-activities.js';
 import { createSyncActivities } from '../src/connections/sync-activities.js';
+import { createImportActivities } from '../src/imports/import-activities.js';
 import { createProbeActivities } from '../src/jobs/probe-activities.js';
 import type { Platform } from '../src/jobs/platform.js';
 import { createNotificationActivities } from '../src/notifications/rule-activities.js';
@@ -10,6 +11,7 @@ import { createReportActivities } from '../src/reports/report-activities.js';
 import type { DeliveryActivities } from './delivery.js';
 import type { ExportActivities } from './exports.js';
 import type { HousekeepingActivities } from './housekeeping.js';
+import type { ImportActivities } from './imports.js';
 import type { MedicationActivities } from './medications.js';
 import type { NotificationActivities } from './notifications.js';
 import type { ProbeActivities } from './probe.js';
@@ -27,7 +29,8 @@ export type Activities = SyncActivities &
   NotificationActivities &
   MedicationActivities &
   ReportActivities &
-  ExportActivities;
+  ExportActivities &
+  ImportActivities;
 
 export function createActivities(platform: Platform): Activities {
   return {
@@ -39,5 +42,6 @@ export function createActivities(platform: Platform): Activities {
     ...createMedicationActivities(platform),
     ...createReportActivities(platform),
     ...createExportActivities(platform),
+    ...createImportActivities(platform),
   };
 }

@@ -12,6 +12,7 @@ import { runExport, type ExportInput, type ExportOutcome } from './exports.js';
 import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from './medications.js';
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
 import { runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
+import { runDataImport, type ImportInput, type ImportOutcome } from './imports.js';
 import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
@@ -102,6 +103,14 @@ export const WORKFLOWS = {
     activities: ['writeExport', 'failExport'],
     retry: 'export',
     run: runExport,
+  }),
+  dataImport: declare<ImportInput, ImportOutcome, 'runImport' | 'failImport'>({
+    description:
+      'Imports an uploaded Apple Health export, FIT, GPX or TCX file through the ingestion service in batches, resuming after ' +
+      'the last stored batch when retried (src/imports).',
+    activities: ['runImport', 'failImport'],
+    retry: 'import',
+    run: runDataImport,
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

@@ -89,6 +89,17 @@ export const RETRY_PROFILES = {
     maximumAttempts: 5,
     attemptTimeoutMs: 2 * HOUR,
   },
+  /**
+   * Imports (src/imports): a run reads a whole file, up to a 1 GB Apple Health export (an hour or more), so an
+   * attempt may take 6 hours; retried from 5 s doubling to 5 min, 4 attempts, each resuming after the last batch stored.
+   */
+  import: {
+    initialIntervalMs: 5 * SECOND,
+    backoffCoefficient: 2,
+    maximumIntervalMs: 5 * MINUTE,
+    maximumAttempts: 4,
+    attemptTimeoutMs: 6 * HOUR,
+  },
   /** Short work that is cheap to give up on (probes, housekeeping): 1 s doubling to 5 s, 3 attempts. */
   probe: {
     initialIntervalMs: SECOND,

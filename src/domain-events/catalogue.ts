@@ -238,6 +238,22 @@ export const DOMAIN_EVENT_TYPES = [
     payload: { $ref: '#/components/schemas/DataExport' },
   },
   {
+    type: 'import.completed',
+    description:
+      'An import of a file (Apple Health export, FIT, GPX, TCX) finished: its samples and events are stored. The payload is ' +
+      'the import as GET …/imports/:importId returns it, with its counts (records read, samples and events stored, ' +
+      'duplicates, skipped types, rejections). Emitted once, in the transaction that completes it.',
+    payload: { $ref: '#/components/schemas/DataImport' },
+  },
+  {
+    type: 'import.failed',
+    description:
+      'An import of a file failed: the file is not what its format says (not well-formed, not an export, no activity), or ' +
+      'the job gave up after its retries. The payload is the import with its error; the batches stored before the failure ' +
+      'stay stored (counted in the import).',
+    payload: { $ref: '#/components/schemas/DataImport' },
+  },
+  {
     type: 'webhook.disabled',
     description:
       'VitaSync stopped delivering to a webhook endpoint: it answered 410 Gone, or every attempt failed for five days. ' +

@@ -170,6 +170,15 @@ function ingestedEvents(ctx: ServiceContext, userId: string, provenance: Provena
 export type AlongWithSamples = (tx: SqlSession) => Promise<NewDomainEvent[]>;
 
 /**
+ * A write that records what the ingest did (an import's progress), in the ingest's transaction after the samples:
+ * so a crash either keeps both or neither, and a retried batch is not counted twice.
+ */
+export type AfterSamples = (
+  tx: SqlSession,
+  counts: { inserted: number; updated: number; duplicates: number; rejected: Rejection[] },
+) => Promise<NewDomainEvent[]>;
+
+/**
  * The one ingestion path of every source (providers, imports, the push route, wellness logs): validates and
  * converts units, rejects impossible values with a reason per sample, writes new samples and their rollups and
  * records in one transaction, with the domain events that announce what landed.
@@ -180,6 +189,7 @@ export async function ingestSamples(
   inputs: readonly SampleInput[],
   provenance: Provenance,
   along?: AlongWithSamples,
+  after?: AfterSamples,
 ): Promise<IngestResult> {
   assertSource(provenance.source);
   // Through the request's user cache (the route has just read the same user), not a query of its own.
@@ -190,7 +200,10 @@ export async function ingestSamples(
       const alongEvents = along ? await along(tx) : [];
       const metrics = samples.length ? await writeSamples(tx, userId, samples, provenance, careful) : [];
       const records = await updateSampleRecords(tx, userId, metrics, provenance.source);
-      await emit(tx, [...alongEvents, ...ingestedEvents(ctx, userId, provenance, metrics), ...recordEvents(ctx, records)]);
+      const inserted = metrics.reduce((total, metric) => total + metric.inserted, 0);
+      const updated = metrics.reduce((total, metric) => total + metric.corrected, 0);
+      const afterEvents = after ? await after(tx, { inserted, updated, duplicates: samples.length - inserted - updated, rejected }) : [];
+      await emit(tx, [...alongEvents, ...ingestedEvents(ctx, userId, provenance, metrics), ...recordEvents(ctx, records), ...afterEvents]);
       return { metrics, records };
     });
   // A span that looked empty is written with plain inserts; a concurrent ingest of the same keys that committed

@@ -20,6 +20,8 @@
  * over 30 days, first and deep pages against ranking straight from the rollups, PostgreSQL only, see goals.ts — and
  * "exports": a user-year of 3-second heart rate (BENCH_EXPORT_HR_EVERY, BENCH_EXPORT_DAYS) exported as NDJSON and CSV,
  * rows/s and peak RSS against COPY … TO STDOUT of the same rows, PostgreSQL only, see exports.ts.
+ * "imports": an Apple Health export.zip of BENCH_IMPORT_RECORDS (1,000,000) records imported from storage, records/s
+ * and peak RSS against ingesting the same samples directly, see imports.ts.
  *
  * Environment: BENCH_ENGINES ("pglite,postgres"), BENCH_SAMPLES (1,000,000), BENCH_YEAR_SAMPLES (10,512,000 on
  * PostgreSQL — 365 days every 3 s — and 1,051,200 on PGlite, whose in-memory database must hold it all),
@@ -36,6 +38,7 @@ import { formatMergeSuite, runMergeSuite, type MergeRun } from './merge.js';
 import { formatAnalyticsSuite, runAnalyticsSuite, type AnalyticsRun } from './analytics.js';
 import { formatExportsSuite, runExportsSuite, type ExportsSuiteResult } from './exports.js';
 import { formatGoalsSuite, runGoalsSuite, type GoalsRun } from './goals.js';
+import { formatImportSuite, runImportSuite, type ImportRun } from './imports.js';
 import { formatRelaySuite, runRelaySuite, type RelayRun } from './relay.js';
 import { figures, formatEngine, TARGETS } from './report.js';
 import { INTERRUPTED, runEngine, type BenchOptions, type EngineResult } from './run-engine.js';
@@ -66,6 +69,7 @@ const SUITES = [
   'webhooks',
   'goals',
   'exports',
+  'imports',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -315,6 +319,17 @@ async function main(): Promise<void> {
       console.log(`\n${formatExportsSuite(exportsRun)}`);
     }
   }
+  let imports: ImportRun[] = [];
+  if (selected.includes('imports')) {
+    setLogLevel('silent');
+    imports = await runImportSuite({
+      engines: names,
+      records: envInt('BENCH_IMPORT_RECORDS', 1_000_000),
+      postgresUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null,
+      log: options('postgres').log,
+    });
+    console.log(`\n${formatImportSuite(imports)}`);
+  }
   const totalMs = Date.now() - startedAt;
   console.log(`\nTotal run time: ${(totalMs / 1000).toFixed(1)} s`);
   console.log(
@@ -335,6 +350,7 @@ async function main(): Promise<void> {
       webhooks,
       goals,
       exports: exportsRun,
+      imports,
     }),
   );
 }

@@ -58,6 +58,7 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
   expect(waterLog.status, JSON.stringify(waterLog.body)).toBe(201);
   const journal = await t.api('POST', `/v1/users/${user.id}/journal`, { ...as, body: { body: 'theirs' } });
   expect(journal.status, JSON.stringify(journal.body)).toBe(201);
+  const fileId = ((await uploaded.json()) as { id: string }).id;
   return {
     logId: waterLog.body.id,
     goalId: goal.body.id,
@@ -74,7 +75,21 @@ export async function seedForeignWorkspace(t: TestServer): Promise<Record<string
     jobId: `sync:${connectionId}:backfill`,
     metricType: 'steps',
     providerId: 'demo',
-    fileId: ((await uploaded.json()) as { id: string }).id,
+    fileId,
+    // Written directly: an import over REST would start a job reading their file.
+    importId: (
+      await t.server.database.prisma.dataImport.create({
+        data: {
+          id: newId(),
+          workspaceId: other.workspaceId,
+          userId: user.id,
+          fileId,
+          format: 'gpx',
+          jobId: 'import:theirs',
+          status: 'failed',
+        },
+      })
+    ).id,
     webhookId: webhook.id,
     channelId,
     ruleId: (

@@ -55,6 +55,7 @@ const FIELD_ARGS: Record<string, Record<string, unknown>> = {
   logMood: { score: 5 },
   createJournalEntry: { body: 'x' },
   generateHealthReport: { period: 'weekly' },
+  import: { importId: '01JZ0000000000000000000000' },
   updateJournalEntry: { title: 'x' },
   createDataExport: { format: 'json' },
   createTrainingPlan: {

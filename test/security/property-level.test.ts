@@ -49,6 +49,8 @@ describe('properties a client must never see or set', () => {
       body: 'nothing secret',
     });
     ids.fileId = ((await uploaded.json()) as { id: string }).id;
+    // An import of that file (it fails: a text file is no GPX), with its counts and error.
+    ids.importId = (await t.api('POST', `/v1/users/${ids.userId}/imports`, { body: { fileId: ids.fileId, format: 'gpx' } })).body.id;
     // A webhook on a port nothing listens on, for an event nothing here emits: its secret is shown only now.
     const webhook = await t.api('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['webhook.disabled'] } });
     ids.webhookId = webhook.body.id;

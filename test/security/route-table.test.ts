@@ -61,7 +61,7 @@ describe('every guarded route', () => {
   it.each(
     guarded
       .filter((route) =>
-        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|habitId|logId|medId)/.test(
+        /:(userId|eventId|connectionId|keyId|jobId|fileId|webhookId|channelId|ruleId|goalId|challengeId|habitId|logId|medId|importId)/.test(
           route.path,
         ),
       )

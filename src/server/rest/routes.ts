@@ -8,6 +8,7 @@ import { FILE_ROUTES } from './routes/files.js';
 import { GOAL_ROUTES } from './routes/goals.js';
 import { CHALLENGE_ROUTES } from './routes/challenges.js';
 import { HEALTH_ROUTES } from './routes/health.js';
+import { IMPORT_ROUTES } from './routes/imports.js';
 import { PROVIDER_ROUTES } from './routes/providers.js';
 import { RECORD_ROUTES } from './routes/records.js';
 import { REPORT_ROUTES } from './routes/reports.js';
@@ -57,6 +58,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...JOURNAL_ROUTES,
   ...REPORT_ROUTES,
   ...EXPORT_ROUTES,
+  ...IMPORT_ROUTES,
 ];
 
 export const REST_BASE = '/v1';
