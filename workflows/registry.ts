@@ -13,7 +13,7 @@ import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from 
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
 import { runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
 import { runDataImport, type ImportInput, type ImportOutcome } from './imports.js';
-import { runPurgeDomainEvents, type PurgeDomainEventsResult } from './housekeeping.js';
+import { runPurgeDomainEvents, runPurgeExpiredFiles, type PurgeDomainEventsResult, type PurgeExpiredFilesResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
 import type { RetryProfileName } from './retry.js';
 import { runSync, type StreamCounts, type SyncInput } from './sync.js';
@@ -123,6 +123,12 @@ export const WORKFLOWS = {
     activities: ['purgeDomainEvents'],
     retry: 'probe',
     run: runPurgeDomainEvents,
+  }),
+  purgeExpiredFiles: declare<Record<string, never>, PurgeExpiredFilesResult, 'purgeExpiredFiles'>({
+    description: 'Removes exports’ and reports’ files past their expiresAt; runs daily (src/files/expired-files.ts).',
+    activities: ['purgeExpiredFiles'],
+    retry: 'probe',
+    run: runPurgeExpiredFiles,
   }),
 };
 

@@ -16,6 +16,11 @@ export function purgeScheduleId(config: Config): string {
   return `housekeeping:purge-domain-events:${config.temporal.taskQueue}`;
 }
 
+/** The schedule id of the daily removal of expired export and report files (named like purgeScheduleId). */
+export function expiredFilesScheduleId(config: Config): string {
+  return `housekeeping:purge-expired-files:${config.temporal.taskQueue}`;
+}
+
 /**
  * Keeps the installation's housekeeping schedules in place; every API instance calls it at start (an upsert on
  * both engines, so instances starting together agree). The schedule fires on one engine for the whole
@@ -27,5 +32,11 @@ export async function ensureHousekeepingSchedules(jobs: JobRunner, config: Confi
     {},
     { id: purgeScheduleId(config), workspaceId: SYSTEM_WORKSPACE_ID, calendar: HOUSEKEEPING_CALENDAR, timezone: 'UTC' },
   );
-  log.info('housekeeping scheduled', { purgeDomainEvents: `daily ${HOUSEKEEPING_CALENDAR.hour}:${HOUSEKEEPING_CALENDAR.minute} UTC` });
+  await jobs.schedule(
+    'purgeExpiredFiles',
+    {},
+    { id: expiredFilesScheduleId(config), workspaceId: SYSTEM_WORKSPACE_ID, calendar: HOUSEKEEPING_CALENDAR, timezone: 'UTC' },
+  );
+  const daily = `daily ${HOUSEKEEPING_CALENDAR.hour}:${HOUSEKEEPING_CALENDAR.minute} UTC`;
+  log.info('housekeeping scheduled', { purgeDomainEvents: daily, purgeExpiredFiles: daily });
 }
