@@ -50,9 +50,10 @@ for (const engine of ENGINES) {
       // 288 heart-rate samples a complete day.
       expect(baselines.find((b) => b.metricType === 'heart_rate' && b.windowDays === 7)).toMatchObject({ n: 7, samples: 7 * 288 });
 
-      const readiness = await get('/readiness');
+      // Yesterday's: today's resting heart rate (07:00 UTC) is not there yet in the small hours.
+      const readiness = await get(`/readiness?asOf=${yesterday}`);
       const rest = readiness.signals.find((s: any) => s.signal === 'resting_heart_rate');
-      expect(rest).toMatchObject({ source: 'resting_heart_rate', baseline: { n: 30, to: yesterday } });
+      expect(rest).toMatchObject({ source: 'resting_heart_rate', baseline: { n: 30, to: dayOf(Date.now() - 2 * DAY_MS) } });
       expect(readiness.signals.map((s: any) => s.signal)).toEqual(expect.arrayContaining(['resting_heart_rate', 'form']));
       const sum = readiness.signals.reduce((total: number, s: any) => total + s.contribution, 0);
       expect(Math.abs(sum - readiness.score)).toBeLessThanOrEqual(0.5 + 0.01 * readiness.signals.length);
@@ -67,7 +68,7 @@ for (const engine of ENGINES) {
       expect(load.days).toHaveLength(28);
 
       const gql = await t.graphql(
-        `query ($userId: ID!) { readiness(userId: $userId) { score signals { signal value } }
+        `query ($userId: ID!) { readiness(userId: $userId, asOf: "${yesterday}") { score signals { signal value } }
           baselines(userId: $userId) { baselines { metricType windowDays n mean } } }`,
         { userId },
       );
