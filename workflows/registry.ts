@@ -11,7 +11,7 @@ import { runDelivery, type AttemptOutcome, type DeliveryInput } from './delivery
 import { runExport, type ExportInput, type ExportOutcome } from './exports.js';
 import { runMedicationReminder, type ReminderInput, type ReminderOutcome } from './medications.js';
 import { runDigest, runNotify, type DigestInput, type NotifyInput, type NotifyOutcome } from './notifications.js';
-import { runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
+import { giveUpHealthReport, runHealthReport, type HealthReportInput, type HealthReportOutcome } from './reports.js';
 import { runDataImport, type ImportInput, type ImportOutcome } from './imports.js';
 import { runPurgeDomainEvents, runPurgeExpiredFiles, type PurgeDomainEventsResult, type PurgeExpiredFilesResult } from './housekeeping.js';
 import { runProbe, type ProbeInput, type ProbeResult } from './probe.js';
@@ -43,6 +43,13 @@ export interface WorkflowDeclaration<Input, Result, Uses extends keyof Activitie
   lane?: JobLane;
   /** The orchestration: deterministic, it only calls its activities and the engine. */
   run(input: Input, activities: Pick<Activities, Uses>, engine: WorkflowEngine): Promise<Result>;
+  /**
+   * Records the failure the orchestration's own catch would record, for a job whose last attempt never ended: its
+   * process was killed or ran out of memory on every attempt. The local runner calls it instead of a further run
+   * (which could stop the process again, for ever). Temporal needs none: a lost worker's activity times out and
+   * its last failure reaches the orchestration's catch.
+   */
+  giveUp?(input: Input, activities: Pick<Activities, Uses>, engine: Pick<WorkflowEngine, 'jobId'>, error: string): Promise<unknown>;
 }
 
 function declare<Input, Result, Uses extends keyof Activities>(
@@ -57,6 +64,7 @@ export const WORKFLOWS = {
     activities: ['beginSync', 'syncPage', 'finishSync', 'reportProgress'],
     retry: 'sync',
     run: runSync,
+    giveUp: (input, activities, { jobId }, error) => activities.finishSync({ connectionId: input.connectionId, jobId, counts: {}, error }),
   }),
   webhookDelivery: declare<DeliveryInput, AttemptOutcome, 'attemptDelivery'>({
     description: 'Sends one event to one webhook endpoint, retried on the Standard Webhooks schedule until it is taken.',
@@ -95,6 +103,7 @@ export const WORKFLOWS = {
     activities: ['openScheduledReport', 'generateReport', 'failReport'],
     retry: 'report',
     run: runHealthReport,
+    giveUp: giveUpHealthReport,
   }),
   dataExport: declare<ExportInput, ExportOutcome, 'writeExport' | 'failExport'>({
     description:
@@ -103,6 +112,7 @@ export const WORKFLOWS = {
     activities: ['writeExport', 'failExport'],
     retry: 'export',
     run: runExport,
+    giveUp: (input, activities, _engine, error) => activities.failExport({ ...input, error }),
   }),
   dataImport: declare<ImportInput, ImportOutcome, 'runImport' | 'failImport'>({
     description:
@@ -111,6 +121,7 @@ export const WORKFLOWS = {
     activities: ['runImport', 'failImport'],
     retry: 'import',
     run: runDataImport,
+    giveUp: (input, activities, _engine, error) => activities.failImport({ ...input, error }),
   }),
   probe: declare<ProbeInput, ProbeResult, 'probe'>({
     description: 'Sleeps, then runs one activity: a check of timers, retries and schedules on the engine.',

@@ -49,3 +49,15 @@ export async function runHealthReport(
     throw error;
   }
 }
+
+/** A job whose last attempt was lost (src/jobs/local-runner.ts): its report, the scheduled slot's too, is failed. */
+export async function giveUpHealthReport(
+  input: HealthReportInput,
+  activities: Pick<ReportActivities, 'openScheduledReport' | 'failReport'>,
+  engine: { jobId: string },
+  error: string,
+): Promise<void> {
+  const reportId =
+    'reportId' in input ? input.reportId : (await activities.openScheduledReport({ ...input, jobId: engine.jobId })).reportId;
+  if (reportId !== null) await activities.failReport({ reportId, error, jobId: engine.jobId });
+}

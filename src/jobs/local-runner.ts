@@ -118,6 +118,13 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     );
     try {
       if (!declaration) throw ApplicationFailure.create({ message: `no workflow named ${job.workflow}`, nonRetryable: true });
+      if (job.attempt > job.maxAttempts) {
+        // Its last attempt's process stopped (killed, out of memory) before the attempt ended: another run could stop
+        // this one too, so the job records its failure instead.
+        const error = `attempt ${job.maxAttempts} of ${job.maxAttempts} never ended: the process running it stopped`;
+        await declaration.giveUp?.(job.input as never, pick(activities, declaration.activities) as Activities, { jobId: job.id }, error);
+        throw ApplicationFailure.create({ message: error, nonRetryable: true });
+      }
       let parkedUntil: (wakeAt: Date) => void = () => undefined;
       const parked = new Promise<Date>((resolve) => (parkedUntil = resolve));
       const journal = await openJournal(db, job.id, pick(activities, declaration.activities), (wakeAt) => parkedUntil(wakeAt));
@@ -154,7 +161,15 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       await db.job.update({
         where: { id: job.id },
         data: final
-          ? { status: 'failed', lastError: message, finishedAt: new Date(), lockedBy: null, lockedUntil: null }
+          ? {
+              status: 'failed',
+              // A lost last attempt was counted again when the job was claimed to give up (above).
+              attempt: Math.min(job.attempt, job.maxAttempts),
+              lastError: message,
+              finishedAt: new Date(),
+              lockedBy: null,
+              lockedUntil: null,
+            }
           : {
               status: 'retrying',
               lastError: message,

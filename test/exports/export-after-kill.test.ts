@@ -44,6 +44,10 @@ describe('a data export whose server is killed with SIGKILL mid-export (local ru
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' };
   const api = async (method: string, path: string, body?: unknown) =>
     (await fetch(`http://127.0.0.1:${port}/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined })).json();
+  const exportOf = async (userId: string, id: string) =>
+    ((await api('GET', `/users/${userId}/exports`)).data as { id: string; status: string; attempts: number; error: string | null }[]).find(
+      (row) => row.id === id,
+    )!;
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('is retried by the restarted server to one complete, correct file', async () => {
@@ -82,6 +86,56 @@ describe('a data export whose server is killed with SIGKILL mid-export (local ru
     const database = await openDatabase({ databaseUrl: null, dataDir });
     try {
       await expectOneFileAndEvent(database.prisma, exportId!);
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+
+  it('fails with export.failed, instead of running for ever, when every attempt is killed', async () => {
+    let userId = '';
+    let created: { id: string; jobId: string } | undefined;
+    // Five attempts (the export profile's), each killed while it writes.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const server = await startChildServer({ ...env, ...SLOW });
+      port = server.port;
+      try {
+        if (!created) {
+          userId = (await api('POST', '/users', { externalId: 'killed-every-time' })).id;
+          await api('POST', `/users/${userId}/health`, { samples: HEART });
+          created = await api('POST', `/users/${userId}/exports`, { format: 'csv', types: ['samples'] });
+        }
+        await eventually(
+          async () => exportOf(userId, created!.id),
+          (row) => row.status === 'running' && row.attempts === attempt,
+          60_000,
+        );
+      } finally {
+        await stopChildServer(server, 'SIGKILL');
+      }
+    }
+
+    const last = await startChildServer(env);
+    port = last.port;
+    try {
+      const failed = await eventually(
+        async () => exportOf(userId, created!.id),
+        (row) => row.status !== 'running',
+        60_000,
+      );
+      expect(failed).toMatchObject({ status: 'failed', attempts: 5, file: null });
+      expect(failed.error).toMatch(/attempt 5 of 5 never ended/);
+      expect(await api('GET', `/jobs/${encodeURIComponent(created!.jobId)}`)).toMatchObject({ status: 'failed', attempt: 5 });
+    } finally {
+      await stopChildServer(last);
+    }
+    const database = await openDatabase({ databaseUrl: null, dataDir });
+    try {
+      const db = database.prisma;
+      expect(await db.storedFile.count({ where: { name: { startsWith: `vitasync-export-${created!.id}` } } })).toBe(0);
+      const events = await db.domainEvent.findMany({ where: { type: { in: ['export.completed', 'export.failed'] } } });
+      expect(events.filter((event) => (event.payload as { id: string }).id === created!.id).map((event) => event.type)).toEqual([
+        'export.failed',
+      ]);
     } finally {
       await database.close();
     }
