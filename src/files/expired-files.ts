@@ -7,13 +7,18 @@ export interface PurgeExpiredFilesResult {
   reports: number;
   /** Stored files removed (rows, then objects). */
   files: number;
+  /** Partial files and incomplete multipart uploads that killed writes left (FileStorage.sweepAbandoned). */
+  abandoned: number;
 }
+
+/** A write that has not moved for this long has no writer left (an export attempt may take 2 h, an import 6 h). */
+export const ABANDONED_WRITE_MS = 24 * 3_600_000;
 
 /**
  * Exports' and reports' files past their `expiresAt`: the StoredFile rows go in one transaction (so
  * `GET /v1/files/:fileId` stops offering them as well, not only the export or report), then the objects. The export
  * or report record stays with its counts and its expiry; its file is gone for good. An object left by a crash after
- * the commit is unreachable (no row names it) and costs only space.
+ * the commit is unreachable (no row names it) and costs only space. Then what killed writes left a day ago or more.
  */
 export async function purgeExpiredFiles(platform: Pick<Platform, 'db' | 'storage' | 'clock'>): Promise<PurgeExpiredFilesResult> {
   const now = platform.clock.now();
@@ -37,5 +42,6 @@ export async function purgeExpiredFiles(platform: Pick<Platform, 'db' | 'storage
     return { keys: files.map((file) => file.storageKey), exports: expiredExports.length, reports: expiredReports.length };
   });
   for (const key of keys) await platform.storage?.delete(key);
-  return { exports, reports, files: keys.length };
+  const abandoned = (await platform.storage?.sweepAbandoned(new Date(now.getTime() - ABANDONED_WRITE_MS))) ?? 0;
+  return { exports, reports, files: keys.length, abandoned };
 }

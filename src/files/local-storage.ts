@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { NotFound } from '../lib/errors.js';
@@ -45,6 +45,26 @@ export function localStorage(root: string): FileStorage {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async sweepAbandoned(before) {
+      const folder = join(root, PARTIAL_DIR);
+      const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      let swept = 0;
+      for (const name of names) {
+        const path = join(folder, name);
+        // A live write moves its file's mtime with every chunk; one that stopped moving long ago has no writer.
+        const modified = await stat(path).then(
+          (info) => info.mtime,
+          () => null,
+        );
+        if (modified === null || modified >= before) continue;
+        await rm(path, { force: true });
+        swept += 1;
+      }
+      return swept;
     },
     async close() {},
   };

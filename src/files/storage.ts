@@ -23,6 +23,12 @@ export interface FileStorage {
   head(key: string): Promise<{ size: number } | null>;
   /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes what unfinished writes left: a process killed mid-write leaves its partial file (local; swept when last
+   * written before `before`) or its incomplete multipart upload (S3, billed until aborted; swept when started before
+   * `before`). Answers how many went.
+   */
+  sweepAbandoned(before: Date): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expiredFilesScheduleId, HOUSEKEEPING_CALENDAR, SYSTEM_WORKSPACE_ID } from '../../src/jobs/housekeeping.js';
 import { openStorage } from '../../src/files/storage.js';
@@ -54,10 +57,20 @@ for (const engine of ENGINES) {
       const storage = openStorage(t.server.config.files);
       for (const file of stored) expect(await storage.head(file.storageKey)).not.toBeNull();
 
+      // A write whose process stopped: its partial file stays behind until the purge, a day later or more.
+      const stalled = new Readable({ read() {} });
+      stalled.push(Buffer.from('half an export'));
+      const writing = storage.put(`${SYSTEM_WORKSPACE_ID}/${newId()}`, stalled, 'text/csv').catch((error: Error) => error);
+      const partials = () => readdir(join(t.server.config.files.dir, '.partial')).then((names) => names.length);
+      await eventually(partials, (count) => count === 1);
+
       shift = milliseconds('91d');
       const young = await completed('exports', { format: 'ndjson' });
       const job = await purge();
-      expect(job).toMatchObject({ status: 'completed', result: { exports: 1, reports: 1, files: 3 } });
+      expect(job).toMatchObject({ status: 'completed', result: { exports: 1, reports: 1, files: 3, abandoned: 1 } });
+      expect(await partials()).toBe(0);
+      stalled.destroy(new Error('process gone'));
+      expect(await writing).toBeInstanceOf(Error);
 
       // The records stay, with their counts and expiry; their files are gone from the lists, from GET /v1/files and
       // from storage.
@@ -75,7 +88,7 @@ for (const engine of ENGINES) {
       const youngNow = exports.find((item: { id: string }) => item.id === young.id);
       expect(youngNow.file).toMatchObject({ id: young.file.id, sha256: young.file.sha256 });
       expect((await fetch(youngNow.file.downloadUrl)).status).toBe(200);
-      expect(await purge()).toMatchObject({ status: 'completed', result: { exports: 0, reports: 0, files: 0 } });
+      expect(await purge()).toMatchObject({ status: 'completed', result: { exports: 0, reports: 0, files: 0, abandoned: 0 } });
     }, 120_000);
   });
 }
