@@ -1,4 +1,4 @@
-import { countTokens, decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { AnalyticsContext } from './context.js';
 
 /**
@@ -134,7 +134,15 @@ function omittedLine(partial: ContextText['partial'], omitted: readonly ContextS
   return [`(Left out for the token budget: ${parts.join(', ')}.)`];
 }
 
-export function renderContext(doc: ContextDocument, maxTokens: number): ContextText {
+type Tokenizer = typeof O200k;
+let tokenizer: Promise<Tokenizer> | null = null;
+
+/** The text within `maxTokens` o200k tokens. The tokenizer (its table is 200 ms and megabytes) loads on first use. */
+export async function renderContext(doc: ContextDocument, maxTokens: number): Promise<ContextText> {
+  return renderWith(await (tokenizer ??= import('gpt-tokenizer/encoding/o200k_base')), doc, maxTokens);
+}
+
+function renderWith({ countTokens, encode, decode }: Tokenizer, doc: ContextDocument, maxTokens: number): ContextText {
   const header = `Health context, zone ${doc.timezone}, local day ${doc.asOf} (all days local).`;
   const lines = sectionLines(doc);
   const kept: string[] = [header];
@@ -164,12 +172,13 @@ export function renderContext(doc: ContextDocument, maxTokens: number): ContextT
       partial = { section, lines: low, of: lines[section].length };
     }
     const omitted = low > 0 ? rest : CONTEXT_SECTIONS.slice(index);
-    return fitted(compose(kept, partial, omitted), maxTokens, included, partial, [...omitted]);
+    return fitted({ countTokens, encode, decode }, compose(kept, partial, omitted), maxTokens, included, partial, [...omitted]);
   }
-  return fitted(kept.join('\n'), maxTokens, included, null, []);
+  return fitted({ countTokens, encode, decode }, kept.join('\n'), maxTokens, included, null, []);
 }
 
 function fitted(
+  { countTokens, encode, decode }: Pick<Tokenizer, 'countTokens' | 'encode' | 'decode'>,
   text: string,
   maxTokens: number,
   included: ContextSection[],

@@ -196,5 +196,5 @@ export async function analyticsContext(
       .map((n) => ({ date: n.date, asleepMinutes: n.asleepMinutes!, source: n.source! })),
     records,
   };
-  return { ...document, ...renderContext(document, maxTokens) };
+  return { ...document, ...(await renderContext(document, maxTokens)) };
 }

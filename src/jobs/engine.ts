@@ -2,7 +2,6 @@ import { createActivities } from '../../workflows/activities.js';
 import type { Platform } from './platform.js';
 import type { Database } from '../db/client.js';
 import { createLocalRunner } from './local-runner.js';
-import { createTemporalRunner } from './temporal-runner.js';
 import type { JobRunner } from './port.js';
 
 /**
@@ -12,7 +11,11 @@ import type { JobRunner } from './port.js';
  */
 export async function startJobEngine(parts: Omit<Platform, 'jobs' | 'db' | 'sql'> & { database: Database }): Promise<JobRunner> {
   // On Temporal the workers (npm run worker) run the activities; this process only starts and watches workflows.
-  if (parts.config.temporal.address) return createTemporalRunner({ ...parts.config.temporal, address: parts.config.temporal.address });
+  if (parts.config.temporal.address) {
+    // Loaded only here: the Temporal client is a second of start-up that an install on the local runner never uses.
+    const { createTemporalRunner } = await import('./temporal-runner.js');
+    return createTemporalRunner({ ...parts.config.temporal, address: parts.config.temporal.address });
+  }
   const { database, ...rest } = parts;
   let runner: JobRunner | null = null;
   const platform: Platform = {

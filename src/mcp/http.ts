@@ -1,8 +1,6 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Principal } from '../auth/authenticate.js';
 import { Forbidden, MethodNotAllowed } from '../lib/errors.js';
 import type { RestFetch } from './dispatch.js';
-import { createMcpServer } from './server.js';
 import type { ReadTool } from './tools.js';
 
 /** Where the MCP endpoint is served, on the API's own port. */
@@ -28,6 +26,11 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
     // MCP's transport rule against DNS rebinding: a browser's request carries its Origin, which must be allowed.
     const origin = request.headers.get('origin');
     if (origin && !options.corsOrigins.includes(origin)) throw new Forbidden(`origin ${origin} may not call ${MCP_PATH}`);
+    // The MCP SDK loads with the first MCP call: start-up of a server that may never get one stays short.
+    const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+      import('./server.js'),
+    ]);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

@@ -1,7 +1,4 @@
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 import type { HealthReportDocument, SeriesPoint } from './report-content.js';
 
 /**
@@ -20,6 +17,17 @@ export const REPORT_SECTIONS = {
   records: 'Personal records',
   anomalies: 'Anomalies',
 } as const;
+
+/**
+ * Vega, Vega-Lite and pdfkit, loaded by the first report that draws: half a second of start-up that every process
+ * (and every API server that never makes a report) would otherwise pay.
+ */
+const loadRenderers = () =>
+  Promise.all([import('vega'), import('vega-lite'), import('pdfkit'), import('svg-to-pdfkit')]).then(
+    ([vega, vegaLite, pdfkit, svgToPdf]) => ({ vega, vegaLite, PDFDocument: pdfkit.default, SVGtoPDF: svgToPdf.default }),
+  );
+let rendering: ReturnType<typeof loadRenderers> | null = null;
+const renderers = () => (rendering ??= loadRenderers());
 
 export interface ReportChart {
   title: string;
@@ -40,7 +48,8 @@ async function chartSvg(title: string, unit: string, points: readonly SeriesPoin
     },
     title,
   };
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  const { vega, vegaLite } = await renderers();
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -180,6 +189,7 @@ ${sections}
 
 /** The PDF: the same sections as text (Helvetica), the same charts as vectors. Streams its bytes as pdfkit writes them. */
 export async function* reportPdf(report: HealthReportDocument, charts: readonly ReportChart[]): AsyncIterable<Uint8Array> {
+  const { PDFDocument, SVGtoPDF } = await renderers();
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: titleOf(report), Producer: 'VitaSync' } });
   const chunks: Uint8Array[] = [];
   let done = false;
