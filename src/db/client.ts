@@ -49,10 +49,15 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   /** PGlite data folder; 'memory://' keeps it in memory (tests). */
   dataDir: string;
+  /**
+   * PGlite only: a new database starts as a copy of this dump (PGlite's dumpDataDir) instead of an empty cluster —
+   * a third of a second instead of the two an initdb takes (the tests start every in-memory server this way).
+   */
+  from?: Blob;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir, options.from);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -155,9 +160,9 @@ function once(close: () => Promise<void>): () => Promise<void> {
   return () => (closing ??= close());
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, from?: Blob): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir);
+  const lite = await PGlite.create(dataDir, from ? { loadDataDir: from } : {});
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   const database: Database = {
     kind: 'pglite',

@@ -39,9 +39,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations, makes the first workspace, and serves HTTP + WebSocket on one port. */
-export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+/**
+ * Opens the database (or takes the one given, which it then owns and closes), applies migrations, makes the first
+ * workspace, and serves HTTP + WebSocket on one port.
+ */
+export async function startServer(config: Config, clock: Clock = systemClock, opened?: Database): Promise<RunningServer> {
+  const database = opened ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(database);
   const live = createLiveBus(config.redisUrl);
   const lookups = createLookupCache({ ttlSeconds: config.lookupCacheTtlSeconds, redisUrl: config.redisUrl });

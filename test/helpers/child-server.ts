@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { seedPgliteFolder } from './pglite-snapshot.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -17,6 +18,8 @@ export interface ChildHttpServer extends ChildServer {
  * modules (from the repository root) imported first, e.g. a test's domain event consumer.
  */
 export async function startChildServer(env: Record<string, string>, preload: string[] = []): Promise<ChildHttpServer> {
+  // A PGlite folder not made yet starts as the migrated database (helpers/pglite-snapshot.ts), not from initdb.
+  if (env.VITASYNC_DATA_DIR && !env.DATABASE_URL) await seedPgliteFolder(env.VITASYNC_DATA_DIR);
   const server = await startChild('src/main.ts', 'vitasync listening', { PORT: '0', ...env }, preload);
   const listening = server
     .output()

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { createWorkspace } from '../../src/workspaces/workspaces.js';
 import { systemClock, type Clock } from '../../src/lib/time.js';
 import { createScratchDatabase, type Engine } from './engines.js';
+import { migratedPglite } from './pglite-snapshot.js';
 
 export interface TestServer {
   url: string;
@@ -66,7 +68,12 @@ export async function startTestServer(
     rateLimit: { max: 100_000, windowSeconds: 60 },
     ...rest,
   };
-  const server = await startServer(config, clock);
+  // An in-memory PGlite starts as a copy of the migrated one (helpers/pglite-snapshot.ts) rather than from initdb.
+  const database =
+    config.databaseUrl === null && config.dataDir === 'memory://'
+      ? await openDatabase({ databaseUrl: null, dataDir: 'memory://', from: await migratedPglite() })
+      : undefined;
+  const server = await startServer(config, clock, database);
   const authHeader = (key: string | null | undefined): Record<string, string> =>
     key === null ? {} : { authorization: `Bearer ${key ?? adminKey}` };
 
