@@ -6,6 +6,7 @@ import { nextCalendarFire, type CalendarSpec } from '../../src/jobs/calendar.js'
 import { zoneOffsetAt } from '../../src/lib/time.js';
 import { aUser, pushSamples, samples } from '../factories/index.js';
 import type { WebhookReceiver } from '../fakes/webhook-receiver.js';
+import { eventually } from '../helpers/connect.js';
 import { jobEngineCases } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTemporalHarness } from '../helpers/temporal.js';
@@ -137,8 +138,13 @@ describe.concurrent.each(jobEngineCases())('digests on the $name', ({ engine, da
         message: expect.stringContaining('Steps: 6,000 count'),
         tags: ['report'],
       });
-      const logs = await t.api('GET', `/v1/users/${user.id}/notifications/logs`);
-      expect(logs.body.data).toEqual([expect.objectContaining({ kind: 'digest', ruleId: rule.id, eventId: null, status: 'sent' })]);
+      // The log is written once the channel has answered: a moment after the message arrives.
+      const logs = await eventually(
+        async () => (await t.api('GET', `/v1/users/${user.id}/notifications/logs`)).body.data,
+        (data) => data.length > 0,
+        10_000,
+      );
+      expect(logs).toEqual([expect.objectContaining({ kind: 'digest', ruleId: rule.id, eventId: null, status: 'sent' })]);
     },
     150_000,
   );

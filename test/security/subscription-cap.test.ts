@@ -55,12 +55,14 @@ describe('subscriptions per API key', () => {
     await t?.close();
   });
 
+  // Each test holds its places on a key of its own: the cap counts per key, whatever ran before.
   it('refuses the subscription past the cap, and frees places on complete and on close', async () => {
-    const first = connect(t.adminKey);
+    const key = (await aKey(t, { scope: 'read' })).key;
+    const first = connect(key);
     const a = await subscribe(first);
     const b = await subscribe(first);
     expect([a.error, b.error]).toEqual([undefined, undefined]);
-    const refused = await subscribe(connect(t.adminKey));
+    const refused = await subscribe(connect(key));
     expect(refused.error?.[0]?.extensions?.code).toBe('RATE_LIMITED');
 
     // Another key has places of its own.
@@ -73,7 +75,7 @@ describe('subscriptions per API key', () => {
     expect((await subscribe(first)).error).toBeUndefined();
     // …and closing the socket frees them all.
     await first.dispose();
-    const fresh = connect(t.adminKey);
+    const fresh = connect(key);
     expect((await subscribe(fresh)).error).toBeUndefined();
     expect((await subscribe(fresh)).error).toBeUndefined();
     expect((await subscribe(fresh)).error?.[0]?.extensions?.code).toBe('RATE_LIMITED');
@@ -81,7 +83,7 @@ describe('subscriptions per API key', () => {
   });
 
   it('holds no place for a subscription that failed', async () => {
-    const client = connect(t.adminKey);
+    const client = connect((await aKey(t, { scope: 'read' })).key);
     for (let i = 0; i < 3; i++) {
       const failed = await subscribe(client, 'subscription ($u: ID) { healthSamplesIngested(userId: $u) { userId } }', {
         u: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
