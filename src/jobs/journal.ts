@@ -68,6 +68,6 @@ export async function openJournal<T extends Record<string, ActivityFunction>>(
 }
 
 /** Forgets a job's journal: a failed run is retried from the start (its activities resume from their checkpoints). */
-export async function clearJournal(db: Db, jobId: string): Promise<void> {
+export async function clearJournal(db: Pick<Db, 'jobStep'>, jobId: string): Promise<void> {
   await db.jobStep.deleteMany({ where: { jobId } });
 }

@@ -69,6 +69,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
   const outbound = laneWorkflows('outbound');
   const owner = `${hostname()}:${process.pid}:${newId()}`;
   const running: Record<JobLane, Set<Promise<void>>> = { work: new Set(), outbound: new Set() };
+  /** The jobs this runner is running: never claimed again here, even when a stalled heartbeat let the lease lapse. */
+  const mine = new Set<string>();
   const hasRoom = () => running.work.size < slots.work || running.outbound.size < slots.outbound;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -82,11 +84,13 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
        WHERE id = (SELECT id FROM "Job"
          WHERE ((status IN ('queued', 'retrying', 'sleeping') AND "runAfter" <= now()) OR (status = 'running' AND "lockedUntil" < now()))
            AND ${lane === 'outbound' ? 'workflow = ANY($3::text[])' : 'NOT (workflow = ANY($3::text[]))'}
+           AND NOT (id = ANY($4::text[]))
          ORDER BY "runAfter" LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id, workflow, input, attempt, "maxAttempts"`,
       owner,
       leaseSeconds,
       plainArray(outbound),
+      plainArray([...mine]),
     );
     return rows[0] ?? null;
   }
@@ -108,11 +112,31 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     await fireCalendarSchedules(db);
   }
 
+  /**
+   * Writes the job's state while this runner still holds it. A run whose lease lapsed (its heartbeats stalled) and
+   * that another process took since writes nothing: the job is that process's now, and at-least-once activities
+   * make the two runs harmless.
+   */
+  async function whileOurs(
+    jobId: string,
+    data: Prisma.JobUpdateManyMutationInput,
+    also?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ) {
+    const held = await db.$transaction(async (tx) => {
+      const { count } = await tx.job.updateMany({ where: { id: jobId, lockedBy: owner }, data });
+      if (count === 1) await also?.(tx);
+      return count === 1;
+    });
+    if (!held) log.warn('job lease lost: another process took the job', { jobId });
+  }
+
   async function execute(job: JobRow): Promise<void> {
     const declaration = findWorkflow(job.workflow);
     const heartbeat = setInterval(
       () => {
-        db.job.update({ where: { id: job.id }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } }).catch(() => undefined);
+        db.job
+          .updateMany({ where: { id: job.id, lockedBy: owner }, data: { lockedUntil: new Date(Date.now() + leaseSeconds * 1000) } })
+          .catch(() => undefined);
       },
       (leaseSeconds * 1000) / 3,
     );
@@ -136,31 +160,30 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
       ]);
       if ('wakeAt' in outcome) {
         // A durable timer: the job gives its slot back and waits in the table; the tick at wakeAt resumes it.
-        await db.job.update({
-          where: { id: job.id },
-          data: { status: 'sleeping', wakeAt: outcome.wakeAt, runAfter: outcome.wakeAt, lockedBy: null, lockedUntil: null },
+        await whileOurs(job.id, {
+          status: 'sleeping',
+          wakeAt: outcome.wakeAt,
+          runAfter: outcome.wakeAt,
+          lockedBy: null,
+          lockedUntil: null,
         });
         return;
       }
-      await db.job.update({
-        where: { id: job.id },
-        data: {
-          status: 'completed',
-          result: (outcome.result ?? null) as Prisma.InputJsonValue,
-          finishedAt: new Date(),
-          lockedBy: null,
-          lockedUntil: null,
-        },
+      await whileOurs(job.id, {
+        status: 'completed',
+        result: (outcome.result ?? null) as Prisma.InputJsonValue,
+        finishedAt: new Date(),
+        lockedBy: null,
+        lockedUntil: null,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const final = job.attempt >= job.maxAttempts || isNonRetryable(error);
       const profile = RETRY_PROFILES[declaration?.retry ?? 'sync'];
       log.warn('job attempt failed', { jobId: job.id, workflow: job.workflow, attempt: job.attempt, final, error: message });
-      if (!final) await clearJournal(db, job.id);
-      await db.job.update({
-        where: { id: job.id },
-        data: final
+      await whileOurs(
+        job.id,
+        final
           ? {
               status: 'failed',
               // A lost last attempt was counted again when the job was claimed to give up (above).
@@ -177,7 +200,8 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
               lockedBy: null,
               lockedUntil: null,
             },
-      });
+        final ? undefined : (tx) => clearJournal(tx, job.id),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -207,7 +231,9 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
         while (!stopped && running[lane].size < slots[lane]) {
           const job = await claim(lane);
           if (!job) break;
+          mine.add(job.id);
           const run = execute(job).finally(() => {
+            mine.delete(job.id);
             running[lane].delete(run);
             kick();
           });

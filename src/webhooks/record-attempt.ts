@@ -59,7 +59,10 @@ export async function recordAttempt(
         nextRetryAt,
       },
     });
-    await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { attempts: attempt, status, nextAttemptAt: nextRetryAt } });
+    await tx.webhookDelivery.update({
+      where: { id: delivery.id },
+      data: { attempts: attempt, status, nextAttemptAt: nextRetryAt, sendingUntil: null },
+    });
     if (!disableReason) {
       await tx.webhookEndpoint.updateMany({ where: { id: delivery.endpointId }, data: { failingSince } });
       return;

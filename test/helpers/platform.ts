@@ -33,9 +33,10 @@ export async function openTestPlatform(
 /** openTestPlatform on one engine: PGlite in memory, or a scratch PostgreSQL database dropped on close. */
 export async function openEnginePlatform(
   engine: Engine,
+  overrides: Partial<Config> = {},
 ): Promise<{ ctx: ServiceContext; database: Database; databaseUrl: string | null; close(): Promise<void> }> {
   const scratch = engine === 'postgres' ? await createScratchDatabase() : null;
-  const platform = await openTestPlatform(scratch ? { databaseUrl: scratch.url } : {});
+  const platform = await openTestPlatform({ ...overrides, ...(scratch && { databaseUrl: scratch.url }) });
   return {
     ctx: platform.ctx,
     database: platform.database,
