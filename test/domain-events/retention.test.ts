@@ -3,9 +3,9 @@ import { HOUSEKEEPING_CALENDAR, purgeScheduleId, SYSTEM_WORKSPACE_ID } from '../
 import { newId } from '../../src/lib/ids.js';
 import { aUser } from '../factories/index.js';
 import { eventually } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 /** The next 03:17 UTC after `now`: when the daily purge fires. */
 function nextPurgeAfter(now: Date): Date {
@@ -14,17 +14,14 @@ function nextPurgeAfter(now: Date): Date {
   return today > now ? today : new Date(today.getTime() + 86_400_000);
 }
 
-describe.each(jobEngineCases())('domain-event retention on the $name', ({ engine, database, available }) => {
+describe.each(jobEngineCases())('domain-event retention on the $name', (engineCase) => {
+  const { available } = engineCase;
   let t: TestServer;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') ({ t, stop } = await startTemporalHarness());
-    else {
-      t = await startTestServer(database);
-      stop = () => t.close();
-    }
+    ({ t, stop } = await startEngineInstall(engineCase));
   }, 120_000);
   afterAll(() => stop?.());
 

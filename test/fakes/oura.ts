@@ -132,6 +132,11 @@ function page<T>(rows: T[], token: string | null, size: number) {
   return { data: rows.slice(start, start + size), next_token: next };
 }
 
+/** The settings that point an install's Oura client at this fake server. */
+export function ouraEnv(oura: Pick<FakeOura, 'url'>): Record<string, string> {
+  return { OURA_CLIENT_ID: OURA_CLIENT.id, OURA_CLIENT_SECRET: OURA_CLIENT.secret, OURA_API_URL: oura.url, OURA_AUTH_URL: oura.url };
+}
+
 export async function startFakeOura(): Promise<FakeOura> {
   const tokens = new Map<string, number>();
   const refreshTokens = new Set<string>();

@@ -7,9 +7,9 @@ import { createTemporalRunner } from '../../src/jobs/temporal-runner.js';
 import { newId } from '../../src/lib/ids.js';
 import { loadConfig } from '../../src/config.js';
 import { waitForJob } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases, temporalAddress } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 /** The local runner's fire instants in [from, to). */
 function localFires(spec: CalendarSpec, zone: string, from: string, to: string): string[] {
@@ -149,35 +149,22 @@ describe('a calendar schedule firing on every engine', () => {
 
   beforeAll(async () => {
     for (const engineCase of engines) {
-      if (engineCase.engine === 'temporal') {
-        const harness = await startTemporalHarness();
-        const connection = await Connection.connect({ address: harness.env.TEMPORAL_ADDRESS });
-        const client = new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE });
-        const scheduleId = `calendar-fire:${newId()}`;
-        running.push({
-          name: engineCase.name,
-          t: harness.t,
-          scheduleId,
-          stop: async () => {
-            await harness.t.server.jobs.unschedule(scheduleId);
-            await connection.close();
-            await harness.stop();
-          },
-          firedJob: async () =>
-            (await client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow.workflowId ?? null,
-        });
-      } else {
-        const t = await startTestServer(engineCase.database);
-        const scheduleId = `calendar-fire:${newId()}`;
-        running.push({
-          name: engineCase.name,
-          t,
-          scheduleId,
-          stop: () => t.close(),
-          firedJob: async () =>
-            (await t.server.database.prisma.job.findFirst({ where: { id: { startsWith: `${scheduleId}:` } } }))?.id ?? null,
-        });
-      }
+      const install = await startEngineInstall(engineCase);
+      const { t, temporal } = install;
+      const scheduleId = `calendar-fire:${newId()}`;
+      running.push({
+        name: engineCase.name,
+        t,
+        scheduleId,
+        stop: async () => {
+          await t.server.jobs.unschedule(scheduleId);
+          await install.stop();
+        },
+        firedJob: temporal
+          ? async () =>
+              (await temporal.client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow.workflowId ?? null
+          : async () => (await t.server.database.prisma.job.findFirst({ where: { id: { startsWith: `${scheduleId}:` } } }))?.id ?? null,
+      });
     }
     // The first whole minute at least 20 s away, as Kolkata's wall clock reads it.
     slot = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;

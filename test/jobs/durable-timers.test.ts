@@ -7,9 +7,9 @@ import { newId } from '../../src/lib/ids.js';
 import type { Activities } from '../../workflows/activities.js';
 import { startChildServer, stopChildServer, type ChildHttpServer } from '../helpers/child-server.js';
 import { waitForJob } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { createScratchDatabase, jobEngineCases, postgresUrl } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 const workspaceOf = async (t: TestServer) => (await t.graphql('{ workspace { id } }')).body.data.workspace.id as string;
 
@@ -20,12 +20,8 @@ describe.each(jobEngineCases())('a workflow that sleeps, on the $name', ({ engin
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') ({ t, stop } = await startTemporalHarness());
-    else {
-      // One slot: a sleeping job that held it would keep every other job waiting.
-      t = await startTestServer(database, { env: { JOB_CONCURRENCY: '1' } });
-      stop = () => t.close();
-    }
+    // One slot on the local runner: a sleeping job that held it would keep every other job waiting.
+    ({ t, stop } = await startEngineInstall({ engine, database }, { JOB_CONCURRENCY: '1' }));
     workspaceId = await workspaceOf(t);
   }, 120_000);
   afterAll(() => stop?.());

@@ -1,14 +1,13 @@
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.js';
 import { createActivities } from '../../workflows/activities.js';
 import { WORKFLOW_NAMES, WORKFLOWS } from '../../workflows/registry.js';
 import { RETRY_PROFILES, retryDelaysMs } from '../../workflows/retry.js';
 import { waitForJob } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases } from '../helpers/engines.js';
 import { openTestPlatform } from '../helpers/platform.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 const DAY_MS = 86_400_000;
 
@@ -45,25 +44,17 @@ describe.each(jobEngineCases())('registered workflows on the $name', ({ engine, 
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') {
-      const harness = await startTemporalHarness();
-      ({ t, stop } = harness);
-      const connection = await Connection.connect({ address: harness.env.TEMPORAL_ADDRESS });
-      const client = new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE });
-      activityAttempts = async (jobId) => {
-        const history = await client.workflow.getHandle(jobId).fetchHistory();
-        return history.events?.find((event) => event.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt ?? 0;
-      };
-      const stopHarness = stop;
-      stop = async () => {
-        await connection.close();
-        await stopHarness();
-      };
-    } else {
-      t = await startTestServer(database);
-      stop = () => t.close();
-      activityAttempts = async (jobId) => (await t.server.database.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).attempt;
-    }
+    const install = await startEngineInstall({ engine, database });
+    ({ t, stop } = install);
+    const temporal = install.temporal;
+    activityAttempts = temporal
+      ? async (jobId) => {
+          const history = await temporal.client.workflow.getHandle(jobId).fetchHistory();
+          return (
+            history.events?.find((event) => event.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt ?? 0
+          );
+        }
+      : async (jobId) => (await t.server.database.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).attempt;
     workspaceId = (await t.graphql('{ workspace { id } }')).body.data.workspace.id;
   }, 120_000);
   afterAll(() => stop?.());

@@ -1,17 +1,13 @@
-import { Client, Connection } from '@temporalio/client';
-import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
-import type { Timestamp } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextCalendarFire, type CalendarSpec } from '../../src/jobs/calendar.js';
 import type { Platform } from '../../src/jobs/platform.js';
 import { zoneOffsetAt } from '../../src/lib/time.js';
 import { createMedicationActivities } from '../../src/wellness/medications/reminder-activities.js';
 import { runMedicationReminder } from '../../workflows/medications.js';
 import { aUser } from '../factories/index.js';
 import type { WebhookReceiver } from '../fakes/webhook-receiver.js';
+import { startEngineInstall, type EngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 import { anNtfyChannel, aRule, ntfyMessages, received } from './rule-helpers.js';
 
 const NEW_YORK = 'America/New_York';
@@ -29,28 +25,13 @@ const localDay = (zone: string, at: number) => new Date(at + zoneOffsetAt(zone, 
 describe.concurrent.each(jobEngineCases())('medication reminders on the $name', ({ engine, database, available }) => {
   let t: TestServer;
   let stop: () => Promise<void>;
-  let temporal: { connection: Connection; client: Client; namespace: string } | null = null;
+  let install: EngineInstall;
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') {
-      const harness = await startTemporalHarness({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', WEBHOOK_DENY_PUBLIC: 'true' });
-      t = harness.t;
-      const connection = await Connection.connect({ address: harness.env.TEMPORAL_ADDRESS });
-      temporal = {
-        connection,
-        client: new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE! }),
-        namespace: harness.env.TEMPORAL_NAMESPACE!,
-      };
-      stop = async () => {
-        await connection.close();
-        await harness.stop();
-      };
-    } else {
-      t = await startTestServer(database);
-      stop = () => t.close();
-    }
+    install = await startEngineInstall({ engine, database }, { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', WEBHOOK_DENY_PUBLIC: 'true' });
+    ({ t, stop } = install);
   }, 120_000);
   afterAll(async () => {
     for (const receiver of receivers) await receiver.close();
@@ -63,26 +44,7 @@ describe.concurrent.each(jobEngineCases())('medication reminders on the $name', 
     return created.body;
   };
 
-  /** The schedule's fire instants in [from, to), as the engine itself lists them (Temporal) or computes them (local). */
-  async function fireInstants(id: string, from: string, to: string): Promise<string[]> {
-    if (temporal) {
-      const answer: { startTime?: Timestamp[] | null } = await temporal.client.workflowService.listScheduleMatchingTimes({
-        namespace: temporal.namespace,
-        scheduleId: id,
-        startTime: msToTs(Date.parse(from) - 1000),
-        endTime: msToTs(Date.parse(to) - 1000),
-      });
-      return (answer.startTime ?? []).map((time) => new Date(tsToMs(time)).toISOString());
-    }
-    const state = (await t.server.jobs.describeSchedule(id))!;
-    const fires: string[] = [];
-    for (let after = Date.parse(from) - 1000; ;) {
-      const next = nextCalendarFire(state.calendar as CalendarSpec, state.timezone!, after);
-      if (next === null || next >= Date.parse(to)) return fires;
-      fires.push(new Date(next).toISOString());
-      after = next;
-    }
-  }
+  const fireInstants = (scheduleId: string, from: string, to: string) => install.calendarFires(scheduleId, from, to);
 
   it.skipIf(!available)(
     'schedules each dose time in the user’s zone (none on the spring-forward day for 02:30), follows a zone change, and goes with the user',

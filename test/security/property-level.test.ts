@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REST_BASE, REST_ROUTES } from '../../src/server/rest/routes.js';
-import { OURA_CLIENT, startFakeOura, type FakeOura } from '../fakes/oura.js';
+import { ouraEnv, startFakeOura, type FakeOura } from '../fakes/oura.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../helpers/connect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { aUser } from '../factories/index.js';
@@ -22,10 +22,7 @@ describe('properties a client must never see or set', () => {
     oura = await startFakeOura();
     t = await startTestServer('pglite', {
       env: {
-        OURA_CLIENT_ID: OURA_CLIENT.id,
-        OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-        OURA_API_URL: oura.url,
-        OURA_AUTH_URL: oura.url,
+        ...ouraEnv(oura),
         SYNC_BACKFILL_DAYS: '1',
       },
     });

@@ -5,9 +5,9 @@ import { DOMAIN_EVENT_TYPES } from '../../src/domain-events/catalogue.js';
 import { emit, type NewDomainEvent } from '../../src/domain-events/emit.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { eventually } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 /**
  * Webhook deliveries end to end on each job engine: the outbox relay fans events out to endpoints, the delivery
@@ -41,11 +41,7 @@ describe.each(jobEngineCases())('webhook deliveries on the $name', ({ engine, da
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') ({ t, stop } = await startTemporalHarness(ENV));
-    else {
-      t = await startTestServer(database, { env: ENV });
-      stop = () => t.close();
-    }
+    ({ t, stop } = await startEngineInstall({ engine, database }, ENV));
     workspaceId = (await t.graphql('{ workspace { id } }')).body.data.workspace.id;
   }, 120_000);
   afterAll(async () => {

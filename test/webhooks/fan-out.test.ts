@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { samples } from '../factories/index.js';
 import { eventually } from '../helpers/connect.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
 import { jobEngineCases } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import type { TestServer } from '../helpers/server.js';
 
 /**
  * Webhook deliveries at scale on each job engine: one event to 1,000 endpoints while ingestion goes on, and
@@ -26,11 +26,7 @@ describe.each(jobEngineCases())('webhook fan-out on the $name', ({ engine, datab
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') ({ t, stop } = await startTemporalHarness(ENV));
-    else {
-      t = await startTestServer(database, { env: ENV });
-      stop = () => t.close();
-    }
+    ({ t, stop } = await startEngineInstall({ engine, database }, ENV));
   }, 120_000);
   afterAll(async () => {
     await stop?.();

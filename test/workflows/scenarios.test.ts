@@ -1,10 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OURA_CLIENT, startFakeOura, type FakeOura } from '../fakes/oura.js';
+import { ouraEnv, startFakeOura, type FakeOura } from '../fakes/oura.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../helpers/connect.js';
-import { jobEngineCases, temporalAddress } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
+import { jobEngineCases } from '../helpers/engines.js';
+import type { TestServer } from '../helpers/server.js';
 
 /**
  * The workflow scenarios, one table run on every job engine with the same inputs and the same assertions on
@@ -36,29 +35,10 @@ for (const { name, engine, database, available } of jobEngineCases()) {
       if (!available) return;
       oura = await startFakeOura();
       const env = {
-        OURA_CLIENT_ID: OURA_CLIENT.id,
-        OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-        OURA_API_URL: oura.url,
-        OURA_AUTH_URL: oura.url,
+        ...ouraEnv(oura),
         SYNC_BACKFILL_DAYS: '3',
       };
-      if (engine === 'temporal') {
-        const harness = await startTemporalHarness(env);
-        t = harness.t;
-        const connection = await Connection.connect({ address: temporalAddress! });
-        const client = new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE });
-        fireSchedule = (id) => client.schedule.getHandle(id).trigger();
-        stop = async () => {
-          await connection.close();
-          await harness.stop();
-        };
-      } else {
-        t = await startTestServer(database, { env });
-        fireSchedule = async (id) => {
-          await t.server.database.prisma.schedule.update({ where: { id }, data: { nextRunAt: new Date(Date.now() - 1000) } });
-        };
-        stop = () => t.close();
-      }
+      ({ t, fireSchedule, stop } = await startEngineInstall({ engine, database }, env));
       await setRedirectUris(t, [APP_RETURN]);
       userId = (await t.api('POST', '/v1/users', { body: { externalId: `scenarios-${name}` } })).body.id;
     }, 120_000);

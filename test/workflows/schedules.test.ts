@@ -1,8 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobEngineCases, temporalAddress } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTemporalHarness } from '../helpers/temporal.js';
+import { startEngineInstall } from '../helpers/engine-install.js';
+import { jobEngineCases } from '../helpers/engines.js';
+import type { TestServer } from '../helpers/server.js';
 
 /** What the engine itself holds for a schedule, read around our API: the Schedule row, or the Temporal Schedule. */
 type EngineView = (scheduleId: string) => Promise<{ everySeconds: number | null; paused: boolean } | null>;
@@ -14,30 +13,21 @@ describe.each(jobEngineCases())('a connection’s sync schedule on the $name', (
 
   beforeAll(async () => {
     if (!available) return;
-    if (engine === 'temporal') {
-      const harness = await startTemporalHarness({ SYNC_BACKFILL_DAYS: '1' });
-      t = harness.t;
-      const connection = await Connection.connect({ address: temporalAddress! });
-      const client = new Client({ connection, namespace: harness.env.TEMPORAL_NAMESPACE });
-      engineView = async (id) => {
-        const description = await client.schedule
-          .getHandle(id)
-          .describe()
-          .catch(() => null);
-        return description && { everySeconds: description.spec.intervals![0]!.every / 1000, paused: description.state.paused };
-      };
-      stop = async () => {
-        await connection.close();
-        await harness.stop();
-      };
-    } else {
-      t = await startTestServer(database, { env: { SYNC_BACKFILL_DAYS: '1' } });
-      engineView = async (id) => {
-        const row = await t.server.database.prisma.schedule.findUnique({ where: { id } });
-        return row && { everySeconds: row.intervalSeconds, paused: row.paused };
-      };
-      stop = () => t.close();
-    }
+    const install = await startEngineInstall({ engine, database }, { SYNC_BACKFILL_DAYS: '1' });
+    ({ t, stop } = install);
+    const temporal = install.temporal;
+    engineView = temporal
+      ? async (id) => {
+          const description = await temporal.client.schedule
+            .getHandle(id)
+            .describe()
+            .catch(() => null);
+          return description && { everySeconds: description.spec.intervals![0]!.every / 1000, paused: description.state.paused };
+        }
+      : async (id) => {
+          const row = await t.server.database.prisma.schedule.findUnique({ where: { id } });
+          return row && { everySeconds: row.intervalSeconds, paused: row.paused };
+        };
   }, 120_000);
   afterAll(() => stop?.());
 

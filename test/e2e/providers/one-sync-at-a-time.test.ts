@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OURA_CLIENT, startFakeOura, type FakeOura } from '../../fakes/oura.js';
+import { ouraEnv, startFakeOura, type FakeOura } from '../../fakes/oura.js';
 import { APP_RETURN, connectUser, setRedirectUris, waitForJob } from '../../helpers/connect.js';
+import { startEngineInstall } from '../../helpers/engine-install.js';
 import { jobEngineCases } from '../../helpers/engines.js';
 import { aUser } from '../../factories/index.js';
-import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { startTemporalHarness } from '../../helpers/temporal.js';
+import type { TestServer } from '../../helpers/server.js';
 
 /**
  * API6: one backfill or manual sync per connection at a time. While one runs (the fake Oura holds its answers), a
@@ -33,20 +33,10 @@ describe.each(jobEngineCases())('one sync at a time on the $name', ({ engine, da
     if (!available) return;
     oura = await startFakeOura();
     const env = {
-      OURA_CLIENT_ID: OURA_CLIENT.id,
-      OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-      OURA_API_URL: oura.url,
-      OURA_AUTH_URL: oura.url,
+      ...ouraEnv(oura),
       SYNC_BACKFILL_DAYS: '1',
     };
-    if (engine === 'temporal') {
-      const harness = await startTemporalHarness(env);
-      t = harness.t;
-      stop = harness.stop;
-    } else {
-      t = await startTestServer(database, { env });
-      stop = () => t.close();
-    }
+    ({ t, stop } = await startEngineInstall({ engine, database }, env));
     await setRedirectUris(t, [APP_RETURN]);
   }, 120_000);
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySecret } from '../../../src/auth/key-secret.js';
-import { OURA_CLIENT, OURA_USER_ID, sendOuraWebhook, startFakeOura, type FakeOura } from '../../fakes/oura.js';
+import { OURA_CLIENT, OURA_USER_ID, ouraEnv, sendOuraWebhook, startFakeOura, type FakeOura } from '../../fakes/oura.js';
 import { APP_RETURN, connectUser, eventually, setRedirectUris, waitForJob } from '../../helpers/connect.js';
 import { engineAvailable, postgresUrl } from '../../helpers/engines.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -25,10 +25,7 @@ describe('Oura through its fake server', { shuffle: false }, () => {
     oura = await startFakeOura();
     t = await startTestServer('pglite', {
       env: {
-        OURA_CLIENT_ID: OURA_CLIENT.id,
-        OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-        OURA_API_URL: oura.url,
-        OURA_AUTH_URL: oura.url,
+        ...ouraEnv(oura),
         OURA_WEBHOOK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
         SYNC_BACKFILL_DAYS: '3',
       },
@@ -244,10 +241,7 @@ describe('Oura webhook subscriptions with no one connecting', { shuffle: false }
   let oura: FakeOura;
   let t: TestServer | undefined;
   const env = () => ({
-    OURA_CLIENT_ID: OURA_CLIENT.id,
-    OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-    OURA_API_URL: oura.url,
-    OURA_AUTH_URL: oura.url,
+    ...ouraEnv(oura),
     OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token',
     SYNC_BACKFILL_DAYS: '1',
   });
@@ -309,10 +303,7 @@ describe.each(SERVICE_CASES)('Oura webhooks on the $name', ({ name, available })
     if (!available) return;
     oura = await startFakeOura();
     const env = {
-      OURA_CLIENT_ID: OURA_CLIENT.id,
-      OURA_CLIENT_SECRET: OURA_CLIENT.secret,
-      OURA_API_URL: oura.url,
-      OURA_AUTH_URL: oura.url,
+      ...ouraEnv(oura),
       OURA_WEBHOOK_VERIFICATION_TOKEN: 'oura-verification-token',
       SYNC_BACKFILL_DAYS: '1',
     };
