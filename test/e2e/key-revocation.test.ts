@@ -2,8 +2,8 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_KEY_REVOKED } from '../../src/server/websocket.js';
-import { postgresUrl, redisUrl } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { INSTANCE_PAIRS } from '../helpers/instances.js';
+import type { TestServer } from '../helpers/server.js';
 import { aUser } from '../factories/index.js';
 
 const SAMPLES = 'subscription ($userId: ID) { healthSamplesIngested(userId: $userId) { inserted } }';
@@ -62,49 +62,19 @@ async function untilLive(stream: Stream, server: TestServer, userId: string): Pr
   stream.messages.length = 0;
 }
 
-interface Setup {
-  name: string;
-  skip: boolean;
-  /** The instance the subscriber is connected to, and the one the key is revoked and data pushed through. */
-  start(): Promise<[TestServer, TestServer]>;
-}
-
-const SETUPS: Setup[] = [
-  {
-    name: 'PGlite, one instance',
-    skip: false,
-    start: async () => {
-      const only = await startTestServer('pglite');
-      return [only, only];
-    },
-  },
-  {
-    name: 'PostgreSQL and Redis, two instances',
-    skip: !postgresUrl || !redisUrl,
-    start: async () => {
-      const first = await startTestServer('postgres', { redisUrl });
-      const second = await startTestServer('postgres', {
-        redisUrl,
-        databaseUrl: first.server.config.databaseUrl,
-        adminKey: first.adminKey,
-      });
-      return [first, second];
-    },
-  },
-];
-
-for (const setup of SETUPS) {
+for (const setup of INSTANCE_PAIRS) {
   describe.skipIf(setup.skip)(`revoking an API key ends its live streams (${setup.name})`, () => {
     let subscriberSide: TestServer;
     let adminSide: TestServer;
     const streams: Stream[] = [];
+    let close: () => Promise<void>;
+    // The subscriber on one instance; the key revoked and the data pushed through the other.
     beforeAll(async () => {
-      [subscriberSide, adminSide] = await setup.start();
+      ({ watched: subscriberSide, changed: adminSide, close } = await setup.start());
     });
     afterAll(async () => {
       await Promise.all(streams.map((stream) => stream.dispose()));
-      await adminSide?.close();
-      if (subscriberSide !== adminSide) await subscriberSide?.close();
+      await close?.();
     });
 
     async function readKey(): Promise<{ id: string; key: string }> {

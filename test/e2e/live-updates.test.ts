@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { postgresUrl, redisUrl } from '../helpers/engines.js';
+import { startAnotherInstance } from '../helpers/instances.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { aKey, asKey, aUser } from '../factories/index.js';
 
@@ -229,7 +230,7 @@ describe.skipIf(!redisUrl || !postgresUrl)('live health updates across two insta
   const ws = subscriber();
   beforeAll(async () => {
     first = await startTestServer('postgres', { redisUrl });
-    second = await startTestServer('postgres', { redisUrl, databaseUrl: first.server.config.databaseUrl, adminKey: first.adminKey });
+    second = await startAnotherInstance(first);
   });
   afterAll(async () => {
     await ws.close();

@@ -1,52 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUrl, redisUrl } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { INSTANCE_PAIRS } from '../helpers/instances.js';
+import type { TestServer } from '../helpers/server.js';
 import { aKey, aUser } from '../factories/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Setup {
-  name: string;
-  skip: boolean;
-  /** The instance that serves the reads (and caches), and the one the changes go through. */
-  start(): Promise<[TestServer, TestServer]>;
-}
-
-const SETUPS: Setup[] = [
-  {
-    name: 'PGlite, one instance',
-    skip: false,
-    start: async () => {
-      const only = await startTestServer('pglite');
-      return [only, only];
-    },
-  },
-  {
-    name: 'PostgreSQL and Redis, two instances',
-    skip: !postgresUrl || !redisUrl,
-    start: async () => {
-      const first = await startTestServer('postgres', { redisUrl });
-      const second = await startTestServer('postgres', {
-        redisUrl,
-        databaseUrl: first.server.config.databaseUrl,
-        adminKey: first.adminKey,
-      });
-      return [first, second];
-    },
-  },
-];
-
-for (const setup of SETUPS) {
+for (const setup of INSTANCE_PAIRS) {
   describe.skipIf(setup.skip)(`cached API keys and users follow their changes at once (${setup.name})`, () => {
+    // The reads (and their cache) on one instance, the changes through the other.
     let reader: TestServer;
     let admin: TestServer;
+    let close: () => Promise<void>;
     beforeAll(async () => {
-      [reader, admin] = await setup.start();
+      ({ watched: reader, changed: admin, close } = await setup.start());
     });
-    afterAll(async () => {
-      await admin?.close();
-      if (reader !== admin) await reader?.close();
-    });
+    afterAll(() => close?.());
 
     /** Two reads with `key` on the reading instance: the second is served from its cache. */
     async function warm(key: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl, redisUrl } from '../helpers/engines.js';
+import { startAnotherInstance } from '../helpers/instances.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { aKey } from '../factories/index.js';
 
@@ -41,12 +42,7 @@ describe.skipIf(!redisUrl || !postgresUrl)('rate limiting shared through Redis',
   beforeAll(async () => {
     const rateLimit = { max: 6, windowSeconds: 30 };
     first = await startTestServer('postgres', { rateLimit, redisUrl });
-    second = await startTestServer('postgres', {
-      rateLimit,
-      redisUrl,
-      databaseUrl: first.server.config.databaseUrl,
-      adminKey: first.adminKey,
-    });
+    second = await startAnotherInstance(first, { rateLimit });
   });
   afterAll(async () => {
     await second?.close();
