@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
 import type { Db } from '../../src/db/client.js';
 import { openDatabase } from '../../src/db/client.js';
-import { newId } from '../../src/lib/ids.js';
 import { aUser, pushSamples, samples } from '../factories/index.js';
 import { startChildServer, startChildWorker, stopChildServer, type ChildServer } from '../helpers/child-server.js';
 import { eventually, waitForJob } from '../helpers/connect.js';
 import { postgresUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { temporalAddress } from '../helpers/temporal.js';
+import { temporalAddress, temporalEnv } from '../helpers/temporal.js';
 
 /** 3,000 heart-rate samples a minute apart, each value telling its position (so order and completeness show). */
 const HEART = samples({ from: '2025-03-01T00:00:00.000Z', every: '1min', for: '50h', value: (i) => 40 + (i % 150) });
@@ -149,9 +148,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a data export whose Temporal 
 
   beforeAll(async () => {
     env = {
-      TEMPORAL_ADDRESS: temporalAddress!,
-      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      TEMPORAL_TASK_QUEUE: `vitasync-export-kill-${newId()}`,
+      ...temporalEnv('vitasync-export-kill'),
     };
     t = await startTestServer('postgres', { env });
   }, 60_000);

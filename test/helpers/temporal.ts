@@ -8,6 +8,19 @@ import { temporalAddress } from './engines.js';
 
 export { temporalAddress };
 
+/** The settings that put every process of an install on the test Temporal server, on a task queue of its own. */
+export function temporalEnv(queue = 'vitasync-test'): {
+  TEMPORAL_ADDRESS: string;
+  TEMPORAL_NAMESPACE: string;
+  TEMPORAL_TASK_QUEUE: string;
+} {
+  return {
+    TEMPORAL_ADDRESS: temporalAddress ?? '',
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    TEMPORAL_TASK_QUEUE: `${queue}-${newId()}`,
+  };
+}
+
 /**
  * An API server on Temporal and a real worker beside it, sharing one scratch PostgreSQL database as two processes
  * of one install would, on a task queue of their own.
@@ -16,9 +29,7 @@ export async function startTemporalHarness(
   extraEnv: Record<string, string> = {},
 ): Promise<{ t: TestServer; env: Record<string, string>; stop(): Promise<void> }> {
   const env = {
-    TEMPORAL_ADDRESS: temporalAddress ?? '',
-    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    TEMPORAL_TASK_QUEUE: `vitasync-test-${newId()}`,
+    ...temporalEnv(),
     // The worker decrypts the provider tokens the API server stored: one key for both, as in production.
     VITASYNC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...extraEnv,

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySecret } from '../../src/auth/key-secret.js';
-import { newId } from '../../src/lib/ids.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { samples } from '../factories/index.js';
 import { startChildServer, startChildWorker, stopChildServer, type ChildServer } from '../helpers/child-server.js';
 import { eventually } from '../helpers/connect.js';
 import { createScratchDatabase, jobEngineCases } from '../helpers/engines.js';
-import { temporalAddress } from '../helpers/temporal.js';
+import { temporalEnv } from '../helpers/temporal.js';
 
 /**
  * A pending webhook retry survives a crash: the receiver fails the first attempt, every process of the install
@@ -44,13 +43,7 @@ describe.each(jobEngineCases())('a webhook retry across a SIGKILL on the $name',
       env.DATABASE_URL = scratch.url;
       cleanup = () => scratch.drop();
     }
-    if (engine === 'temporal') {
-      Object.assign(env, {
-        TEMPORAL_ADDRESS: temporalAddress!,
-        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-        TEMPORAL_TASK_QUEUE: `vitasync-webhook-kill-${newId()}`,
-      });
-    }
+    if (engine === 'temporal') Object.assign(env, temporalEnv('vitasync-webhook-kill'));
   }, 60_000);
   afterAll(async () => {
     for (const child of processes) await stopChildServer(child, 'SIGKILL');

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids.js';
 import { startChildWorker, stopChildServer, type ChildServer } from '../helpers/child-server.js';
 import { waitForJob } from '../helpers/connect.js';
 import { demoConnectionData } from '../helpers/demo-expected.js';
 import { postgresUrl } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { temporalAddress } from '../helpers/temporal.js';
+import { temporalAddress, temporalEnv } from '../helpers/temporal.js';
 import { aConnection, aUser } from '../factories/index.js';
 
 /**
@@ -21,9 +20,7 @@ describe.skipIf(!temporalAddress || !postgresUrl)('a Temporal worker killed with
 
   beforeAll(async () => {
     env = {
-      TEMPORAL_ADDRESS: temporalAddress!,
-      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      TEMPORAL_TASK_QUEUE: `vitasync-kill-${newId()}`,
+      ...temporalEnv('vitasync-kill'),
       SYNC_BACKFILL_DAYS: '30',
     };
     t = await startTestServer('postgres', { env });
