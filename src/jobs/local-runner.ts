@@ -122,11 +122,13 @@ export function createLocalRunner(options: LocalRunnerOptions): JobRunner & { ki
     data: Prisma.JobUpdateManyMutationInput,
     also?: (tx: Prisma.TransactionClient) => Promise<unknown>,
   ) {
-    const held = await db.$transaction(async (tx) => {
-      const { count } = await tx.job.updateMany({ where: { id: jobId, lockedBy: owner }, data });
-      if (count === 1) await also?.(tx);
+    const write = async (client: Prisma.TransactionClient) => {
+      const { count } = await client.job.updateMany({ where: { id: jobId, lockedBy: owner }, data });
+      if (count === 1) await also?.(client);
       return count === 1;
-    });
+    };
+    // One statement needs no transaction of its own (a transaction is three round trips on PostgreSQL).
+    const held = also ? await db.$transaction(write) : await write(db);
     if (!held) log.warn('job lease lost: another process took the job', { jobId });
   }
 
