@@ -12,10 +12,11 @@ const SENDING_MARGIN_MS = 30_000;
 const CLOCK_SLACK_MS = 1000;
 
 /**
- * Another run took this attempt, or it is not due yet: nothing is sent, and this run waits — for the end of the other
- * run's send, or for the delivery's due time (and takes that attempt only if it wins it then).
+ * The attempt was not taken. The delivery is gone (its endpoint was deleted) or done: that is the answer. Or another
+ * run is sending it, or it is not due yet: nothing is sent, and this run waits for the end of that send or for the
+ * due time (and takes that attempt only if it wins it then).
  */
-async function afterAnotherRun(platform: Platform, deliveryId: string): Promise<AttemptOutcome> {
+async function notTaken(platform: Platform, deliveryId: string): Promise<AttemptOutcome> {
   const delivery = await platform.db.webhookDelivery.findUnique({ where: { id: deliveryId } });
   if (!delivery || delivery.status !== 'pending')
     return { status: (delivery?.status ?? 'failed') as AttemptOutcome['status'], retryInMs: null };
@@ -27,31 +28,14 @@ async function afterAnotherRun(platform: Platform, deliveryId: string): Promise<
 export function createDeliveryActivities(platform: Platform): DeliveryActivities {
   return {
     async attemptDelivery({ deliveryId }): Promise<AttemptOutcome> {
-      const delivery = await platform.db.webhookDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } });
-      // The endpoint was deleted (its deliveries with it): nothing to send.
-      if (!delivery) return { status: 'failed', retryInMs: null };
-      if (delivery.status !== 'pending') return { status: delivery.status as AttemptOutcome['status'], retryInMs: null };
-      const { endpoint } = delivery;
-      if (!endpoint.enabled) {
-        await platform.db.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', nextAttemptAt: null } });
-        return { status: 'failed', retryInMs: null };
-      }
-      if (endpoint.rateLimitPerSecond) {
-        const recent = await platform.db.webhookAttempt.count({
-          where: { endpointId: endpoint.id, createdAt: { gt: new Date(platform.clock.now().getTime() - 1000) } },
-        });
-        // Over the endpoint's rate: wait a second or so without counting an attempt.
-        if (recent >= endpoint.rateLimitPerSecond) return { status: 'pending', retryInMs: 1000 + Math.round(Math.random() * 1000) };
-      }
       const now = platform.clock.now();
-      // Take the attempt, when it is due and no other run is sending it: one send per attempt, on the schedule,
-      // however many runs of the delivery are going (an activity retried after its timeout, a job taken after a
-      // lapsed lease).
-      const taken = await platform.db.webhookDelivery.updateMany({
+      // Take the attempt (and read the delivery in the same statement), when it is due and no other run is sending
+      // it: one send per attempt, on the schedule, however many runs of the delivery are going (an activity retried
+      // after its timeout, a job taken after a lapsed lease).
+      const [delivery] = await platform.db.webhookDelivery.updateManyAndReturn({
         where: {
-          id: delivery.id,
+          id: deliveryId,
           status: 'pending',
-          attempts: delivery.attempts,
           AND: [
             { OR: [{ sendingUntil: null }, { sendingUntil: { lt: now } }] },
             { OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: new Date(now.getTime() + CLOCK_SLACK_MS) } }] },
@@ -59,14 +43,34 @@ export function createDeliveryActivities(platform: Platform): DeliveryActivities
         },
         data: { sendingUntil: new Date(now.getTime() + platform.config.webhooks.timeoutMs + SENDING_MARGIN_MS) },
       });
-      if (taken.count === 0) return afterAnotherRun(platform, deliveryId);
+      if (!delivery) return notTaken(platform, deliveryId);
+      const endpoint = await platform.db.webhookEndpoint.findUnique({ where: { id: delivery.endpointId } });
+      // Deleted a moment ago (its deliveries with it): nothing to send.
+      if (!endpoint) return { status: 'failed', retryInMs: null };
+      if (!endpoint.enabled) {
+        await platform.db.webhookDelivery.update({
+          where: { id: delivery.id },
+          data: { status: 'failed', nextAttemptAt: null, sendingUntil: null },
+        });
+        return { status: 'failed', retryInMs: null };
+      }
+      if (endpoint.rateLimitPerSecond) {
+        const recent = await platform.db.webhookAttempt.count({
+          where: { endpointId: endpoint.id, createdAt: { gt: new Date(now.getTime() - 1000) } },
+        });
+        // Over the endpoint's rate: give the attempt back and wait a second or so, without counting an attempt.
+        if (recent >= endpoint.rateLimitPerSecond) {
+          await platform.db.webhookDelivery.update({ where: { id: delivery.id }, data: { sendingUntil: null } });
+          return { status: 'pending', retryInMs: 1000 + Math.round(Math.random() * 1000) };
+        }
+      }
       const secrets = [decryptToken(platform.tokenKeys, endpoint.secretCiphertext)];
       if (endpoint.previousSecretCiphertext && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
         secrets.push(decryptToken(platform.tokenKeys, endpoint.previousSecretCiphertext));
       }
       const headers = webhookHeaders(secrets, delivery.eventId, Math.floor(now.getTime() / 1000), delivery.body);
       const sent = await postWebhook(new URL(endpoint.url), headers, delivery.body, platform.config.webhooks);
-      return recordAttempt(platform, delivery, sent);
+      return recordAttempt(platform, { ...delivery, endpoint }, sent);
     },
   };
 }

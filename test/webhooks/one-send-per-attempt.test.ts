@@ -10,11 +10,12 @@ import { engineAvailable, ENGINES } from '../helpers/engines.js';
 import { openEnginePlatform } from '../helpers/platform.js';
 
 /**
- * Two runs of one delivery at once — the attempt activity retried while its first try still waits on the receiver
- * (Temporal runs activities at least once), or a job taken by a second process after a lapsed lease: the receiver
- * gets the attempt once, one attempt is recorded, and the second run waits for the first instead of sending.
+ * Each webhook attempt is taken before it is sent. Two runs of one delivery at once — the attempt activity retried
+ * while its first try still waits on the receiver (Temporal runs activities at least once), or a job taken by a
+ * second process after a lapsed lease: the receiver gets the attempt once, one attempt is recorded, and the second
+ * run waits for the first instead of sending. An attempt over its endpoint's rate is given back, uncounted.
  */
-describe.each(ENGINES)('two runs of one webhook delivery at once, on %s', (engine) => {
+describe.each(ENGINES)('webhook attempts taken one at a time, on %s', (engine) => {
   let database: Database;
   let ctx: ServiceContext;
   let close: () => Promise<void>;
@@ -35,8 +36,8 @@ describe.each(ENGINES)('two runs of one webhook delivery at once, on %s', (engin
     await receiver?.close();
   });
 
-  const aPendingDelivery = async () => {
-    const endpoint = await createWebhook(ctx, { url: `${receiver.url}/hook` });
+  const aPendingDelivery = async (endpoint?: { id: string }) => {
+    endpoint ??= await createWebhook(ctx, { url: `${receiver.url}/hook` });
     const id = newId();
     await database.prisma.webhookDelivery.create({
       data: {
@@ -88,5 +89,26 @@ describe.each(ENGINES)('two runs of one webhook delivery at once, on %s', (engin
     expect(receiver.messages()).toHaveLength(1);
     const attempts = await database.prisma.webhookAttempt.findMany({ where: { deliveryId } });
     expect(attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.statusCode])).toEqual([[1, 'failed', 500]]);
+  });
+
+  it.skipIf(!engineAvailable(engine))('gives an attempt over the endpoint’s rate back uncounted, and sends it after the wait', async () => {
+    const endpoint = await createWebhook(ctx, { url: `${receiver.url}/hook`, rateLimitPerSecond: 1 });
+    const [first, second] = [await aPendingDelivery(endpoint), await aPendingDelivery(endpoint)];
+    const activities = createDeliveryActivities(ctx);
+    expect(await activities.attemptDelivery({ deliveryId: first })).toEqual({ status: 'succeeded', retryInMs: null });
+
+    const over = await activities.attemptDelivery({ deliveryId: second });
+    expect(over.status).toBe('pending');
+    expect(over.retryInMs).toBeGreaterThanOrEqual(1000);
+    expect(over.retryInMs).toBeLessThanOrEqual(2000);
+    expect(receiver.messages()).toHaveLength(1);
+    expect(await database.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: second } })).toMatchObject({
+      attempts: 0,
+      sendingUntil: null,
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, over.retryInMs!));
+    expect(await activities.attemptDelivery({ deliveryId: second })).toEqual({ status: 'succeeded', retryInMs: null });
+    expect(receiver.messages()).toHaveLength(2);
   });
 });
