@@ -41,6 +41,17 @@ describe.each(ENGINES)('a job whose lease lapses while it runs, on %s', (engine)
   const lapse = (jobId: string) =>
     database.prisma.$executeRaw`UPDATE "Job" SET "lockedUntil" = now() - interval '1 second' WHERE id = ${jobId}`;
   const job = (jobId: string) => database.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+  const aRunner = (held: ReturnType<typeof heldProbe>) =>
+    createLocalRunner({ db: database.prisma, activities: held.activities, pollMs: 50 });
+  /** A probe job that `held`'s runner is running, whose lease has lapsed as if its heartbeats had stalled. */
+  async function aLapsedRun(held: ReturnType<typeof heldProbe>) {
+    const runner = aRunner(held);
+    const id = `probe:${newId()}`;
+    await runner.start('probe', {}, { id, workspaceId: ctx.workspaceId });
+    await held.entered;
+    await lapse(id);
+    return { runner, id };
+  }
 
   beforeEach(async () => {
     if (!engineAvailable(engine)) return;
@@ -52,11 +63,7 @@ describe.each(ENGINES)('a job whose lease lapses while it runs, on %s', (engine)
 
   it.skipIf(!engineAvailable(engine))('is not run a second time by the runner running it', async () => {
     const held = heldProbe('first');
-    const runner = createLocalRunner({ db: database.prisma, activities: held.activities, pollMs: 50 });
-    const id = `probe:${newId()}`;
-    await runner.start('probe', {}, { id, workspaceId: ctx.workspaceId });
-    await held.entered;
-    await lapse(id);
+    const { runner, id } = await aLapsedRun(held);
     runner.kick();
     await new Promise((resolve) => setTimeout(resolve, 500));
     held.end();
@@ -74,12 +81,8 @@ describe.each(ENGINES)('a job whose lease lapses while it runs, on %s', (engine)
     async () => {
       const first = heldProbe('first');
       const second = heldProbe('second');
-      const firstRunner = createLocalRunner({ db: database.prisma, activities: first.activities, pollMs: 50 });
-      const id = `probe:${newId()}`;
-      await firstRunner.start('probe', {}, { id, workspaceId: ctx.workspaceId });
-      await first.entered;
-      await lapse(id);
-      const secondRunner = createLocalRunner({ db: database.prisma, activities: second.activities, pollMs: 50 });
+      const { runner: firstRunner, id } = await aLapsedRun(first);
+      const secondRunner = aRunner(second);
       await second.entered;
       second.end();
       await eventually(
